@@ -1,0 +1,95 @@
+# dtirank -- plain Makefile.  `make run` and `make check` install missing libraries first (deps).
+.SUFFIXES:
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+PKGS     = gsl yaml-0.1 libutf8proc
+TESTPKGS = cmocka
+DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev
+BUILD   ?= build
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
+       -Wfloat-equal -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+OPT      ?= -O2 -g
+SAN      ?=
+DATADIR  ?= $(CURDIR)
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) $(WARN) -Isrc \
+             -DDTI_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
+          src/rank.c src/table.c src/output.c src/validate.c
+LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+UNIT    = test_yaml test_registry test_rank test_year
+UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
+
+.PHONY: all deps run check unit golden bad asan bench install clean reference
+
+all: $(BUILD)/dtirank
+
+# Installs the libraries when pkg-config cannot find them: as root directly, through sudo otherwise,
+# or stops with the exact command to run.
+deps:
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) $(TESTPKGS); then :; else \
+	  echo "dtirank: installing $(DEB_PKGS)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PKGS); \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PKGS); \
+	  else echo "dtirank: missing libraries; run: sudo apt-get install -y $(DEB_PKGS)"; exit 1; fi; fi
+
+$(BUILD)/%.o: src/%.c src/dtirank.h src/internal.h src/ynode.h | $(BUILD)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+$(BUILD)/libdtirank.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/dtirank: $(BUILD)/main.o $(BUILD)/libdtirank.a
+	$(CC) $(OPT) $(SAN) -o $@ $(BUILD)/main.o $(BUILD)/libdtirank.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libdtirank.a
+	$(CC) $(CFLAGS_ALL) -Itests/unit -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(TESTLIBS) $(LIBS)
+
+# The main job on the embedded data.
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/dtirank rank
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory unit golden bad
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do ./$$t || fail=1; done; exit $$fail
+
+golden: $(BUILD)/dtirank
+	@sh tests/golden/run.sh ./$(BUILD)/dtirank
+
+bad: $(BUILD)/dtirank
+	@sh tests/bad/run.sh ./$(BUILD)/dtirank
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build tree.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+# Regenerates the committed reference values (needs Debian's python3-numpy and python3-scipy).
+reference:
+	/usr/bin/python3 tests/reference/asem_reference.py ../shared/bench/asem
+	/usr/bin/python3 tests/reference/dti_official.py ../shared/data
+	/usr/bin/python3 tests/reference/competition_rank.py
+
+install: $(BUILD)/dtirank
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dtirank
+	cp $(BUILD)/dtirank $(DESTDIR)$(PREFIX)/bin/
+	cp -R data models $(DESTDIR)$(PREFIX)/share/dtirank/
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,162 @@
+/* dtirank.h -- the public interface of libdtirank.
+ *
+ * The library reads DTI frameworks, the province registry and yearly records from YAML, computes index
+ * values and official-style rankings, and formats tables.  It never prints and never exits: every
+ * function that can fail returns an int status (0 = DTI_OK) and fills the dti_error passed last.
+ * No GSL or libyaml type appears here.
+ */
+#ifndef DTIRANK_H
+#define DTIRANK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define DTI_VERSION "0.1.0"
+
+/* ---- errors ---------------------------------------------------------------------------------------- */
+
+enum dti_status {
+    DTI_OK = 0,
+    DTI_ERR_INPUT = 1,    /* bad input data: syntax or semantic error, with a position */
+    DTI_ERR_USAGE = 2,    /* bad command-line use */
+    DTI_ERR_IO = 3,       /* a file could not be read or written */
+    DTI_ERR_INTERNAL = 4  /* a bug or an impossible numeric state */
+};
+
+#define DTI_ERROR_MAX 64 /* entries kept in collect mode; later ones are counted, not stored */
+
+typedef struct dti_error_entry {
+    int code;
+    char path[512];
+    size_t line;   /* 1-based; 0 when the error has no position */
+    size_t column; /* 1-based; 0 when the error has no position */
+    char message[512];
+} dti_error_entry;
+
+/* The error object.  By default the first error wins and later ones are ignored.  In collect mode
+ * (dti_error_collect) up to DTI_ERROR_MAX errors are kept, so `validate` can report them all. */
+typedef struct dti_error {
+    int code; /* the first error's code, DTI_OK if none */
+    int collect;
+    size_t n;       /* entries stored */
+    size_t dropped; /* entries beyond DTI_ERROR_MAX */
+    dti_error_entry e[DTI_ERROR_MAX];
+} dti_error;
+
+void dti_error_init(dti_error *err);
+void dti_error_collect(dti_error *err);
+/* Records an error (printf-style message) and returns code.  `path` may be NULL; line/column 0 = none. */
+int dti_error_set(dti_error *err, int code, const char *path, size_t line, size_t column, const char *fmt,
+                  ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+/* Writes each stored error as "path:line:column: error: message\n" (or "dtirank: error: message"). */
+void dti_error_print(const dti_error *err, FILE *out);
+/* The same with another word in place of "error" (e.g. "warning"). */
+void dti_error_print_kind(const dti_error *err, FILE *out, const char *kind);
+
+/* ---- province registry ----------------------------------------------------------------------------- */
+
+typedef struct dti_registry dti_registry;
+
+/* Loads a registry (data/provinces.yaml).  *out is owned by the caller: dti_registry_free. */
+int dti_registry_load(const char *path, dti_registry **out, dti_error *err);
+void dti_registry_free(dti_registry *reg);
+size_t dti_registry_count(const dti_registry *reg);
+/* Borrowed strings, valid until dti_registry_free. */
+const char *dti_registry_name(const dti_registry *reg, size_t i);
+const char *dti_registry_code(const dti_registry *reg, size_t i);
+const char *dti_registry_ascii(const dti_registry *reg, size_t i);
+const char *dti_registry_region(const dti_registry *reg, size_t i);
+const char *dti_registry_successor(const dti_registry *reg, size_t i);
+/* Finds a province by code ("19", "019"), Vietnamese name or ASCII name, ignoring case, diacritics,
+ * punctuation and a leading "TP."/"Thành phố".  Returns 0 and sets *index, or DTI_ERR_INPUT with a
+ * message that names the query (and the candidates when it is ambiguous). */
+int dti_registry_find(const dti_registry *reg, const char *query, size_t *index, dti_error *err);
+
+/* ---- frameworks (models/dti-*.yaml) ---------------------------------------------------------------- */
+
+typedef struct dti_framework dti_framework;
+
+enum dti_node_role {
+    DTI_NODE_INDEX,     /* the root: the index itself */
+    DTI_NODE_AGGREGATE, /* a pillar or sub-index computed from its children */
+    DTI_NODE_INDICATOR, /* an input (a leaf of the tree) */
+    DTI_NODE_REPORTED   /* published but not computed by this framework (e.g. 2021-23 pillars) */
+};
+
+int dti_framework_load(const char *path, dti_framework **out, dti_error *err);
+void dti_framework_free(dti_framework *fw);
+const char *dti_framework_name(const dti_framework *fw);
+const char *dti_framework_title(const dti_framework *fw);
+int dti_framework_precision(const dti_framework *fw); /* published decimals, e.g. 4 */
+size_t dti_framework_node_count(const dti_framework *fw);
+/* Index of the node with this id, or (size_t)-1. */
+size_t dti_framework_node_find(const dti_framework *fw, const char *id);
+const char *dti_framework_node_id(const dti_framework *fw, size_t i);
+const char *dti_framework_node_name(const dti_framework *fw, size_t i, int english);
+int dti_framework_node_role(const dti_framework *fw, size_t i);
+double dti_framework_node_weight(const dti_framework *fw, size_t i);
+size_t dti_framework_root(const dti_framework *fw);
+
+/* ---- yearly records (data/dti/<year>.yaml) --------------------------------------------------------- */
+
+typedef struct dti_year dti_year;
+
+/* Loads a year record.  The framework it names (`model: dti-2022`) is read from
+ * <models_dir>/<model>.yaml and owned by the record.  Provinces are resolved against `reg`, which
+ * must outlive the record. */
+int dti_year_load(const char *path, const dti_registry *reg, const char *models_dir, dti_year **out,
+                  dti_error *err);
+void dti_year_free(dti_year *yr);
+int dti_year_year(const dti_year *yr);
+size_t dti_year_units(const dti_year *yr);
+const dti_framework *dti_year_framework(const dti_year *yr);
+const char *dti_year_path(const dti_year *yr);
+/* Disagreements in the record that do not stop it loading (a rank contradicting a published value),
+ * each with its position; print them with dti_error_print as warnings. */
+const dti_error *dti_year_warnings(const dti_year *yr);
+
+/* ---- ranking rule ---------------------------------------------------------------------------------- */
+
+/* Standard competition ranking ("1, 2, 2, 4") of n values, higher is better, decided on the values
+ * rounded to `precision` decimals (half away from zero; precision < 0 = unrounded).  NaN values get
+ * rank 0 (= no rank) and do not count.  ranks[i] receives the rank of values[i]; `order` (n entries,
+ * may be NULL) receives the indices sorted by rank, ties in index order, NaN last. */
+int dti_rank_competition(const double *values, size_t n, int precision, size_t *ranks, size_t *order,
+                         dti_error *err);
+
+/* ---- ranking tables -------------------------------------------------------------------------------- */
+
+enum dti_format { DTI_FORMAT_TEXT, DTI_FORMAT_MD, DTI_FORMAT_CSV, DTI_FORMAT_JSON };
+
+/* Parses "text", "md", "csv", "json"; returns 0 or DTI_ERR_USAGE. */
+int dti_format_parse(const char *s, int *format, dti_error *err);
+
+/* Writes the ranking table of a year, ordered by the node `by` ("dti", "gov", "econ", "society" or any
+ * node id the framework has).  See docs/guide.md for the columns of each format. */
+int dti_table_write(const dti_year *yr, const dti_registry *reg, const char *by, int format, FILE *out,
+                    dti_error *err);
+
+/* ---- validation ----------------------------------------------------------------------------------- */
+
+/* Recognises the kind of `path` (framework, year record or registry), loads it and records every error
+ * found in `err` (use collect mode) and record warnings in `warnings`.  *kind names what was checked. */
+int dti_validate_file(const char *path, const dti_registry *reg, const char *models_dir, dti_error *err,
+                      dti_error *warnings, const char **kind);
+
+/* ---- output files ---------------------------------------------------------------------------------- */
+
+/* Atomic output: dti_output_open returns a stream writing to a temporary file beside `path`
+ * (or stdout when path is NULL or "-"); dti_output_commit renames it into place, dti_output_abort
+ * deletes it.  `inputs` (n_inputs paths) are refused as targets: an input is never overwritten. */
+typedef struct dti_output dti_output;
+int dti_output_open(const char *path, const char *const *inputs, size_t n_inputs, dti_output **out,
+                    dti_error *err);
+FILE *dti_output_stream(dti_output *o);
+int dti_output_commit(dti_output *o, dti_error *err);
+void dti_output_abort(dti_output *o);
+
+#endif

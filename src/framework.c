@@ -1,0 +1,347 @@
+/* framework.c -- index frameworks (models/NAME.yaml): the node tree, weights, directions, precision.
+ *
+ * A framework is data: a flat list of nodes, each naming its parent.  The one node without a parent
+ * is the index; nodes with children are aggregates; the rest are indicators.  Nodes marked
+ * `role: reported` are published figures outside the tree (the 2021-23 pillars, whose composition
+ * is not known).
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "ynode.h"
+
+static const char *const S_top_keys[] = {"name", "title", "legal_basis", "source", "note", "years",
+                                          "precision", "range", "nodes", NULL};
+static const char *const S_node_keys[] = {"id", "name_vi", "name_en", "parent", "weight", "direction",
+                                           "role", "note", NULL};
+
+static int S_valid_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (!n || !islower((unsigned char)id[0]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)id[i]) && !isdigit((unsigned char)id[i]) && id[i] != '_')
+            return 0;
+    return !(n > 5 && !strcmp(id + n - 5, "_rank"));
+}
+
+static int S_load_node(const dti_yctx *c, const dti_ynode *m, dti_node *nd, char **parent_id,
+                       const dti_ynode **parent_at)
+{
+    const dti_ynode *v;
+    int rc;
+    char *s = NULL;
+    if ((rc = dti_y_expect(c, m, DTI_Y_MAPPING, "a node")) || (rc = dti_y_check_keys(c, m, S_node_keys, "a node")))
+        return rc;
+    nd->line = m->line;
+    nd->column = m->column;
+    nd->parent = DTI_NONE;
+    nd->direction = 1;
+    nd->role = DTI_NODE_INDICATOR;
+    if ((rc = dti_y_require(c, m, "id", "a node", &v)) || (rc = dti_y_string(c, v, "id", &nd->id)))
+        return rc;
+    if (!S_valid_id(nd->id))
+        return dti_y_error(c, v,
+                           "node id '%s' must be lower-case letters, digits and '_', start with a letter "
+                           "and not end in '_rank'",
+                           nd->id);
+    if ((v = dti_ynode_get(m, "name_vi")) && (rc = dti_y_string(c, v, "name_vi", &nd->name_vi)))
+        return rc;
+    if ((v = dti_ynode_get(m, "name_en")) && (rc = dti_y_string(c, v, "name_en", &nd->name_en)))
+        return rc;
+    if ((v = dti_ynode_get(m, "note")) && (rc = dti_y_string(c, v, "note", &nd->note)))
+        return rc;
+    if ((v = dti_ynode_get(m, "role"))) {
+        if ((rc = dti_y_string(c, v, "role", &s)))
+            return rc;
+        int ok = !strcmp(s, "reported");
+        free(s);
+        if (!ok)
+            return dti_y_error(c, v, "role must be 'reported' (other roles follow from the tree)");
+        nd->role = DTI_NODE_REPORTED;
+    }
+    if ((v = dti_ynode_get(m, "direction"))) {
+        if ((rc = dti_y_string(c, v, "direction", &s)))
+            return rc;
+        nd->direction = !strcmp(s, "higher") ? 1 : !strcmp(s, "lower") ? -1 : 0;
+        free(s);
+        if (!nd->direction)
+            return dti_y_error(c, v, "direction must be 'higher' or 'lower', not '%s'", v->text);
+    }
+    if ((v = dti_ynode_get(m, "parent"))) {
+        if (nd->role == DTI_NODE_REPORTED)
+            return dti_y_error(c, v, "a reported node has no parent");
+        if ((rc = dti_y_string(c, v, "parent", parent_id)))
+            return rc;
+        *parent_at = v;
+    }
+    if ((v = dti_ynode_get(m, "weight"))) {
+        if (nd->role == DTI_NODE_REPORTED)
+            return dti_y_error(c, v, "a reported node has no weight");
+        if ((rc = dti_y_number(c, v, "weight", &nd->weight)))
+            return rc;
+        if (nd->weight < 0)
+            return dti_y_error(c, v, "weight %s of '%s' is negative", v->text, nd->id);
+    } else if (*parent_id) {
+        return dti_y_error(c, m, "missing key 'weight' in node '%s'", nd->id);
+    }
+    return DTI_OK;
+}
+
+/* Builds children lists and a post-order (children first) without recursion. */
+static void S_build_tree(dti_framework *fw)
+{
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        dti_node *nd = &fw->nodes[i];
+        if (nd->parent != DTI_NONE)
+            fw->nodes[nd->parent].n_children++;
+    }
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        fw->nodes[i].children = dti_xcalloc(fw->nodes[i].n_children, sizeof(size_t));
+        fw->nodes[i].n_children = 0;
+    }
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        size_t p = fw->nodes[i].parent;
+        if (p != DTI_NONE)
+            fw->nodes[p].children[fw->nodes[p].n_children++] = i;
+    }
+    /* Post-order by an explicit stack of (node, next child). */
+    fw->postorder = dti_xcalloc(fw->n_nodes, sizeof(size_t));
+    size_t *stack = dti_xcalloc(fw->n_nodes, sizeof(size_t)), *next = dti_xcalloc(fw->n_nodes, sizeof(size_t));
+    size_t top = 0;
+    stack[top++] = fw->root;
+    while (top) {
+        size_t u = stack[top - 1];
+        if (next[u] < fw->nodes[u].n_children) {
+            stack[top++] = fw->nodes[u].children[next[u]++];
+        } else {
+            fw->postorder[fw->n_postorder++] = u;
+            top--;
+        }
+    }
+    free(stack);
+    free(next);
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        dti_node *nd = &fw->nodes[i];
+        if (nd->role == DTI_NODE_REPORTED)
+            continue;
+        nd->role = i == fw->root ? DTI_NODE_INDEX : nd->n_children ? DTI_NODE_AGGREGATE : DTI_NODE_INDICATOR;
+    }
+}
+
+static int S_load_header(const dti_yctx *c, const dti_ynode *root, dti_framework *fw)
+{
+    const dti_ynode *v;
+    int rc;
+    if ((rc = dti_y_require(c, root, "name", "a framework", &v)) || (rc = dti_y_string(c, v, "name", &fw->name)))
+        return rc;
+    if ((v = dti_ynode_get(root, "title")) && (rc = dti_y_string(c, v, "title", &fw->title)))
+        return rc;
+    if ((v = dti_ynode_get(root, "legal_basis")) && (rc = dti_y_string(c, v, "legal_basis", &fw->legal_basis)))
+        return rc;
+    if ((v = dti_ynode_get(root, "source")) && (rc = dti_y_string(c, v, "source", &fw->source)))
+        return rc;
+    if ((v = dti_ynode_get(root, "note")) && (rc = dti_y_string(c, v, "note", &fw->note)))
+        return rc;
+    fw->precision = 4;
+    if ((v = dti_ynode_get(root, "precision"))) {
+        long p;
+        if ((rc = dti_y_integer(c, v, "precision", 0, 12, &p)))
+            return rc;
+        fw->precision = (int)p;
+    }
+    if ((v = dti_ynode_get(root, "range"))) {
+        if ((rc = dti_y_expect(c, v, DTI_Y_SEQUENCE, "range")))
+            return rc;
+        if (v->n != 2)
+            return dti_y_error(c, v, "range must be a list of two numbers [min, max]");
+        if ((rc = dti_y_number(c, v->items[0], "range minimum", &fw->range_lo)) ||
+            (rc = dti_y_number(c, v->items[1], "range maximum", &fw->range_hi)))
+            return rc;
+        if (!(fw->range_lo < fw->range_hi))
+            return dti_y_error(c, v, "range minimum must be below its maximum");
+        fw->has_range = 1;
+    }
+    if ((v = dti_ynode_get(root, "years"))) {
+        if ((rc = dti_y_expect(c, v, DTI_Y_SEQUENCE, "years")))
+            return rc;
+        if (v->n > DTI_MAX_YEARS)
+            return dti_y_error(c, v, "more than %d years", DTI_MAX_YEARS);
+        for (size_t i = 0; i < v->n; i++)
+            if ((rc = dti_y_integer(c, v->items[i], "year", 1900, 2200, &fw->years[fw->n_years++])))
+                return rc;
+    }
+    return DTI_OK;
+}
+
+int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
+{
+    *out = NULL;
+    dti_ynode *root = NULL;
+    int rc = dti_yaml_load(path, &root, err);
+    if (rc)
+        return rc;
+    dti_yctx c = {path, err};
+    dti_framework *fw = dti_xcalloc(1, sizeof *fw);
+    fw->path = dti_strdup(path);
+    const dti_ynode *list = NULL;
+    char **parent_ids = NULL;
+    const dti_ynode **parent_at = NULL;
+    if ((rc = dti_y_expect(&c, root, DTI_Y_MAPPING, "a framework")) ||
+        (rc = dti_y_check_keys(&c, root, S_top_keys, "a framework")) || (rc = S_load_header(&c, root, fw)) ||
+        (rc = dti_y_require(&c, root, "nodes", "a framework", &list)) ||
+        (rc = dti_y_expect(&c, list, DTI_Y_SEQUENCE, "nodes")))
+        goto cleanup;
+    if (list->n == 0) {
+        rc = dti_y_error(&c, list, "a framework needs at least one node");
+        goto cleanup;
+    }
+    fw->nodes = dti_xcalloc(list->n, sizeof *fw->nodes);
+    parent_ids = dti_xcalloc(list->n, sizeof *parent_ids);
+    parent_at = dti_xcalloc(list->n, sizeof *parent_at);
+    for (size_t i = 0; i < list->n; i++) {
+        fw->n_nodes = i + 1;
+        if ((rc = S_load_node(&c, list->items[i], &fw->nodes[i], &parent_ids[i], &parent_at[i])))
+            goto cleanup;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(fw->nodes[j].id, fw->nodes[i].id)) {
+                rc = dti_y_error(&c, dti_ynode_get(list->items[i], "id"), "duplicate node id '%s' (first at line %zu)",
+                                 fw->nodes[i].id, fw->nodes[j].line);
+                goto cleanup;
+            }
+    }
+    /* Resolve parents, find the one root, refuse cycles. */
+    fw->root = DTI_NONE;
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        dti_node *nd = &fw->nodes[i];
+        if (parent_ids[i]) {
+            nd->parent = dti_framework_node_find(fw, parent_ids[i]);
+            if (nd->parent == DTI_NONE) {
+                rc = dti_y_error(&c, parent_at[i], "unknown parent '%s' of node '%s'", parent_ids[i], nd->id);
+                goto cleanup;
+            }
+            if (fw->nodes[nd->parent].role == DTI_NODE_REPORTED) {
+                rc = dti_y_error(&c, parent_at[i], "parent '%s' is a reported node", parent_ids[i]);
+                goto cleanup;
+            }
+        } else if (nd->role != DTI_NODE_REPORTED) {
+            if (fw->root != DTI_NONE) {
+                rc = dti_y_error(&c, list->items[i], "node '%s' has no parent, but '%s' (line %zu) is already the root",
+                                 nd->id, fw->nodes[fw->root].id, fw->nodes[fw->root].line);
+                goto cleanup;
+            }
+            fw->root = i;
+        }
+    }
+    if (fw->root == DTI_NONE) {
+        rc = dti_y_error(&c, list, "no root node (a node without a parent)");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        size_t u = i, steps = 0;
+        while (u != DTI_NONE && steps <= fw->n_nodes) {
+            u = fw->nodes[u].parent;
+            steps++;
+        }
+        if (u != DTI_NONE) {
+            rc = dti_y_error(&c, parent_at[i], "node '%s' is its own ancestor (a cycle)", fw->nodes[i].id);
+            goto cleanup;
+        }
+    }
+    S_build_tree(fw);
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        const dti_node *nd = &fw->nodes[i];
+        if (nd->role == DTI_NODE_REPORTED || nd->n_children == 0)
+            continue;
+        double sum = 0;
+        for (size_t k = 0; k < nd->n_children; k++)
+            sum += fw->nodes[nd->children[k]].weight;
+        if (!(sum > 0)) {
+            rc = dti_y_error(&c, list->items[i], "the weights of the children of '%s' sum to 0", nd->id);
+            goto cleanup;
+        }
+    }
+cleanup:
+    if (parent_ids)
+        for (size_t i = 0; i < list->n; i++)
+            free(parent_ids[i]);
+    free(parent_ids);
+    free(parent_at);
+    dti_ynode_free(root);
+    if (rc) {
+        dti_framework_free(fw);
+        return rc;
+    }
+    *out = fw;
+    return DTI_OK;
+}
+
+void dti_framework_free(dti_framework *fw)
+{
+    if (!fw)
+        return;
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        dti_node *nd = &fw->nodes[i];
+        free(nd->id);
+        free(nd->name_vi);
+        free(nd->name_en);
+        free(nd->note);
+        free(nd->children);
+    }
+    free(fw->nodes);
+    free(fw->postorder);
+    free(fw->path);
+    free(fw->name);
+    free(fw->title);
+    free(fw->legal_basis);
+    free(fw->source);
+    free(fw->note);
+    free(fw);
+}
+
+void dti_framework_compute(const dti_framework *fw, double *vals)
+{
+    for (size_t k = 0; k < fw->n_postorder; k++) {
+        const dti_node *nd = &fw->nodes[fw->postorder[k]];
+        if (nd->n_children == 0)
+            continue;
+        double sw = 0, swv = 0;
+        for (size_t c = 0; c < nd->n_children; c++) {
+            size_t ch = nd->children[c];
+            double w = fw->nodes[ch].weight;
+            if (!(w > 0)) /* a zero weight (the unscored smart-city indicator) needs no value */
+                continue;
+            sw += w;
+            swv += w * vals[ch];
+        }
+        vals[fw->postorder[k]] = swv / sw; /* NaN propagates from any unknown child */
+    }
+}
+
+const char *dti_framework_name(const dti_framework *fw) { return fw->name; }
+const char *dti_framework_title(const dti_framework *fw) { return fw->title ? fw->title : fw->name; }
+int dti_framework_precision(const dti_framework *fw) { return fw->precision; }
+size_t dti_framework_node_count(const dti_framework *fw) { return fw->n_nodes; }
+size_t dti_framework_root(const dti_framework *fw) { return fw->root; }
+const char *dti_framework_node_id(const dti_framework *fw, size_t i) { return fw->nodes[i].id; }
+int dti_framework_node_role(const dti_framework *fw, size_t i) { return fw->nodes[i].role; }
+double dti_framework_node_weight(const dti_framework *fw, size_t i) { return fw->nodes[i].weight; }
+
+const char *dti_framework_node_name(const dti_framework *fw, size_t i, int english)
+{
+    const dti_node *nd = &fw->nodes[i];
+    const char *s = english ? nd->name_en : nd->name_vi;
+    return s ? s : nd->id;
+}
+
+size_t dti_framework_node_find(const dti_framework *fw, const char *id)
+{
+    for (size_t i = 0; i < fw->n_nodes; i++)
+        if (fw->nodes[i].id && !strcmp(fw->nodes[i].id, id))
+            return i;
+    return DTI_NONE;
+}

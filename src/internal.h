@@ -1,0 +1,91 @@
+/* internal.h -- the library's own view of its data structures (not installed).
+ *
+ * The public header keeps these opaque; modules inside the library use the fields directly.
+ */
+#ifndef DTI_INTERNAL_H
+#define DTI_INTERNAL_H
+
+#include <stdint.h>
+
+#include "dtirank.h"
+
+#define DTI_NONE SIZE_MAX /* "no index": no parent, not found */
+
+/* One published fact: a value or a rank, with its evidence.  A rank may be known only by bounds. */
+typedef struct dti_fact {
+    int known;     /* 0: absent (unknown) */
+    double value;  /* the value, or the exact rank; NaN when only bounds are known */
+    double lo, hi; /* rank bounds (lo = hi = value for an exact rank) */
+    int derived;   /* derived by arithmetic from a stated figure, not stated itself */
+    char *source, *evidence, *how, *note;
+    size_t line, column;
+} dti_fact;
+
+typedef struct dti_province {
+    char *code, *name, *ascii, *region, *successor;
+    char *key_name, *key_ascii; /* folded forms used by dti_registry_find */
+    size_t line, column;
+} dti_province;
+
+struct dti_registry {
+    char *path;
+    size_t n;
+    dti_province *p;
+};
+
+typedef struct dti_node {
+    char *id, *name_vi, *name_en, *note;
+    size_t parent; /* DTI_NONE for the root and for reported nodes */
+    double weight;
+    int direction; /* +1 higher is better, -1 lower is better */
+    int role;      /* enum dti_node_role */
+    size_t *children, n_children;
+    size_t line, column;
+} dti_node;
+
+#define DTI_MAX_YEARS 32
+
+struct dti_framework {
+    char *path, *name, *title, *legal_basis, *source, *note;
+    int precision;
+    int has_range;
+    double range_lo, range_hi;
+    long years[DTI_MAX_YEARS];
+    size_t n_years;
+    dti_node *nodes;
+    size_t n_nodes;
+    size_t root;
+    size_t *postorder; /* node indices, children before parents (for aggregation) */
+    size_t n_postorder;
+};
+
+struct dti_year {
+    char *path;
+    int year;
+    size_t units; /* number of ranked provinces that year */
+    dti_framework *fw;
+    const dti_registry *reg;
+    size_t n;         /* province entries, in file order */
+    size_t *prov;     /* registry index of entry i */
+    dti_fact *value;  /* [i * fw->n_nodes + node] */
+    dti_fact *rank;   /* [i * fw->n_nodes + node] */
+    int has_top10;
+    int *top10;       /* per entry: listed in the official top 10 */
+    char **top10_source;
+    int *conflict;        /* per entry: a published rank disagrees with a published value */
+    dti_error warnings;   /* such disagreements, with their positions (collect mode) */
+};
+
+char *dti_strdup(const char *s);     /* aborts on out of memory, as cmark does */
+void *dti_xcalloc(size_t n, size_t size);
+/* Folds a name for lookup: NFD, case fold, strip marks, đ -> d, non-alphanumerics -> one space. */
+char *dti_name_fold(const char *s);
+/* Display width in terminal columns of a UTF-8 string (utf8proc_charwidth). */
+size_t dti_utf8_width(const char *s);
+/* Rounds half away from zero to `precision` decimals and returns the scaled integer key. */
+long long dti_round_key(double v, int precision);
+/* Index value of every node of `fw` from the leaf values vals[node] (NaN = unknown): weighted
+ * arithmetic mean of the children with weight > 0, NaN when one of them is unknown. */
+void dti_framework_compute(const dti_framework *fw, double *vals);
+
+#endif

@@ -1,0 +1,107 @@
+/* util.c -- small shared helpers: allocation that aborts on exhaustion, Unicode folding and width
+ * (through utf8proc), and the rounding key of the published precision. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "internal.h"
+
+static void S_oom(void)
+{
+    fputs("dtirank: out of memory\n", stderr);
+    abort();
+}
+
+char *dti_strdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d)
+        S_oom();
+    return d;
+}
+
+void *dti_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        S_oom();
+    return p;
+}
+
+char *dti_name_fold(const char *s)
+{
+    utf8proc_uint8_t *mapped = NULL;
+    utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, 0, &mapped,
+                                        UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+                                            UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+    if (len < 0) /* invalid UTF-8: fold nothing, the comparison will simply fail */
+        return dti_strdup("");
+    char *out = dti_xcalloc((size_t)len + 1, 1);
+    size_t o = 0;
+    int space = 0;
+    for (utf8proc_ssize_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(mapped + i, len - i, &cp);
+        if (k <= 0)
+            break;
+        i += k;
+        /* đ (U+0111) has no decomposition: Vietnamese readers treat it as d when typing without
+         * diacritics ("Da Nang"), so fold it by hand. */
+        if (cp == 0x0111)
+            cp = 'd';
+        if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+            if (space && o > 0)
+                out[o++] = ' ';
+            space = 0;
+            out[o++] = (char)cp;
+        } else if (cp < 0x80) {
+            space = 1;
+        } else { /* other letters (other scripts) are kept as they are, in UTF-8 */
+            utf8proc_uint8_t buf[4];
+            utf8proc_ssize_t m = utf8proc_encode_char(cp, buf);
+            if (space && o > 0)
+                out[o++] = ' ';
+            space = 0;
+            if (o + (size_t)m <= (size_t)len) {
+                memcpy(out + o, buf, (size_t)m);
+                o += (size_t)m;
+            }
+        }
+    }
+    out[o] = '\0';
+    free(mapped);
+    return out;
+}
+
+size_t dti_utf8_width(const char *s)
+{
+    size_t w = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s);
+    while (len > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, len, &cp);
+        if (k <= 0) { /* invalid byte: count it as one column so alignment degrades gracefully */
+            w++;
+            p++;
+            len--;
+            continue;
+        }
+        int cw = utf8proc_charwidth(cp);
+        w += cw > 0 ? (size_t)cw : 0;
+        p += k;
+        len -= k;
+    }
+    return w;
+}
+
+long long dti_round_key(double v, int precision)
+{
+    /* The official rule rounds the decimal value half away from zero.  A double such as 0.69065 is
+     * stored a hair below the half, so first snap v*10^p to 1e-6 of the last published digit (far
+     * below any real difference, far above binary noise), then round half away from zero. */
+    double t = v * pow(10.0, precision);
+    t = round(t * 1e6) / 1e6;
+    return llround(t);
+}

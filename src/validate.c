@@ -1,0 +1,48 @@
+/* validate.c -- `dtirank validate`: recognise a file's kind from its top-level keys and load it with
+ * the matching loader, collecting every error the loader can report. */
+#include <string.h>
+
+#include "internal.h"
+#include "ynode.h"
+
+int dti_validate_file(const char *path, const dti_registry *reg, const char *models_dir, dti_error *err,
+                      dti_error *warnings, const char **kind)
+{
+    dti_ynode *root = NULL;
+    *kind = "file";
+    int rc = dti_yaml_load(path, &root, err);
+    if (rc)
+        return rc;
+    int is_framework = dti_ynode_get(root, "nodes") != NULL;
+    int is_year = dti_ynode_get(root, "year") != NULL;
+    int is_registry = !is_year && dti_ynode_get(root, "provinces") != NULL;
+    dti_ynode_free(root);
+    if (is_framework) {
+        dti_framework *fw = NULL;
+        *kind = "framework";
+        rc = dti_framework_load(path, &fw, err);
+        dti_framework_free(fw);
+    } else if (is_year) {
+        dti_year *yr = NULL;
+        *kind = "year record";
+        if (!reg)
+            return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "no province registry to check it against");
+        rc = dti_year_load(path, reg, models_dir, &yr, err);
+        if (!rc)
+            for (size_t i = 0; i < yr->warnings.n; i++) {
+                const dti_error_entry *e = &yr->warnings.e[i];
+                dti_error_set(warnings, e->code, e->path, e->line, e->column, "%s", e->message);
+            }
+        dti_year_free(yr);
+    } else if (is_registry) {
+        dti_registry *r = NULL;
+        *kind = "province registry";
+        rc = dti_registry_load(path, &r, err);
+        dti_registry_free(r);
+    } else {
+        rc = dti_error_set(err, DTI_ERR_INPUT, path, 1, 1,
+                           "not a dtirank file: expected a framework (nodes:), a year record (year:) or a "
+                           "province registry (provinces:)");
+    }
+    return rc;
+}

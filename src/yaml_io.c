@@ -1,0 +1,251 @@
+/* yaml_io.c -- YAML file -> dti_ynode tree, the only file that includes <yaml.h>.
+ *
+ * Event-driven, iterative (no recursion), so depth and size are bounded by our own limits, not by the
+ * C stack.  Anchors and aliases are refused outright: no input of ours needs them, and refusing them
+ * removes the "billion laughs" expansion attack.  libyaml's 0-based marks become 1-based here.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "ynode.h"
+
+static dti_ynode *S_node_new(int kind, const yaml_mark_t *mark)
+{
+    dti_ynode *n = calloc(1, sizeof *n);
+    if (!n) {
+        fputs("dtirank: out of memory\n", stderr);
+        abort();
+    }
+    n->kind = kind;
+    n->line = mark->line + 1;
+    n->column = mark->column + 1;
+    return n;
+}
+
+void dti_ynode_free(dti_ynode *node)
+{
+    if (!node)
+        return;
+    /* Iterative free with an explicit worklist: a deep tree must not overflow the C stack. */
+    size_t cap = 64, top = 0;
+    dti_ynode **stack = malloc(cap * sizeof *stack);
+    if (!stack)
+        abort();
+    stack[top++] = node;
+    while (top) {
+        dti_ynode *n = stack[--top];
+        for (size_t i = 0; i < n->n; i++) {
+            if (top + 2 > cap) {
+                cap *= 2;
+                dti_ynode **s = realloc(stack, cap * sizeof *stack);
+                if (!s)
+                    abort();
+                stack = s;
+            }
+            if (n->items && n->items[i])
+                stack[top++] = n->items[i];
+            if (n->keys && n->keys[i])
+                stack[top++] = n->keys[i];
+        }
+        free(n->items);
+        free(n->keys);
+        free(n->text);
+        free(n);
+    }
+    free(stack);
+}
+
+/* Appends child (and key, for mappings) to parent. */
+static void S_append(dti_ynode *parent, dti_ynode *key, dti_ynode *child)
+{
+    if (parent->n == parent->cap) {
+        size_t cap = parent->cap ? parent->cap * 2 : 8;
+        dti_ynode **items = realloc(parent->items, cap * sizeof *items);
+        if (!items)
+            abort();
+        parent->items = items;
+        if (parent->kind == DTI_Y_MAPPING) {
+            dti_ynode **keys = realloc(parent->keys, cap * sizeof *keys);
+            if (!keys)
+                abort();
+            parent->keys = keys;
+        }
+        parent->cap = cap;
+    }
+    if (parent->kind == DTI_Y_MAPPING)
+        parent->keys[parent->n] = key;
+    parent->items[parent->n++] = child;
+}
+
+static int S_syntax_error(const char *path, const yaml_parser_t *p, dti_error *err)
+{
+    const yaml_mark_t *m = &p->problem_mark;
+    const char *problem = p->problem ? p->problem : "malformed YAML";
+    if (p->error == YAML_READER_ERROR) {
+        /* The reader reports a byte offset, not a line: give the best position we have. */
+        return dti_error_set(err, DTI_ERR_INPUT, path, p->mark.line + 1, p->mark.column + 1,
+                             "invalid input: %s (byte %zu)", problem, p->problem_offset);
+    }
+    if (p->context)
+        return dti_error_set(err, DTI_ERR_INPUT, path, m->line + 1, m->column + 1, "YAML syntax: %s %s",
+                             problem, p->context);
+    return dti_error_set(err, DTI_ERR_INPUT, path, m->line + 1, m->column + 1, "YAML syntax: %s", problem);
+}
+
+/* One open collection on the parse stack; for a mapping, `key` is the pending key or NULL. */
+typedef struct {
+    dti_ynode *node;
+    dti_ynode *key;
+} S_frame;
+
+int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
+{
+    *root = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        fclose(f);
+        return dti_error_set(err, DTI_ERR_INTERNAL, path, 0, 0, "cannot initialise the YAML parser");
+    }
+    yaml_parser_set_input_file(&parser, f);
+
+    S_frame stack[DTI_YAML_MAX_DEPTH + 1];
+    size_t depth = 0, n_nodes = 0, n_docs = 0;
+    dti_ynode *doc = NULL;
+    int rc = DTI_OK, done = 0;
+
+    while (!done && rc == DTI_OK) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            rc = S_syntax_error(path, &parser, err);
+            break;
+        }
+        const yaml_mark_t *mark = &ev.start_mark;
+        dti_ynode *node = NULL;
+        const char *anchor = NULL;
+
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++n_docs > 1)
+                rc = dti_error_set(err, DTI_ERR_INPUT, path, mark->line + 1, mark->column + 1,
+                                   "more than one YAML document in the file");
+            break;
+        case YAML_ALIAS_EVENT:
+            rc = dti_error_set(err, DTI_ERR_INPUT, path, mark->line + 1, mark->column + 1,
+                               "YAML aliases are not allowed (*%s)", (const char *)ev.data.alias.anchor);
+            break;
+        case YAML_SCALAR_EVENT:
+            anchor = (const char *)ev.data.scalar.anchor;
+            if (!anchor) {
+                if (strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length) {
+                    rc = dti_error_set(err, DTI_ERR_INPUT, path, mark->line + 1, mark->column + 1,
+                                       "NUL character in a string");
+                    break;
+                }
+                node = S_node_new(DTI_Y_SCALAR, mark);
+                node->text = strdup((const char *)ev.data.scalar.value);
+                if (!node->text)
+                    abort();
+                node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+            }
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+            anchor = (const char *)ev.data.sequence_start.anchor;
+            if (!anchor)
+                node = S_node_new(DTI_Y_SEQUENCE, mark);
+            break;
+        case YAML_MAPPING_START_EVENT:
+            anchor = (const char *)ev.data.mapping_start.anchor;
+            if (!anchor)
+                node = S_node_new(DTI_Y_MAPPING, mark);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        default:
+            break;
+        }
+        if (anchor && rc == DTI_OK)
+            rc = dti_error_set(err, DTI_ERR_INPUT, path, mark->line + 1, mark->column + 1,
+                               "YAML anchors are not allowed (&%s)", anchor);
+        yaml_event_delete(&ev);
+        if (!node || rc != DTI_OK) {
+            dti_ynode_free(node);
+            continue;
+        }
+
+        if (++n_nodes > DTI_YAML_MAX_NODES) {
+            rc = dti_error_set(err, DTI_ERR_INPUT, path, node->line, node->column,
+                               "document too large (more than %d nodes)", DTI_YAML_MAX_NODES);
+            dti_ynode_free(node);
+            break;
+        }
+        /* Attach the new node to its parent, or make it the document root. */
+        if (depth == 0) {
+            doc = node;
+        } else {
+            S_frame *top = &stack[depth - 1];
+            if (top->node->kind == DTI_Y_SEQUENCE) {
+                S_append(top->node, NULL, node);
+            } else if (!top->key) {
+                if (node->kind != DTI_Y_SCALAR) {
+                    rc = dti_error_set(err, DTI_ERR_INPUT, path, node->line, node->column,
+                                       "a mapping key must be a plain value, not a %s",
+                                       node->kind == DTI_Y_MAPPING ? "mapping" : "sequence");
+                    dti_ynode_free(node);
+                    break;
+                }
+                for (size_t i = 0; i < top->node->n; i++)
+                    if (strcmp(top->node->keys[i]->text, node->text) == 0) {
+                        rc = dti_error_set(err, DTI_ERR_INPUT, path, node->line, node->column,
+                                           "duplicate key '%s' (first at line %zu)", node->text,
+                                           top->node->keys[i]->line);
+                        break;
+                    }
+                if (rc != DTI_OK) {
+                    dti_ynode_free(node);
+                    break;
+                }
+                top->key = node;
+                continue; /* a key is not a collection: nothing to push */
+            } else {
+                S_append(top->node, top->key, node);
+                top->key = NULL;
+            }
+        }
+        if (node->kind != DTI_Y_SCALAR) {
+            if (depth == DTI_YAML_MAX_DEPTH) {
+                rc = dti_error_set(err, DTI_ERR_INPUT, path, node->line, node->column,
+                                   "nesting deeper than %d levels", DTI_YAML_MAX_DEPTH);
+                break;
+            }
+            stack[depth].node = node;
+            stack[depth].key = NULL;
+            depth++;
+        }
+    }
+    yaml_parser_delete(&parser);
+    fclose(f);
+    if (rc != DTI_OK) {
+        for (size_t i = 0; i < depth; i++) /* keys still waiting for their value */
+            dti_ynode_free(stack[i].key);
+        dti_ynode_free(doc);
+        return rc;
+    }
+    if (!doc) { /* an empty file is an empty mapping: the loaders then report what is missing */
+        yaml_mark_t m = {0, 0, 0};
+        doc = S_node_new(DTI_Y_MAPPING, &m);
+    }
+    *root = doc;
+    return DTI_OK;
+}
