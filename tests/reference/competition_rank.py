@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Reference for the official DTI ranking rule.
 
-Rule: round every value to 4 decimals, half away from zero, on its shortest repr
-(decimal.Decimal(repr(x)).quantize(Decimal('0.0001'), ROUND_HALF_UP); Decimal's ROUND_HALF_UP
-is "half away from zero"); rank the rounded values in descending order; tied values share the
+Rule: round every value to 4 decimals, half away from zero, on its decimal value: the shortest
+repr is first snapped to 10 decimals (1e-6 of the last published digit: far below any real
+difference between provinces, far above the binary noise of a weighted sum), then
+quantized to 4 decimals with ROUND_HALF_UP (Decimal's "half away from zero"); rank the rounded values in descending order; tied values share the
 best rank and the following rank(s) are skipped (standard competition ranking: 1, 2, 2, 4).
 Missing values (None or NaN) get no rank ('NA') and do not count against the others.
 
@@ -24,8 +25,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 Q = Decimal("0.0001")
 
 
+SNAP = Decimal("1e-10")
+
+
 def round4(x):
-    return Decimal(repr(float(x))).quantize(Q, rounding=ROUND_HALF_UP)
+    snapped = Decimal(repr(float(x))).quantize(SNAP, rounding=ROUND_HALF_UP)
+    return snapped.quantize(Q, rounding=ROUND_HALF_UP)
 
 
 def is_missing(x):
@@ -68,8 +73,11 @@ CASES = [
     ("2022 DTI recomputed in double (dti_official.py): 0.8002, 0.7164, 0.7024, 0.6975, 0.6924",
      [0.800175, 0.716355, 0.7024450000000002, 0.6974600000000001, 0.6923950000000001],
      [1, 2, 3, 4, 5]),
-    ("arithmetic noise below the half is not repaired: 0.7163499999999999 -> 0.7163, ties 0.7163",
-     [0.7163499999999999, 0.7163], [1, 1]),
+    ("arithmetic noise just below the half is repaired by the snap: 0.7163499999999999 -> 0.71635 "
+     "-> 0.7164, above 0.7163",
+     [0.7163499999999999, 0.7163], [1, 2]),
+    ("a real difference in the 5th decimal is kept: 0.716349 -> 0.7163, ties 0.7163",
+     [0.716349, 0.7163], [1, 1]),
 ]
 
 
