@@ -23,7 +23,7 @@ LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
-          src/rank.c src/table.c src/output.c src/validate.c
+          src/rank.c src/table.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_yaml test_registry test_rank test_year
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
@@ -42,7 +42,7 @@ deps:
 	    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PKGS); \
 	  else echo "dtirank: missing libraries; run: sudo apt-get install -y $(DEB_PKGS)"; exit 1; fi; fi
 
-$(BUILD)/%.o: src/%.c src/dtirank.h src/internal.h src/ynode.h | $(BUILD)
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD):
