@@ -24,8 +24,9 @@ TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
           src/rank.c src/table.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c
+           src/score.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_yaml test_registry test_rank test_year
+UNIT    = test_yaml test_registry test_rank test_year test_project
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: all deps run check unit golden bad asan bench install clean reference
@@ -60,7 +61,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libdtirank.a
 # The main job on the embedded data.
 run: deps
 	@$(MAKE) --no-print-directory all
-	./$(BUILD)/dtirank rank
+	./$(BUILD)/dtirank project
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)

@@ -88,9 +88,14 @@ int dti_project_obs_init(dti_project_obs *obs, const dti_year *const *years, siz
     obs->exact = dti_xcalloc(n_years * obs->n, sizeof *obs->exact);
     obs->lo = dti_xcalloc(n_years * obs->n, sizeof *obs->lo);
     obs->hi = dti_xcalloc(n_years * obs->n, sizeof *obs->hi);
-    for (size_t t = 0; t < n_years; t++)
-        for (size_t p = 0; p < obs->n; p++)
+    for (size_t t = 0; t < n_years; t++) {
+        obs->complete[t] = 1;
+        for (size_t p = 0; p < obs->n; p++) {
             obs->exact[t * obs->n + p] = S_rank_of(years[t], p, &obs->lo[t * obs->n + p], &obs->hi[t * obs->n + p]);
+            obs->complete[t] &= obs->exact[t * obs->n + p] != 0;
+            obs->upper[t] |= !obs->exact[t * obs->n + p] && obs->hi[t * obs->n + p] < obs->n;
+        }
+    }
     return DTI_OK;
 }
 
@@ -234,11 +239,11 @@ typedef struct {
     S_work *work;
 } S_job;
 
-/* Sorts idx[0..n) by val descending, ties by index (insertion sort: n is ~63 and often near-sorted). */
+/* Sorts the permutation idx[0..n) by val descending, ties by index.  Insertion sort starting from
+ * the previous year's order: positions change little from year to year, so few moves are needed.
+ * The order (value, then index) is total, so the result does not depend on the starting order. */
 static void S_sort_desc(const double *val, size_t *idx, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
     for (size_t i = 1; i < n; i++) {
         size_t v = idx[i], j = i;
         while (j > 0 && (val[idx[j - 1]] < val[v] || (!(val[idx[j - 1]] > val[v]) && idx[j - 1] > v))) {
@@ -279,16 +284,22 @@ static void S_rank_observed(S_work *w, const dti_project_obs *obs, size_t t, siz
         for (size_t k = 1; k < w->slot_used[r] && r + k <= n; k++)
             w->slot_used[r + k] = 1;
     S_sort_desc(w->pred, w->order, n);
+    size_t start = 0; /* order[0..start) are all assigned */
     for (size_t s = 1; s <= n; s++) {
         if (w->slot_used[s])
             continue;
+        while (start < n && w->assigned[w->order[start]])
+            start++;
         size_t pick = DTI_NONE, urgent = DTI_NONE;
-        for (size_t k = 0; k < n; k++) {
+        for (size_t k = start; k < n; k++) {
             size_t p = w->order[k];
             if (w->assigned[p] || lo[p] > s)
                 continue;
-            if (pick == DTI_NONE)
+            if (pick == DTI_NONE) {
                 pick = p;
+                if (!obs->upper[t]) /* no upper bound below n this year: the first eligible wins */
+                    break;
+            }
             if (hi[p] <= s && (urgent == DTI_NONE || hi[p] < hi[urgent]))
                 urgent = p;
         }
@@ -312,7 +323,11 @@ static void S_run_one(S_job *job, S_work *w)
     size_t n = obs->n, n_obs = set->origin_index + 1;
     gsl_rng *rng = w->rng;
     double a = 0, b = 1, sigma = 0;
-    if (fit->model == DTI_MODEL_PANEL) {
+    if (fit->model == DTI_MODEL_PANEL && !(fit->df > 0)) { /* given parameters, no uncertainty */
+        a = fit->a;
+        b = fit->b;
+        sigma = sqrt(fit->s2);
+    } else if (fit->model == DTI_MODEL_PANEL) {
         /* Normal-inverse-chi-square draw: sigma^2 = s2 df / chi2_df; (a, b) ~ N(fit, sigma^2 (X'X)^-1). */
         double s2 = fit->s2 * fit->df / gsl_ran_chisq(rng, fit->df);
         double l00 = sqrt(fit->cov[0]), l10 = fit->cov[1] / l00;
@@ -330,12 +345,18 @@ static void S_run_one(S_job *job, S_work *w)
             w->beta[p] = tr->n >= 2 ? tr->beta + gsl_ran_gaussian_ziggurat(rng, sigma / sqrt(tr->sxx)) : 0.0;
         }
     }
+    for (size_t p = 0; p < n; p++)
+        w->order[p] = p;
     for (size_t t = 0; t < job->n_sim; t++) {
         int year = obs->year[0] + (int)t;
         size_t ot = DTI_NONE; /* index of this year among the observed years used */
         for (size_t k = 0; k < n_obs; k++)
             if (obs->year[k] == year)
                 ot = k;
+        if (ot != DTI_NONE && obs->complete[ot]) { /* every rank known: nothing to draw */
+            memcpy(w->rank, &obs->exact[ot * n], n * sizeof *w->rank);
+            goto record;
+        }
         for (size_t p = 0; p < n; p++) {
             if (fit->model == DTI_MODEL_TREND) {
                 const dti_project_trend *tr = &fit->trend[p];
@@ -355,6 +376,7 @@ static void S_run_one(S_job *job, S_work *w)
             S_rank_observed(w, obs, ot, n);
         else
             S_rank_field(w, n);
+    record:;
         unsigned *h = &w->hist[t * n * (n + 1)];
         for (size_t p = 0; p < n; p++) {
             w->x[p] = w->score[w->rank[p]];

@@ -22,6 +22,8 @@ typedef struct dti_project_obs {
     int year[DTI_PROJECT_MAX_YEARS];
     size_t *exact;  /* [t * n + p]: exact rank or 0 */
     size_t *lo, *hi; /* [t * n + p]: rank bounds (1..n when unknown) */
+    int complete[DTI_PROJECT_MAX_YEARS]; /* every province's rank is exact that year */
+    int upper[DTI_PROJECT_MAX_YEARS];    /* some inexact rank has an upper bound below n */
 } dti_project_obs;
 
 /* years: n_years records in increasing year order, all ranking the registry's n provinces. */

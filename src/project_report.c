@@ -187,8 +187,11 @@ int dti_project_write(const dti_project_report *rep, int format, FILE *out, dti_
             char iv[32];
             snprintf(iv, sizeof iv, "%zu–%zu", dti_projection_quantile(pr, p, y, S_Q_LO),
                      dti_projection_quantile(pr, p, y, S_Q_HI));
-            fprintf(out, "%s%d%s%8s%s%6zu%s", md ? "| " : "", y, sep, obsbuf[0] ? obsbuf : "–", sep,
-                    dti_projection_quantile(pr, p, y, 0.5), sep);
+            fprintf(out, "%s%d%s", md ? "| " : "", y, sep);
+            const char *ob = obsbuf[0] ? obsbuf : "–";
+            for (size_t w = dti_utf8_width(ob); w < 8; w++) /* right-align by display width */
+                fputc(' ', out);
+            fprintf(out, "%s%s%6zu%s", ob, sep, dti_projection_quantile(pr, p, y, 0.5), sep);
             S_pad(out, iv, 12);
             for (size_t j = 0; j < n_k; j++)
                 fprintf(out, "%s%*.2f", sep, j + 1 < n_k || md ? 9 : 9, dti_projection_p_top(pr, p, y, ks[j]));
