@@ -24,7 +24,6 @@ TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
           src/rank.c src/table.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c
-           src/score.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_yaml test_registry test_rank test_year test_project
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
