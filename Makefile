@@ -80,6 +80,10 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
+# Speed figures, printed side by side (no timing assertions in tests).
+bench: all
+	@sh tests/bench/bench_project.sh ./$(BUILD)/dtirank
+
 # Regenerates the committed reference values (needs Debian's python3-numpy and python3-scipy).
 reference:
 	/usr/bin/python3 tests/reference/asem_reference.py ../shared/bench/asem

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "ynode.h"
@@ -80,14 +81,38 @@ static void S_append(dti_ynode *parent, dti_ynode *key, dti_ynode *child)
     parent->items[parent->n++] = child;
 }
 
+/* Line and column (1-based, in characters) of byte `offset` of the file. */
+static void S_position_of(const char *path, size_t offset, size_t *line, size_t *col)
+{
+    *line = 1;
+    *col = 1;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    for (size_t i = 0; i < offset; i++) {
+        int ch = fgetc(f);
+        if (ch == EOF)
+            break;
+        if (ch == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if ((ch & 0xC0) != 0x80) { /* count characters, not UTF-8 continuation bytes */
+            (*col)++;
+        }
+    }
+    fclose(f);
+}
+
 static int S_syntax_error(const char *path, const yaml_parser_t *p, dti_error *err)
 {
     const yaml_mark_t *m = &p->problem_mark;
     const char *problem = p->problem ? p->problem : "malformed YAML";
     if (p->error == YAML_READER_ERROR) {
-        /* The reader reports a byte offset, not a line: give the best position we have. */
-        return dti_error_set(err, DTI_ERR_INPUT, path, p->mark.line + 1, p->mark.column + 1,
-                             "invalid input: %s (byte %zu)", problem, p->problem_offset);
+        /* The reader reports a byte offset, not a line: find the line ourselves. */
+        size_t line, col;
+        S_position_of(path, p->problem_offset, &line, &col);
+        return dti_error_set(err, DTI_ERR_INPUT, path, line, col, "invalid input: %s (byte %zu)", problem,
+                             p->problem_offset);
     }
     if (p->context)
         return dti_error_set(err, DTI_ERR_INPUT, path, m->line + 1, m->column + 1, "YAML syntax: %s %s",
@@ -104,6 +129,9 @@ typedef struct {
 int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
 {
     *root = NULL;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "is a directory, not a YAML file");
     FILE *f = fopen(path, "rb");
     if (!f)
         return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));

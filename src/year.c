@@ -134,6 +134,7 @@ static int S_load_entry(const dti_yctx *c, const dti_ynode *m, dti_year *yr, siz
 {
     const dti_framework *fw = yr->fw;
     int rc;
+    yr->prov[i] = DTI_NONE; /* until resolved: a failed entry must not look like a province */
     if ((rc = dti_y_expect(c, m, DTI_Y_MAPPING, "a province entry")))
         return rc;
     const dti_ynode *pv;
