@@ -277,6 +277,15 @@ static size_t S_cores(void)
     return n > 0 ? (size_t)n : 1;
 }
 
+/* Progress on stderr, only when it is a terminal and the run is long enough to need it. */
+static void S_progress(size_t done, size_t total, void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "\r%3zu%% of %zu runs", done * 100 / (total ? total : 1), total);
+    if (done >= total)
+        fputs("\r                              \r", stderr);
+}
+
 static int S_cmd_project(int argc, char **argv, int backtest)
 {
     static const struct option opts[] = {{"province", required_argument, NULL, 'p'},
@@ -369,6 +378,8 @@ static int S_cmd_project(int argc, char **argv, int backtest)
     }
     dti_project_settings set = {.runs = runs, .seed = (unsigned long)seed, .threads = threads, .until = (int)until,
                                 .origin_index = n_years - 1};
+    if (isatty(STDERR_FILENO) && runs >= 100000)
+        set.progress = S_progress;
     if (backtest) {
         size_t oi = 0;
         while (oi < n_years && obs.year[oi] != (int)origin)

@@ -392,6 +392,9 @@ static void *S_worker(void *arg)
     for (;;) {
         pthread_mutex_lock(&job->lock);
         size_t blk = job->next_block++;
+        if (job->set->progress && blk <= job->n_blocks)
+            job->set->progress(blk < job->n_blocks ? blk * S_BLOCK : job->set->runs, job->set->runs,
+                               job->set->progress_ctx);
         pthread_mutex_unlock(&job->lock);
         if (blk >= job->n_blocks)
             break;

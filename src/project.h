@@ -55,6 +55,9 @@ typedef struct dti_project_settings {
     size_t threads;
     int until;           /* last simulated year */
     size_t origin_index; /* the observed years used are obs->year[0..origin_index] */
+    /* Optional: called (serialised) as blocks of runs are handed out; the library prints nothing. */
+    void (*progress)(size_t done, size_t total, void *ctx);
+    void *progress_ctx;
 } dti_project_settings;
 
 typedef struct dti_projection {
