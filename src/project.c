@@ -440,7 +440,7 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         w[k].slot_used = dti_xcalloc(n + 1, sizeof(size_t));
         w[k].hist = dti_xcalloc(hist_len, sizeof(unsigned));
         w[k].score = score;
-        w[k].rng = gsl_rng_alloc(gsl_rng_mt19937);
+        w[k].rng = gsl_rng_alloc(gsl_rng_taus2);
         if (!w[k].rng)
             abort();
     }
