@@ -44,6 +44,18 @@ static int S_usage_error(const char *cmd, const char *msg)
     return 1;
 }
 
+/* getopt_long's own messages are off (opterr = 0): one message of ours names the option. */
+static int S_bad_option(const char *cmd, int c, char **argv)
+{
+    char msg[256];
+    const char *opt = argv[optind - 1];
+    if (c == ':')
+        snprintf(msg, sizeof msg, "option '%s' needs a value", opt);
+    else
+        snprintf(msg, sizeof msg, "unknown option '%s'", opt);
+    return S_usage_error(cmd, msg);
+}
+
 /* The latest year with a file data/dti/<year>.yaml, or 0. */
 static int S_latest_year(const char *dir)
 {
@@ -95,7 +107,7 @@ static const char S_rank_help[] =
     "\n"
     "Ranks follow the official rule: values rounded to the published precision, ties share a rank\n"
     "and the next is skipped.  Where every province has a value, ranks are computed from values;\n"
-    "otherwise the published ranks are shown, with bounds (>=11 when outside the top 10) and '?'\n"
+    "otherwise the published ranks are shown, with bounds (\u226511 when outside the top 10) and '?'\n"
     "for unknowns.  Where the main indicators are known, the index is recomputed from the model and\n"
     "shown beside the published value; differences above 0.0001 are flagged.\n";
 
@@ -127,7 +139,7 @@ static int S_cmd_rank(int argc, char **argv)
     const char *year_s = NULL, *data = NULL, *by = "dti", *format_s = "text", *out_path = NULL;
     const char *registry = NULL, *models = NULL, *home = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "y:d:b:f:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":y:d:b:f:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'y': year_s = optarg; break;
         case 'd': data = optarg; break;
@@ -138,7 +150,7 @@ static int S_cmd_rank(int argc, char **argv)
         case OPT_MODELS: models = optarg; break;
         case OPT_HOME: home = optarg; break;
         case 'h': fputs(S_rank_help, stdout); return 0;
-        default: return S_usage_error("rank", "bad option");
+        default: return S_bad_option("rank", c, argv);
         }
     }
     if (optind < argc)
@@ -307,7 +319,7 @@ static int S_cmd_project(int argc, char **argv, int backtest)
     dti_target cli_targets[16];
     size_t n_cli = 0, seed = 1, runs = backtest ? 20000 : 100000, threads = S_cores(), until = 2030, origin = 0;
     int all = 0, c;
-    while ((c = getopt_long(argc, argv, "p:t:u:m:n:s:j:f:ao:y:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":p:t:u:m:n:s:j:f:ao:y:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p': province = optarg; break;
         case 't': {
@@ -347,7 +359,7 @@ static int S_cmd_project(int argc, char **argv, int backtest)
             break;
         case OPT_HOME: home = optarg; break;
         case 'h': fputs(backtest ? S_backtest_help : S_project_help, stdout); return 0;
-        default: return S_usage_error(cmd, "bad option");
+        default: return S_bad_option(cmd, c, argv);
         }
     }
     if (optind < argc)
@@ -461,13 +473,13 @@ static int S_cmd_validate(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *registry = NULL, *models = NULL, *home = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case OPT_REGISTRY: registry = optarg; break;
         case OPT_MODELS: models = optarg; break;
         case OPT_HOME: home = optarg; break;
         case 'h': fputs(S_validate_help, stdout); return 0;
-        default: return S_usage_error("validate", "bad option");
+        default: return S_bad_option("validate", c, argv);
         }
     }
     if (optind >= argc)
@@ -510,6 +522,7 @@ int main(int argc, char **argv)
     if (argc < 2)
         return S_usage_error(NULL, "no command given");
     const char *cmd = argv[1];
+    opterr = 0;
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
         fputs(S_main_help, stdout);
         return 0;

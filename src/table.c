@@ -218,7 +218,7 @@ static void S_rank_text(const S_row *r, char *buf, size_t size)
         snprintf(buf, size, "\u2264%zu", r->hi);
 }
 
-static void S_note(const dti_year *yr, const S_row *r, int by_root, char *buf, size_t size)
+static void S_note(const dti_year *yr, const S_row *r, int by_root, const char *derived, char *buf, size_t size)
 {
     buf[0] = '\0';
     size_t o = 0;
@@ -233,14 +233,14 @@ static void S_note(const dti_year *yr, const S_row *r, int by_root, char *buf, s
         S_APPEND("rank unknown");
     if (r->status == R_BOUNDED && by_root && yr->has_top10 && r->lo == S_TOP + 1)
         S_APPEND("not in the top 10");
-    if (r->derived)
-        S_APPEND("rank derived");
     if (r->computed_rank && r->published_rank && r->published_rank != r->rank)
         S_APPEND("published rank %zu", r->published_rank);
     if (r->flag)
         S_APPEND("computed differs by %.5f", fabs(r->value - r->computed));
     if (r->entry != DTI_NONE && yr->conflict[r->entry])
         S_APPEND("rank/value conflict in the record");
+    if (derived[0]) /* facts derived from a stated change, not stated themselves */
+        S_APPEND("derived: %s", derived);
 #undef S_APPEND
 }
 
@@ -268,6 +268,7 @@ static void S_build_table(const dti_year *yr, const dti_registry *reg, size_t by
         S_add_col(t, name, S_is_pillar(fw, k) || k == fw->root, 1);
         S_add_col(t, fw->nodes[k].id, 0, 1);
     }
+    S_add_col(t, "derived_fields", 0, 0);
     S_add_col(t, "note", 1, 0);
     S_add_col(t, "rank_source", 0, 0);
     t->n_rows = n;
@@ -303,7 +304,21 @@ static void S_build_table(const dti_year *yr, const dti_registry *reg, size_t by
             }
             c += 2;
         }
-        S_note(yr, r, by == fw->root, buf, sizeof buf);
+        char derived[256] = "";
+        if (r->entry != DTI_NONE) { /* every derived fact of the row, as its column name */
+            size_t o = 0;
+            for (size_t k = 0; k < nn && o < sizeof buf; k++)
+                for (int is_rank = 0; is_rank < 2; is_rank++) {
+                    const dti_fact *f = is_rank ? &yr->rank[r->entry * nn + k] : &yr->value[r->entry * nn + k];
+                    if (f->derived && o < sizeof derived)
+                        o += (size_t)snprintf(derived + o, sizeof derived - o, "%s%s%s", o ? ", " : "",
+                                              fw->nodes[k].id, is_rank ? "_rank" : "");
+                }
+            if (derived[0])
+                S_set(t, i, c, C_STR, derived);
+        }
+        c++;
+        S_note(yr, r, by == fw->root, derived, buf, sizeof buf);
         if (buf[0])
             S_set(t, i, c, C_STR, buf);
         c++;
@@ -523,8 +538,10 @@ int dti_table_write(const dti_year *yr, const dti_registry *reg, const char *by,
     S_table t = {0};
     S_build_table(yr, reg, node, rows, n, &t);
     if (format == DTI_FORMAT_TEXT || format == DTI_FORMAT_MD) {
-        size_t exact = 0, bounded = 0, unknown = 0, published = 0, computed = 0, flagged = 0;
+        size_t exact = 0, bounded = 0, unknown = 0, published = 0, computed = 0, flagged = 0, derived = 0;
         for (size_t i = 0; i < n; i++) {
+            if (rows[i].entry != DTI_NONE && !isnan(rows[i].value))
+                derived += yr->value[rows[i].entry * fw->n_nodes + node].derived ? 1u : 0u;
             exact += rows[i].status == R_EXACT;
             bounded += rows[i].status == R_BOUNDED;
             unknown += rows[i].status == R_UNKNOWN;
@@ -537,8 +554,8 @@ int dti_table_write(const dti_year *yr, const dti_registry *reg, const char *by,
                 dti_framework_node_name(fw, node, 1), fw->name, yr->units);
         if (format == DTI_FORMAT_MD)
             fputc('\n', out);
-        fprintf(out, "%zu exact ranks, %zu bounded, %zu unknown; %s published for %zu, computed for %zu", exact,
-                bounded, unknown, fw->nodes[node].id, published, computed);
+        fprintf(out, "%zu exact ranks, %zu bounded, %zu unknown; %s known for %zu (%zu derived), computed for %zu",
+                exact, bounded, unknown, fw->nodes[node].id, published, derived, computed);
         if (!isnan(max_diff))
             fprintf(out, " (largest |published - computed| %.6f; %zu above %.4f)", max_diff, flagged, S_FLAG_TOL);
         fputs(format == DTI_FORMAT_MD ? "\n\n" : "\n\n", out);

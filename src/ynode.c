@@ -123,10 +123,10 @@ int dti_y_integer(const dti_yctx *c, const dti_ynode *n, const char *what, long 
     int rc = dti_y_number(c, n, what, &v);
     if (rc)
         return rc;
-    if (floor(v) < v || v > 1e15 || v < -1e15) /* not whole, or not representable exactly */
-        return dti_y_error(c, n, "%s must be a whole number, not %s", what, n->text);
     if (v < (double)lo || v > (double)hi)
         return dti_y_error(c, n, "%s %s is outside %ld..%ld", what, n->text, lo, hi);
+    if (floor(v) < v)
+        return dti_y_error(c, n, "%s must be a whole number, not %s", what, n->text);
     *out = (long)v;
     return DTI_OK;
 }
