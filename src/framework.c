@@ -14,9 +14,10 @@
 #include "ynode.h"
 
 static const char *const S_top_keys[] = {"name", "title", "legal_basis", "source", "note", "years",
-                                          "precision", "range", "nodes", NULL};
+                                          "precision", "range", "nodes", "defaults", NULL};
 static const char *const S_node_keys[] = {"id", "name_vi", "name_en", "parent", "weight", "direction",
-                                           "role", "note", NULL};
+                                           "role", "note", "normalise", "aggregate", "treat",
+                                           "denominator", NULL};
 
 static int S_valid_id(const char *id)
 {
@@ -188,11 +189,13 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
     dti_yctx c = {path, err};
     dti_framework *fw = dti_xcalloc(1, sizeof *fw);
     fw->path = dti_strdup(path);
-    const dti_ynode *list = NULL;
+    dti_methods_init(&fw->defaults);
+    const dti_ynode *list = NULL, *defaults = NULL;
     char **parent_ids = NULL;
     const dti_ynode **parent_at = NULL;
     if ((rc = dti_y_expect(&c, root, DTI_Y_MAPPING, "a framework")) ||
         (rc = dti_y_check_keys(&c, root, S_top_keys, "a framework")) || (rc = S_load_header(&c, root, fw)) ||
+        ((defaults = dti_ynode_get(root, "defaults")) && (rc = dti_methods_load_defaults(&c, defaults, &fw->defaults))) ||
         (rc = dti_y_require(&c, root, "nodes", "a framework", &list)) ||
         (rc = dti_y_expect(&c, list, DTI_Y_SEQUENCE, "nodes")))
         goto cleanup;
@@ -265,6 +268,9 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
             goto cleanup;
         }
     }
+    for (size_t i = 0; i < fw->n_nodes; i++)
+        if ((rc = dti_methods_load_node(&c, list->items[i], fw, i)))
+            goto cleanup;
 cleanup:
     if (parent_ids)
         for (size_t i = 0; i < list->n; i++)
@@ -294,6 +300,10 @@ void dti_framework_free(dti_framework *fw)
     }
     free(fw->nodes);
     free(fw->postorder);
+    for (size_t d = 0; d < fw->n_denominators; d++)
+        free(fw->denominators[d]);
+    free(fw->denominators);
+    dti_methods_clear(&fw->defaults);
     free(fw->path);
     free(fw->name);
     free(fw->title);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dtirank.h"
+#include "methods.h"
 
 #define DTI_NONE SIZE_MAX /* "no index": no parent, not found */
 
@@ -24,6 +25,9 @@ typedef struct dti_fact {
 typedef struct dti_province {
     char *code, *name, *ascii, *region, *successor;
     char *key_name, *key_ascii; /* folded forms used by dti_registry_find */
+    size_t n_numbers;           /* user columns under `numbers:` (e.g. population) */
+    char **number_names;
+    double *numbers;
     size_t line, column;
 } dti_province;
 
@@ -41,6 +45,11 @@ typedef struct dti_node {
     int role;      /* enum dti_node_role */
     size_t *children, n_children;
     size_t line, column;
+    /* method settings, resolved against the framework defaults (methods.c) */
+    dti_norm_spec norm;   /* indicators */
+    dti_treat_spec treat; /* indicators */
+    dti_agg_spec agg;     /* aggregates */
+    size_t denom;         /* index in framework denominators, DTI_NONE when not denominated */
 } dti_node;
 
 #define DTI_MAX_YEARS 32
@@ -57,6 +66,9 @@ struct dti_framework {
     size_t root;
     size_t *postorder; /* node indices, children before parents (for aggregation) */
     size_t n_postorder;
+    dti_methods defaults;  /* `defaults:` (methods.h) */
+    char **denominators;   /* distinct `denominator:` names of the nodes, in first-use order */
+    size_t n_denominators;
 };
 
 struct dti_year {
@@ -75,6 +87,18 @@ struct dti_year {
     int *conflict;        /* per entry: a published rank disagrees with a published value */
     dti_error warnings;   /* such disagreements, with their positions (collect mode) */
 };
+
+#define DTI_TOP 10              /* the official list published every year is a top ten */
+#define DTI_MAX_NODES_STACK 256 /* frameworks up to this size compute without allocating */
+
+/* Entry of registry province p in the year file, or DTI_NONE. */
+size_t dti_year_entry(const dti_year *yr, size_t p);
+/* Rank bounds of province p for `node` from its rank fact and, for the index, the top-10 list
+ * (listed: <= 10; not listed: >= 11).  Returns the exact rank, or 0.  *derived may be NULL. */
+size_t dti_year_rank_bounds(const dti_year *yr, size_t p, size_t node, size_t *lo, size_t *hi, int *derived);
+/* Published value of `node` for province p and the value computed from its known inputs (NaN when
+ * absent or, for computed, when an input with positive weight is unknown). */
+void dti_year_values(const dti_year *yr, size_t p, size_t node, double *published, double *computed);
 
 char *dti_strdup(const char *s);     /* aborts on out of memory, as cmark does */
 void *dti_xcalloc(size_t n, size_t size);

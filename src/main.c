@@ -81,6 +81,7 @@ static const char S_main_help[] =
     "Commands:\n"
     "  rank       the ranking table of a year (official rule: ties share a rank)\n"
     "  validate   check data and model files and report every error found\n"
+    "  score      composite scores of a model on a data table (normalise, treat, aggregate, rank)\n"
     "  project    P(top k) and rank intervals of a province in future years (the main job)\n"
     "  backtest   forecast honesty: fit up to an origin year, score the later observed years\n"
     "\n"
@@ -517,6 +518,83 @@ static int S_cmd_validate(int argc, char **argv)
     return status;
 }
 
+static const char S_score_help[] =
+    "Usage: dtirank score --model FILE --data FILE [--format text|md|csv|json] [--out FILE] [--detail]\n"
+    "Composite scores of every unit with the methods of the model (docs/methods.md): denominate,\n"
+    "impute, screen, treat outliers, normalise, aggregate level by level, rank (ties share the best rank).\n"
+    "\n"
+    "  -m, --model FILE    the framework (e.g. models/asem.yaml, models/dti-2022.yaml)\n"
+    "  -d, --data FILE     a data table (units:, e.g. data/asem.yaml) or a DTI year record\n"
+    "                      (provinces:, e.g. data/dti/2022.yaml)\n"
+    "  -f, --format F      text (default), md, csv or json; csv and json carry full precision\n"
+    "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
+    "      --detail        add every normalised indicator (and, in json, the outlier treatment log)\n"
+    "      --registry FILE province registry for year records (default DIR/data/provinces.yaml)\n"
+    "      --models DIR    frameworks named by year records (default DIR/models)\n"
+    "      --home DIR      the directory holding data/ and models/\n"
+    "  -h, --help          show this help\n";
+
+static int S_cmd_score(int argc, char **argv)
+{
+    enum { OPT_DETAIL = 512 };
+    static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
+                                         {"data", required_argument, NULL, 'd'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"detail", no_argument, NULL, OPT_DETAIL},
+                                         {"registry", required_argument, NULL, OPT_REGISTRY},
+                                         {"models", required_argument, NULL, OPT_MODELS},
+                                         {"home", required_argument, NULL, OPT_HOME},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *model = NULL, *data = NULL, *format_s = "text", *out_path = NULL;
+    const char *registry = NULL, *models = NULL, *home = NULL;
+    int c, detail = 0;
+    while ((c = getopt_long(argc, argv, "m:d:f:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case 'd': data = optarg; break;
+        case 'f': format_s = optarg; break;
+        case 'o': out_path = optarg; break;
+        case OPT_DETAIL: detail = 1; break;
+        case OPT_REGISTRY: registry = optarg; break;
+        case OPT_MODELS: models = optarg; break;
+        case OPT_HOME: home = optarg; break;
+        case 'h': fputs(S_score_help, stdout); return 0;
+        default: return S_usage_error("score", "bad option");
+        }
+    }
+    if (optind < argc)
+        return S_usage_error("score", "unexpected argument");
+    if (!model || !data)
+        return S_usage_error("score", "--model and --data are required");
+    dti_error err;
+    dti_error_init(&err);
+    int format;
+    if (dti_format_parse(format_s, &format, &err))
+        return S_fail(&err);
+    home = S_home(home);
+    char *reg_path = registry ? strdup(registry) : S_join(home, "data/provinces.yaml");
+    char *models_dir = models ? strdup(models) : S_join(home, "models");
+    const char *inputs[] = {model, data, reg_path};
+    dti_score *sc = NULL;
+    dti_output *out = NULL;
+    int rc = 0;
+    if (dti_score_compute(model, data, reg_path, models_dir, &sc, &err) ||
+        dti_output_open(out_path, inputs, 3, &out, &err)) {
+        rc = S_fail(&err);
+    } else if (dti_score_write(sc, format, detail, dti_output_stream(out), &err)) {
+        dti_output_abort(out);
+        rc = S_fail(&err);
+    } else if (dti_output_commit(out, &err)) {
+        rc = S_fail(&err);
+    }
+    dti_score_free(sc);
+    free(reg_path);
+    free(models_dir);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -534,6 +612,8 @@ int main(int argc, char **argv)
     /* getopt_long sees the command's own arguments, with the command name as argv[0]. */
     if (!strcmp(cmd, "rank"))
         return S_cmd_rank(argc - 1, argv + 1);
+    if (!strcmp(cmd, "score"))
+        return S_cmd_score(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return S_cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "project"))

@@ -39,34 +39,6 @@ const char *dti_project_model_name(int model) { return S_model_names[model]; }
 
 /* ---- the observations ------------------------------------------------------------------------- */
 
-/* Exact rank (0 if none) and bounds of registry province p in a year record: rank facts, and the
- * top-10 list (listed: rank <= 10; not listed: rank >= 11). */
-static size_t S_rank_of(const dti_year *yr, size_t p, size_t *lo, size_t *hi)
-{
-    const dti_framework *fw = yr->fw;
-    size_t e = DTI_NONE;
-    for (size_t i = 0; i < yr->n; i++)
-        if (yr->prov[i] == p)
-            e = i;
-    *lo = 1;
-    *hi = yr->units;
-    if (e != DTI_NONE) {
-        const dti_fact *f = &yr->rank[e * fw->n_nodes + fw->root];
-        if (f->known) {
-            *lo = (size_t)f->lo;
-            *hi = (size_t)f->hi;
-        }
-    }
-    if (yr->has_top10) {
-        int in = e != DTI_NONE && yr->top10[e];
-        if (in && *hi > DTI_PROJECT_TOP)
-            *hi = DTI_PROJECT_TOP;
-        if (!in && *lo <= DTI_PROJECT_TOP)
-            *lo = DTI_PROJECT_TOP + 1;
-    }
-    return *lo == *hi ? *lo : 0;
-}
-
 int dti_project_obs_init(dti_project_obs *obs, const dti_year *const *years, size_t n_years, const dti_registry *reg,
                          dti_error *err)
 {
@@ -91,7 +63,8 @@ int dti_project_obs_init(dti_project_obs *obs, const dti_year *const *years, siz
     for (size_t t = 0; t < n_years; t++) {
         obs->complete[t] = 1;
         for (size_t p = 0; p < obs->n; p++) {
-            obs->exact[t * obs->n + p] = S_rank_of(years[t], p, &obs->lo[t * obs->n + p], &obs->hi[t * obs->n + p]);
+            obs->exact[t * obs->n + p] = dti_year_rank_bounds(years[t], p, years[t]->fw->root, &obs->lo[t * obs->n + p],
+                                                               &obs->hi[t * obs->n + p], NULL);
             obs->complete[t] &= obs->exact[t * obs->n + p] != 0;
             obs->upper[t] |= !obs->exact[t * obs->n + p] && obs->hi[t * obs->n + p] < obs->n;
         }

@@ -10,7 +10,6 @@
 #include "dtirank.h"
 
 #define DTI_PROJECT_MAX_YEARS 64
-#define DTI_PROJECT_TOP 10 /* the official top-10 list bounds everyone else at rank >= 11 */
 
 enum { DTI_MODEL_PERSISTENCE, DTI_MODEL_TREND, DTI_MODEL_PANEL };
 

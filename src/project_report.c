@@ -58,11 +58,11 @@ static void S_observed(const dti_project_report *rep, size_t p, int year, char *
         if (obs->exact[i])
             snprintf(buf, size, "%zu", obs->exact[i]);
         else if (obs->lo[i] > 1 && obs->hi[i] < obs->n)
-            snprintf(buf, size, "%zu-%zu", obs->lo[i], obs->hi[i]);
+            snprintf(buf, size, "%zu\u2013%zu", obs->lo[i], obs->hi[i]);
         else if (obs->lo[i] > 1)
-            snprintf(buf, size, ">=%zu", obs->lo[i]);
+            snprintf(buf, size, "\u2265%zu", obs->lo[i]);
         else if (obs->hi[i] < obs->n)
-            snprintf(buf, size, "<=%zu", obs->hi[i]);
+            snprintf(buf, size, "\u2264%zu", obs->hi[i]);
     }
 }
 

@@ -11,7 +11,7 @@
 #include "ynode.h"
 
 static const char *const S_top_keys[] = {"source", "note", "provinces", NULL};
-static const char *const S_prov_keys[] = {"code", "name", "ascii", "region", "successor_2025", NULL};
+static const char *const S_prov_keys[] = {"code", "name", "ascii", "region", "successor_2025", "numbers", NULL};
 
 /* Drops a leading "tp " or "thanh pho " from a folded name: people write "Hồ Chí Minh" or "TP.HCM". */
 static const char *S_strip_city(const char *k)
@@ -49,6 +49,18 @@ static int S_load_province(const dti_yctx *c, const dti_ynode *m, dti_province *
         return rc;
     if ((v = dti_ynode_get(m, "successor_2025")) && (rc = dti_y_string(c, v, "successor_2025", &p->successor)))
         return rc;
+    if ((v = dti_ynode_get(m, "numbers"))) { /* user columns, e.g. population for a weighted merger */
+        if ((rc = dti_y_expect(c, v, DTI_Y_MAPPING, "numbers")))
+            return rc;
+        p->number_names = dti_xcalloc(v->n, sizeof *p->number_names);
+        p->numbers = dti_xcalloc(v->n, sizeof *p->numbers);
+        for (size_t k = 0; k < v->n; k++) {
+            p->number_names[k] = dti_strdup(v->keys[k]->text);
+            p->n_numbers = k + 1;
+            if ((rc = dti_y_number(c, v->items[k], v->keys[k]->text, &p->numbers[k])))
+                return rc;
+        }
+    }
     p->key_name = dti_name_fold(p->name);
     p->key_ascii = dti_name_fold(p->ascii);
     return DTI_OK;
@@ -122,6 +134,10 @@ void dti_registry_free(dti_registry *reg)
         free(p->successor);
         free(p->key_name);
         free(p->key_ascii);
+        for (size_t k = 0; k < p->n_numbers; k++)
+            free(p->number_names[k]);
+        free(p->number_names);
+        free(p->numbers);
     }
     free(reg->p);
     free(reg->path);

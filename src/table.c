@@ -10,7 +10,6 @@
 
 #include "internal.h"
 
-#define S_TOP 10
 /* A computed index is flagged when it differs from the published one by more than this: the
  * published main indicators are rounded to 4 decimals, so an honest recomputation can differ by up
  * to half a unit in the 4th decimal of each weighted input (at most 0.00005 in total). */
@@ -129,43 +128,16 @@ static int S_is_pillar(const dti_framework *fw, size_t node)
 static S_row *S_build_rows(const dti_year *yr, const dti_registry *reg, size_t by, size_t *n_rows, double *max_diff)
 {
     const dti_framework *fw = yr->fw;
-    size_t nn = fw->n_nodes, n = reg->n;
+    size_t n = reg->n;
     S_row *rows = dti_xcalloc(n, sizeof *rows);
-    double *vals = dti_xcalloc(nn, sizeof *vals);
     *max_diff = NAN;
     for (size_t p = 0; p < n; p++) {
         S_row *r = &rows[p];
         r->reg = p;
-        r->entry = DTI_NONE;
-        for (size_t i = 0; i < yr->n; i++)
-            if (yr->prov[i] == p)
-                r->entry = i;
-        r->value = r->computed = NAN;
-        r->lo = 1;
-        r->hi = r->units = yr->units;
-        if (r->entry != DTI_NONE) {
-            const dti_fact *f = &yr->value[r->entry * nn];
-            for (size_t k = 0; k < nn; k++)
-                vals[k] = f[k].known && fw->nodes[k].n_children == 0 ? f[k].value : NAN;
-            dti_framework_compute(fw, vals);
-            if (fw->nodes[by].n_children)
-                r->computed = vals[by];
-            if (f[by].known)
-                r->value = f[by].value;
-            const dti_fact *rk = &yr->rank[r->entry * nn + by];
-            if (rk->known) {
-                r->lo = (size_t)rk->lo;
-                r->hi = (size_t)rk->hi;
-                r->derived = rk->derived;
-            }
-        }
-        if (by == fw->root && yr->has_top10) {
-            int in = r->entry != DTI_NONE && yr->top10[r->entry];
-            if (in && r->hi > S_TOP)
-                r->hi = S_TOP;
-            if (!in && r->lo <= S_TOP)
-                r->lo = S_TOP + 1;
-        }
+        r->entry = dti_year_entry(yr, p);
+        r->units = yr->units;
+        dti_year_values(yr, p, by, &r->value, &r->computed);
+        dti_year_rank_bounds(yr, p, by, &r->lo, &r->hi, &r->derived);
         if (!isnan(r->value) && !isnan(r->computed)) {
             double d = fabs(r->value - r->computed);
             r->flag = d > S_FLAG_TOL + S_FLAG_EPS;
@@ -198,7 +170,6 @@ static S_row *S_build_rows(const dti_year *yr, const dti_registry *reg, size_t b
     }
     free(v);
     free(ranks);
-    free(vals);
     qsort(rows, n, sizeof *rows, S_row_cmp);
     *n_rows = n;
     return rows;
@@ -231,7 +202,7 @@ static void S_note(const dti_year *yr, const S_row *r, int by_root, const char *
     } while (0)
     if (r->status == R_UNKNOWN)
         S_APPEND("rank unknown");
-    if (r->status == R_BOUNDED && by_root && yr->has_top10 && r->lo == S_TOP + 1)
+    if (r->status == R_BOUNDED && by_root && yr->has_top10 && r->lo == DTI_TOP + 1)
         S_APPEND("not in the top 10");
     if (r->computed_rank && r->published_rank && r->published_rank != r->rank)
         S_APPEND("published rank %zu", r->published_rank);

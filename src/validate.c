@@ -1,7 +1,9 @@
 /* validate.c -- `dtirank validate`: recognise a file's kind from its top-level keys and load it with
  * the matching loader, collecting every error the loader can report. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "dataset.h"
 #include "internal.h"
 #include "ynode.h"
 
@@ -16,7 +18,29 @@ int dti_validate_file(const char *path, const dti_registry *reg, const char *mod
     int is_framework = dti_ynode_get(root, "nodes") != NULL;
     int is_year = dti_ynode_get(root, "year") != NULL;
     int is_registry = !is_year && dti_ynode_get(root, "provinces") != NULL;
+    /* a data table for the engine names its model: `model: asem` -> <models_dir>/asem.yaml */
+    const dti_ynode *model = dti_ynode_get(root, "model");
+    char *table_model = !is_framework && !is_year && dti_ynode_get(root, "units") && model &&
+                                model->kind == DTI_Y_SCALAR && !strchr(model->text, '/')
+                            ? dti_strdup(model->text)
+                            : NULL;
     dti_ynode_free(root);
+    if (table_model) {
+        size_t len = strlen(models_dir) + strlen(table_model) + 8;
+        char *mpath = dti_xcalloc(len, 1);
+        snprintf(mpath, len, "%s/%s.yaml", models_dir, table_model);
+        dti_framework *fw = NULL;
+        dti_dataset *ds = NULL;
+        *kind = "data table";
+        rc = dti_framework_load(mpath, &fw, err);
+        if (!rc)
+            rc = dti_dataset_load(path, fw, NULL, NULL, &ds, err);
+        dti_dataset_free(ds);
+        dti_framework_free(fw);
+        free(mpath);
+        free(table_model);
+        return rc;
+    }
     if (is_framework) {
         dti_framework *fw = NULL;
         *kind = "framework";

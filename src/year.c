@@ -16,7 +16,6 @@ static const char *const S_top_keys[] = {"year", "model", "units", "published", 
 static const char *const S_fact_keys[] = {"value", "min", "max", "evidence", "derived", "how", "source", "note", NULL};
 static const char *const S_top10_keys[] = {"province", "source", "note", NULL};
 
-#define S_TOP 10 /* the official list published every year is a top ten */
 
 static void S_fact_clear(dti_fact *f)
 {
@@ -211,11 +210,11 @@ static int S_check_ranks(const dti_yctx *c, dti_year *yr, size_t node)
             if (!r->known)
                 continue;
             int in = yr->top10[i];
-            if (in && r->lo > S_TOP)
+            if (in && r->lo > DTI_TOP)
                 return dti_error_set(c->err, DTI_ERR_INPUT, c->path, r->line, r->column,
                                      "rank %.0f of %s contradicts the top-10 list, which names it", r->lo,
                                      yr->reg->p[yr->prov[i]].name);
-            if (!in && r->hi <= S_TOP)
+            if (!in && r->hi <= DTI_TOP)
                 return dti_error_set(c->err, DTI_ERR_INPUT, c->path, r->line, r->column,
                                      "rank %.0f of %s contradicts the top-10 list, which does not name it",
                                      r->hi, yr->reg->p[yr->prov[i]].name);
@@ -398,6 +397,62 @@ void dti_year_free(dti_year *yr)
     free(yr->path);
     dti_framework_free(yr->fw);
     free(yr);
+}
+
+size_t dti_year_entry(const dti_year *yr, size_t p)
+{
+    for (size_t i = 0; i < yr->n; i++)
+        if (yr->prov[i] == p)
+            return i;
+    return DTI_NONE;
+}
+
+size_t dti_year_rank_bounds(const dti_year *yr, size_t p, size_t node, size_t *lo, size_t *hi, int *derived)
+{
+    const dti_framework *fw = yr->fw;
+    size_t e = dti_year_entry(yr, p);
+    *lo = 1;
+    *hi = yr->units;
+    if (derived)
+        *derived = 0;
+    if (e != DTI_NONE) {
+        const dti_fact *f = &yr->rank[e * fw->n_nodes + node];
+        if (f->known) {
+            *lo = (size_t)f->lo;
+            *hi = (size_t)f->hi;
+            if (derived)
+                *derived = f->derived;
+        }
+    }
+    if (node == fw->root && yr->has_top10) { /* the published top ten bounds everyone else at >= 11 */
+        int in = e != DTI_NONE && yr->top10[e];
+        if (in && *hi > DTI_TOP)
+            *hi = DTI_TOP;
+        if (!in && *lo <= DTI_TOP)
+            *lo = DTI_TOP + 1;
+    }
+    return *lo == *hi ? *lo : 0;
+}
+
+void dti_year_values(const dti_year *yr, size_t p, size_t node, double *published, double *computed)
+{
+    const dti_framework *fw = yr->fw;
+    size_t e = dti_year_entry(yr, p), nn = fw->n_nodes;
+    *published = *computed = NAN;
+    if (e == DTI_NONE)
+        return;
+    const dti_fact *f = &yr->value[e * nn];
+    if (f[node].known)
+        *published = f[node].value;
+    if (fw->nodes[node].n_children == 0)
+        return;
+    double vals[DTI_MAX_NODES_STACK], *v = nn <= DTI_MAX_NODES_STACK ? vals : dti_xcalloc(nn, sizeof *v);
+    for (size_t k = 0; k < nn; k++)
+        v[k] = f[k].known && fw->nodes[k].n_children == 0 ? f[k].value : NAN;
+    dti_framework_compute(fw, v);
+    *computed = v[node];
+    if (v != vals)
+        free(v);
 }
 
 int dti_year_year(const dti_year *yr) { return yr->year; }

@@ -1,0 +1,298 @@
+/* dataset.c -- data tables for the engine: the generic units x indicators file (data/asem.yaml), with
+ * group labels and denominators, and the adapter from a DTI year record.  Sits between the YAML
+ * tree (ynode.c) and the engine; every semantic error is reported at the node's own position.
+ *
+ *   units:
+ *     - unit: AUS
+ *       name: Australia
+ *       groups: {EurAsia_group: Asia}
+ *       denominators: {GDP: 1339.5}
+ *       values: {lpi: 3.75, flights: ~}     # missing = key absent or ~
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset.h"
+#include "engine.h"
+#include "internal.h"
+#include "ynode.h"
+
+static const char *const S_top_keys[] = {"name", "title", "source", "note", "model", "units", NULL};
+static const char *const S_unit_keys[] = {"unit", "name", "groups", "denominators", "values", NULL};
+
+void dti_dataset_free(dti_dataset *ds)
+{
+    if (!ds)
+        return;
+    for (size_t u = 0; u < ds->n_units; u++) {
+        free(ds->unit[u]);
+        free(ds->name[u]);
+    }
+    for (size_t g = 0; g < ds->n_group_cols; g++) {
+        free(ds->group_col[g]);
+        for (size_t u = 0; u < ds->n_units; u++)
+            free(ds->group_text[g * ds->n_units + u]);
+    }
+    free(ds->unit);
+    free(ds->name);
+    free(ds->values);
+    free(ds->denominators);
+    free(ds->group_col);
+    free(ds->group_text);
+    free(ds->line);
+    free(ds->path);
+    free(ds);
+}
+
+static dti_dataset *S_new(const char *path, const dti_framework *fw, size_t n_units, size_t n_groups)
+{
+    dti_dataset *ds = dti_xcalloc(1, sizeof *ds);
+    size_t *ind = dti_xcalloc(fw->n_nodes, sizeof *ind);
+    ds->path = dti_strdup(path);
+    ds->n_units = n_units;
+    ds->n_indicators = dti_engine_indicators(fw, ind);
+    free(ind);
+    ds->unit = dti_xcalloc(n_units, sizeof *ds->unit);
+    ds->name = dti_xcalloc(n_units, sizeof *ds->name);
+    ds->line = dti_xcalloc(n_units, sizeof *ds->line);
+    ds->values = dti_xcalloc(n_units * ds->n_indicators, sizeof *ds->values);
+    for (size_t k = 0; k < n_units * ds->n_indicators; k++)
+        ds->values[k] = NAN;
+    ds->n_denominators = fw->n_denominators;
+    ds->denominators = dti_xcalloc(n_units * fw->n_denominators, sizeof *ds->denominators);
+    for (size_t k = 0; k < n_units * fw->n_denominators; k++)
+        ds->denominators[k] = NAN;
+    ds->group_col = dti_xcalloc(n_groups, sizeof *ds->group_col);
+    ds->group_text = dti_xcalloc(n_groups * n_units, sizeof *ds->group_text);
+    return ds;
+}
+
+/* Column of indicator node `id`, or DTI_NONE; *node receives the node index (DTI_NONE if unknown). */
+static size_t S_column(const dti_framework *fw, const char *id, size_t *node)
+{
+    *node = dti_framework_node_find(fw, id);
+    if (*node == DTI_NONE)
+        return DTI_NONE;
+    size_t j = 0;
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        int ind = fw->nodes[i].role == DTI_NODE_INDICATOR && fw->nodes[i].parent != DTI_NONE;
+        if (i == *node)
+            return ind ? j : DTI_NONE;
+        j += ind != 0;
+    }
+    return DTI_NONE;
+}
+
+static int S_load_values(const dti_yctx *c, const dti_ynode *m, const dti_framework *fw, dti_dataset *ds, size_t u)
+{
+    int rc;
+    if ((rc = dti_y_expect(c, m, DTI_Y_MAPPING, "values")))
+        return rc;
+    for (size_t k = 0; k < m->n; k++) {
+        const char *id = m->keys[k]->text;
+        size_t node, j = S_column(fw, id, &node);
+        if (node == DTI_NONE)
+            return dti_y_error(c, m->keys[k], "unknown indicator '%s' (model %s has no node '%s')", id, fw->name, id);
+        if (j == DTI_NONE)
+            return dti_y_error(c, m->keys[k], "'%s' is not an indicator of model %s (its value is computed)", id,
+                               fw->name);
+        if (dti_y_is_null(m->items[k]))
+            continue;
+        if ((rc = dti_y_number(c, m->items[k], id, &ds->values[u * ds->n_indicators + j])))
+            return rc;
+    }
+    return DTI_OK;
+}
+
+static int S_load_denominators(const dti_yctx *c, const dti_ynode *m, const dti_framework *fw, dti_dataset *ds,
+                               size_t u)
+{
+    int rc;
+    if ((rc = dti_y_expect(c, m, DTI_Y_MAPPING, "denominators")))
+        return rc;
+    for (size_t k = 0; k < m->n; k++) {
+        const char *name = m->keys[k]->text;
+        size_t d = 0;
+        while (d < fw->n_denominators && strcmp(fw->denominators[d], name) != 0)
+            d++;
+        if (d == fw->n_denominators)
+            return dti_y_error(c, m->keys[k], "unknown denominator '%s' (no indicator of model %s is divided by it)",
+                               name, fw->name);
+        if (dti_y_is_null(m->items[k]))
+            continue;
+        if ((rc = dti_y_number(c, m->items[k], name, &ds->denominators[u * ds->n_denominators + d])))
+            return rc;
+    }
+    return DTI_OK;
+}
+
+static int S_load_groups(const dti_yctx *c, const dti_ynode *m, dti_dataset *ds, size_t u, size_t max_cols)
+{
+    int rc;
+    if ((rc = dti_y_expect(c, m, DTI_Y_MAPPING, "groups")))
+        return rc;
+    for (size_t k = 0; k < m->n; k++) {
+        const char *col = m->keys[k]->text;
+        size_t g = 0;
+        while (g < ds->n_group_cols && strcmp(ds->group_col[g], col) != 0)
+            g++;
+        if (g == ds->n_group_cols) {
+            if (g == max_cols) /* cannot happen: max_cols counts every key of the file */
+                return dti_y_error(c, m->keys[k], "too many group columns");
+            ds->group_col[ds->n_group_cols++] = dti_strdup(col);
+        }
+        const dti_ynode *v = m->items[k];
+        if (dti_y_is_null(v))
+            continue;
+        if (v->kind != DTI_Y_SCALAR)
+            return dti_y_error(c, v, "group '%s' must be a label, not %s", col, dti_y_kind_name(v));
+        ds->group_text[g * ds->n_units + u] = dti_strdup(v->text);
+    }
+    return DTI_OK;
+}
+
+static int S_load_table(const char *path, const dti_ynode *root, const dti_framework *fw, dti_dataset **out,
+                        dti_error *err)
+{
+    dti_yctx c = {path, err};
+    const dti_ynode *list, *v;
+    int rc;
+    if ((rc = dti_y_check_keys(&c, root, S_top_keys, "a data table")) ||
+        (rc = dti_y_require(&c, root, "units", "a data table", &list)) ||
+        (rc = dti_y_expect(&c, list, DTI_Y_SEQUENCE, "units")))
+        return rc;
+    if (!list->n)
+        return dti_y_error(&c, list, "a data table needs at least one unit");
+    size_t max_cols = 0;
+    for (size_t u = 0; u < list->n; u++)
+        if ((v = dti_ynode_get(list->items[u], "groups")) && v->kind == DTI_Y_MAPPING)
+            max_cols += v->n;
+    dti_dataset *ds = S_new(path, fw, list->n, max_cols);
+    for (size_t u = 0; u < list->n && !rc; u++) {
+        const dti_ynode *m = list->items[u], *id;
+        if ((rc = dti_y_expect(&c, m, DTI_Y_MAPPING, "a unit")) ||
+            (rc = dti_y_check_keys(&c, m, S_unit_keys, "a unit")) ||
+            (rc = dti_y_require(&c, m, "unit", "a unit", &id)) || (rc = dti_y_string(&c, id, "unit", &ds->unit[u])))
+            break;
+        ds->line[u] = m->line;
+        for (size_t k = 0; k < u; k++)
+            if (!strcmp(ds->unit[k], ds->unit[u])) {
+                rc = dti_y_error(&c, id, "duplicate unit '%s' (first at line %zu)", ds->unit[u], ds->line[k]);
+                break;
+            }
+        if (rc)
+            break;
+        if ((v = dti_ynode_get(m, "name")) && (rc = dti_y_string(&c, v, "name", &ds->name[u])))
+            break;
+        if (!ds->name[u])
+            ds->name[u] = dti_strdup(ds->unit[u]);
+        if ((v = dti_ynode_get(m, "groups")) && (rc = S_load_groups(&c, v, ds, u, max_cols)))
+            break;
+        if ((v = dti_ynode_get(m, "denominators")) && (rc = S_load_denominators(&c, v, fw, ds, u)))
+            break;
+        if ((v = dti_ynode_get(m, "values")) && (rc = S_load_values(&c, v, fw, ds, u)))
+            break;
+    }
+    if (rc) {
+        dti_dataset_free(ds);
+        return rc;
+    }
+    *out = ds;
+    return DTI_OK;
+}
+
+/* A year record: its provinces become the units, the framework's indicators are looked up by id. */
+static int S_from_year(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+                       dti_dataset **out, dti_error *err)
+{
+    dti_registry *reg = NULL;
+    dti_year *yr = NULL;
+    int rc;
+    if (!reg_path)
+        return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0, "a year record needs the province registry");
+    if ((rc = dti_registry_load(reg_path, &reg, err)) || (rc = dti_year_load(path, reg, models_dir, &yr, err))) {
+        dti_registry_free(reg);
+        return rc;
+    }
+    dti_dataset *ds = S_new(path, fw, yr->n, 0);
+    size_t *ind = dti_xcalloc(fw->n_nodes, sizeof *ind);
+    dti_engine_indicators(fw, ind);
+    for (size_t j = 0; j < ds->n_indicators && !rc; j++) {
+        size_t node = dti_framework_node_find(yr->fw, fw->nodes[ind[j]].id);
+        if (node == DTI_NONE) {
+            rc = dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "model %s of this record has no node '%s' (model %s)",
+                               yr->fw->name, fw->nodes[ind[j]].id, fw->name);
+            break;
+        }
+        for (size_t u = 0; u < yr->n; u++) {
+            const dti_fact *f = &yr->value[u * yr->fw->n_nodes + node];
+            if (f->known)
+                ds->values[u * ds->n_indicators + j] = f->value;
+        }
+    }
+    for (size_t u = 0; u < yr->n; u++) {
+        ds->unit[u] = dti_strdup(reg->p[yr->prov[u]].code);
+        ds->name[u] = dti_strdup(reg->p[yr->prov[u]].name);
+    }
+    if (!rc && fw->n_denominators)
+        rc = dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "a year record has no denominators (model %s divides by '%s')",
+                           fw->name, fw->denominators[0]);
+    free(ind);
+    dti_year_free(yr);
+    dti_registry_free(reg);
+    if (rc) {
+        dti_dataset_free(ds);
+        return rc;
+    }
+    *out = ds;
+    return DTI_OK;
+}
+
+int dti_dataset_load(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+                     dti_dataset **out, dti_error *err)
+{
+    *out = NULL;
+    dti_ynode *root = NULL;
+    int rc = dti_yaml_load(path, &root, err);
+    if (rc)
+        return rc;
+    dti_yctx c = {path, err};
+    if ((rc = dti_y_expect(&c, root, DTI_Y_MAPPING, "a data table"))) {
+        dti_ynode_free(root);
+        return rc;
+    }
+    int year_record = dti_ynode_get(root, "provinces") != NULL; /* a year record also has units: N */
+    if (!year_record)
+        rc = S_load_table(path, root, fw, out, err);
+    dti_ynode_free(root);
+    if (year_record)
+        rc = S_from_year(path, fw, reg_path, models_dir, out, err);
+    return rc;
+}
+
+int dti_dataset_groups(const dti_dataset *ds, const char *name, size_t *labels, size_t *n_groups, const char **texts,
+                       dti_error *err)
+{
+    size_t g = 0;
+    while (g < ds->n_group_cols && strcmp(ds->group_col[g], name) != 0)
+        g++;
+    if (g == ds->n_group_cols)
+        return dti_error_set(err, DTI_ERR_INPUT, ds->path, 0, 0, "no unit has a group '%s'", name);
+    const char *const *col = (const char *const *)ds->group_text + g * ds->n_units;
+    *n_groups = 0;
+    for (size_t u = 0; u < ds->n_units; u++) {
+        labels[u] = DTI_NONE;
+        if (!col[u])
+            continue;
+        for (size_t k = 0; k < u && labels[u] == DTI_NONE; k++)
+            if (col[k] && !strcmp(col[k], col[u]))
+                labels[u] = labels[k];
+        if (labels[u] == DTI_NONE) {
+            if (texts)
+                texts[*n_groups] = col[u];
+            labels[u] = (*n_groups)++;
+        }
+    }
+    return DTI_OK;
+}

@@ -1,0 +1,41 @@
+/* dataset.h -- a data table for the engine (internal): units x indicators of one framework, with the
+ * units' group labels and denominators.  Read from a generic table (data/asem.yaml) or adapted from
+ * a DTI year record (data/dti/<year>.yaml).  No GSL or libyaml type appears here.
+ */
+#ifndef DTI_DATASET_H
+#define DTI_DATASET_H
+
+#include <stddef.h>
+
+#include "dtirank.h"
+
+typedef struct dti_dataset {
+    char *path;
+    size_t n_units, n_indicators; /* indicators: the engine's columns of the framework (file order) */
+    char **unit;                  /* [u] unit code (owned) */
+    char **name;                  /* [u] display name (owned; the code when the file gives none) */
+    double *values;               /* [u * n_indicators + j], NaN = missing */
+    size_t n_denominators;        /* = the framework's denominators */
+    double *denominators;         /* [u * n_denominators + d], NaN = missing */
+    size_t n_group_cols;
+    char **group_col;             /* [g] group column names (owned) */
+    char **group_text;            /* [g * n_units + u] label (owned) or NULL */
+    size_t *line;                 /* [u] line of the unit's entry (0 for year records) */
+} dti_dataset;
+
+/* Reads `path` for framework `fw` (borrowed: it must outlive nothing here, the dataset copies what it
+ * needs).  A generic table has a top-level `units:` list; a DTI year record (`provinces:`) is read
+ * through dti_year_load with the registry at reg_path and frameworks in models_dir, and its units are
+ * the provinces it lists (code and Vietnamese name from the registry).  Every error has the file,
+ * line and column.  *out is owned by the caller: dti_dataset_free. */
+int dti_dataset_load(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+                     dti_dataset **out, dti_error *err);
+void dti_dataset_free(dti_dataset *ds);
+
+/* Labels of group column `name` as small integers: labels[u] < *n_groups, (size_t)-1 when the unit has
+ * no label; `texts` (may be NULL, room for n_units) receives the label strings (borrowed).  Returns 0
+ * or DTI_ERR_INPUT when the data have no such column. */
+int dti_dataset_groups(const dti_dataset *ds, const char *name, size_t *labels, size_t *n_groups,
+                       const char **texts, dti_error *err);
+
+#endif

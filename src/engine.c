@@ -1,0 +1,244 @@
+/* engine.c -- the workspace and the run: denominate -> impute -> screen -> treat -> normalise ->
+ * aggregate -> rank, on buffers made once by dti_engine_alloc (nothing is allocated per run).
+ * The stages themselves live in treat.c, normalise.c, aggregate.c and sort.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "internal.h"
+
+struct dti_engine {
+    const dti_framework *fw;
+    size_t nu, nj, nn;          /* units, indicator columns, nodes */
+    size_t *ind;                /* [j] node of column j */
+    double *den, *imp, *trt, *nrm; /* [j * nu + u] */
+    double *val;                /* [node * nu + u] */
+    size_t *rank, *order;       /* [u] */
+    int *kept;                  /* [u] */
+    dti_treat_log *tlog;        /* [j] */
+    double *dbuf, *dbuf2;       /* [nu] scratch */
+    size_t *ibuf, *ibuf2;       /* [nu] scratch */
+    double *gsum;               /* [nu] per-group sums */
+    size_t *gcnt;               /* [nu] per-group counts */
+};
+
+size_t dti_engine_indicators(const dti_framework *fw, size_t *nodes)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < fw->n_nodes; i++)
+        if (fw->nodes[i].role == DTI_NODE_INDICATOR && fw->nodes[i].parent != DTI_NONE)
+            nodes[m++] = i;
+    return m;
+}
+
+dti_engine *dti_engine_alloc(const dti_framework *fw, size_t n_units)
+{
+    if (!n_units)
+        return NULL;
+    dti_engine *w = dti_xcalloc(1, sizeof *w);
+    w->fw = fw;
+    w->nu = n_units;
+    w->nn = fw->n_nodes;
+    w->ind = dti_xcalloc(fw->n_nodes, sizeof *w->ind);
+    w->nj = dti_engine_indicators(fw, w->ind);
+    size_t cells = w->nj * n_units;
+    w->den = dti_xcalloc(cells, sizeof(double));
+    w->imp = dti_xcalloc(cells, sizeof(double));
+    w->trt = dti_xcalloc(cells, sizeof(double));
+    w->nrm = dti_xcalloc(cells, sizeof(double));
+    w->val = dti_xcalloc(w->nn * n_units, sizeof(double));
+    w->rank = dti_xcalloc(n_units, sizeof(size_t));
+    w->order = dti_xcalloc(n_units, sizeof(size_t));
+    w->kept = dti_xcalloc(n_units, sizeof(int));
+    w->tlog = dti_xcalloc(w->nj, sizeof *w->tlog);
+    w->dbuf = dti_xcalloc(n_units, sizeof(double));
+    w->dbuf2 = dti_xcalloc(n_units, sizeof(double));
+    w->ibuf = dti_xcalloc(n_units, sizeof(size_t));
+    w->ibuf2 = dti_xcalloc(n_units, sizeof(size_t));
+    w->gsum = dti_xcalloc(n_units, sizeof(double));
+    w->gcnt = dti_xcalloc(n_units, sizeof(size_t));
+    return w;
+}
+
+void dti_engine_free(dti_engine *w)
+{
+    if (!w)
+        return;
+    free(w->ind);
+    free(w->den);
+    free(w->imp);
+    free(w->trt);
+    free(w->nrm);
+    free(w->val);
+    free(w->rank);
+    free(w->order);
+    free(w->kept);
+    free(w->tlog);
+    free(w->dbuf);
+    free(w->dbuf2);
+    free(w->ibuf);
+    free(w->ibuf2);
+    free(w->gsum);
+    free(w->gcnt);
+    free(w);
+}
+
+size_t dti_engine_indicator_count(const dti_engine *w) { return w->nj; }
+size_t dti_engine_indicator_node(const dti_engine *w, size_t j) { return w->ind[j]; }
+
+/* Median of the m values in v (sorted in place through idx/tmp); NaN when m = 0. */
+static double S_median(dti_engine *w, double *v, size_t m)
+{
+    if (!m)
+        return NAN;
+    for (size_t k = 0; k < m; k++)
+        w->ibuf[k] = k;
+    dti_sort_index(v, w->ibuf, m, w->ibuf2);
+    return m % 2 ? v[w->ibuf[m / 2]] : 0.5 * (v[w->ibuf[m / 2 - 1]] + v[w->ibuf[m / 2]]);
+}
+
+/* Fills the missing cells of column col (all units) by the method; counts them. */
+static void S_impute_column(dti_engine *w, double *col, int method, const size_t *groups, size_t n_groups,
+                            size_t *n_imputed)
+{
+    size_t nu = w->nu;
+    int grouped = method == DTI_IMPUTE_GROUP_MEAN || method == DTI_IMPUTE_GROUP_MEDIAN;
+    int median = method == DTI_IMPUTE_MEDIAN || method == DTI_IMPUTE_GROUP_MEDIAN;
+    size_t ng = grouped ? n_groups : 1;
+    size_t missing = 0;
+    for (size_t u = 0; u < nu; u++)
+        missing += isnan(col[u]) != 0;
+    if (!missing)
+        return;
+    /* gsum[g] receives the fill value of group g: the mean or median of its observed values. */
+    for (size_t g = 0; g < ng; g++) {
+        size_t m = 0;
+        double sum = 0;
+        for (size_t u = 0; u < nu; u++) {
+            size_t gu = grouped ? groups[u] : 0;
+            if (gu != g || isnan(col[u]))
+                continue;
+            if (median)
+                w->dbuf[m] = col[u];
+            sum += col[u];
+            m++;
+        }
+        w->gcnt[g] = m;
+        w->gsum[g] = median ? S_median(w, w->dbuf, m) : m ? sum / (double)m : NAN;
+    }
+    for (size_t u = 0; u < nu; u++) {
+        size_t g = grouped ? groups[u] : 0;
+        if (!isnan(col[u]) || g == DTI_NONE || !w->gcnt[g])
+            continue; /* an empty group (or no label) leaves the cell missing (PIPELINE.md §2) */
+        col[u] = w->gsum[g];
+        (*n_imputed)++;
+    }
+}
+
+int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *s, dti_engine_result *out,
+                   dti_error *err)
+{
+    static const dti_engine_settings none = {0};
+    const dti_framework *fw = w->fw;
+    const dti_methods *dm = &fw->defaults;
+    size_t nu = w->nu, nj = w->nj;
+    if (!s)
+        s = &none;
+    memset(out, 0, sizeof *out);
+
+    /* 1. denominate: y = x / d, no scale factor (PIPELINE.md §1) */
+    for (size_t j = 0; j < nj; j++) {
+        const dti_node *nd = &fw->nodes[w->ind[j]];
+        int divide = nd->denom != DTI_NONE && !(s->skip & DTI_ENGINE_SKIP_DENOMINATE);
+        if (divide && !s->denominators)
+            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                                 "indicator '%s' is divided by '%s', but the data give no denominators", nd->id,
+                                 fw->denominators[nd->denom]);
+        double *col = w->den + j * nu;
+        for (size_t u = 0; u < nu; u++) {
+            double x = raw[u * nj + j];
+            col[u] = divide ? x / s->denominators[u * fw->n_denominators + nd->denom] : x;
+        }
+    }
+
+    /* 2. impute, column by column, over all units */
+    memcpy(w->imp, w->den, nj * nu * sizeof *w->imp);
+    int im = s->skip & DTI_ENGINE_SKIP_IMPUTE ? DTI_IMPUTE_NONE : dm->impute.method;
+    if (im == DTI_IMPUTE_GROUP_MEAN || im == DTI_IMPUTE_GROUP_MEDIAN) {
+        if (!s->groups)
+            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                                 "imputation by group '%s' needs the units' group labels", dm->impute.group);
+        if (s->n_groups > nu)
+            return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "%zu groups for %zu units", s->n_groups, nu);
+        for (size_t u = 0; u < nu; u++)
+            if (s->groups[u] != DTI_NONE && s->groups[u] >= s->n_groups)
+                return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "group label %zu out of range", s->groups[u]);
+    }
+    if (im != DTI_IMPUTE_NONE)
+        for (size_t j = 0; j < nj; j++)
+            S_impute_column(w, w->imp + j * nu, im, s->groups, s->n_groups, &out->n_imputed);
+    for (size_t k = 0; k < nj * nu; k++)
+        out->n_still_missing += isnan(w->imp[k]) != 0;
+
+    /* 3. screen: keep a unit when 1 - missing/indicators >= the threshold (PIPELINE.md §3) */
+    for (size_t u = 0; u < nu; u++) {
+        size_t miss = 0;
+        for (size_t j = 0; j < nj; j++)
+            miss += isnan(w->imp[j * nu + u]) != 0;
+        double avail = nj ? 1.0 - (double)miss / (double)nj : 1.0;
+        w->kept[u] = (s->skip & DTI_ENGINE_SKIP_SCREEN) || !(avail < dm->screen_min);
+        out->n_removed += !w->kept[u];
+    }
+
+    for (size_t k = 0; k < w->nn * nu; k++) /* nodes outside the tree (reported) stay missing */
+        w->val[k] = NAN;
+
+    /* 4. treat and 5. normalise, column by column over the kept units */
+    for (size_t j = 0; j < nj; j++) {
+        const dti_node *nd = &fw->nodes[w->ind[j]];
+        double *x = w->dbuf2, *t = w->trt + j * nu;
+        for (size_t u = 0; u < nu; u++)
+            x[u] = w->kept[u] ? w->imp[j * nu + u] : NAN;
+        if (s->skip & DTI_ENGINE_SKIP_TREAT) { /* not even the statistics: the log says NaN */
+            memcpy(t, x, nu * sizeof *t);
+            memset(&w->tlog[j], 0, sizeof w->tlog[j]);
+            w->tlog[j].skew_before = w->tlog[j].kurt_before = w->tlog[j].skew_after = w->tlog[j].kurt_after = NAN;
+        } else {
+            dti_treat_column(x, nu, &nd->treat, t, w->dbuf, &w->tlog[j]);
+        }
+        int rc = dti_normalise_column(t, nu, &nd->norm, nd->direction, w->nrm + j * nu, w->ibuf, w->ibuf2, w->dbuf,
+                                      nd->id, s->unit_names, err);
+        if (rc)
+            return rc;
+        memcpy(w->val + w->ind[j] * nu, w->nrm + j * nu, nu * sizeof(double));
+    }
+
+    /* 6. aggregate level by level (children before parents) */
+    for (size_t k = 0; k < fw->n_postorder; k++) {
+        size_t node = fw->postorder[k];
+        if (!fw->nodes[node].n_children)
+            continue;
+        int rc = dti_aggregate_node(fw, node, w->val, nu, s->unit_names, err);
+        if (rc)
+            return rc;
+    }
+
+    /* 7. rank by the root: competition rule, on the published precision unless the model says not */
+    dti_rank_competition_ws(w->val + fw->root * nu, nu, dm->rank_rounded ? fw->precision : -1, w->rank, w->order,
+                            w->dbuf, w->ibuf2);
+
+    out->n_units = nu;
+    out->n_indicators = nj;
+    out->n_nodes = w->nn;
+    out->denominated = w->den;
+    out->imputed = w->imp;
+    out->treated = w->trt;
+    out->normalised = w->nrm;
+    out->values = w->val;
+    out->rank = w->rank;
+    out->order = w->order;
+    out->kept = w->kept;
+    out->treat = w->tlog;
+    return DTI_OK;
+}

@@ -1,0 +1,115 @@
+/* engine.h -- the composite-index engine (internal API): raw indicator table -> denominate -> impute
+ * -> screen -> treat outliers -> normalise -> aggregate level by level -> rank.
+ *
+ * A workspace is made once per (framework, number of units) with dti_engine_alloc; dti_engine_run then
+ * allocates nothing, so it can be called millions of times (bench, Monte Carlo).  The methods come
+ * from the framework (methods.h: `defaults:` and per-node settings); the data-side inputs
+ * (denominators, unit groups, unit names for messages) come with each run.  Formulas and the rules
+ * for degenerate cases: docs/methods.md.  No GSL or libyaml type appears here.
+ */
+#ifndef DTI_ENGINE_H
+#define DTI_ENGINE_H
+
+#include <stddef.h>
+
+#include "dtirank.h"
+
+typedef struct dti_engine dti_engine;
+
+/* Steps a run may skip (dti_engine_settings.skip), e.g. for timing normalise + aggregate + rank. */
+enum {
+    DTI_ENGINE_SKIP_DENOMINATE = 1u << 0,
+    DTI_ENGINE_SKIP_IMPUTE = 1u << 1,
+    DTI_ENGINE_SKIP_SCREEN = 1u << 2,
+    DTI_ENGINE_SKIP_TREAT = 1u << 3
+};
+
+/* What happened to one indicator in the outlier step (PIPELINE.md §4). */
+enum dti_treat_action { DTI_TREAT_ACTION_NONE, DTI_TREAT_ACTION_WINSORISE, DTI_TREAT_ACTION_LOG };
+
+typedef struct dti_treat_log {
+    double skew_before, kurt_before; /* type-2 skewness and excess kurtosis; NaN when undefined */
+    double skew_after, kurt_after;   /* of the column output (= before when untreated) */
+    int action;                      /* enum dti_treat_action */
+    size_t nwin;                     /* points winsorised (the last high step + the last low step) */
+    size_t n_high, n_low;            /* of which at the high / low side */
+} dti_treat_log;
+
+/* The data-side inputs of a run.  Every pointer may be NULL; all are borrowed for the call only. */
+typedef struct dti_engine_settings {
+    const double *denominators;     /* [u * n_denominators + d], the framework's denominator order */
+    const size_t *groups;           /* [u] impute-group label < n_groups, or (size_t)-1 for none */
+    size_t n_groups;                /* at most n_units */
+    const char *const *unit_names;  /* [u] for error messages ("unit 7" when NULL) */
+    unsigned skip;                  /* DTI_ENGINE_SKIP_* bits */
+} dti_engine_settings;
+
+/* The results of the last run.  Every pointer is borrowed from the workspace: valid until the next
+ * dti_engine_run or dti_engine_free.  Tables are column-major: cell (unit u, indicator j) is at
+ * [j * n_units + u]; node values at [node * n_units + u].  Missing = NaN. */
+typedef struct dti_engine_result {
+    size_t n_units, n_indicators, n_nodes;
+    const double *denominated; /* raw / denominator (or raw) */
+    const double *imputed;     /* after imputation (all units) */
+    const double *treated;     /* after the screen and outlier treatment (removed units NaN) */
+    const double *normalised;  /* after normalisation, direction applied */
+    const double *values;      /* every node: indicators normalised, aggregates computed */
+    const size_t *rank;        /* [u] competition rank of the root (1 best), 0 = no rank */
+    const size_t *order;       /* units by rank, ties and unranked in unit order */
+    const int *kept;           /* [u] 1 when the unit passed the screen */
+    const dti_treat_log *treat; /* [j] */
+    size_t n_imputed;          /* cells filled by imputation */
+    size_t n_still_missing;    /* cells still missing after imputation */
+    size_t n_removed;          /* units removed by the screen */
+} dti_engine_result;
+
+/* Makes a workspace for `fw` and n_units units (n_units >= 1).  `fw` is borrowed and must outlive
+ * the workspace.  Returns NULL only when n_units is 0 (out of memory aborts). */
+dti_engine *dti_engine_alloc(const dti_framework *fw, size_t n_units);
+void dti_engine_free(dti_engine *w);
+
+/* The indicator columns: the framework's indicator nodes (leaves of the tree) in file order. */
+size_t dti_engine_indicator_count(const dti_engine *w);
+size_t dti_engine_indicator_node(const dti_engine *w, size_t j);
+/* The same list without a workspace: fills nodes[] (room for fw node count) and returns the count. */
+size_t dti_engine_indicators(const dti_framework *fw, size_t *nodes);
+
+/* Runs the pipeline on raw[u * n_indicators + j] (unit-major; NaN = missing).  Allocates nothing.
+ * Returns 0, or DTI_ERR_INPUT when the data do not fit a method (a negative value under ratio-to-best,
+ * geometric or harmonic aggregation, a missing denominator table, a group label out of range); the
+ * message names the indicator or node and the unit.  *out is filled on success. */
+int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *s, dti_engine_result *out,
+                   dti_error *err);
+
+/* ---- the stages, usable on their own (one column of n values, NaN = missing) ---- */
+struct dti_treat_spec;
+struct dti_norm_spec;
+
+/* Type-2 (sample-adjusted) skewness G1 and excess kurtosis G2 of the non-missing values
+ * (PIPELINE.md §4.1): NaN when fewer than 3 (resp. 4) values or zero variance. */
+void dti_treat_skew_kurt(const double *x, size_t n, double *g1, double *g2);
+/* The JRC/COINr outlier rule of PIPELINE.md §4.3 on column x into out (x and out may not alias);
+ * `work` needs n doubles. */
+void dti_treat_column(const double *x, size_t n, const struct dti_treat_spec *s, double *out, double *work,
+                      dti_treat_log *log);
+/* Normalises column x into out with `direction` (+1 / -1).  idx and tmp need n entries, keys n
+ * doubles.  Fails (DTI_ERR_INPUT) only for ratio-to-best on values it cannot divide; `id` and
+ * unit_names name the culprit. */
+int dti_normalise_column(const double *x, size_t n, const struct dti_norm_spec *s, int direction, double *out,
+                         size_t *idx, size_t *tmp, double *keys, const char *id, const char *const *unit_names,
+                         dti_error *err);
+
+/* Aggregates node `node` of fw for every unit from its children's values, val[child * n_units + u],
+ * into val[node * n_units + u], with the node's method and minimum coverage (docs/methods.md).  Fails
+ * (DTI_ERR_INPUT) on a negative child value under the geometric or harmonic mean. */
+int dti_aggregate_node(const dti_framework *fw, size_t node, double *val, size_t n_units,
+                       const char *const *unit_names, dti_error *err);
+
+/* Stable ascending merge sort of the indices idx[0..n) by keys[idx[k]] (no NaN among them); tmp
+ * needs n entries.  Allocates nothing. */
+void dti_sort_index(const double *keys, size_t *idx, size_t n, size_t *tmp);
+/* dti_rank_competition without allocation: keys needs n doubles, tmp n entries; order is required. */
+void dti_rank_competition_ws(const double *values, size_t n, int precision, size_t *ranks, size_t *order,
+                             double *keys, size_t *tmp);
+
+#endif
