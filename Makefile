@@ -23,12 +23,14 @@ LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
-          src/rank.c src/table.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c
+          src/rank.c src/table.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c src/fmt.c
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
-           src/score.c
+           src/score.c src/transform.c src/audit.c
+# weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
+LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_yaml test_registry test_rank test_year test_project test_engine
+UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: all deps run check unit golden bad asan bench install clean reference
@@ -54,8 +56,8 @@ $(BUILD):
 $(BUILD)/libdtirank.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
-$(BUILD)/dtirank: $(BUILD)/main.o $(BUILD)/libdtirank.a
-	$(CC) $(OPT) $(SAN) -o $@ $(BUILD)/main.o $(BUILD)/libdtirank.a $(LIBS)
+$(BUILD)/dtirank: $(BUILD)/main.o $(BUILD)/main_tune.o $(BUILD)/libdtirank.a
+	$(CC) $(OPT) $(SAN) -o $@ $(BUILD)/main.o $(BUILD)/main_tune.o $(BUILD)/libdtirank.a $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -Itests/unit -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(TESTLIBS) $(LIBS)
@@ -74,6 +76,8 @@ unit: $(UNIT_BIN)
 
 golden: $(BUILD)/dtirank
 	@sh tests/golden/run.sh ./$(BUILD)/dtirank
+	@if command -v python3 >/dev/null 2>&1; then python3 tests/golden/check_scores.py; \
+	 else echo "golden: python3 not found, tests/golden/check_scores.py skipped"; fi
 
 bad: $(BUILD)/dtirank
 	@sh tests/bad/run.sh ./$(BUILD)/dtirank
@@ -84,19 +88,27 @@ asan: deps
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
 # Speed figures, printed side by side (no timing assertions in tests).
-bench: all $(BUILD)/bench_engine
+bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune
 	@sh tests/bench/bench_project.sh ./$(BUILD)/dtirank
 	@./$(BUILD)/bench_engine
+	@./$(BUILD)/bench_tune
 
 # the engine's time per evaluation on synthetic 63 x 8 and 63 x 50 tables
 $(BUILD)/bench_engine: tests/bench/bench_engine.c $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
+
+# replications per second of the uncertainty analysis (tune sensitivity), DTI 63 x 8 and ASEM
+$(BUILD)/bench_tune: tests/bench/bench_tune.c $(BUILD)/libdtirank.a
+	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
 # Regenerates the committed reference values (needs Debian's python3-numpy and python3-scipy).
 reference:
 	/usr/bin/python3 tests/reference/asem_reference.py ../shared/bench/asem
 	/usr/bin/python3 tests/reference/dti_official.py ../shared/data
 	/usr/bin/python3 tests/reference/competition_rank.py
+	/usr/bin/python3 tests/reference/example_raw_reference.py
+	/usr/bin/python3 tests/reference/audit_reference.py
+	/usr/bin/python3 tests/reference/merger_2022.py ../shared/data
 
 install: $(BUILD)/dtirank
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dtirank

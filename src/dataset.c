@@ -8,6 +8,10 @@
  *       groups: {EurAsia_group: Asia}
  *       denominators: {GDP: 1339.5}
  *       values: {lpi: 3.75, flights: ~}     # missing = key absent or ~
+ *       previous: {lpi: 3.70}                # last year's values, for impute: previous
+ *
+ * A categorical indicator (`categories:` in the model) takes a label of its table, plain or quoted
+ * (`egov: partial`), and the table's points become its value.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,7 +23,7 @@
 #include "ynode.h"
 
 static const char *const S_top_keys[] = {"name", "title", "source", "note", "model", "units", NULL};
-static const char *const S_unit_keys[] = {"unit", "name", "groups", "denominators", "values", NULL};
+static const char *const S_unit_keys[] = {"unit", "name", "groups", "denominators", "values", "previous", NULL};
 
 void dti_dataset_free(dti_dataset *ds)
 {
@@ -37,6 +41,7 @@ void dti_dataset_free(dti_dataset *ds)
     free(ds->unit);
     free(ds->name);
     free(ds->values);
+    free(ds->previous);
     free(ds->denominators);
     free(ds->group_col);
     free(ds->group_text);
@@ -57,8 +62,9 @@ static dti_dataset *S_new(const char *path, const dti_framework *fw, size_t n_un
     ds->name = dti_xcalloc(n_units, sizeof *ds->name);
     ds->line = dti_xcalloc(n_units, sizeof *ds->line);
     ds->values = dti_xcalloc(n_units * ds->n_indicators, sizeof *ds->values);
+    ds->previous = dti_xcalloc(n_units * ds->n_indicators, sizeof *ds->previous);
     for (size_t k = 0; k < n_units * ds->n_indicators; k++)
-        ds->values[k] = NAN;
+        ds->values[k] = ds->previous[k] = NAN;
     ds->n_denominators = fw->n_denominators;
     ds->denominators = dti_xcalloc(n_units * fw->n_denominators, sizeof *ds->denominators);
     for (size_t k = 0; k < n_units * fw->n_denominators; k++)
@@ -84,10 +90,30 @@ static size_t S_column(const dti_framework *fw, const char *id, size_t *node)
     return DTI_NONE;
 }
 
-static int S_load_values(const dti_yctx *c, const dti_ynode *m, const dti_framework *fw, dti_dataset *ds, size_t u)
+/* A label of categorical indicator `nd` -> its points; unknown labels are errors listing the table. */
+static int S_category(const dti_yctx *c, const dti_ynode *v, const dti_node *nd, double *out)
+{
+    if (v->kind != DTI_Y_SCALAR)
+        return dti_y_error(c, v, "'%s' is categorical: its value must be a label, not %s", nd->id, dti_y_kind_name(v));
+    double p = dti_category_points(&nd->categories, v->text);
+    if (!isnan(p)) {
+        *out = p;
+        return DTI_OK;
+    }
+    char list[256] = "";
+    for (size_t k = 0; k < nd->categories.n; k++) {
+        strncat(list, k ? ", " : "", sizeof list - strlen(list) - 1);
+        strncat(list, nd->categories.label[k], sizeof list - strlen(list) - 1);
+    }
+    return dti_y_error(c, v, "unknown category '%s' of '%s' (one of: %s)", v->text, nd->id, list);
+}
+
+/* `values:` or `previous:` (what) of unit u into dst[u * n_indicators + j]. */
+static int S_load_values(const dti_yctx *c, const dti_ynode *m, const dti_framework *fw, dti_dataset *ds, size_t u,
+                         double *dst, const char *what)
 {
     int rc;
-    if ((rc = dti_y_expect(c, m, DTI_Y_MAPPING, "values")))
+    if ((rc = dti_y_expect(c, m, DTI_Y_MAPPING, what)))
         return rc;
     for (size_t k = 0; k < m->n; k++) {
         const char *id = m->keys[k]->text;
@@ -99,7 +125,9 @@ static int S_load_values(const dti_yctx *c, const dti_ynode *m, const dti_framew
                                fw->name);
         if (dti_y_is_null(m->items[k]))
             continue;
-        if ((rc = dti_y_number(c, m->items[k], id, &ds->values[u * ds->n_indicators + j])))
+        double *cell = &dst[u * ds->n_indicators + j];
+        if (fw->nodes[node].categories.n ? (rc = S_category(c, m->items[k], &fw->nodes[node], cell))
+                                         : (rc = dti_y_number(c, m->items[k], id, cell)))
             return rc;
     }
     return DTI_OK;
@@ -191,8 +219,13 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
             break;
         if ((v = dti_ynode_get(m, "denominators")) && (rc = S_load_denominators(&c, v, fw, ds, u)))
             break;
-        if ((v = dti_ynode_get(m, "values")) && (rc = S_load_values(&c, v, fw, ds, u)))
+        if ((v = dti_ynode_get(m, "values")) && (rc = S_load_values(&c, v, fw, ds, u, ds->values, "values")))
             break;
+        if ((v = dti_ynode_get(m, "previous"))) {
+            ds->has_previous = 1;
+            if ((rc = S_load_values(&c, v, fw, ds, u, ds->previous, "previous")))
+                break;
+        }
     }
     if (rc) {
         dti_dataset_free(ds);

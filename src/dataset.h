@@ -14,7 +14,10 @@ typedef struct dti_dataset {
     size_t n_units, n_indicators; /* indicators: the engine's columns of the framework (file order) */
     char **unit;                  /* [u] unit code (owned) */
     char **name;                  /* [u] display name (owned; the code when the file gives none) */
-    double *values;               /* [u * n_indicators + j], NaN = missing */
+    double *values;               /* [u * n_indicators + j], NaN = missing; categorical indicators hold
+                                   * the points of their label */
+    double *previous;             /* [u * n_indicators + j] the previous year's values (`previous:`) */
+    int has_previous;             /* some unit has a `previous:` mapping */
     size_t n_denominators;        /* = the framework's denominators */
     double *denominators;         /* [u * n_denominators + d], NaN = missing */
     size_t n_group_cols;

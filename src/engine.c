@@ -1,6 +1,6 @@
-/* engine.c -- the workspace and the run: denominate -> impute -> screen -> treat -> normalise ->
- * aggregate -> rank, on buffers made once by dti_engine_alloc (nothing is allocated per run).
- * The stages themselves live in treat.c, normalise.c, aggregate.c and sort.c. */
+/* engine.c -- the workspace and the run: denominate -> impute -> screen -> transform -> treat ->
+ * normalise -> aggregate -> rank, on buffers made once by dti_engine_alloc (nothing is allocated per run).
+ * The stages themselves live in transform.c, treat.c, normalise.c, aggregate.c and sort.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@ struct dti_engine {
     size_t nu, nj, nn;          /* units, indicator columns, nodes */
     size_t *ind;                /* [j] node of column j */
     double *den, *imp, *trt, *nrm; /* [j * nu + u] */
+    double *prv;                /* [j * nu + u] previous year, denominated (impute: previous) */
     double *val;                /* [node * nu + u] */
     size_t *rank, *order;       /* [u] */
     int *kept;                  /* [u] */
@@ -47,6 +48,7 @@ dti_engine *dti_engine_alloc(const dti_framework *fw, size_t n_units)
     w->imp = dti_xcalloc(cells, sizeof(double));
     w->trt = dti_xcalloc(cells, sizeof(double));
     w->nrm = dti_xcalloc(cells, sizeof(double));
+    w->prv = dti_xcalloc(cells, sizeof(double));
     w->val = dti_xcalloc(w->nn * n_units, sizeof(double));
     w->rank = dti_xcalloc(n_units, sizeof(size_t));
     w->order = dti_xcalloc(n_units, sizeof(size_t));
@@ -70,6 +72,7 @@ void dti_engine_free(dti_engine *w)
     free(w->imp);
     free(w->trt);
     free(w->nrm);
+    free(w->prv);
     free(w->val);
     free(w->rank);
     free(w->order);
@@ -98,11 +101,20 @@ static double S_median(dti_engine *w, double *v, size_t m)
     return m % 2 ? v[w->ibuf[m / 2]] : 0.5 * (v[w->ibuf[m / 2 - 1]] + v[w->ibuf[m / 2]]);
 }
 
-/* Fills the missing cells of column col (all units) by the method; counts them. */
-static void S_impute_column(dti_engine *w, double *col, int method, const size_t *groups, size_t n_groups,
-                            size_t *n_imputed)
+/* Fills the missing cells of column col (all units) by the method; counts them.  prev: the column's
+ * previous-year values (impute: previous). */
+static void S_impute_column(dti_engine *w, double *col, const double *prev, int method, const size_t *groups,
+                            size_t n_groups, size_t *n_imputed)
 {
     size_t nu = w->nu;
+    if (method == DTI_IMPUTE_PREVIOUS) {
+        for (size_t u = 0; u < nu; u++)
+            if (isnan(col[u]) && !isnan(prev[u])) { /* no previous value: left missing */
+                col[u] = prev[u];
+                (*n_imputed)++;
+            }
+        return;
+    }
     int grouped = method == DTI_IMPUTE_GROUP_MEAN || method == DTI_IMPUTE_GROUP_MEDIAN;
     int median = method == DTI_IMPUTE_MEDIAN || method == DTI_IMPUTE_GROUP_MEDIAN;
     size_t ng = grouped ? n_groups : 1;
@@ -139,6 +151,12 @@ static void S_impute_column(dti_engine *w, double *col, int method, const size_t
 int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *s, dti_engine_result *out,
                    dti_error *err)
 {
+    return dti_engine_run_override(w, raw, s, NULL, out, err);
+}
+
+int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_settings *s,
+                            const dti_engine_override *ov, dti_engine_result *out, dti_error *err)
+{
     static const dti_engine_settings none = {0};
     const dti_framework *fw = w->fw;
     const dti_methods *dm = &fw->defaults;
@@ -146,6 +164,14 @@ int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *
     if (!s)
         s = &none;
     memset(out, 0, sizeof *out);
+    if (ov && ov->normalised) { /* stages 1-5 memoised by the caller for the same choices */
+        for (size_t k = 0; k < w->nn * nu; k++)
+            w->val[k] = NAN;
+        memcpy(w->nrm, ov->normalised, nj * nu * sizeof *w->nrm);
+        for (size_t j = 0; j < nj; j++)
+            memcpy(w->val + w->ind[j] * nu, w->nrm + j * nu, nu * sizeof(double));
+        goto aggregate;
+    }
 
     /* 1. denominate: y = x / d, no scale factor (PIPELINE.md §1) */
     for (size_t j = 0; j < nj; j++) {
@@ -155,16 +181,20 @@ int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *
             return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
                                  "indicator '%s' is divided by '%s', but the data give no denominators", nd->id,
                                  fw->denominators[nd->denom]);
-        double *col = w->den + j * nu;
+        double *col = w->den + j * nu, *pcol = w->prv + j * nu;
         for (size_t u = 0; u < nu; u++) {
-            double x = raw[u * nj + j];
-            col[u] = divide ? x / s->denominators[u * fw->n_denominators + nd->denom] : x;
+            double x = raw[u * nj + j], p = s->previous ? s->previous[u * nj + j] : NAN;
+            double dv = divide ? s->denominators[u * fw->n_denominators + nd->denom] : 1;
+            col[u] = divide ? x / dv : x;
+            pcol[u] = divide ? p / dv : p; /* the previous year's value by this year's denominator */
         }
     }
 
     /* 2. impute, column by column, over all units */
     memcpy(w->imp, w->den, nj * nu * sizeof *w->imp);
-    int im = s->skip & DTI_ENGINE_SKIP_IMPUTE ? DTI_IMPUTE_NONE : dm->impute.method;
+    int im = s->skip & DTI_ENGINE_SKIP_IMPUTE          ? DTI_IMPUTE_NONE
+           : ov && ov->impute_method >= 0 ? ov->impute_method
+                                           : dm->impute.method;
     if (im == DTI_IMPUTE_GROUP_MEAN || im == DTI_IMPUTE_GROUP_MEDIAN) {
         if (!s->groups)
             return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
@@ -175,9 +205,13 @@ int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *
             if (s->groups[u] != DTI_NONE && s->groups[u] >= s->n_groups)
                 return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "group label %zu out of range", s->groups[u]);
     }
+    if (im == DTI_IMPUTE_PREVIOUS && !s->previous)
+        return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                             "imputation by the previous year needs the units' previous values (`previous:` in the "
+                             "data)");
     if (im != DTI_IMPUTE_NONE)
         for (size_t j = 0; j < nj; j++)
-            S_impute_column(w, w->imp + j * nu, im, s->groups, s->n_groups, &out->n_imputed);
+            S_impute_column(w, w->imp + j * nu, w->prv + j * nu, im, s->groups, s->n_groups, &out->n_imputed);
     for (size_t k = 0; k < nj * nu; k++)
         out->n_still_missing += isnan(w->imp[k]) != 0;
 
@@ -194,20 +228,26 @@ int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *
     for (size_t k = 0; k < w->nn * nu; k++) /* nodes outside the tree (reported) stay missing */
         w->val[k] = NAN;
 
-    /* 4. treat and 5. normalise, column by column over the kept units */
+    /* 3a. transform, 4. treat and 5. normalise, column by column over the kept units */
     for (size_t j = 0; j < nj; j++) {
         const dti_node *nd = &fw->nodes[w->ind[j]];
         double *x = w->dbuf2, *t = w->trt + j * nu;
         for (size_t u = 0; u < nu; u++)
             x[u] = w->kept[u] ? w->imp[j * nu + u] : NAN;
+        int trc = dti_transform_column(x, nu, &nd->transform, nd->id, s->unit_names, err);
+        if (trc)
+            return trc;
         if (s->skip & DTI_ENGINE_SKIP_TREAT) { /* not even the statistics: the log says NaN */
             memcpy(t, x, nu * sizeof *t);
             memset(&w->tlog[j], 0, sizeof w->tlog[j]);
             w->tlog[j].skew_before = w->tlog[j].kurt_before = w->tlog[j].skew_after = w->tlog[j].kurt_after = NAN;
         } else {
-            dti_treat_column(x, nu, &nd->treat, t, w->dbuf, &w->tlog[j]);
+            dti_treat_spec ts = nd->treat;
+            if (ov && ov->treat_max_points)
+                ts.max_points = ov->treat_max_points;
+            dti_treat_column(x, nu, &ts, t, w->dbuf, &w->tlog[j]);
         }
-        int rc = dti_normalise_column(t, nu, &nd->norm, nd->direction, w->nrm + j * nu, w->ibuf, w->ibuf2, w->dbuf,
+        int rc = dti_normalise_column(t, nu, ov && ov->norm ? ov->norm : &nd->norm, nd->direction, w->nrm + j * nu, w->ibuf, w->ibuf2, w->dbuf,
                                       nd->id, s->unit_names, err);
         if (rc)
             return rc;
@@ -215,11 +255,13 @@ int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *
     }
 
     /* 6. aggregate level by level (children before parents) */
+aggregate:
     for (size_t k = 0; k < fw->n_postorder; k++) {
         size_t node = fw->postorder[k];
         if (!fw->nodes[node].n_children)
             continue;
-        int rc = dti_aggregate_node(fw, node, w->val, nu, s->unit_names, err);
+        int rc = dti_aggregate_node_with(fw, node, ov ? ov->weight : NULL, ov ? ov->agg_method : -1, w->val, nu,
+                                         s->unit_names, err);
         if (rc)
             return rc;
     }

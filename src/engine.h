@@ -40,7 +40,10 @@ typedef struct dti_engine_settings {
     const double *denominators;     /* [u * n_denominators + d], the framework's denominator order */
     const size_t *groups;           /* [u] impute-group label < n_groups, or (size_t)-1 for none */
     size_t n_groups;                /* at most n_units */
-    const char *const *unit_names;  /* [u] for error messages ("unit 7" when NULL) */
+    const char *const *unit_names;  /* [u] unit codes: error messages ("unit 7" when NULL) and the
+                                     * reference unit of distance normalisation */
+    const double *previous;         /* [u * n_indicators + j] the previous year's raw values (NaN =
+                                     * missing), for impute: previous; NULL when the data give none */
     unsigned skip;                  /* DTI_ENGINE_SKIP_* bits */
 } dti_engine_settings;
 
@@ -58,7 +61,7 @@ typedef struct dti_engine_result {
     const size_t *order;       /* units by rank, ties and unranked in unit order */
     const int *kept;           /* [u] 1 when the unit passed the screen */
     const dti_treat_log *treat; /* [j] */
-    size_t n_imputed;          /* cells filled by imputation */
+    size_t n_imputed;          /* cells filled by imputation (any method, previous year included) */
     size_t n_still_missing;    /* cells still missing after imputation */
     size_t n_removed;          /* units removed by the screen */
 } dti_engine_result;
@@ -81,6 +84,24 @@ size_t dti_engine_indicators(const dti_framework *fw, size_t *nodes);
 int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *s, dti_engine_result *out,
                    dti_error *err);
 
+/* Per-run overrides of the framework's methods, for Monte Carlo over methods and weights (tune_sens.c).
+ * Every field has a "keep the framework's" value; all pointers are borrowed for the call only. */
+typedef struct dti_engine_override {
+    const double *weight;              /* [node] weights used by the aggregation (NULL: the framework's) */
+    const struct dti_norm_spec *norm;  /* one normalisation for every indicator (NULL: each node's own) */
+    int agg_method;                    /* enum dti_agg_method for every aggregate, or -1 */
+    int impute_method;                 /* enum dti_impute_method (group column: the framework's), or -1 */
+    size_t treat_max_points;           /* winsorisation limit of every treated indicator, or 0 */
+    const double *normalised;          /* [j * n_units + u] a memo of stages 1-5 for these choices (a
+                                        * previous result's `normalised`): the run starts at the
+                                        * aggregation, and denominated/imputed/treated/kept/treat are
+                                        * not filled; NULL: run every stage */
+} dti_engine_override;
+
+/* dti_engine_run with overrides (ov may be NULL = none).  Allocates nothing. */
+int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_settings *s,
+                            const dti_engine_override *ov, dti_engine_result *out, dti_error *err);
+
 /* ---- the stages, usable on their own (one column of n values, NaN = missing) ---- */
 struct dti_treat_spec;
 struct dti_norm_spec;
@@ -92,6 +113,11 @@ void dti_treat_skew_kurt(const double *x, size_t n, double *g1, double *g2);
  * `work` needs n doubles. */
 void dti_treat_column(const double *x, size_t n, const struct dti_treat_spec *s, double *out, double *work,
                       dti_treat_log *log);
+struct dti_transform_spec;
+/* Applies the log or Box-Cox transform to the non-missing values of x in place (docs/methods.md §3a).
+ * Fails (DTI_ERR_INPUT) when a value is not positive; `id` and unit_names name the culprit. */
+int dti_transform_column(double *x, size_t n, const struct dti_transform_spec *s, const char *id,
+                         const char *const *unit_names, dti_error *err);
 /* Normalises column x into out with `direction` (+1 / -1).  idx and tmp need n entries, keys n
  * doubles.  Fails (DTI_ERR_INPUT) only for ratio-to-best on values it cannot divide; `id` and
  * unit_names name the culprit. */
@@ -104,6 +130,10 @@ int dti_normalise_column(const double *x, size_t n, const struct dti_norm_spec *
  * (DTI_ERR_INPUT) on a negative child value under the geometric or harmonic mean. */
 int dti_aggregate_node(const dti_framework *fw, size_t node, double *val, size_t n_units,
                        const char *const *unit_names, dti_error *err);
+/* The same with the children's weights from weight[child] (NULL: the framework's) and `method` in
+ * place of the node's own (-1: the node's). */
+int dti_aggregate_node_with(const dti_framework *fw, size_t node, const double *weight, int method, double *val,
+                            size_t n_units, const char *const *unit_names, dti_error *err);
 
 /* Stable ascending merge sort of the indices idx[0..n) by keys[idx[k]] (no NaN among them); tmp
  * needs n entries.  Allocates nothing. */

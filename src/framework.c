@@ -17,7 +17,7 @@ static const char *const S_top_keys[] = {"name", "title", "legal_basis", "source
                                           "precision", "range", "nodes", "defaults", NULL};
 static const char *const S_node_keys[] = {"id", "name_vi", "name_en", "parent", "weight", "direction",
                                            "role", "note", "normalise", "aggregate", "treat",
-                                           "denominator", NULL};
+                                           "denominator", "transform", "categories", NULL};
 
 static int S_valid_id(const char *id)
 {
@@ -297,6 +297,7 @@ void dti_framework_free(dti_framework *fw)
         free(nd->name_en);
         free(nd->note);
         free(nd->children);
+        dti_category_clear(&nd->categories);
     }
     free(fw->nodes);
     free(fw->postorder);

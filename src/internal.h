@@ -47,6 +47,8 @@ typedef struct dti_node {
     size_t line, column;
     /* method settings, resolved against the framework defaults (methods.c) */
     dti_norm_spec norm;   /* indicators */
+    dti_transform_spec transform; /* indicators */
+    dti_category_spec categories; /* indicators given as labels (owned), n = 0 otherwise */
     dti_treat_spec treat; /* indicators */
     dti_agg_spec agg;     /* aggregates */
     size_t denom;         /* index in framework denominators, DTI_NONE when not denominated */
@@ -106,6 +108,11 @@ void *dti_xcalloc(size_t n, size_t size);
 char *dti_name_fold(const char *s);
 /* Display width in terminal columns of a UTF-8 string (utf8proc_charwidth). */
 size_t dti_utf8_width(const char *s);
+/* Output helpers (fmt.c): a JSON string with escapes, an RFC 4180 CSV field (quoted when needed),
+ * and `s` padded with blanks to `width` display columns (right-aligned when `right`). */
+void dti_fmt_json_string(FILE *out, const char *s);
+void dti_fmt_csv_field(FILE *out, const char *s);
+void dti_fmt_pad(FILE *out, const char *s, size_t width, int right);
 /* Rounds half away from zero to `precision` decimals and returns the scaled integer key. */
 long long dti_round_key(double v, int precision);
 /* Index value of every node of `fw` from the leaf values vals[node] (NaN = unknown): weighted

@@ -7,8 +7,12 @@
 
 #include <unistd.h>
 
+#include "audit.h"
 #include "dtirank.h"
+#include "merger.h"
 #include "project.h"
+
+int dti_tune_main(int argc, char **argv); /* main_tune.c: `dtirank tune ...` */
 
 #ifndef DTI_DATADIR
 #define DTI_DATADIR "."
@@ -82,8 +86,10 @@ static const char S_main_help[] =
     "  rank       the ranking table of a year (official rule: ties share a rank)\n"
     "  validate   check data and model files and report every error found\n"
     "  score      composite scores of a model on a data table (normalise, treat, aggregate, rank)\n"
+    "  audit      statistics of a model on its data: correlations, alpha, PCA, effective weights\n"
     "  project    P(top k) and rank intervals of a province in future years (the main job)\n"
     "  backtest   forecast honesty: fit up to an origin year, score the later observed years\n"
+    "  tune       weight tuning: implied weights, uncertainty and sensitivity, stability, goals\n"
     "\n"
     "Options:\n"
     "  -h, --help      show this help (and 'dtirank COMMAND --help' for a command)\n"
@@ -91,6 +97,38 @@ static const char S_main_help[] =
     "\n"
     "Data are read from DIR/data and DIR/models, where DIR is --home, $DTIRANK_HOME or the\n"
     "directory dtirank was built in.  See docs/guide.md.\n";
+
+static int S_parse_size(const char *s, size_t lo, size_t hi, size_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || *s == '-' || v < lo || v > hi)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+/* The merger setting: models/merger.yaml names the map (data/<map>.yaml) and the rule; --merge-weight
+ * overrides the rule's weight column. */
+static int S_load_merger(const char *home, const dti_registry *reg, const char *weight, dti_merger_rule *rule,
+                         dti_merger *m, dti_error *err)
+{
+    char *rule_path = S_join(home, "models/merger.yaml");
+    int rc = dti_merger_rule_load(rule_path, rule, err);
+    free(rule_path);
+    if (rc)
+        return rc;
+    char name[256];
+    snprintf(name, sizeof name, "data/%s.yaml", rule->map);
+    char *map_path = S_join(home, name);
+    rc = dti_merger_load(map_path, reg, m, err);
+    free(map_path);
+    if (!rc && (rc = dti_merger_set_weights(m, reg, weight ? weight : rule->weight, err)))
+        dti_merger_clear(m);
+    if (rc) /* nothing stays loaded on failure */
+        dti_merger_rule_clear(rule);
+    return rc;
+}
 
 static const char S_rank_help[] =
     "Usage: dtirank rank [--year Y] [--by NODE] [--format text|md|csv|json] [--out FILE]\n"
@@ -101,6 +139,9 @@ static const char S_rank_help[] =
     "  -b, --by NODE       rank by dti (default), gov, econ, society or any node of the model\n"
     "  -f, --format F      text (default, aligned for a terminal), md, csv (RFC 4180) or json\n"
     "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
+    "      --units N       63 (default: the provinces of the registry) or 34 (the units of the 2025\n"
+    "                      reorganisation, by the rule of models/merger.yaml; see docs/merger.md)\n"
+    "      --merge-weight C  weight the merger mean by the registry number column C (e.g. population)\n"
     "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
     "      --models DIR    directory of frameworks (default DIR/models)\n"
     "      --home DIR      the directory holding data/ and models/\n"
@@ -123,7 +164,7 @@ static const char S_validate_help[] =
     "      --home DIR      the directory holding data/ and models/\n"
     "  -h, --help          show this help\n";
 
-enum { OPT_REGISTRY = 256, OPT_MODELS, OPT_HOME };
+enum { OPT_REGISTRY = 256, OPT_MODELS, OPT_HOME, OPT_UNITS, OPT_MERGE_WEIGHT };
 
 static int S_cmd_rank(int argc, char **argv)
 {
@@ -135,8 +176,11 @@ static int S_cmd_rank(int argc, char **argv)
                                          {"registry", required_argument, NULL, OPT_REGISTRY},
                                          {"models", required_argument, NULL, OPT_MODELS},
                                          {"home", required_argument, NULL, OPT_HOME},
+                                         {"units", required_argument, NULL, OPT_UNITS},
+                                         {"merge-weight", required_argument, NULL, OPT_MERGE_WEIGHT},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
+    const char *units_s = NULL, *merge_weight = NULL;
     const char *year_s = NULL, *data = NULL, *by = "dti", *format_s = "text", *out_path = NULL;
     const char *registry = NULL, *models = NULL, *home = NULL;
     int c;
@@ -150,6 +194,8 @@ static int S_cmd_rank(int argc, char **argv)
         case OPT_REGISTRY: registry = optarg; break;
         case OPT_MODELS: models = optarg; break;
         case OPT_HOME: home = optarg; break;
+        case OPT_UNITS: units_s = optarg; break;
+        case OPT_MERGE_WEIGHT: merge_weight = optarg; break;
         case 'h': fputs(S_rank_help, stdout); return 0;
         default: return S_bad_option("rank", c, argv);
         }
@@ -197,7 +243,36 @@ static int S_cmd_rank(int argc, char **argv)
         rc = S_fail(&err);
         goto cleanup;
     }
-    if (dti_table_write(yr, reg, by, format, dti_output_stream(out), &err)) {
+    size_t units = reg ? dti_registry_count(reg) : 0;
+    if (units_s && (S_parse_size(units_s, 1, 1000, &units) || !units)) {
+        dti_output_abort(out);
+        rc = S_usage_error("rank", "--units needs a number such as 34");
+        goto cleanup;
+    }
+    if (units != dti_registry_count(reg) || merge_weight) {
+        dti_merger_rule rule;
+        dti_merger m;
+        memset(&m, 0, sizeof m);
+        if (S_load_merger(home, reg, merge_weight, &rule, &m, &err)) {
+            dti_output_abort(out);
+            rc = S_fail(&err);
+            goto cleanup;
+        }
+        int bad = m.n_units != units;
+        if (bad)
+            dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "the merger map has %zu units, not %zu", m.n_units, units);
+        else if (strcmp(by, "dti") != 0)
+            bad = dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "--units ranks by dti only");
+        else
+            bad = dti_table_write_units(yr, reg, &m, format, dti_output_stream(out), &err);
+        dti_merger_clear(&m);
+        dti_merger_rule_clear(&rule);
+        if (bad) {
+            dti_output_abort(out);
+            rc = S_fail(&err);
+            goto cleanup;
+        }
+    } else if (dti_table_write(yr, reg, by, format, dti_output_stream(out), &err)) {
         dti_output_abort(out);
         rc = S_fail(&err);
         goto cleanup;
@@ -255,6 +330,9 @@ static const char S_project_help[] =
     "  -j, --threads T     threads (default: the number of cores)\n"
     "  -f, --format F      text (default), md, csv or json\n"
     "  -a, --all           every province (median rank, 80% interval, P(top K))\n"
+    "      --units N       63: the former provinces only; 34: the units of the 2025 reorganisation\n"
+    "                      only (default: both frames from the merger year, models/merger.yaml)\n"
+    "      --merge-weight C  weight the merger mean by the registry number column C\n"
     "  -o, --out FILE      write to FILE atomically\n"
     "      --home DIR      the directory holding data/ and models/\n"
     "  -h, --help          show this help\n";
@@ -274,15 +352,6 @@ static const char S_backtest_help[] =
     "      --home DIR      the directory holding data/ and models/\n"
     "  -h, --help          show this help\n";
 
-static int S_parse_size(const char *s, size_t lo, size_t hi, size_t *out)
-{
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *end || *s == '-' || v < lo || v > hi)
-        return -1;
-    *out = (size_t)v;
-    return 0;
-}
 
 static size_t S_cores(void)
 {
@@ -312,11 +381,15 @@ static int S_cmd_project(int argc, char **argv, int backtest)
                                          {"all", no_argument, NULL, 'a'},
                                          {"out", required_argument, NULL, 'o'},
                                          {"origin", required_argument, NULL, 'y'},
+                                         {"units", required_argument, NULL, OPT_UNITS},
+                                         {"merge-weight", required_argument, NULL, OPT_MERGE_WEIGHT},
                                          {"home", required_argument, NULL, OPT_HOME},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *cmd = backtest ? "backtest" : "project";
     const char *province = NULL, *model_s = NULL, *format_s = "text", *out_path = NULL, *home = NULL;
+    const char *merge_weight = NULL;
+    size_t units_opt = 0; /* 0: both frames */
     dti_target cli_targets[16];
     size_t n_cli = 0, seed = 1, runs = backtest ? 20000 : 100000, threads = S_cores(), until = 2030, origin = 0;
     int all = 0, c;
@@ -359,6 +432,11 @@ static int S_cmd_project(int argc, char **argv, int backtest)
                 return S_usage_error(cmd, "--origin needs a year such as 2021");
             break;
         case OPT_HOME: home = optarg; break;
+        case OPT_UNITS:
+            if (S_parse_size(optarg, 1, 1000, &units_opt))
+                return S_usage_error(cmd, "--units needs a number such as 34");
+            break;
+        case OPT_MERGE_WEIGHT: merge_weight = optarg; break;
         case 'h': fputs(backtest ? S_backtest_help : S_project_help, stdout); return 0;
         default: return S_bad_option(cmd, c, argv);
         }
@@ -382,7 +460,9 @@ static int S_cmd_project(int argc, char **argv, int backtest)
     dti_project_fit fit = {0};
     dti_projection pr = {0};
     dti_output *out = NULL;
-    int rc = 0;
+    dti_merger merger = {0};
+    dti_merger_rule rule = {0};
+    int rc = 0, frame = -1;
     if (dti_registry_load(reg_path, &reg, &err) || S_load_history(home, reg, years, &n_years, &err) ||
         dti_targets_load(tgt_path, reg, &targets, &n_targets, &err) ||
         dti_project_obs_init(&obs, (const dti_year *const *)years, n_years, reg, &err)) {
@@ -437,6 +517,24 @@ static int S_cmd_project(int argc, char **argv, int backtest)
         memcpy(targets, cli_targets, n_cli * sizeof *targets);
         n_targets = n_cli;
     }
+    if (!backtest) { /* the merged frame, by the rule of models/merger.yaml */
+        if (S_load_merger(home, reg, merge_weight, &rule, &merger, &err)) {
+            rc = S_fail(&err);
+            goto cleanup;
+        }
+        if (units_opt == dti_registry_count(reg)) {
+            frame = DTI_FRAME_PROVINCES;
+        } else if (units_opt == merger.n_units) {
+            frame = DTI_FRAME_UNITS;
+        } else if (units_opt) {
+            dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "--units must be %zu or %zu", dti_registry_count(reg),
+                          merger.n_units);
+            rc = S_fail(&err);
+            goto cleanup;
+        }
+        set.merger = &merger;
+        set.merge_year = rule.from_year;
+    }
     const char *inputs[] = {reg_path, tgt_path};
     if (dti_project_fit_model(&obs, n_years, model, &fit, &err) || dti_project_simulate(&obs, &fit, &set, &pr, &err) ||
         dti_output_open(out_path, inputs, 2, &out, &err)) {
@@ -444,7 +542,8 @@ static int S_cmd_project(int argc, char **argv, int backtest)
         goto cleanup;
     }
     dti_project_report rep = {.obs = &obs, .fit = &fit, .set = &set, .pr = &pr, .reg = reg, .province = prov,
-                              .all = all, .targets = targets, .n_targets = n_targets};
+                              .all = all, .merger = &merger, .frame = frame, .targets = targets,
+                              .n_targets = n_targets};
     if (dti_project_write(&rep, format, dti_output_stream(out), &err)) {
         dti_output_abort(out);
         rc = S_fail(&err);
@@ -453,6 +552,8 @@ static int S_cmd_project(int argc, char **argv, int backtest)
     if (dti_output_commit(out, &err))
         rc = S_fail(&err);
 cleanup:
+    dti_merger_clear(&merger);
+    dti_merger_rule_clear(&rule);
     dti_projection_clear(&pr);
     dti_project_fit_clear(&fit);
     dti_project_obs_clear(&obs);
@@ -519,13 +620,15 @@ static int S_cmd_validate(int argc, char **argv)
 }
 
 static const char S_score_help[] =
-    "Usage: dtirank score --model FILE --data FILE [--format text|md|csv|json] [--out FILE] [--detail]\n"
+    "Usage: dtirank score --model FILE (--data FILE | --year Y) [--format text|md|csv|json] [--out FILE]\n"
+    "                     [--detail]\n"
     "Composite scores of every unit with the methods of the model (docs/methods.md): denominate,\n"
     "impute, screen, treat outliers, normalise, aggregate level by level, rank (ties share the best rank).\n"
     "\n"
     "  -m, --model FILE    the framework (e.g. models/asem.yaml, models/dti-2022.yaml)\n"
     "  -d, --data FILE     a data table (units:, e.g. data/asem.yaml) or a DTI year record\n"
     "                      (provinces:, e.g. data/dti/2022.yaml)\n"
+    "  -y, --year Y        the DTI year record DIR/data/dti/Y.yaml (instead of --data)\n"
     "  -f, --format F      text (default), md, csv or json; csv and json carry full precision\n"
     "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
     "      --detail        add every normalised indicator (and, in json, the outlier treatment log)\n"
@@ -539,6 +642,7 @@ static int S_cmd_score(int argc, char **argv)
     enum { OPT_DETAIL = 512 };
     static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
                                          {"data", required_argument, NULL, 'd'},
+                                         {"year", required_argument, NULL, 'y'},
                                          {"format", required_argument, NULL, 'f'},
                                          {"out", required_argument, NULL, 'o'},
                                          {"detail", no_argument, NULL, OPT_DETAIL},
@@ -549,11 +653,13 @@ static int S_cmd_score(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *model = NULL, *data = NULL, *format_s = "text", *out_path = NULL;
     const char *registry = NULL, *models = NULL, *home = NULL;
+    const char *year_s = NULL;
     int c, detail = 0;
-    while ((c = getopt_long(argc, argv, "m:d:f:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:d:y:f:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'd': data = optarg; break;
+        case 'y': year_s = optarg; break;
         case 'f': format_s = optarg; break;
         case 'o': out_path = optarg; break;
         case OPT_DETAIL: detail = 1; break;
@@ -561,13 +667,19 @@ static int S_cmd_score(int argc, char **argv)
         case OPT_MODELS: models = optarg; break;
         case OPT_HOME: home = optarg; break;
         case 'h': fputs(S_score_help, stdout); return 0;
-        default: return S_usage_error("score", "bad option");
+        default: return S_bad_option("score", c, argv);
         }
     }
     if (optind < argc)
         return S_usage_error("score", "unexpected argument");
-    if (!model || !data)
-        return S_usage_error("score", "--model and --data are required");
+    if (year_s && data)
+        return S_usage_error("score", "give --data or --year, not both");
+    char *end = NULL;
+    long year = year_s ? strtol(year_s, &end, 10) : 0;
+    if (year_s && (!*year_s || *end || year < 1900 || year > 2200))
+        return S_usage_error("score", "--year needs a year such as 2022");
+    if (!model || (!data && !year_s))
+        return S_usage_error("score", "--model and --data (or --year) are required");
     dti_error err;
     dti_error_init(&err);
     int format;
@@ -576,6 +688,12 @@ static int S_cmd_score(int argc, char **argv)
     home = S_home(home);
     char *reg_path = registry ? strdup(registry) : S_join(home, "data/provinces.yaml");
     char *models_dir = models ? strdup(models) : S_join(home, "models");
+    char *year_path = NULL;
+    if (year_s) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "data/dti/%ld.yaml", year);
+        data = year_path = S_join(home, rel);
+    }
     const char *inputs[] = {model, data, reg_path};
     dti_score *sc = NULL;
     dti_output *out = NULL;
@@ -590,6 +708,87 @@ static int S_cmd_score(int argc, char **argv)
         rc = S_fail(&err);
     }
     dti_score_free(sc);
+    free(year_path);
+    free(reg_path);
+    free(models_dir);
+    return rc;
+}
+
+static const char S_audit_help[] =
+    "Usage: dtirank audit --model FILE --data FILE [--format text|csv|json] [--out FILE]\n"
+    "Statistical audit of a composite index on its data (docs/methods.md, section 8): per indicator n,\n"
+    "missing, mean, sd, min, max, skewness and kurtosis of the denominated raw values and the outlier\n"
+    "treatment; Pearson and Spearman correlations of the normalised indicators and the aggregates;\n"
+    "Cronbach's alpha and PCA of each aggregate's children; effective weights (squared correlation\n"
+    "with the index, as shares) beside the nominal ones.\n"
+    "\n"
+    "  -m, --model FILE    the framework (e.g. models/asem.yaml)\n"
+    "  -d, --data FILE     a data table or a DTI year record, as for score\n"
+    "  -f, --format F      text (default), csv (section,row,column,value) or json; csv and json carry\n"
+    "                      full precision\n"
+    "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
+    "      --registry FILE province registry for year records (default DIR/data/provinces.yaml)\n"
+    "      --models DIR    frameworks named by year records (default DIR/models)\n"
+    "      --home DIR      the directory holding data/ and models/\n"
+    "  -h, --help          show this help\n";
+
+static int S_cmd_audit(int argc, char **argv)
+{
+    static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
+                                         {"data", required_argument, NULL, 'd'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"registry", required_argument, NULL, OPT_REGISTRY},
+                                         {"models", required_argument, NULL, OPT_MODELS},
+                                         {"home", required_argument, NULL, OPT_HOME},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *model = NULL, *data = NULL, *format_s = "text", *out_path = NULL;
+    const char *registry = NULL, *models = NULL, *home = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, ":m:d:f:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case 'd': data = optarg; break;
+        case 'f': format_s = optarg; break;
+        case 'o': out_path = optarg; break;
+        case OPT_REGISTRY: registry = optarg; break;
+        case OPT_MODELS: models = optarg; break;
+        case OPT_HOME: home = optarg; break;
+        case 'h': fputs(S_audit_help, stdout); return 0;
+        default: return S_bad_option("audit", c, argv);
+        }
+    }
+    if (optind < argc)
+        return S_usage_error("audit", "unexpected argument");
+    if (!model || !data)
+        return S_usage_error("audit", "--model and --data are required");
+    dti_error err;
+    dti_error_init(&err);
+    int format;
+    if (dti_format_parse(format_s, &format, &err))
+        return S_fail(&err);
+    if (format == DTI_FORMAT_MD) {
+        dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "audit writes text, csv or json");
+        return S_fail(&err);
+    }
+    home = S_home(home);
+    char *reg_path = registry ? strdup(registry) : S_join(home, "data/provinces.yaml");
+    char *models_dir = models ? strdup(models) : S_join(home, "models");
+    const char *inputs[] = {model, data, reg_path};
+    dti_audit *au = NULL;
+    dti_output *out = NULL;
+    int rc = 0;
+    if (dti_audit_compute(model, data, reg_path, models_dir, &au, &err) ||
+        dti_output_open(out_path, inputs, 3, &out, &err)) {
+        rc = S_fail(&err);
+    } else if (dti_audit_write(au, format, dti_output_stream(out), &err)) {
+        dti_output_abort(out);
+        rc = S_fail(&err);
+    } else if (dti_output_commit(out, &err)) {
+        rc = S_fail(&err);
+    }
+    dti_audit_free(au);
     free(reg_path);
     free(models_dir);
     return rc;
@@ -614,12 +813,16 @@ int main(int argc, char **argv)
         return S_cmd_rank(argc - 1, argv + 1);
     if (!strcmp(cmd, "score"))
         return S_cmd_score(argc - 1, argv + 1);
+    if (!strcmp(cmd, "audit"))
+        return S_cmd_audit(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return S_cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "project"))
         return S_cmd_project(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "backtest"))
         return S_cmd_project(argc - 1, argv + 1, 1);
+    if (!strcmp(cmd, "tune"))
+        return dti_tune_main(argc - 1, argv + 1); /* main_tune.c */
     char msg[256];
     snprintf(msg, sizeof msg, "unknown command '%s'", cmd);
     return S_usage_error(NULL, msg);

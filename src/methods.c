@@ -14,13 +14,19 @@
 #define S_TREAT_KURT 3.5     /* ... and excess kurtosis >= 3.5 to treat */
 
 static const char *const S_norm_names[] = {"none", "minmax", "zscore", "goalposts", "ratio",
-                                           "rank", "rank_fractional", "percentile", "blom", NULL};
+                                           "rank", "rank_fractional", "percentile", "blom", "distance", NULL};
 static const char *const S_agg_names[] = {"arithmetic", "geometric", "harmonic", NULL};
 static const char *const S_treat_names[] = {"none", "winsor_jrc", NULL};
-static const char *const S_impute_names[] = {"none", "mean", "median", "group_mean", "group_median", NULL};
+static const char *const S_impute_names[] = {"none", "mean", "median", "group_mean", "group_median", "previous",
+                                             NULL};
+static const char *const S_transform_names[] = {"none", "log", "boxcox", NULL};
+static const char *const S_distance_names[] = {"ratio", "difference", NULL};
 
-static const char *const S_defaults_keys[] = {"normalise", "aggregate", "treat", "impute", "screen", "rank", NULL};
-static const char *const S_norm_keys[] = {"method", "min", "max", "low", "high", "mean", "sd", NULL};
+static const char *const S_defaults_keys[] = {"normalise", "transform", "aggregate", "treat", "impute", "screen",
+                                              "rank", NULL};
+static const char *const S_norm_keys[] = {"method", "min", "max", "low", "high", "mean", "sd", "reference", "mode",
+                                          NULL};
+static const char *const S_transform_keys[] = {"method", "lambda", NULL};
 static const char *const S_agg_keys[] = {"method", "min_coverage", NULL};
 static const char *const S_treat_keys[] = {"method", "max_points", "skew", "kurt", NULL};
 static const char *const S_impute_keys[] = {"method", "group", NULL};
@@ -35,6 +41,9 @@ void dti_methods_init(dti_methods *m)
     m->norm.low = m->norm.high = NAN;
     m->norm.mean = 0;
     m->norm.sd = 1;
+    m->norm.mode = DTI_DISTANCE_RATIO;
+    m->transform.method = DTI_TRANSFORM_NONE;
+    m->transform.lambda = NAN;
     m->agg.method = DTI_AGG_ARITHMETIC;
     m->agg.min_coverage = DTI_COVERAGE_ALL;
     m->treat.method = DTI_TREAT_NONE;
@@ -55,6 +64,24 @@ void dti_methods_clear(dti_methods *m)
 
 const char *dti_norm_method_name(int method) { return S_norm_names[method]; }
 const char *dti_agg_method_name(int method) { return S_agg_names[method]; }
+const char *dti_transform_method_name(int method) { return S_transform_names[method]; }
+
+void dti_category_clear(dti_category_spec *c)
+{
+    for (size_t k = 0; k < c->n; k++)
+        free(c->label[k]);
+    free(c->label);
+    free(c->points);
+    memset(c, 0, sizeof *c);
+}
+
+double dti_category_points(const dti_category_spec *c, const char *text)
+{
+    for (size_t k = 0; k < c->n; k++)
+        if (!strcmp(c->label[k], text))
+            return c->points[k];
+    return NAN;
+}
 
 /* A method name from `names`, with the accepted names in the error. */
 static int S_enum(const dti_yctx *c, const dti_ynode *n, const char *what, const char *const *names, int *out)
@@ -114,10 +141,62 @@ static int S_load_norm(const dti_yctx *c, const dti_ynode *v, dti_norm_spec *s)
         (rc = S_opt_number(c, v, "low", &s->low)) || (rc = S_opt_number(c, v, "high", &s->high)) ||
         (rc = S_opt_number(c, v, "mean", &s->mean)) || (rc = S_opt_number(c, v, "sd", &s->sd)))
         return rc;
+    const dti_ynode *k;
+    if (v->kind == DTI_Y_MAPPING && (k = dti_ynode_get(v, "mode")) &&
+        (rc = S_enum(c, k, "distance mode", S_distance_names, &s->mode)))
+        return rc;
+    if (v->kind == DTI_Y_MAPPING && (k = dti_ynode_get(v, "reference"))) {
+        char *ref = NULL;
+        if ((rc = dti_y_string(c, k, "reference", &ref)))
+            return rc;
+        size_t len = strlen(ref);
+        if (len < sizeof s->reference)
+            memcpy(s->reference, ref, len + 1);
+        free(ref);
+        if (len >= sizeof s->reference)
+            return dti_y_error(c, k, "reference unit code longer than %d characters", DTI_REFERENCE_MAX - 1);
+    }
     if (!(s->min < s->max))
         return dti_y_error(c, v, "normalise: min must be below max");
     if (!(s->sd > 0))
         return dti_y_error(c, v, "normalise: sd must be positive");
+    return DTI_OK;
+}
+
+static int S_load_transform(const dti_yctx *c, const dti_ynode *v, dti_transform_spec *s)
+{
+    const dti_ynode *mn;
+    int rc;
+    if ((rc = S_method_node(c, v, "transform", S_transform_keys, &mn)))
+        return rc;
+    if (mn && (rc = S_enum(c, mn, "transform", S_transform_names, &s->method)))
+        return rc;
+    if ((rc = S_opt_number(c, v, "lambda", &s->lambda)))
+        return rc;
+    if (s->method == DTI_TRANSFORM_BOXCOX && isnan(s->lambda))
+        return dti_y_error(c, v, "transform: boxcox needs 'lambda' (0 means log)");
+    if (s->method != DTI_TRANSFORM_BOXCOX && v->kind == DTI_Y_MAPPING && dti_ynode_get(v, "lambda"))
+        return dti_y_error(c, dti_ynode_get(v, "lambda"), "transform: 'lambda' is only used by boxcox");
+    return DTI_OK;
+}
+
+/* `categories: {label: points, ...}`: at least one label, finite points. */
+static int S_load_categories(const dti_yctx *c, const dti_ynode *v, dti_category_spec *s)
+{
+    int rc;
+    if ((rc = dti_y_expect(c, v, DTI_Y_MAPPING, "categories")))
+        return rc;
+    if (!v->n)
+        return dti_y_error(c, v, "categories needs at least one label: points pair");
+    dti_category_clear(s);
+    s->label = dti_xcalloc(v->n, sizeof *s->label);
+    s->points = dti_xcalloc(v->n, sizeof *s->points);
+    for (size_t k = 0; k < v->n; k++) {
+        s->label[k] = dti_strdup(v->keys[k]->text);
+        s->n = k + 1;
+        if ((rc = dti_y_number(c, v->items[k], "points", &s->points[k])))
+            return rc;
+    }
     return DTI_OK;
 }
 
@@ -192,6 +271,8 @@ int dti_methods_load_defaults(const dti_yctx *c, const dti_ynode *v, dti_methods
         return rc;
     if ((k = dti_ynode_get(v, "normalise")) && (rc = S_load_norm(c, k, &m->norm)))
         return rc;
+    if ((k = dti_ynode_get(v, "transform")) && (rc = S_load_transform(c, k, &m->transform)))
+        return rc;
     if ((k = dti_ynode_get(v, "aggregate")) && (rc = S_load_agg(c, k, &m->agg)))
         return rc;
     if ((k = dti_ynode_get(v, "treat")) && (rc = S_load_treat(c, k, &m->treat)))
@@ -231,11 +312,12 @@ int dti_methods_load_node(const dti_yctx *c, const dti_ynode *m, dti_framework *
     const dti_ynode *v;
     int rc;
     nd->norm = fw->defaults.norm;
+    nd->transform = fw->defaults.transform;
     nd->treat = fw->defaults.treat;
     nd->agg = fw->defaults.agg;
     nd->denom = DTI_NONE;
     int leaf = nd->role == DTI_NODE_INDICATOR, agg = nd->role == DTI_NODE_INDEX || nd->role == DTI_NODE_AGGREGATE;
-    static const char *const leaf_keys[] = {"normalise", "treat", "denominator"};
+    static const char *const leaf_keys[] = {"normalise", "transform", "treat", "denominator", "categories"};
     for (size_t k = 0; k < sizeof leaf_keys / sizeof *leaf_keys; k++)
         if (!leaf && S_key(m, leaf_keys[k]))
             return dti_y_error(c, S_key(m, leaf_keys[k]), "'%s' applies to indicators; '%s' is %s", leaf_keys[k],
@@ -247,6 +329,10 @@ int dti_methods_load_node(const dti_yctx *c, const dti_ynode *m, dti_framework *
         return rc;
     if ((v = dti_ynode_get(m, "treat")) && (rc = S_load_treat(c, v, &nd->treat)))
         return rc;
+    if ((v = dti_ynode_get(m, "transform")) && (rc = S_load_transform(c, v, &nd->transform)))
+        return rc;
+    if ((v = dti_ynode_get(m, "categories")) && (rc = S_load_categories(c, v, &nd->categories)))
+        return rc;
     if ((v = dti_ynode_get(m, "aggregate")) && (rc = S_load_agg(c, v, &nd->agg)))
         return rc;
     if (leaf && nd->norm.method == DTI_NORM_GOALPOSTS) {
@@ -256,6 +342,10 @@ int dti_methods_load_node(const dti_yctx *c, const dti_ynode *m, dti_framework *
         if (!(nd->norm.low < nd->norm.high))
             return dti_y_error(c, at, "goalposts of '%s': low must be below high (direction says which is best)",
                                nd->id);
+    }
+    if (leaf && nd->norm.method == DTI_NORM_DISTANCE && !nd->norm.reference[0]) {
+        const dti_ynode *at = dti_ynode_get(m, "normalise") ? dti_ynode_get(m, "normalise") : m;
+        return dti_y_error(c, at, "distance of '%s' needs 'reference' (a unit code)", nd->id);
     }
     if ((v = dti_ynode_get(m, "denominator"))) {
         char *name = NULL;

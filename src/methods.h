@@ -18,15 +18,37 @@ enum dti_norm_method {
     DTI_NORM_RANK,            /* competition rank, ascending in x' (the worst unit gets 1) */
     DTI_NORM_RANK_FRACTIONAL, /* average rank of ties, ascending in x' */
     DTI_NORM_PERCENTILE,      /* (fractional rank - 1) / (n - 1), mapped to [a, b] */
-    DTI_NORM_BLOM             /* inverse normal of (fractional rank - 3/8) / (n + 1/4) */
+    DTI_NORM_BLOM,            /* inverse normal of (fractional rank - 3/8) / (n + 1/4) */
+    DTI_NORM_DISTANCE         /* to a reference unit: x / x_ref (then [a, b]) or x' - x'_ref */
 };
+
+enum dti_distance_mode { DTI_DISTANCE_RATIO, DTI_DISTANCE_DIFFERENCE };
+
+#define DTI_REFERENCE_MAX 64 /* longest reference-unit code + 1 (kept inline: specs are copied by value) */
 
 typedef struct dti_norm_spec {
     int method;       /* enum dti_norm_method */
     double min, max;  /* output range [a, b] of minmax, goalposts, ratio, percentile (default [0, 1]) */
     double low, high; /* goalposts (in the indicator's own units; NaN = not given) */
     double mean, sd;  /* z-score target mean and standard deviation (default 0, 1) */
+    int mode;         /* distance: enum dti_distance_mode */
+    char reference[DTI_REFERENCE_MAX]; /* distance: the reference unit's code ("" = not given) */
 } dti_norm_spec;
+
+/* A monotone transform of an indicator before outlier treatment and normalisation. */
+enum dti_transform_method { DTI_TRANSFORM_NONE, DTI_TRANSFORM_LOG, DTI_TRANSFORM_BOXCOX };
+
+typedef struct dti_transform_spec {
+    int method;    /* enum dti_transform_method */
+    double lambda; /* Box-Cox: (x^lambda - 1) / lambda, ln x when lambda = 0 (NaN = not given) */
+} dti_transform_spec;
+
+/* Categorical tiers of one indicator: the data give a label, the engine sees its points. */
+typedef struct dti_category_spec {
+    size_t n;       /* 0: the indicator is numeric */
+    char **label;   /* [k] (owned) */
+    double *points; /* [k] (owned) */
+} dti_category_spec;
 
 enum dti_agg_method { DTI_AGG_ARITHMETIC, DTI_AGG_GEOMETRIC, DTI_AGG_HARMONIC };
 
@@ -50,7 +72,8 @@ enum dti_impute_method {
     DTI_IMPUTE_MEAN,
     DTI_IMPUTE_MEDIAN,
     DTI_IMPUTE_GROUP_MEAN,
-    DTI_IMPUTE_GROUP_MEDIAN
+    DTI_IMPUTE_GROUP_MEDIAN,
+    DTI_IMPUTE_PREVIOUS /* the unit's own value of the previous year (data: `previous:`) */
 };
 
 typedef struct dti_impute_spec {
@@ -63,6 +86,7 @@ typedef struct dti_impute_spec {
  * child, no treatment, no imputation, no screen, ranks on the published precision. */
 typedef struct dti_methods {
     dti_norm_spec norm;
+    dti_transform_spec transform;
     dti_agg_spec agg;
     dti_treat_spec treat;
     dti_impute_spec impute;
@@ -75,6 +99,10 @@ void dti_methods_init(dti_methods *m);
 void dti_methods_clear(dti_methods *m);
 const char *dti_norm_method_name(int method);
 const char *dti_agg_method_name(int method);
+const char *dti_transform_method_name(int method);
+void dti_category_clear(dti_category_spec *c);
+/* Points of label `text` in c, or NaN when c has no such label. */
+double dti_category_points(const dti_category_spec *c, const char *text);
 
 /* ---- reading from a framework file (methods.c; errors at the node's file:line:col) ---- */
 struct dti_yctx;
@@ -83,8 +111,8 @@ struct dti_framework;
 
 /* Reads the top-level `defaults:` mapping into *m (which holds the built-in defaults). */
 int dti_methods_load_defaults(const struct dti_yctx *c, const struct dti_ynode *v, dti_methods *m);
-/* Resolves the settings of node i from the defaults and its own `normalise`, `treat`, `aggregate`
- * and `denominator` keys (mapping `m`); refuses settings that do not fit the node's role.  Needs the
+/* Resolves the settings of node i from the defaults and its own `normalise`, `transform`, `treat`,
+ * `aggregate`, `categories` and `denominator` keys (mapping `m`); refuses settings that do not fit the node's role.  Needs the
  * tree built (roles known).  Adds new denominator names to fw->denominators. */
 int dti_methods_load_node(const struct dti_yctx *c, const struct dti_ynode *m, struct dti_framework *fw,
                           size_t i);

@@ -1,8 +1,10 @@
 /* normalise.c -- one indicator column onto a common scale, direction applied (x' = direction * x, so
  * higher is always better afterwards): identity, min-max, z-score, goalposts, ratio to the best unit,
- * competition and fractional rank, percentile rank, Blom's rank-based inverse normal.  After outlier
+ * competition and fractional rank, percentile rank, Blom's rank-based inverse normal, distance to a
+ * reference unit (ratio or difference).  After outlier
  * treatment, before aggregation.  Formulas and degenerate cases: docs/methods.md. */
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -122,6 +124,33 @@ int dti_normalise_column(const double *x, size_t n, const dti_norm_spec *s, int 
         for (size_t i = 0; i < n; i++)
             if (!isnan(out[i]))
                 out[i] = gsl_cdf_ugaussian_Pinv((out[i] - S_BLOM_A) / ((double)m + S_BLOM_B));
+        return DTI_OK;
+    }
+    case DTI_NORM_DISTANCE: {
+        /* the reference is found by its code among the run's units (no allocation) */
+        size_t r = 0;
+        while (unit_names && r < n && !(unit_names[r] && !strcmp(unit_names[r], s->reference)))
+            r++;
+        if (!unit_names || r == n)
+            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                                 "indicator '%s': the reference unit '%s' is not in the data", id, s->reference);
+        if (isnan(x[r]))
+            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                                 "indicator '%s': the reference unit '%s' has no value (missing or screened out)", id,
+                                 s->reference);
+        if (s->mode == DTI_DISTANCE_DIFFERENCE) {
+            for (size_t i = 0; i < n; i++) /* x' - x'_ref: 0 at the reference, > 0 when better */
+                out[i] = d * (x[i] - x[r]);
+            return DTI_OK;
+        }
+        char buf[32];
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i]) && !(x[i] > 0))
+                return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                                     "indicator '%s': distance as a ratio to '%s' needs values > 0, but %s has %g", id,
+                                     s->reference, S_unit(unit_names, i, buf, sizeof buf), x[i]);
+        for (size_t i = 0; i < n; i++) /* 1 at the reference, > 1 when better, then onto [a, b] */
+            out[i] = (d > 0 ? x[i] / x[r] : x[r] / x[i]) * span + s->min;
         return DTI_OK;
     }
     default:

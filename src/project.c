@@ -19,6 +19,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "internal.h"
+#include "merger.h"
 #include "project.h"
 
 #define S_BLOCK 1000 /* runs per random-number block: the unit of work and of reproducibility */
@@ -199,6 +200,8 @@ typedef struct {
     double *x, *pred, *score, *alpha, *beta;
     size_t *order, *rank, *slot_used, *assigned;
     unsigned *hist; /* [n_sim_years][n][n + 1] */
+    double *ux;       /* [n_units] merged latent positions */
+    unsigned *uhist;  /* [n_sim_years][n_units][n_units + 1] */
     gsl_rng *rng;
 } S_work;
 
@@ -355,6 +358,18 @@ static void S_run_one(S_job *job, S_work *w)
             w->x[p] = w->score[w->rank[p]];
             h[p * (n + 1) + w->rank[p]]++;
         }
+        if (set->merger && year >= set->merge_year) { /* the merged frame: rank the units' mean positions */
+            const dti_merger *m = set->merger;
+            size_t nu = m->n_units;
+            dti_merger_apply(m, w->x, w->ux);
+            unsigned *uh = &w->uhist[t * nu * (nu + 1)];
+            for (size_t j = 0; j < nu; j++) {
+                size_t r = 1;
+                for (size_t k = 0; k < nu; k++)
+                    r += w->ux[k] > w->ux[j];
+                uh[j * (nu + 1) + r]++;
+            }
+        }
     }
 }
 
@@ -399,6 +414,7 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
     size_t threads = set->threads ? set->threads : 1;
     S_work *w = dti_xcalloc(threads, sizeof *w);
     size_t hist_len = job.n_sim * n * (n + 1);
+    size_t nu = set->merger ? set->merger->n_units : 0, uhist_len = job.n_sim * nu * (nu + 1);
     double *score = dti_xcalloc(n + 1, sizeof *score);
     for (size_t r = 1; r <= n; r++)
         score[r] = S_score(r, n);
@@ -412,6 +428,8 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         w[k].assigned = dti_xcalloc(n, sizeof(size_t));
         w[k].slot_used = dti_xcalloc(n + 1, sizeof(size_t));
         w[k].hist = dti_xcalloc(hist_len, sizeof(unsigned));
+        w[k].ux = dti_xcalloc(nu, sizeof(double));
+        w[k].uhist = dti_xcalloc(uhist_len, sizeof(unsigned));
         w[k].score = score;
         w[k].rng = gsl_rng_alloc(gsl_rng_taus2);
         if (!w[k].rng)
@@ -434,9 +452,16 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
     out->n_years = job.n_sim;
     out->runs = set->runs;
     out->hist = dti_xcalloc(hist_len, sizeof *out->hist);
+    out->n_units = nu;
+    out->merge_year = set->merge_year;
+    out->unit_hist = dti_xcalloc(uhist_len, sizeof *out->unit_hist);
     for (size_t k = 0; k < threads; k++) {
         for (size_t i = 0; i < hist_len; i++)
             out->hist[i] += w[k].hist[i];
+        for (size_t i = 0; i < uhist_len; i++)
+            out->unit_hist[i] += w[k].uhist[i];
+        free(w[k].ux);
+        free(w[k].uhist);
         free(w[k].x);
         free(w[k].pred);
         free(w[k].alpha);
@@ -459,39 +484,51 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
 void dti_projection_clear(dti_projection *pr)
 {
     free(pr->hist);
+    free(pr->unit_hist);
     memset(pr, 0, sizeof *pr);
 }
 
-static const unsigned long *S_hist(const dti_projection *pr, size_t p, int year)
+/* Counts of ranks 0..n of entity p in `year` for a frame, or NULL when not simulated. */
+static const unsigned long *S_hist(const dti_projection *pr, int frame, size_t p, int year, size_t *n)
 {
     if (year < pr->first_year || year >= pr->first_year + (int)pr->n_years)
         return NULL;
-    return &pr->hist[((size_t)(year - pr->first_year) * pr->n + p) * (pr->n + 1)];
+    size_t t = (size_t)(year - pr->first_year);
+    if (frame == DTI_FRAME_UNITS) {
+        if (!pr->n_units || year < pr->merge_year || p >= pr->n_units)
+            return NULL;
+        *n = pr->n_units;
+        return &pr->unit_hist[(t * pr->n_units + p) * (pr->n_units + 1)];
+    }
+    *n = pr->n;
+    return &pr->hist[(t * pr->n + p) * (pr->n + 1)];
 }
 
-double dti_projection_p_top(const dti_projection *pr, size_t p, int year, size_t k)
+double dti_projection_p_top(const dti_projection *pr, int frame, size_t p, int year, size_t k)
 {
-    const unsigned long *h = S_hist(pr, p, year);
+    size_t n;
+    const unsigned long *h = S_hist(pr, frame, p, year, &n);
     if (!h)
         return NAN;
     unsigned long c = 0;
-    for (size_t r = 1; r <= k && r <= pr->n; r++)
+    for (size_t r = 1; r <= k && r <= n; r++)
         c += h[r];
     return (double)c / (double)pr->runs;
 }
 
-size_t dti_projection_quantile(const dti_projection *pr, size_t p, int year, double q)
+size_t dti_projection_quantile(const dti_projection *pr, int frame, size_t p, int year, double q)
 {
-    const unsigned long *h = S_hist(pr, p, year);
+    size_t n;
+    const unsigned long *h = S_hist(pr, frame, p, year, &n);
     if (!h)
         return 0;
     /* The smallest rank r with P(rank <= r) >= q (counts compared in integers: no rounding). */
     double need = q * (double)pr->runs;
     unsigned long c = 0;
-    for (size_t r = 1; r <= pr->n; r++) {
+    for (size_t r = 1; r <= n; r++) {
         c += h[r];
         if ((double)c >= need)
             return r;
     }
-    return pr->n;
+    return n;
 }

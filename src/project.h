@@ -54,6 +54,10 @@ typedef struct dti_project_settings {
     size_t threads;
     int until;           /* last simulated year */
     size_t origin_index; /* the observed years used are obs->year[0..origin_index] */
+    /* Optional merged frame: each run also ranks the units of `merger` (a dti_merger, borrowed) from
+     * `merge_year` on, each unit at the (weighted) mean latent position of its former provinces. */
+    const struct dti_merger *merger;
+    int merge_year;
     /* Optional: called (serialised) as blocks of runs are handed out; the library prints nothing. */
     void (*progress)(size_t done, size_t total, void *ctx);
     void *progress_ctx;
@@ -63,14 +67,22 @@ typedef struct dti_projection {
     size_t n, n_years, runs;
     int first_year;
     unsigned long *hist; /* [(year - first_year) * n + p][rank 0..n]: counts (owned) */
+    /* The merged frame (when dti_project_settings.merger is set): units ranked from merge_year on. */
+    size_t n_units;
+    int merge_year;
+    unsigned long *unit_hist; /* [(year - first_year) * n_units + j][rank 0..n_units] (owned) */
 } dti_projection;
+
+enum { DTI_FRAME_PROVINCES, DTI_FRAME_UNITS };
 
 int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit, const dti_project_settings *set,
                          dti_projection *out, dti_error *err);
 void dti_projection_clear(dti_projection *pr);
-double dti_projection_p_top(const dti_projection *pr, size_t p, int year, size_t k);
-/* The smallest rank r with P(rank <= r) >= q. */
-size_t dti_projection_quantile(const dti_projection *pr, size_t p, int year, double q);
+/* P(rank <= k) of province p (frame DTI_FRAME_PROVINCES) or unit p (DTI_FRAME_UNITS) in `year`;
+ * NaN outside the simulated years (or before the merger, for units). */
+double dti_projection_p_top(const dti_projection *pr, int frame, size_t p, int year, size_t k);
+/* The smallest rank r with P(rank <= r) >= q; 0 when not simulated. */
+size_t dti_projection_quantile(const dti_projection *pr, int frame, size_t p, int year, double q);
 
 typedef struct dti_target {
     size_t province; /* registry index */
@@ -91,6 +103,8 @@ typedef struct dti_project_report {
     const dti_registry *reg;
     size_t province;
     int all;
+    const struct dti_merger *merger; /* NULL: the provinces' frame only */
+    int frame;                       /* -1 both frames, else DTI_FRAME_* only */
     const dti_target *targets;
     size_t n_targets;
 } dti_project_report;

@@ -11,6 +11,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "internal.h"
+#include "merger.h"
 #include "project.h"
 
 /* Verbal probability scale (after the IPCC's "likely"/"unlikely"), stated in every text output. */
@@ -81,25 +82,172 @@ static void S_params_text(const dti_project_report *rep, FILE *out)
         fputs("Model persistence: each province keeps its last position (the baseline).\n", out);
 }
 
-static void S_json_str(FILE *out, const char *s)
+/* ---- frames: the 63 former provinces, or the units of the merger ------------------------------ */
+
+static size_t S_count(const dti_project_report *rep, int frame)
 {
-    fputc('"', out);
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(out, "\\%c", *c);
-        else if (*c < 0x20)
-            fprintf(out, "\\u%04x", *c);
-        else
-            fputc(*c, out);
-    }
-    fputc('"', out);
+    return frame == DTI_FRAME_UNITS ? rep->merger->n_units : rep->reg->n;
 }
 
-static void S_pad(FILE *out, const char *s, size_t width)
+static const char *S_name(const dti_project_report *rep, int frame, size_t i)
 {
-    fputs(s, out);
-    for (size_t w = dti_utf8_width(s); w < width; w++)
-        fputc(' ', out);
+    return frame == DTI_FRAME_UNITS ? rep->merger->unit[i] : rep->reg->p[i].name;
+}
+
+/* The entity the report is about in a frame: the province, or the unit it belongs to. */
+static size_t S_self(const dti_project_report *rep, int frame)
+{
+    return frame == DTI_FRAME_UNITS ? rep->merger->unit_of[rep->province] : rep->province;
+}
+
+/* First simulated year of a frame. */
+static int S_first_year(const dti_project_report *rep, int frame)
+{
+    int y0 = rep->pr->first_year;
+    return frame == DTI_FRAME_UNITS && rep->pr->merge_year > y0 ? rep->pr->merge_year : y0;
+}
+
+static int S_shows(const dti_project_report *rep, int frame)
+{
+    if (frame == DTI_FRAME_UNITS && !rep->merger)
+        return 0;
+    return rep->frame < 0 || rep->frame == frame;
+}
+
+/* One CSV or JSON row. */
+static void S_row(const dti_project_report *rep, int frame, size_t i, int y, const size_t *ks, size_t n_k, int json,
+                  FILE *out)
+{
+    const dti_projection *pr = rep->pr;
+    char obsbuf[64] = "";
+    if (frame == DTI_FRAME_PROVINCES)
+        S_observed(rep, i, y, obsbuf, sizeof obsbuf);
+    int exact = obsbuf[0] && strspn(obsbuf, "0123456789") == strlen(obsbuf);
+    size_t md = dti_projection_quantile(pr, frame, i, y, 0.5), lo = dti_projection_quantile(pr, frame, i, y, S_Q_LO),
+           hi = dti_projection_quantile(pr, frame, i, y, S_Q_HI);
+    if (json) {
+        fputs(frame == DTI_FRAME_UNITS ? "{\"unit\": " : "{\"province\": ", out);
+        dti_fmt_json_string(out, S_name(rep, frame, i));
+        fprintf(out, ", \"year\": %d, \"observed_rank\": %s, \"median_rank\": %zu, \"rank_lo\": %zu, \"rank_hi\": %zu", y,
+                exact ? obsbuf : "null", md, lo, hi);
+        for (size_t j = 0; j < n_k; j++)
+            fprintf(out, ", \"p_top%zu\": %.4f", ks[j], dti_projection_p_top(pr, frame, i, y, ks[j]));
+        fputc('}', out);
+    } else {
+        fprintf(out, "%s,%d,%s,%zu,%zu,%zu", S_name(rep, frame, i), y, exact ? obsbuf : "", md, lo, hi);
+        for (size_t j = 0; j < n_k; j++)
+            fprintf(out, ",%.4f", dti_projection_p_top(pr, frame, i, y, ks[j]));
+        fputs("\r\n", out);
+    }
+}
+
+static void S_json_rows(const dti_project_report *rep, int frame, const size_t *ks, size_t n_k, FILE *out)
+{
+    int y1 = rep->pr->first_year + (int)rep->pr->n_years - 1, first = 1;
+    size_t a = rep->all ? 0 : S_self(rep, frame), b = rep->all ? S_count(rep, frame) : a + 1;
+    for (size_t i = a; i < b; i++)
+        for (int y = S_first_year(rep, frame); y <= y1; y++) {
+            fputs(first ? "\n    " : ",\n    ", out);
+            first = 0;
+            S_row(rep, frame, i, y, ks, n_k, 1, out);
+        }
+    fputs("\n  ]", out);
+}
+
+/* Text or Markdown table of one entity over the years of a frame. */
+static void S_text_years(const dti_project_report *rep, int frame, const size_t *ks, size_t n_k, int md, FILE *out)
+{
+    const dti_projection *pr = rep->pr;
+    const char *sep = md ? " | " : "  ";
+    size_t i = S_self(rep, frame);
+    int y1 = pr->first_year + (int)pr->n_years - 1;
+    fprintf(out, "%syear%s%s%smedian%s80%% interval", md ? "| " : "", sep,
+            frame == DTI_FRAME_PROVINCES ? "observed" : "", frame == DTI_FRAME_PROVINCES ? sep : "", sep);
+    for (size_t j = 0; j < n_k; j++)
+        fprintf(out, "%sP(top %zu)", sep, ks[j]);
+    fputs(md ? " |\n" : "\n", out);
+    if (md) {
+        fputs(frame == DTI_FRAME_PROVINCES ? "|---:|---:|---:|---:" : "|---:|---:|---:", out);
+        for (size_t j = 0; j < n_k; j++)
+            fputs("|---:", out);
+        fputs("|\n", out);
+    }
+    for (int y = S_first_year(rep, frame); y <= y1; y++) {
+        char iv[32], obsbuf[64] = "";
+        snprintf(iv, sizeof iv, "%zu–%zu", dti_projection_quantile(pr, frame, i, y, S_Q_LO),
+                 dti_projection_quantile(pr, frame, i, y, S_Q_HI));
+        fprintf(out, "%s%d%s", md ? "| " : "", y, sep);
+        if (frame == DTI_FRAME_PROVINCES) {
+            S_observed(rep, i, y, obsbuf, sizeof obsbuf);
+            dti_fmt_pad(out, obsbuf[0] ? obsbuf : "–", 8, 1);
+            fputs(sep, out);
+        }
+        fprintf(out, "%6zu%s", dti_projection_quantile(pr, frame, i, y, 0.5), sep);
+        dti_fmt_pad(out, iv, 12, 0);
+        for (size_t j = 0; j < n_k; j++)
+            fprintf(out, "%s%9.2f", sep, dti_projection_p_top(pr, frame, i, y, ks[j]));
+        fputs(md ? " |\n" : "\n", out);
+    }
+}
+
+/* Text or Markdown table of every entity of a frame in one year, by median rank. */
+static void S_text_all(const dti_project_report *rep, int frame, int y, const size_t *ks, size_t n_k, int md, FILE *out)
+{
+    const dti_projection *pr = rep->pr;
+    const char *sep = md ? " | " : "  ";
+    size_t n = S_count(rep, frame), wname = 8;
+    for (size_t i = 0; i < n; i++)
+        if (dti_utf8_width(S_name(rep, frame, i)) > wname)
+            wname = dti_utf8_width(S_name(rep, frame, i));
+    fprintf(out, "%s%d, among the %zu %s\n%s", md ? "### " : "", y, n,
+            frame == DTI_FRAME_UNITS ? "units of the 2025 reorganisation" : "provinces", md ? "\n| " : "");
+    dti_fmt_pad(out, frame == DTI_FRAME_UNITS ? "unit" : "province", md ? 0 : wname, 0);
+    fprintf(out, "%smedian%s80%% interval", sep, sep);
+    for (size_t j = 0; j < n_k; j++)
+        fprintf(out, "%sP(top %zu)", sep, ks[j]);
+    fputs(md ? " |\n|---|---:|---:" : "\n", out);
+    if (md) {
+        for (size_t j = 0; j < n_k; j++)
+            fputs("|---:", out);
+        fputs("|\n", out);
+    }
+    size_t *ord = dti_xcalloc(n, sizeof *ord), *med = dti_xcalloc(n, sizeof *med);
+    for (size_t i = 0; i < n; i++) {
+        ord[i] = i;
+        med[i] = dti_projection_quantile(pr, frame, i, y, 0.5);
+    }
+    for (size_t i = 1; i < n; i++) /* by median rank, then registry / map order (insertion: stable) */
+        for (size_t j = i; j > 0 && med[ord[j - 1]] > med[ord[j]]; j--) {
+            size_t t = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = t;
+        }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = ord[k];
+        char iv[32];
+        snprintf(iv, sizeof iv, "%zu–%zu", dti_projection_quantile(pr, frame, i, y, S_Q_LO),
+                 dti_projection_quantile(pr, frame, i, y, S_Q_HI));
+        if (md)
+            fputs("| ", out);
+        dti_fmt_pad(out, S_name(rep, frame, i), md ? 0 : wname, 0);
+        fprintf(out, "%s%6zu%s", sep, med[i], sep);
+        dti_fmt_pad(out, iv, 12, 0);
+        for (size_t j = 0; j < n_k; j++)
+            fprintf(out, "%s%9.2f", sep, dti_projection_p_top(pr, frame, i, y, ks[j]));
+        fputs(md ? " |\n" : "\n", out);
+    }
+    free(ord);
+    free(med);
+    fputc('\n', out);
+}
+
+/* "Former provinces: A + B" of the report's unit. */
+static void S_former(const dti_project_report *rep, FILE *out)
+{
+    size_t u = S_self(rep, DTI_FRAME_UNITS), k = 0;
+    for (size_t p = 0; p < rep->reg->n; p++)
+        if (rep->merger->unit_of[p] == u)
+            fprintf(out, "%s%s", k++ ? " + " : "", rep->reg->p[p].name);
 }
 
 int dti_project_write(const dti_project_report *rep, int format, FILE *out, dti_error *err)
@@ -107,32 +255,26 @@ int dti_project_write(const dti_project_report *rep, int format, FILE *out, dti_
     (void)err;
     const dti_project_obs *obs = rep->obs;
     const dti_projection *pr = rep->pr;
-    const dti_registry *reg = rep->reg;
     size_t ks[8], n_k = S_target_ks(rep, ks);
     if (n_k == 0) { /* no target: the two thresholds of the mission */
         ks[0] = 10;
         ks[1] = 15;
         n_k = 2;
     }
-    size_t first = rep->all ? 0 : rep->province, last = rep->all ? reg->n : rep->province + 1;
-    int y0 = pr->first_year, y1 = pr->first_year + (int)pr->n_years - 1;
-    char obsbuf[64];
+    int y1 = pr->first_year + (int)pr->n_years - 1;
+    int frames[2] = {DTI_FRAME_PROVINCES, DTI_FRAME_UNITS};
     if (format == DTI_FORMAT_CSV) {
-        fputs("province,year,observed_rank,median_rank,rank_lo,rank_hi", out);
+        /* One stable shape: the provinces' rows, or (with --units 34 only) the units' rows. */
+        int frame = rep->frame == DTI_FRAME_UNITS && rep->merger ? DTI_FRAME_UNITS : DTI_FRAME_PROVINCES;
+        fputs(frame == DTI_FRAME_UNITS ? "unit" : "province", out);
+        fputs(",year,observed_rank,median_rank,rank_lo,rank_hi", out);
         for (size_t j = 0; j < n_k; j++)
             fprintf(out, ",p_top%zu", ks[j]);
         fputs("\r\n", out);
-        for (size_t p = first; p < last; p++)
-            for (int y = y0; y <= y1; y++) {
-                S_observed(rep, p, y, obsbuf, sizeof obsbuf);
-                int exact = obsbuf[0] && strspn(obsbuf, "0123456789") == strlen(obsbuf);
-                fprintf(out, "%s,%d,%s,%zu,%zu,%zu", reg->p[p].name, y, exact ? obsbuf : "",
-                        dti_projection_quantile(pr, p, y, 0.5), dti_projection_quantile(pr, p, y, S_Q_LO),
-                        dti_projection_quantile(pr, p, y, S_Q_HI));
-                for (size_t j = 0; j < n_k; j++)
-                    fprintf(out, ",%.4f", dti_projection_p_top(pr, p, y, ks[j]));
-                fputs("\r\n", out);
-            }
+        size_t a = rep->all ? 0 : S_self(rep, frame), b = rep->all ? S_count(rep, frame) : a + 1;
+        for (size_t i = a; i < b; i++)
+            for (int y = S_first_year(rep, frame); y <= y1; y++)
+                S_row(rep, frame, i, y, ks, n_k, 0, out);
         return DTI_OK;
     }
     if (format == DTI_FORMAT_JSON) {
@@ -143,141 +285,92 @@ int dti_project_write(const dti_project_report *rep, int format, FILE *out, dti_
                     f->a, f->b, f->se_a, f->se_b, sqrt(f->s2), f->n_pairs);
         else if (f->model == DTI_MODEL_TREND)
             fprintf(out, "\"sigma\": %.17g, \"df\": %.17g", sqrt(f->s2), f->df);
-        fprintf(out, "},\n  \"runs\": %zu,\n  \"seed\": %lu,\n  \"fitted_years\": [%d, %d],\n  \"rows\": [\n",
-                rep->set->runs, rep->set->seed, obs->year[0], obs->year[rep->set->origin_index]);
-        int firstrow = 1;
-        for (size_t p = first; p < last; p++)
-            for (int y = y0; y <= y1; y++) {
-                S_observed(rep, p, y, obsbuf, sizeof obsbuf);
-                int exact = obsbuf[0] && strspn(obsbuf, "0123456789") == strlen(obsbuf);
-                fputs(firstrow ? "    {" : ",\n    {", out);
-                firstrow = 0;
-                fputs("\"province\": ", out);
-                S_json_str(out, reg->p[p].name);
-                fprintf(out, ", \"year\": %d, \"observed_rank\": %s, \"median_rank\": %zu, \"rank_lo\": %zu, \"rank_hi\": %zu",
-                        y, exact ? obsbuf : "null", dti_projection_quantile(pr, p, y, 0.5),
-                        dti_projection_quantile(pr, p, y, S_Q_LO), dti_projection_quantile(pr, p, y, S_Q_HI));
-                for (size_t j = 0; j < n_k; j++)
-                    fprintf(out, ", \"p_top%zu\": %.4f", ks[j], dti_projection_p_top(pr, p, y, ks[j]));
-                fputc('}', out);
-            }
-        fputs("\n  ]\n}\n", out);
+        fprintf(out, "},\n  \"runs\": %zu,\n  \"seed\": %lu,\n  \"fitted_years\": [%d, %d]", rep->set->runs,
+                rep->set->seed, obs->year[0], obs->year[rep->set->origin_index]);
+        if (S_shows(rep, DTI_FRAME_PROVINCES)) {
+            fputs(",\n  \"rows\": [", out);
+            S_json_rows(rep, DTI_FRAME_PROVINCES, ks, n_k, out);
+        }
+        if (S_shows(rep, DTI_FRAME_UNITS)) {
+            fprintf(out, ",\n  \"merger\": {\"units\": %zu, \"from_year\": %d, \"weight\": ", rep->merger->n_units,
+                    pr->merge_year);
+            if (rep->merger->weight_column)
+                dti_fmt_json_string(out, rep->merger->weight_column);
+            else
+                fputs("null", out);
+            fputs("},\n  \"unit_rows\": [", out);
+            S_json_rows(rep, DTI_FRAME_UNITS, ks, n_k, out);
+        }
+        fputs("\n}\n", out);
         return DTI_OK;
     }
     /* text and Markdown */
     int md = format == DTI_FORMAT_MD;
-    const char *sep = md ? " | " : "  ";
-    if (!rep->all) {
-        size_t p = rep->province;
-        fprintf(out, "%s%s — DTI rank projection from the public record %d–%d (model %s, %zu runs, seed %lu)\n%s",
-                md ? "## " : "", reg->p[p].name, obs->year[0], obs->year[rep->set->origin_index],
-                dti_project_model_name(rep->fit->model), rep->set->runs, rep->set->seed, md ? "\n" : "");
-        fprintf(out, "%syear%sobserved%smedian%s80%% interval", md ? "| " : "", sep, sep, sep);
-        for (size_t j = 0; j < n_k; j++)
-            fprintf(out, "%sP(top %zu)", sep, ks[j]);
-        fputs(md ? " |\n" : "\n", out);
-        if (md) {
-            fputs("|---:|---:|---:|---:", out);
-            for (size_t j = 0; j < n_k; j++)
-                fputs("|---:", out);
-            fputs("|\n", out);
+    fprintf(out, "%s%s — DTI rank projection from the public record %d–%d (model %s, %zu runs, seed %lu)\n\n",
+            md ? "## " : "", rep->all ? "Every province" : rep->reg->p[rep->province].name, obs->year[0],
+            obs->year[rep->set->origin_index], dti_project_model_name(rep->fit->model), rep->set->runs, rep->set->seed);
+    for (int fi = 0; fi < 2; fi++) {
+        int frame = frames[fi];
+        if (!S_shows(rep, frame))
+            continue;
+        if (frame == DTI_FRAME_UNITS) {
+            fprintf(out, "%sAmong the %zu units of the 2025 reorganisation, DTI %d on (", md ? "### " : "",
+                    rep->merger->n_units, pr->merge_year);
+            if (!rep->all) {
+                fprintf(out, "%s = ", S_name(rep, frame, S_self(rep, frame)));
+                S_former(rep, out);
+                fputs("; ", out);
+            }
+            fprintf(out, "%s mean of the former provinces' latent positions; an approximation, docs/merger.md)\n%s",
+                    rep->merger->weight_column ? "weighted" : "unweighted", md ? "\n" : "");
+        } else if (S_shows(rep, DTI_FRAME_UNITS)) {
+            fprintf(out, "%sAmong the %zu provinces (the frame of the 2020 resolution)\n%s", md ? "### " : "",
+                    S_count(rep, frame), md ? "\n" : "");
         }
-        for (int y = y0; y <= y1; y++) {
-            S_observed(rep, p, y, obsbuf, sizeof obsbuf);
-            char iv[32];
-            snprintf(iv, sizeof iv, "%zu–%zu", dti_projection_quantile(pr, p, y, S_Q_LO),
-                     dti_projection_quantile(pr, p, y, S_Q_HI));
-            fprintf(out, "%s%d%s", md ? "| " : "", y, sep);
-            const char *ob = obsbuf[0] ? obsbuf : "–";
-            for (size_t w = dti_utf8_width(ob); w < 8; w++) /* right-align by display width */
-                fputc(' ', out);
-            fprintf(out, "%s%s%6zu%s", ob, sep, dti_projection_quantile(pr, p, y, 0.5), sep);
-            S_pad(out, iv, 12);
-            for (size_t j = 0; j < n_k; j++)
-                fprintf(out, "%s%*.2f", sep, j + 1 < n_k || md ? 9 : 9, dti_projection_p_top(pr, p, y, ks[j]));
-            fputs(md ? " |\n" : "\n", out);
+        if (!rep->all) {
+            S_text_years(rep, frame, ks, n_k, md, out);
+        } else {
+            int years[8];
+            size_t n_y = 0;
+            for (size_t i = 0; i < rep->n_targets && n_y < 8; i++) {
+                size_t j = 0;
+                while (j < n_y && years[j] != rep->targets[i].year)
+                    j++;
+                if (j == n_y && rep->targets[i].year <= y1 && rep->targets[i].year >= S_first_year(rep, frame))
+                    years[n_y++] = rep->targets[i].year;
+            }
+            if (n_y == 0)
+                years[n_y++] = y1;
+            for (size_t yi = 0; yi < n_y; yi++)
+                S_text_all(rep, frame, years[yi], ks, n_k, md, out);
         }
         fputc('\n', out);
+    }
+    if (!rep->all) {
         for (size_t i = 0; i < rep->n_targets; i++) {
             const dti_target *t = &rep->targets[i];
-            if (t->province != p)
+            if (t->province != rep->province)
                 continue;
-            double pt = dti_projection_p_top(pr, p, t->year, t->top);
-            if (isnan(pt))
-                fprintf(out, "%sTarget %d: top %zu — outside the projected years\n", md ? "- " : "", t->year, t->top);
-            else
-                fprintf(out, "%sTarget %d: top %zu — P = %.2f (%s)\n", md ? "- " : "", t->year, t->top, pt,
-                        S_verdict(pt));
-        }
-        fprintf(out, "%sThresholds: likely when P >= %.2f, unlikely when P <= %.2f, uncertain between.\n", md ? "\n" : "",
-                S_LIKELY, S_UNLIKELY);
-        fprintf(out, "Ranks among the %zu provinces of the 2020 resolution; 80%% interval = 10th-90th percentile of the "
-                     "simulated rank.\n",
-                obs->n);
-        S_params_text(rep, out);
-        return DTI_OK;
-    }
-    /* --all in text: every province, each target year (or the last year) */
-    int years[8];
-    size_t n_y = 0;
-    for (size_t i = 0; i < rep->n_targets && n_y < 8; i++) {
-        size_t j = 0;
-        while (j < n_y && years[j] != rep->targets[i].year)
-            j++;
-        if (j == n_y && rep->targets[i].year <= y1)
-            years[n_y++] = rep->targets[i].year;
-    }
-    if (n_y == 0)
-        years[n_y++] = y1;
-    fprintf(out, "%sDTI rank projection for every province from the public record %d–%d (model %s, %zu runs, seed %lu)\n\n",
-            md ? "## " : "", obs->year[0], obs->year[rep->set->origin_index], dti_project_model_name(rep->fit->model),
-            rep->set->runs, rep->set->seed);
-    size_t wname = 8;
-    for (size_t p = 0; p < reg->n; p++)
-        if (dti_utf8_width(reg->p[p].name) > wname)
-            wname = dti_utf8_width(reg->p[p].name);
-    for (size_t yi = 0; yi < n_y; yi++) {
-        int y = years[yi];
-        fprintf(out, "%s%d\n%s", md ? "### " : "", y, md ? "\n| " : "");
-        S_pad(out, "province", md ? 0 : wname);
-        fprintf(out, "%smedian%s80%% interval", sep, sep);
-        for (size_t j = 0; j < n_k; j++)
-            fprintf(out, "%sP(top %zu)", sep, ks[j]);
-        fputs(md ? " |\n|---|---:|---:" : "\n", out);
-        if (md) {
-            for (size_t j = 0; j < n_k; j++)
-                fputs("|---:", out);
-            fputs("|\n", out);
-        }
-        /* provinces in order of median rank, then registry order */
-        size_t *ord = dti_xcalloc(reg->n, sizeof *ord);
-        for (size_t p = 0; p < reg->n; p++)
-            ord[p] = p;
-        for (size_t i = 1; i < reg->n; i++)
-            for (size_t j = i; j > 0 && dti_projection_quantile(pr, ord[j - 1], y, 0.5) >
-                                          dti_projection_quantile(pr, ord[j], y, 0.5);
-                 j--) {
-                size_t t = ord[j];
-                ord[j] = ord[j - 1];
-                ord[j - 1] = t;
+            fprintf(out, "%sTarget %d: top %zu", md ? "- " : "", t->year, t->top);
+            int shown = 0;
+            for (int fi = 0; fi < 2; fi++) {
+                int frame = frames[fi];
+                double pt = S_shows(rep, frame) ? dti_projection_p_top(pr, frame, S_self(rep, frame), t->year, t->top) : NAN;
+                if (isnan(pt))
+                    continue;
+                char label[64] = "";
+                if (S_shows(rep, DTI_FRAME_UNITS) && S_shows(rep, DTI_FRAME_PROVINCES) && t->year >= pr->merge_year)
+                    snprintf(label, sizeof label, "among the %zu %s: ", S_count(rep, frame),
+                             frame == DTI_FRAME_UNITS ? "units" : "former provinces");
+                fprintf(out, "%s%sP = %.2f (%s)", shown ? "; " : " — ", label, pt, S_verdict(pt));
+                shown = 1;
             }
-        for (size_t i = 0; i < reg->n; i++) {
-            size_t p = ord[i];
-            char iv[32];
-            snprintf(iv, sizeof iv, "%zu–%zu", dti_projection_quantile(pr, p, y, S_Q_LO),
-                     dti_projection_quantile(pr, p, y, S_Q_HI));
-            if (md)
-                fputs("| ", out);
-            S_pad(out, reg->p[p].name, md ? 0 : wname);
-            fprintf(out, "%s%6zu%s", sep, dti_projection_quantile(pr, p, y, 0.5), sep);
-            S_pad(out, iv, 12);
-            for (size_t j = 0; j < n_k; j++)
-                fprintf(out, "%s%9.2f", sep, dti_projection_p_top(pr, p, y, ks[j]));
-            fputs(md ? " |\n" : "\n", out);
+            fputs(shown ? "\n" : " — outside the projected years\n", out);
         }
-        free(ord);
-        fputc('\n', out);
     }
+    fprintf(out, "%sThresholds: likely when P >= %.2f, unlikely when P <= %.2f, uncertain between.\n", md ? "\n" : "",
+            S_LIKELY, S_UNLIKELY);
+    fputs("80% interval = 10th-90th percentile of the simulated rank.\n", out);
     S_params_text(rep, out);
     return DTI_OK;
 }
@@ -318,11 +411,11 @@ int dti_backtest_run(const dti_project_obs *obs, size_t origin_index, int model,
         for (size_t p = 0; p < n; p++) {
             size_t i = t * n + p, r = obs->exact[i];
             if (r) {
-                size_t md = dti_projection_quantile(&pr, p, y, 0.5);
+                size_t md = dti_projection_quantile(&pr, DTI_FRAME_PROVINCES, p, y, 0.5);
                 med[m] = (double)md;
                 act[m] = (double)r;
                 abs_err += fabs(med[m] - act[m]);
-                inside += r >= dti_projection_quantile(&pr, p, y, S_Q_LO) && r <= dti_projection_quantile(&pr, p, y, S_Q_HI);
+                inside += r >= dti_projection_quantile(&pr, DTI_FRAME_PROVINCES, p, y, S_Q_LO) && r <= dti_projection_quantile(&pr, DTI_FRAME_PROVINCES, p, y, S_Q_HI);
                 m++;
             }
             /* membership known: in (hi <= k) or out (lo > k) */
@@ -331,7 +424,7 @@ int dti_backtest_run(const dti_project_obs *obs, size_t origin_index, int model,
                 int known_in = obs->hi[i] <= K[j], known_out = obs->lo[i] > K[j];
                 if (!known_in && !known_out)
                     continue;
-                double pt = dti_projection_p_top(&pr, p, y, K[j]), o = known_in ? 1.0 : 0.0;
+                double pt = dti_projection_p_top(&pr, DTI_FRAME_PROVINCES, p, y, K[j]), o = known_in ? 1.0 : 0.0;
                 double brier = (pt - o) * (pt - o), logs = -log(known_in ? S_clip(pt) : 1 - S_clip(pt));
                 if (j == 0) {
                     sc->brier10 += brier;

@@ -7,6 +7,7 @@
 
 #include "dataset.h"
 #include "engine.h"
+#include "audit.h"
 #include "internal.h"
 
 struct dti_score {
@@ -44,6 +45,7 @@ int dti_score_compute(const char *model_path, const char *data_path, const char 
     dti_engine_settings set = {0};
     set.denominators = ds->denominators;
     set.unit_names = (const char *const *)ds->unit;
+    set.previous = ds->has_previous ? ds->previous : NULL;
     const dti_impute_spec *im = &fw->defaults.impute;
     if (im->method == DTI_IMPUTE_GROUP_MEAN || im->method == DTI_IMPUTE_GROUP_MEDIAN) {
         groups = dti_xcalloc(ds->n_units, sizeof *groups);
@@ -254,4 +256,13 @@ int dti_score_write(const dti_score *sc, int format, int detail, FILE *out, dti_
     if (ferror(out))
         return dti_error_set(err, DTI_ERR_IO, NULL, 0, 0, "cannot write the scores");
     return DTI_OK;
+}
+
+void dti_score_parts(const dti_score *sc, const dti_framework **fw, const dti_dataset **ds, const dti_engine **w,
+                     const dti_engine_result **r)
+{
+    *fw = sc->fw;
+    *ds = sc->ds;
+    *w = sc->w;
+    *r = &sc->r;
 }

@@ -303,18 +303,6 @@ static void S_build_table(const dti_year *yr, const dti_registry *reg, size_t by
 
 /* ---- writers ---------------------------------------------------------------------------------- */
 
-static void S_pad(FILE *out, const char *s, size_t width, int right)
-{
-    size_t w = dti_utf8_width(s);
-    if (right)
-        for (size_t k = w; k < width; k++)
-            fputc(' ', out);
-    fputs(s, out);
-    if (!right)
-        for (size_t k = w; k < width; k++)
-            fputc(' ', out);
-}
-
 /* Text of a cell as shown to a person: ranks keep bounds and the derived mark. */
 static const char *S_show(const S_table *t, const S_row *rows, size_t r, size_t c, char *buf, size_t size)
 {
@@ -366,7 +354,7 @@ static void S_write_text(const S_table *t, const S_row *rows, FILE *final_out, i
                 continue;
             int trailing = !md && c == last; /* no trailing blanks in plain text */
             if (header)
-                S_pad(out, t->cols[c].name, trailing ? 0 : width[c], t->cols[c].right);
+                dti_fmt_pad(out, t->cols[c].name, trailing ? 0 : width[c], t->cols[c].right);
             else if (md) {
                 for (size_t k = 0; k + 1 < width[c]; k++)
                     fputc('-', out);
@@ -392,7 +380,7 @@ static void S_write_text(const S_table *t, const S_row *rows, FILE *final_out, i
                 continue;
             const char *s = S_show(t, rows, r, c, buf, sizeof buf);
             int trailing = !md && c == last;
-            S_pad(out, s, trailing ? 0 : width[c], t->cols[c].right);
+            dti_fmt_pad(out, s, trailing ? 0 : width[c], t->cols[c].right);
             if (c != last)
                 fputs(md ? " | " : "  ", out);
         }
@@ -407,27 +395,12 @@ static void S_write_text(const S_table *t, const S_row *rows, FILE *final_out, i
     free(width);
 }
 
-static void S_csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static void S_write_csv(const S_table *t, FILE *out)
 {
     for (size_t c = 0; c < t->n_cols; c++) {
         if (c)
             fputc(',', out);
-        S_csv_field(out, t->cols[c].name);
+        dti_fmt_csv_field(out, t->cols[c].name);
     }
     fputs("\r\n", out);
     for (size_t r = 0; r < t->n_rows; r++) {
@@ -436,24 +409,10 @@ static void S_write_csv(const S_table *t, FILE *out)
             if (c)
                 fputc(',', out);
             if (cell->type != C_NULL)
-                S_csv_field(out, cell->text);
+                dti_fmt_csv_field(out, cell->text);
         }
         fputs("\r\n", out);
     }
-}
-
-static void S_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
 }
 
 static void S_write_json(const S_table *t, FILE *out)
@@ -465,12 +424,12 @@ static void S_write_json(const S_table *t, FILE *out)
             const S_cell *cell = &t->cells[r * t->n_cols + c];
             if (c)
                 fputs(", ", out);
-            S_json_string(out, t->cols[c].name);
+            dti_fmt_json_string(out, t->cols[c].name);
             fputs(": ", out);
             if (cell->type == C_NULL)
                 fputs("null", out);
             else if (cell->type == C_STR)
-                S_json_string(out, cell->text);
+                dti_fmt_json_string(out, cell->text);
             else
                 fputs(cell->text, out);
         }

@@ -5,6 +5,8 @@
 
 #include "dataset.h"
 #include "internal.h"
+#include "merger.h"
+#include "project.h"
 #include "ynode.h"
 
 int dti_validate_file(const char *path, const dti_registry *reg, const char *models_dir, dti_error *err,
@@ -24,7 +26,29 @@ int dti_validate_file(const char *path, const dti_registry *reg, const char *mod
                                 model->kind == DTI_Y_SCALAR && !strchr(model->text, '/')
                             ? dti_strdup(model->text)
                             : NULL;
+    const dti_ynode *units = dti_ynode_get(root, "units");
+    int is_merger = !table_model && units && units->kind == DTI_Y_SEQUENCE && units->n > 0 &&
+                    dti_ynode_get(units->items[0], "old") != NULL;
+    int is_targets = dti_ynode_get(root, "targets") != NULL;
     dti_ynode_free(root);
+    if ((is_merger || is_targets) && !reg)
+        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "no province registry to check it against");
+    if (is_merger) {
+        dti_merger m;
+        *kind = "merger map";
+        rc = dti_merger_load(path, reg, &m, err);
+        if (!rc)
+            dti_merger_clear(&m);
+        return rc;
+    }
+    if (is_targets) {
+        dti_target *t = NULL;
+        size_t n_t;
+        *kind = "targets";
+        rc = dti_targets_load(path, reg, &t, &n_t, err);
+        free(t);
+        return rc;
+    }
     if (table_model) {
         size_t len = strlen(models_dir) + strlen(table_model) + 8;
         char *mpath = dti_xcalloc(len, 1);
@@ -65,8 +89,8 @@ int dti_validate_file(const char *path, const dti_registry *reg, const char *mod
         dti_registry_free(r);
     } else {
         rc = dti_error_set(err, DTI_ERR_INPUT, path, 1, 1,
-                           "not a dtirank file: expected a framework (nodes:), a year record (year:) or a "
-                           "province registry (provinces:)");
+                           "not a dtirank file: expected a framework (nodes:), a year record (year:), a "
+                           "province registry (provinces:), a data table, a merger map or targets");
     }
     return rc;
 }

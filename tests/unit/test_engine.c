@@ -80,7 +80,7 @@ static dti_framework *S_two(const char *defaults, const char *a_extra)
 /* Runs one column of n units through normalise with spec s. */
 static void S_norm(int method, int direction, const double *x, size_t n, double *out)
 {
-    dti_norm_spec s = {method, 0, 1, NAN, NAN, 0, 1};
+    dti_norm_spec s = {method, 0, 1, NAN, NAN, 0, 1, 0, ""};
     size_t idx[64], tmp[64];
     double keys[64];
     dti_error err;
@@ -338,7 +338,7 @@ static void test_normalise_minmax_direction_constant(void **state)
 {
     (void)state;
     double x[4] = {2.385, 7.1, 4.2, NAN}, y[4];
-    dti_norm_spec s = {DTI_NORM_MINMAX, 0, 100, NAN, NAN, 0, 1};
+    dti_norm_spec s = {DTI_NORM_MINMAX, 0, 100, NAN, NAN, 0, 1, 0, ""};
     size_t idx[4], tmp[4];
     double keys[4];
     dti_error err;
@@ -365,7 +365,7 @@ static void test_normalise_zscore_goalposts_ratio(void **state)
     assert_close(y[0], -1.161895003862225, 0, HAND_TOL); /* (1 - 2.5) / sqrt(5/3) */
     assert_close(y[3], 1.161895003862225, 0, HAND_TOL);
     double g[4] = {-5, 5, 12, NAN};
-    dti_norm_spec s = {DTI_NORM_GOALPOSTS, 0, 1, 0, 10, 0, 1};
+    dti_norm_spec s = {DTI_NORM_GOALPOSTS, 0, 1, 0, 10, 0, 1, 0, ""};
     size_t idx[4], tmp[4];
     double keys[4];
     dti_error err;
@@ -602,7 +602,7 @@ static void test_framework_methods_errors(void **state)
         {"name: t\ndefaults:\n  colour: red\nnodes:\n  - id: i\n", "3:3: unknown key 'colour' in defaults"},
         {"name: t\ndefaults: {normalise: minimax}\nnodes:\n  - id: i\n",
          "2:23: unknown normalisation method 'minimax' (one of: none, minmax, zscore, goalposts, ratio, rank, "
-         "rank_fractional, percentile, blom)"},
+         "rank_fractional, percentile, blom, distance)"},
         {"name: t\ndefaults: {normalise: {method: minmax, min: 1, max: 0}}\nnodes:\n  - id: i\n",
          "2:23: normalise: min must be below max"},
         {"name: t\ndefaults: {impute: group_mean}\nnodes:\n  - id: i\n",

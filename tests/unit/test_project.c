@@ -91,10 +91,10 @@ static void test_project_two_province_closed_form(void **state)
     assert_int_equal(dti_project_simulate(&obs, &fit, &set, &pr, &err), DTI_OK);
     double xa = -gsl_cdf_ugaussian_Pinv(0.25);
     double want = gsl_cdf_ugaussian_P(0.8 * 2 * xa / (0.5 * sqrt(2.0))); /* = Phi(2.1586) = 0.98456 */
-    double got = dti_projection_p_top(&pr, 0, 2024, 1);
+    double got = dti_projection_p_top(&pr, DTI_FRAME_PROVINCES, 0, 2024, 1);
     double se = sqrt(want * (1 - want) / (double)set.runs);
     assert_close(got, want, 0, 4 * se);
-    assert_close(dti_projection_p_top(&pr, 0, 2023, 1), 1.0, 0, 0); /* observed year kept exactly */
+    assert_close(dti_projection_p_top(&pr, DTI_FRAME_PROVINCES, 0, 2023, 1), 1.0, 0, 0); /* observed year kept exactly */
     dti_projection_clear(&pr);
 }
 
@@ -149,24 +149,24 @@ static void test_project_record_invariants(void **state)
         assert_int_equal(dti_project_simulate(&obs, &fit, &set, &two, &err), DTI_OK);
         size_t len = one.n_years * one.n * (one.n + 1);
         assert_memory_equal(one.hist, two.hist, len * sizeof *one.hist);
-        assert_close(dti_projection_p_top(&one, tn, 2023, 10), 0.0, 0, 0);
+        assert_close(dti_projection_p_top(&one, DTI_FRAME_PROVINCES, tn, 2023, 10), 0.0, 0, 0);
         for (size_t p = 0; p < obs.n; p++)
             for (size_t t = 0; t < obs.n_years; t++) {
                 size_t r = obs.exact[t * obs.n + p];
                 if (r) /* all mass on the observed rank */
-                    assert_close(dti_projection_p_top(&one, p, obs.year[t], r) -
-                                     (r > 1 ? dti_projection_p_top(&one, p, obs.year[t], r - 1) : 0.0),
+                    assert_close(dti_projection_p_top(&one, DTI_FRAME_PROVINCES, p, obs.year[t], r) -
+                                     (r > 1 ? dti_projection_p_top(&one, DTI_FRAME_PROVINCES, p, obs.year[t], r - 1) : 0.0),
                                  1.0, 0, 0);
                 else /* all mass within the bounds */
-                    assert_close(dti_projection_p_top(&one, p, obs.year[t], obs.hi[t * obs.n + p]) -
-                                     dti_projection_p_top(&one, p, obs.year[t], obs.lo[t * obs.n + p] - 1),
+                    assert_close(dti_projection_p_top(&one, DTI_FRAME_PROVINCES, p, obs.year[t], obs.hi[t * obs.n + p]) -
+                                     dti_projection_p_top(&one, DTI_FRAME_PROVINCES, p, obs.year[t], obs.lo[t * obs.n + p] - 1),
                                  1.0, 0, 0);
             }
         if (model == DTI_MODEL_PERSISTENCE) /* 2022 (complete) carried to 2023's bounded provinces... */
             for (size_t p = 0; p < obs.n; p++) /* ...and 2023 carried to 2024-2026 unchanged */
                 for (int y = 2024; y <= 2026; y++)
-                    assert_int_equal(dti_projection_quantile(&one, p, y, 0.0001),
-                                     dti_projection_quantile(&one, p, 2023, 0.0001));
+                    assert_int_equal(dti_projection_quantile(&one, DTI_FRAME_PROVINCES, p, y, 0.0001),
+                                     dti_projection_quantile(&one, DTI_FRAME_PROVINCES, p, 2023, 0.0001));
         dti_projection_clear(&one);
         dti_projection_clear(&two);
         dti_project_fit_clear(&fit);

@@ -1,0 +1,327 @@
+/* main_tune.c -- the command line of `dtirank tune fit|sensitivity|stability|goal`: argv -> library
+ * calls (tune.h) -> output and exit status, as main.c does for the other commands.  Linked into the
+ * dtirank binary beside main.c, not into the library.  Exit status: 0, 1 bad input or usage, 2 internal. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include "dtirank.h"
+#include "tune.h"
+
+#ifndef DTI_DATADIR
+#define DTI_DATADIR "."
+#endif
+
+int dti_tune_main(int argc, char **argv); /* called by main.c */
+
+static const char *S_home(const char *opt)
+{
+    if (opt)
+        return opt;
+    const char *env = getenv("DTIRANK_HOME");
+    return env && *env ? env : DTI_DATADIR;
+}
+
+static char *S_join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *s = malloc(n);
+    if (!s)
+        abort();
+    snprintf(s, n, "%s/%s", a, b);
+    return s;
+}
+
+static int S_fail(const dti_error *err)
+{
+    dti_error_print(err, stderr);
+    return err->code == DTI_ERR_INTERNAL ? 2 : 1;
+}
+
+static int S_usage_error(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "dtirank: error: %s\nTry 'dtirank %s --help'.\n", msg, cmd);
+    return 1;
+}
+
+static int S_bad_option(const char *cmd, int c, char **argv)
+{
+    char msg[256];
+    const char *opt = argv[optind - 1];
+    if (c == ':')
+        snprintf(msg, sizeof msg, "option '%s' needs a value", opt);
+    else
+        snprintf(msg, sizeof msg, "unknown option '%s'", opt);
+    return S_usage_error(cmd, msg);
+}
+
+static int S_parse_size(const char *s, size_t lo, size_t hi, size_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || *s == '-' || v < lo || v > hi)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+/* The options every tune command shares. */
+typedef struct S_common {
+    const char *model, *data, *year, *out, *registry, *models, *home;
+} S_common;
+
+enum { OPT_REGISTRY = 256, OPT_MODELS, OPT_HOME, OPT_UNCERTAINTY, OPT_SOBOL, OPT_COSTS };
+
+/* Resolves --data / --year into a path (owned) and the registry and models paths. */
+static int S_paths(const char *cmd, const S_common *o, char **data, char **reg, char **models)
+{
+    const char *home = S_home(o->home);
+    *data = *reg = *models = NULL;
+    if (o->data) {
+        *data = strdup(o->data);
+    } else if (o->year) {
+        size_t y;
+        if (S_parse_size(o->year, 1900, 2200, &y))
+            return S_usage_error(cmd, "--year needs a year such as 2022");
+        char rel[64];
+        snprintf(rel, sizeof rel, "data/dti/%zu.yaml", y);
+        *data = S_join(home, rel);
+    } else {
+        return S_usage_error(cmd, "--data or --year is required");
+    }
+    *reg = o->registry ? strdup(o->registry) : S_join(home, "data/provinces.yaml");
+    *models = o->models ? strdup(o->models) : S_join(home, "models");
+    return 0;
+}
+
+static const char S_tune_help[] =
+    "Usage: dtirank tune COMMAND [OPTIONS]\n"
+    "Weight tuning (docs/tuning.md).\n"
+    "\n"
+    "Commands:\n"
+    "  fit           the weights implied by a published table (non-negative, sum to one)\n"
+    "  sensitivity   Monte Carlo uncertainty of ranks and Sobol indices (weights, methods)\n"
+    "\n"
+    "  -h, --help    show this help (and 'dtirank tune COMMAND --help')\n";
+
+static const char S_fit_help[] =
+    "Usage: dtirank tune fit (--year Y | --data FILE) [--model FILE] [--out FILE]\n"
+    "The weights implied by a published year table: least squares between the index computed from\n"
+    "the indicators and the published index, weights >= 0 summing to one.  Prints the fitted weights,\n"
+    "their standard errors, RMS and maximum residual and the ranks they give; when the rows cannot\n"
+    "identify the weights it says so and prints the combinations the data do pin down.\n"
+    "\n"
+    "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
+    "  -d, --data FILE     a year record (provinces:) instead\n"
+    "  -m, --model FILE    the framework (default: the record's own model); must be linear\n"
+    "  -o, --out FILE      write to FILE atomically; default standard output\n"
+    "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
+    "      --models DIR    directory of frameworks (default DIR/models)\n"
+    "      --home DIR      the directory holding data/ and models/\n"
+    "  -h, --help          show this help\n";
+
+static int S_cmd_fit(int argc, char **argv)
+{
+    static const struct option opts[] = {{"year", required_argument, NULL, 'y'},
+                                         {"data", required_argument, NULL, 'd'},
+                                         {"model", required_argument, NULL, 'm'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"registry", required_argument, NULL, OPT_REGISTRY},
+                                         {"models", required_argument, NULL, OPT_MODELS},
+                                         {"home", required_argument, NULL, OPT_HOME},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    S_common o = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, ":y:d:m:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'y': o.year = optarg; break;
+        case 'd': o.data = optarg; break;
+        case 'm': o.model = optarg; break;
+        case 'o': o.out = optarg; break;
+        case OPT_REGISTRY: o.registry = optarg; break;
+        case OPT_MODELS: o.models = optarg; break;
+        case OPT_HOME: o.home = optarg; break;
+        case 'h': fputs(S_fit_help, stdout); return 0;
+        default: return S_bad_option("tune fit", c, argv);
+        }
+    }
+    if (optind < argc)
+        return S_usage_error("tune fit", "unexpected argument");
+    char *data, *reg, *models;
+    int rc = S_paths("tune fit", &o, &data, &reg, &models);
+    if (rc)
+        return rc;
+    dti_error err;
+    dti_error_init(&err);
+    const char *inputs[] = {data, reg, o.model ? o.model : data};
+    dti_output *out = NULL;
+    if (dti_output_open(o.out, inputs, 3, &out, &err)) {
+        rc = S_fail(&err);
+    } else if (dti_tune_fit_report(o.model, data, reg, models, dti_output_stream(out), &err)) {
+        dti_output_abort(out);
+        rc = S_fail(&err);
+    } else if (dti_output_commit(out, &err)) {
+        rc = S_fail(&err);
+    }
+    free(data);
+    free(reg);
+    free(models);
+    return rc;
+}
+
+static const char S_sens_help[] =
+    "Usage: dtirank tune sensitivity --model FILE (--data FILE | --year Y) [OPTIONS]\n"
+    "Monte Carlo uncertainty analysis (JRC style): every unit's nominal and median rank, 5-95% rank\n"
+    "interval and P(top K) when the inputs of the uncertainty file vary; Sobol first- and total-order\n"
+    "indices of one unit's rank and score by input group (Saltelli design, bootstrap intervals).\n"
+    "\n"
+    "  -m, --model FILE        the framework (e.g. models/asem.yaml, models/dti-2022.yaml)\n"
+    "  -d, --data FILE         a data table or a DTI year record\n"
+    "  -y, --year Y            the year record DIR/data/dti/Y.yaml\n"
+    "      --uncertainty FILE  the uncertain inputs (default DIR/models/uncertainty-dti.yaml for DTI\n"
+    "                          models, DIR/models/uncertainty-NAME.yaml otherwise)\n"
+    "  -p, --province P        the unit of the Sobol indices (default Thai Nguyen where ranked)\n"
+    "  -n, --runs N            Monte Carlo draws (default 10000)\n"
+    "      --sobol N           Saltelli base sample; N (k + 2) evaluations (default 2000; 0: none)\n"
+    "  -k, --top K             P(rank <= K) (default 10)\n"
+    "  -s, --seed S            random seed (default 1)\n"
+    "  -j, --threads T         threads (default 1); the output is the same at any count\n"
+    "  -o, --out FILE          write to FILE atomically; default standard output\n"
+    "      --registry FILE     province registry (default DIR/data/provinces.yaml)\n"
+    "      --models DIR        directory of frameworks (default DIR/models)\n"
+    "      --home DIR          the directory holding data/ and models/\n"
+    "  -h, --help              show this help\n";
+
+#define S_BOOT_RESAMPLES 1000 /* bootstrap resamples of the Sobol indices */
+
+static int S_cmd_sensitivity(int argc, char **argv)
+{
+    static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
+                                         {"data", required_argument, NULL, 'd'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"uncertainty", required_argument, NULL, OPT_UNCERTAINTY},
+                                         {"province", required_argument, NULL, 'p'},
+                                         {"runs", required_argument, NULL, 'n'},
+                                         {"sobol", required_argument, NULL, OPT_SOBOL},
+                                         {"top", required_argument, NULL, 'k'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"threads", required_argument, NULL, 'j'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"registry", required_argument, NULL, OPT_REGISTRY},
+                                         {"models", required_argument, NULL, OPT_MODELS},
+                                         {"home", required_argument, NULL, OPT_HOME},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *cmd = "tune sensitivity";
+    S_common o = {0};
+    dti_tune_sens_options so = {0};
+    so.runs = 10000;
+    so.sobol_n = 2000;
+    so.n_boot = S_BOOT_RESAMPLES;
+    so.top = 10;
+    so.threads = 1;
+    so.seed = 1;
+    const char *unc = NULL;
+    size_t seed = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":m:d:y:p:n:k:s:j:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': o.model = optarg; break;
+        case 'd': o.data = optarg; break;
+        case 'y': o.year = optarg; break;
+        case OPT_UNCERTAINTY: unc = optarg; break;
+        case 'p': so.province = optarg; break;
+        case 'n':
+            if (S_parse_size(optarg, 1, 100000000, &so.runs))
+                return S_usage_error(cmd, "--runs needs a number from 1 to 100000000");
+            break;
+        case OPT_SOBOL:
+            if (S_parse_size(optarg, 0, 10000000, &so.sobol_n))
+                return S_usage_error(cmd, "--sobol needs a number from 0 to 10000000");
+            break;
+        case 'k':
+            if (S_parse_size(optarg, 1, 1000, &so.top))
+                return S_usage_error(cmd, "--top needs a number from 1 to 1000");
+            break;
+        case 's':
+            if (S_parse_size(optarg, 0, 4294967295UL, &seed))
+                return S_usage_error(cmd, "--seed needs a number from 0 to 4294967295");
+            so.seed = (unsigned long)seed;
+            break;
+        case 'j':
+            if (S_parse_size(optarg, 1, 256, &so.threads))
+                return S_usage_error(cmd, "--threads needs a number from 1 to 256");
+            break;
+        case 'o': o.out = optarg; break;
+        case OPT_REGISTRY: o.registry = optarg; break;
+        case OPT_MODELS: o.models = optarg; break;
+        case OPT_HOME: o.home = optarg; break;
+        case 'h': fputs(S_sens_help, stdout); return 0;
+        default: return S_bad_option(cmd, c, argv);
+        }
+    }
+    if (optind < argc)
+        return S_usage_error(cmd, "unexpected argument");
+    if (!o.model)
+        return S_usage_error(cmd, "--model is required");
+    char *data, *reg, *models;
+    int rc = S_paths(cmd, &o, &data, &reg, &models);
+    if (rc)
+        return rc;
+    char *unc_path = NULL;
+    if (unc) {
+        unc_path = strdup(unc);
+    } else { /* models/uncertainty-dti.yaml for dti-*, models/uncertainty-<file stem>.yaml otherwise */
+        const char *base = strrchr(o.model, '/');
+        base = base ? base + 1 : o.model;
+        char name[256];
+        if (!strncmp(base, "dti", 3))
+            snprintf(name, sizeof name, "models/uncertainty-dti.yaml");
+        else
+            snprintf(name, sizeof name, "models/uncertainty-%.*s.yaml", (int)strcspn(base, "."), base);
+        unc_path = S_join(S_home(o.home), name);
+    }
+    so.model_path = o.model;
+    so.data_path = data;
+    so.reg_path = reg;
+    so.models_dir = models;
+    so.uncertainty_path = unc_path;
+    dti_error err;
+    dti_error_init(&err);
+    const char *inputs[] = {data, reg, o.model, unc_path};
+    dti_output *out = NULL;
+    if (dti_output_open(o.out, inputs, 4, &out, &err)) {
+        rc = S_fail(&err);
+    } else if (dti_tune_sensitivity_report(&so, dti_output_stream(out), &err)) {
+        dti_output_abort(out);
+        rc = S_fail(&err);
+    } else if (dti_output_commit(out, &err)) {
+        rc = S_fail(&err);
+    }
+    free(unc_path);
+    free(data);
+    free(reg);
+    free(models);
+    return rc;
+}
+
+int dti_tune_main(int argc, char **argv)
+{
+    if (argc < 2)
+        return S_usage_error("tune", "no tune command given");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+        fputs(S_tune_help, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "fit"))
+        return S_cmd_fit(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sensitivity"))
+        return S_cmd_sensitivity(argc - 1, argv + 1);
+    char msg[256];
+    snprintf(msg, sizeof msg, "unknown tune command '%s'", cmd);
+    return S_usage_error("tune", msg);
+}

@@ -1,0 +1,389 @@
+/* merger.c -- the 2025 reorganisation: the 63 -> 34 map, merged values, and tables among the units.
+ *
+ * The Ministry's rule (DTI 2024, verified on published figures): a merged unit's main indicators are
+ * the unweighted mean of its former provinces' main indicators, so its DTI is the mean of their
+ * DTIs; units that did not merge keep their values.  Where the record holds only ranks, a unit's
+ * position is approximated by the mean normal score of its former provinces' ranks (docs/merger.md).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "internal.h"
+#include "merger.h"
+#include "ynode.h"
+
+static const char *const S_top_keys[] = {"source", "note", "units", NULL};
+static const char *const S_keys[] = {"old", "new", "merged", "source", "note", NULL};
+
+/* Each unit's sum of merger weights, the divisor of dti_merger_apply. */
+static void S_weight_sums(dti_merger *m)
+{
+    for (size_t j = 0; j < m->n_units; j++)
+        m->wsum[j] = 0.0;
+    for (size_t p = 0; p < m->n_old; p++)
+        m->wsum[m->unit_of[p]] += m->weight[p];
+}
+
+void dti_merger_clear(dti_merger *m)
+{
+    for (size_t j = 0; j < m->n_units; j++)
+        free(m->unit[j]);
+    free(m->unit);
+    free(m->unit_of);
+    free(m->n_former);
+    free(m->merged);
+    free(m->weight);
+    free(m->wsum);
+    free(m->weight_column);
+    free(m->path);
+    memset(m, 0, sizeof *m);
+}
+
+int dti_merger_load(const char *path, const dti_registry *reg, dti_merger *m, dti_error *err)
+{
+    memset(m, 0, sizeof *m);
+    dti_ynode *root = NULL;
+    int rc = dti_yaml_load(path, &root, err);
+    if (rc)
+        return rc;
+    dti_yctx c = {path, err};
+    const dti_ynode *list;
+    size_t *line_of = NULL, *unit_line = NULL; /* where each province / unit was first named */
+    char **folded = NULL;
+    m->path = dti_strdup(path);
+    m->n_old = reg->n;
+    m->unit_of = dti_xcalloc(reg->n, sizeof *m->unit_of);
+    m->merged = dti_xcalloc(reg->n, sizeof *m->merged);
+    m->weight = dti_xcalloc(reg->n, sizeof *m->weight);
+    m->unit = dti_xcalloc(reg->n, sizeof *m->unit);
+    m->n_former = dti_xcalloc(reg->n, sizeof *m->n_former);
+    line_of = dti_xcalloc(reg->n, sizeof *line_of);
+    unit_line = dti_xcalloc(reg->n, sizeof *unit_line);
+    folded = dti_xcalloc(reg->n, sizeof *folded);
+    for (size_t p = 0; p < reg->n; p++) {
+        m->unit_of[p] = DTI_NONE;
+        m->weight[p] = 1.0;
+    }
+    if ((rc = dti_y_expect(&c, root, DTI_Y_MAPPING, "a merger map")) ||
+        (rc = dti_y_check_keys(&c, root, S_top_keys, "a merger map")) ||
+        (rc = dti_y_require(&c, root, "units", "a merger map", &list)) ||
+        (rc = dti_y_expect(&c, list, DTI_Y_SEQUENCE, "units")))
+        goto cleanup;
+    const dti_ynode **merged_at = dti_xcalloc(reg->n, sizeof *merged_at);
+    for (size_t i = 0; i < list->n && !rc; i++) {
+        const dti_ynode *e = list->items[i], *v;
+        char *name = NULL;
+        size_t p;
+        if ((rc = dti_y_expect(&c, e, DTI_Y_MAPPING, "a merger entry")) ||
+            (rc = dti_y_check_keys(&c, e, S_keys, "a merger entry")) ||
+            (rc = dti_y_require(&c, e, "old", "a merger entry", &v)) || (rc = dti_y_string(&c, v, "old", &name)))
+            break;
+        dti_error tmp;
+        dti_error_init(&tmp);
+        if (dti_registry_find(reg, name, &p, &tmp))
+            rc = dti_y_error(&c, v, "%s", tmp.e[0].message);
+        else if (m->unit_of[p] != DTI_NONE)
+            rc = dti_y_error(&c, v, "province '%s' is mapped twice (first at line %zu)", reg->p[p].name, line_of[p]);
+        else
+            line_of[p] = v->line;
+        free(name);
+        if (rc || (rc = dti_y_require(&c, e, "new", "a merger entry", &v)) || (rc = dti_y_string(&c, v, "new", &name)))
+            break;
+        /* One spelling per unit: the same folded name written two ways is an error. */
+        char *key = dti_name_fold(name);
+        size_t j = 0;
+        while (j < m->n_units && strcmp(folded[j], key) != 0)
+            j++;
+        if (j < m->n_units && strcmp(m->unit[j], name) != 0)
+            rc = dti_y_error(&c, v, "unit '%s' is spelled '%s' at line %zu", name, m->unit[j], unit_line[j]);
+        if (j == m->n_units && !rc) {
+            m->unit[j] = name;
+            folded[j] = key;
+            unit_line[j] = v->line;
+            m->n_units++;
+            name = NULL;
+            key = NULL;
+        }
+        free(name);
+        free(key);
+        if (rc)
+            break;
+        m->unit_of[p] = j;
+        m->n_former[j]++;
+        if ((v = dti_ynode_get(e, "merged"))) {
+            if ((rc = dti_y_bool(&c, v, "merged", &m->merged[p])))
+                break;
+            merged_at[p] = v;
+        } else {
+            m->merged[p] = -1; /* not stated: follows from the map */
+        }
+    }
+    for (size_t p = 0; p < reg->n && !rc; p++) {
+        if (m->unit_of[p] == DTI_NONE) {
+            rc = dti_y_error(&c, list, "province '%s' (code %s) is not in the map", reg->p[p].name, reg->p[p].code);
+            break;
+        }
+        size_t k = m->n_former[m->unit_of[p]];
+        if (m->merged[p] == 1 && k < 2)
+            rc = dti_y_error(&c, merged_at[p], "'%s' is marked merged but its unit '%s' has no other former province",
+                             reg->p[p].name, m->unit[m->unit_of[p]]);
+        else if (m->merged[p] == 0 && k > 1)
+            rc = dti_y_error(&c, merged_at[p], "'%s' is marked not merged but its unit '%s' has %zu former provinces",
+                             reg->p[p].name, m->unit[m->unit_of[p]], k);
+        else if (m->merged[p] < 0)
+            m->merged[p] = k > 1;
+    }
+    free(merged_at);
+    m->wsum = dti_xcalloc(reg->n, sizeof *m->wsum);
+    if (!rc)
+        S_weight_sums(m);
+cleanup:
+    for (size_t j = 0; j < reg->n; j++)
+        free(folded[j]);
+    free(folded);
+    free(line_of);
+    free(unit_line);
+    dti_ynode_free(root);
+    if (rc)
+        dti_merger_clear(m);
+    return rc;
+}
+
+int dti_merger_set_weights(dti_merger *m, const dti_registry *reg, const char *column, dti_error *err)
+{
+    free(m->weight_column);
+    m->weight_column = NULL;
+    for (size_t p = 0; p < m->n_old; p++)
+        m->weight[p] = 1.0;
+    if (!column) {
+        S_weight_sums(m);
+        return DTI_OK;
+    }
+    for (size_t p = 0; p < m->n_old; p++) {
+        const dti_province *pr = &reg->p[p];
+        size_t k = 0;
+        while (k < pr->n_numbers && strcmp(pr->number_names[k], column) != 0)
+            k++;
+        if (k == pr->n_numbers)
+            return dti_error_set(err, DTI_ERR_INPUT, reg->path, pr->line, pr->column,
+                                 "province '%s' has no number '%s' to weight the merger by", pr->name, column);
+        if (!(pr->numbers[k] > 0))
+            return dti_error_set(err, DTI_ERR_INPUT, reg->path, pr->line, pr->column,
+                                 "merger weight '%s' of '%s' must be positive", column, pr->name);
+        m->weight[p] = pr->numbers[k];
+    }
+    m->weight_column = dti_strdup(column);
+    S_weight_sums(m);
+    return DTI_OK;
+}
+
+void dti_merger_apply(const dti_merger *m, const double *old_vals, double *unit_vals)
+{
+    for (size_t j = 0; j < m->n_units; j++)
+        unit_vals[j] = 0.0;
+    for (size_t p = 0; p < m->n_old; p++)
+        unit_vals[m->unit_of[p]] += m->weight[p] * old_vals[p];
+    for (size_t j = 0; j < m->n_units; j++)
+        unit_vals[j] /= m->wsum[j]; /* NaN propagates from any unknown former province */
+}
+
+int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_error *err)
+{
+    char *key = dti_name_fold(query);
+    const char *k = !strncmp(key, "tp ", 3) ? key + 3 : key;
+    int found = 0;
+    for (size_t j = 0; j < m->n_units && !found; j++) {
+        char *u = dti_name_fold(m->unit[j]);
+        const char *uk = !strncmp(u, "tp ", 3) ? u + 3 : u;
+        if (!strcmp(uk, k)) {
+            *unit = j;
+            found = 1;
+        }
+        free(u);
+    }
+    free(key);
+    if (found)
+        return DTI_OK;
+    return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "unknown unit '%s' in the merger map", query);
+}
+
+static const char *const S_rule_keys[] = {"map", "rule", "weight", "from_year", "note", NULL};
+
+int dti_merger_rule_load(const char *path, dti_merger_rule *rule, dti_error *err)
+{
+    memset(rule, 0, sizeof *rule);
+    dti_ynode *root = NULL;
+    int rc = dti_yaml_load(path, &root, err);
+    if (rc)
+        return rc;
+    dti_yctx c = {path, err};
+    const dti_ynode *v;
+    char *kind = NULL;
+    long y;
+    if ((rc = dti_y_expect(&c, root, DTI_Y_MAPPING, "a merger rule")) ||
+        (rc = dti_y_check_keys(&c, root, S_rule_keys, "a merger rule")) ||
+        (rc = dti_y_require(&c, root, "map", "a merger rule", &v)) || (rc = dti_y_string(&c, v, "map", &rule->map)))
+        goto cleanup;
+    if (strchr(rule->map, '/') || rule->map[0] == '.') {
+        rc = dti_y_error(&c, v, "map '%s' must be a plain name such as merger-2025", rule->map);
+        goto cleanup;
+    }
+    if ((rc = dti_y_require(&c, root, "rule", "a merger rule", &v)) || (rc = dti_y_string(&c, v, "rule", &kind)))
+        goto cleanup;
+    if (strcmp(kind, "mean") != 0 && strcmp(kind, "weighted") != 0) {
+        rc = dti_y_error(&c, v, "rule must be 'mean' or 'weighted', not '%s'", kind);
+        goto cleanup;
+    }
+    const dti_ynode *w = dti_ynode_get(root, "weight");
+    if (!strcmp(kind, "weighted")) {
+        if (!w) {
+            rc = dti_y_error(&c, v, "rule 'weighted' needs a 'weight' column");
+            goto cleanup;
+        }
+        if ((rc = dti_y_string(&c, w, "weight", &rule->weight)))
+            goto cleanup;
+    } else if (w) {
+        rc = dti_y_error(&c, w, "'weight' needs rule: weighted");
+        goto cleanup;
+    }
+    rule->from_year = 2024;
+    if ((v = dti_ynode_get(root, "from_year"))) {
+        if ((rc = dti_y_integer(&c, v, "from_year", 1900, 2200, &y)))
+            goto cleanup;
+        rule->from_year = (int)y;
+    }
+cleanup:
+    free(kind);
+    dti_ynode_free(root);
+    if (rc)
+        dti_merger_rule_clear(rule);
+    return rc;
+}
+
+void dti_merger_rule_clear(dti_merger_rule *rule)
+{
+    free(rule->map);
+    free(rule->weight);
+    memset(rule, 0, sizeof *rule);
+}
+
+/* ---- tables among the units ------------------------------------------------------------------ */
+
+enum { S_BY_VALUE, S_BY_LATENT, S_BY_NONE };
+
+int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti_merger *m, int format, FILE *out,
+                          dti_error *err)
+{
+    if (m->n_old != reg->n)
+        return dti_error_set(err, DTI_ERR_INPUT, m->path, 0, 0, "the merger map does not match the registry");
+    const dti_framework *fw = yr->fw;
+    size_t n = reg->n, nu = m->n_units, root = fw->root;
+    double *val = dti_xcalloc(n, sizeof *val), *lat = dti_xcalloc(n, sizeof *lat);
+    double *uval = dti_xcalloc(nu, sizeof *uval), *ulat = dti_xcalloc(nu, sizeof *ulat);
+    size_t *exact = dti_xcalloc(n, sizeof *exact), *rank = dti_xcalloc(nu, sizeof *rank);
+    size_t *order = dti_xcalloc(nu, sizeof *order);
+    for (size_t p = 0; p < n; p++) {
+        double pub, comp;
+        size_t lo, hi;
+        dti_year_values(yr, p, root, &pub, &comp);
+        val[p] = !isnan(pub) ? pub : comp;
+        exact[p] = dti_year_rank_bounds(yr, p, root, &lo, &hi, NULL);
+        lat[p] = exact[p] ? -gsl_cdf_ugaussian_Pinv(((double)exact[p] - 0.5) / (double)yr->units) : NAN;
+    }
+    dti_merger_apply(m, val, uval);
+    dti_merger_apply(m, lat, ulat);
+    size_t with_val = 0, with_lat = 0;
+    for (size_t j = 0; j < nu; j++) {
+        with_val += isnan(uval[j]) ? 0u : 1u;
+        with_lat += isnan(ulat[j]) ? 0u : 1u;
+    }
+    int method = with_val == nu ? S_BY_VALUE : with_lat == nu ? S_BY_LATENT : S_BY_NONE;
+    if (method == S_BY_VALUE)
+        dti_rank_competition(uval, nu, fw->precision, rank, order, err);
+    else if (method == S_BY_LATENT)
+        dti_rank_competition(ulat, nu, -1, rank, order, err);
+    else
+        for (size_t j = 0; j < nu; j++)
+            order[j] = j;
+    static const char *const method_name[] = {"value", "latent", "unknown"};
+    const char *rule = method == S_BY_VALUE
+                           ? "official rule on the merged values (mean of the former provinces' values)"
+                           : method == S_BY_LATENT
+                                 ? "APPROXIMATION: mean normal score of the former provinces' ranks among 63 "
+                                   "(the record has ranks, not values; docs/merger.md)"
+                                 : "not determined: some former provinces have no exact rank this year (use "
+                                   "`dtirank project --units 34` for a distribution)";
+    char former[1024];
+    if (format == DTI_FORMAT_CSV)
+        fputs("rank,rank_method,unit,former_provinces,dti,latent_score\r\n", out);
+    else if (format == DTI_FORMAT_JSON)
+        fputs("[\n", out);
+    else {
+        const char *base = strrchr(m->path, '/');
+        fprintf(out, "%sDTI %d among the %zu units of the 2025 reorganisation (map %s, %s mean%s%s)\n%s",
+                format == DTI_FORMAT_MD ? "## " : "", yr->year, nu, base ? base + 1 : m->path,
+                m->weight_column ? "weighted" : "unweighted", m->weight_column ? " by " : "",
+                m->weight_column ? m->weight_column : "", format == DTI_FORMAT_MD ? "\n" : "");
+        fprintf(out, "Ranked by: %s.\n\n", rule);
+    }
+    size_t wname = 4;
+    for (size_t j = 0; j < nu; j++)
+        if (dti_utf8_width(m->unit[j]) > wname)
+            wname = dti_utf8_width(m->unit[j]);
+    if (format == DTI_FORMAT_TEXT)
+        fprintf(out, "rank  %-*s  %-8s  former provinces (rank among %zu)\n", (int)wname, "unit", "dti", yr->units);
+    else if (format == DTI_FORMAT_MD)
+        fputs("| rank | unit | dti | former provinces (rank among 63) |\n|---:|---|---:|---|\n", out);
+    for (size_t k = 0; k < nu; k++) {
+        size_t j = order[k], o = 0;
+        former[0] = '\0';
+        for (size_t p = 0; p < n && o < sizeof former; p++) {
+            if (m->unit_of[p] != j)
+                continue;
+            if (exact[p])
+                o += (size_t)snprintf(former + o, sizeof former - o, "%s%s (%zu)", o ? ", " : "", reg->p[p].name, exact[p]);
+            else
+                o += (size_t)snprintf(former + o, sizeof former - o, "%s%s (?)", o ? ", " : "", reg->p[p].name);
+        }
+        char rk[32] = "", dv[32] = "", lv[32] = "";
+        if (method != S_BY_NONE && rank[j])
+            snprintf(rk, sizeof rk, "%zu", rank[j]);
+        if (!isnan(uval[j]))
+            snprintf(dv, sizeof dv, "%.*f", fw->precision + 2, uval[j]);
+        if (!isnan(ulat[j]))
+            snprintf(lv, sizeof lv, "%.6f", ulat[j]);
+        if (format == DTI_FORMAT_CSV) {
+            fprintf(out, "%s,%s,", rk, method_name[method]);
+            dti_fmt_csv_field(out, m->unit[j]);
+            fputc(',', out);
+            dti_fmt_csv_field(out, former);
+            fprintf(out, ",%s,%s\r\n", dv, lv);
+        } else if (format == DTI_FORMAT_JSON) {
+            fprintf(out, "  {\"rank\": %s, \"rank_method\": \"%s\", \"unit\": ", rk[0] ? rk : "null", method_name[method]);
+            dti_fmt_json_string(out, m->unit[j]);
+            fputs(", \"former_provinces\": ", out);
+            dti_fmt_json_string(out, former);
+            fprintf(out, ", \"dti\": %s, \"latent_score\": %s}%s\n", dv[0] ? dv : "null", lv[0] ? lv : "null",
+                    k + 1 < nu ? "," : "");
+        } else if (format == DTI_FORMAT_MD) {
+            fprintf(out, "| %s | %s | %s | %s |\n", rk[0] ? rk : "?", m->unit[j], dv, former);
+        } else {
+            fprintf(out, "%4s  ", rk[0] ? rk : "?");
+            dti_fmt_pad(out, m->unit[j], wname, 0);
+            fprintf(out, "  %-8s  %s\n", dv[0] ? dv : "", former);
+        }
+    }
+    if (format == DTI_FORMAT_JSON)
+        fputs("]\n", out);
+    free(val);
+    free(lat);
+    free(uval);
+    free(ulat);
+    free(exact);
+    free(rank);
+    free(order);
+    return DTI_OK;
+}

@@ -1,0 +1,58 @@
+/* merger.h -- the 2025 reorganisation: former provinces -> provincial units (internal API).
+ *
+ * A merged unit's value is the mean of its former provinces' values (the Ministry's rule for DTI
+ * 2024: unweighted mean of the main indicators, hence of the DTI), optionally weighted by a numeric
+ * registry column.  See docs/merger.md.
+ */
+#ifndef DTI_MERGER_H
+#define DTI_MERGER_H
+
+#include "dtirank.h"
+
+typedef struct dti_merger {
+    size_t n_old;     /* provinces of the registry */
+    size_t n_units;   /* units after the merger */
+    char **unit;      /* [n_units] names, in order of first appearance in the map */
+    size_t *unit_of;  /* [n_old] unit of each former province */
+    size_t *n_former; /* [n_units] former provinces of each unit */
+    int *merged;      /* [n_old] the map says the province merged */
+    double *weight;   /* [n_old] merger weights: 1 for the unweighted mean */
+    double *wsum;     /* [n_units] sum of the weights of each unit's former provinces */
+    char *weight_column; /* NULL for the unweighted mean */
+    char *path;
+} dti_merger;
+
+/* Loads and validates a map (data/merger-2025.yaml): every registry province exactly once, each unit
+ * spelled one way, `merged: false` only for units of one former province and `merged: true` only for
+ * units of several.  Fills *m (dti_merger_clear). */
+int dti_merger_load(const char *path, const dti_registry *reg, dti_merger *m, dti_error *err);
+void dti_merger_clear(dti_merger *m);
+
+/* Weights the mean by the registry column `numbers: {column: value}` (NULL = unweighted).  Every
+ * province needs a positive, finite value in that column. */
+int dti_merger_set_weights(dti_merger *m, const dti_registry *reg, const char *column, dti_error *err);
+
+/* unit_vals[j] = sum_p w_p old_vals[p] / sum_p w_p over the former provinces p of unit j; NaN when any
+ * of them is NaN.  Allocates nothing. */
+void dti_merger_apply(const dti_merger *m, const double *old_vals, double *unit_vals);
+
+/* The rule setting (models/merger.yaml): which map, unweighted or weighted mean, from which year. */
+typedef struct dti_merger_rule {
+    char *map;    /* data/<map>.yaml */
+    char *weight; /* registry numbers column, NULL for the unweighted mean */
+    int from_year;
+} dti_merger_rule;
+int dti_merger_rule_load(const char *path, dti_merger_rule *rule, dti_error *err);
+void dti_merger_rule_clear(dti_merger_rule *rule);
+
+/* Unit index of a name (code, Vietnamese or ASCII name of a unit, folded like province names), or
+ * DTI_ERR_INPUT. */
+int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_error *err);
+
+/* The ranking table of a year among the merged units: by the official rule on merged values where
+ * every unit has one, else by the mean normal score of the former provinces' exact ranks (an
+ * approximation, stated in the output), else unknown. */
+int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti_merger *m, int format, FILE *out,
+                          dti_error *err);
+
+#endif

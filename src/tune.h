@@ -1,0 +1,117 @@
+/* tune.h -- weight tuning (internal API, issue 5): the weights implied by a published table
+ * (tune_fit.c), Monte Carlo uncertainty and Sobol sensitivity analysis (tune_sens.c over the generic
+ * threaded sampler of tune_mc.c), the stability intervals of each weight and goal seeking
+ * (tune_what.c).  Above the engine (engine.h), below main.c.  Formulas: docs/tuning.md.
+ * No GSL or libyaml type appears here.
+ */
+#ifndef DTI_TUNE_H
+#define DTI_TUNE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "dtirank.h"
+
+/* ---- implied weights: non-negative, sum-to-one least squares (tune_fit.c) ---------------------- */
+
+typedef struct dti_tune_fit_result {
+    size_t n_rows, n_cols;
+    size_t rank;       /* numerical rank of the design [X; 1'] (rows and the sum-to-one constraint) */
+    int identified;    /* rank == n_cols: one set of weights fits best */
+    double *w;         /* [n_cols] fitted weights (NaN when not identified) */
+    double *se;        /* [n_cols] standard errors (NaN at the bound 0, or without residual dof) */
+    int *at_bound;     /* [n_cols] 1 when the weight sits at its bound 0 */
+    double *resid;     /* [n_rows] y - X w */
+    double rms, max_abs;
+    size_t max_row;    /* row of the largest absolute residual */
+    size_t dof;        /* residual degrees of freedom: rows - (free weights - 1) */
+    double *sv;        /* [n_cols] singular values of [X; 1'], descending */
+    double *v;         /* [n_cols * n_cols] right singular vectors: direction k is v[j * n_cols + k] */
+} dti_tune_fit_result;
+
+/* Solves min ||y - X w||^2 subject to w >= 0 and sum w = 1 (X row-major n x p, no NaN) by a primal
+ * active-set method whose subproblems are equality-constrained least squares on the free weights,
+ * reparametrised w_F = e_last + Z v (Z's columns e_k - e_last) and solved with GSL's SVD least squares.
+ * Standard errors are conditional on the active set: s^2 Z (A'A)^-1 Z' with s^2 = RSS / dof.  When
+ * [X; 1'] has rank < p the weights are not identified: only the singular value decomposition is
+ * filled (w, se NaN).  *res is caller-owned: dti_tune_fit_result_clear.  Fails only for p = 0. */
+int dti_tune_fit_ls(const double *X, const double *y, size_t n, size_t p, dti_tune_fit_result *res, dti_error *err);
+void dti_tune_fit_result_clear(dti_tune_fit_result *res);
+
+/* `dtirank tune fit`: loads the year record at data_path (its framework, or model_path when not NULL,
+ * resolved by indicator id), fits the weights of the indicators with positive nominal weight on the
+ * provinces with all of them and the published index, and writes the report (docs/tuning.md). */
+int dti_tune_fit_report(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
+                        FILE *out, dti_error *err);
+
+/* ---- the Monte Carlo machinery (tune_mc.c) ---------------------------------------------------- */
+
+#define DTI_TUNE_BLOCK 1000 /* evaluations (or Saltelli rows) per random stream: the unit of reproducibility */
+
+/* A model of `dim` inputs uniform on (0, 1): writes n_out outputs into y.  `accumulate` is 1 for the
+ * plain Monte Carlo draws (the model may add them to its own per-thread tallies) and 0 in the
+ * Saltelli design.  Must not allocate; returns 0 or a dti_status with err filled. */
+typedef int (*dti_tune_eval_fn)(void *state, const double *u, int accumulate, double *y, dti_error *err);
+
+typedef struct dti_tune_sampler {
+    size_t dim;             /* uniforms per evaluation */
+    size_t n_groups;        /* Sobol input groups */
+    const size_t *group_of; /* [dim] group of each uniform (< n_groups) */
+    size_t n_out;           /* outputs per evaluation */
+    dti_tune_eval_fn eval;
+    void **state;           /* [threads] one model state per thread (borrowed) */
+    size_t threads;         /* >= 1 */
+    unsigned long seed;
+} dti_tune_sampler;
+
+/* `runs` plain Monte Carlo evaluations (accumulate = 1).  Each block of DTI_TUNE_BLOCK runs draws from
+ * its own taus2 stream seeded from (seed, block): the states see the same draws at any thread count,
+ * and tallies that are sums of integers come out identical. */
+int dti_tune_mc(const dti_tune_sampler *sp, size_t runs, dti_error *err);
+/* Saltelli's design with base sample n: rows j of A and B (2 dim uniforms from the block's stream),
+ * fA[j * n_out + o], fB[...] and fAB[(g * n + j) * n_out + o] for A_B^(g), A with the columns of group g
+ * from B.  n (k + 2) evaluations; every output lands at its own index, so the tables are identical at
+ * any thread count. */
+int dti_tune_saltelli(const dti_tune_sampler *sp, size_t n, double *fA, double *fB, double *fAB, dti_error *err);
+/* First-order (Saltelli et al. 2010: V_g = 1/n sum fB (fAB_g - fA)) and total-order (Jansen 1999:
+ * V_Tg = 1/(2n) sum (fA - fAB_g)^2) indices of output o, each over V(Y) of the 2n draws of A and B.
+ * NaN when V(Y) = 0.  stride = n_out. */
+void dti_tune_sobol(const double *fA, const double *fB, const double *fAB, size_t n, size_t k, size_t stride, size_t o,
+                    double *S1, double *ST);
+/* Percentile bootstrap intervals at `level` (e.g. 0.95) from n_boot resamples of the n rows (the same
+ * rows for A, B and every A_B^(g)); deterministic for a given seed. */
+void dti_tune_sobol_boot(const double *fA, const double *fB, const double *fAB, size_t n, size_t k, size_t stride,
+                         size_t o, size_t n_boot, unsigned long seed, double level, double *S1_lo, double *S1_hi,
+                         double *ST_lo, double *ST_hi);
+
+/* ---- uncertainty and sensitivity of ranks (tune_sens.c) ----------------------------------------- */
+
+struct dti_dataset;
+typedef struct dti_tune_sens dti_tune_sens;
+
+/* Reads the uncertain inputs of `uncertainty_path` (docs/tuning.md §2) for framework fw and data ds
+ * (both borrowed; they must outlive the object), makes one engine workspace per thread and memoises
+ * stages 1-5 for every combination of the discrete inputs that affect them.  Errors carry the file's
+ * line and column.  *out: dti_tune_sens_free. */
+int dti_tune_sens_new(const dti_framework *fw, const struct dti_dataset *ds, const char *uncertainty_path,
+                      size_t threads, dti_tune_sens **out, dti_error *err);
+void dti_tune_sens_free(dti_tune_sens *s);
+/* `runs` Monte Carlo draws; the rank histograms of every unit are summed into the first state. */
+int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_error *err);
+
+typedef struct dti_tune_sens_options {
+    const char *model_path, *data_path, *reg_path, *models_dir, *uncertainty_path;
+    const char *province; /* NULL: Thái Nguyên where the data rank it, else the first ranked unit */
+    size_t runs;          /* Monte Carlo draws for the rank distributions */
+    size_t sobol_n;       /* Saltelli base sample (0: no Sobol indices) */
+    size_t n_boot;        /* bootstrap resamples */
+    size_t top;           /* P(rank <= top) */
+    size_t threads;
+    unsigned long seed;
+} dti_tune_sens_options;
+
+/* `dtirank tune sensitivity`: loads, runs and writes the report.  The output does not depend on the
+ * thread count. */
+int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_error *err);
+
+#endif

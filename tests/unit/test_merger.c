@@ -1,0 +1,251 @@
+/* test_merger.c -- the 2025 reorganisation: a worked example by hand, merging then ranking equals
+ * ranking the merged values, unchanged units keep their values, the weighted rule, and the merged
+ * frame of the projection (an identity map reproduces the provinces' own histograms).
+ * The small registry, map and year record below are SYNTHETIC, written by this test. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "internal.h"
+#include "merger.h"
+#include "project.h"
+#include "testutil.h"
+
+static char S_dir[64]; /* a fresh temporary directory per run */
+
+static const char *S_path(const char *name)
+{
+    static char path[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(path[k], sizeof path[k], "%s/%s", S_dir, name);
+    return path[k];
+}
+
+static void S_write(const char *name, const char *text)
+{
+    FILE *f = fopen(S_path(name), "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int S_setup(void **state)
+{
+    (void)state;
+    strcpy(S_dir, "/tmp/dti_test_merger_XXXXXX");
+    if (!mkdtemp(S_dir))
+        return -1;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/models && cp %s/models/dti-2022.yaml %s/models/", S_dir, DTI_SRCDIR, S_dir);
+    if (system(cmd) != 0)
+        return -1;
+    S_write("reg.yaml", "# SYNTHETIC registry for test_merger.c\n"
+                        "provinces:\n"
+                        "  - {code: \"01\", name: Alpha, ascii: Alpha, numbers: {population: 3}}\n"
+                        "  - {code: \"02\", name: Beta, ascii: Beta, numbers: {population: 1}}\n"
+                        "  - {code: \"03\", name: Gamma, ascii: Gamma, numbers: {population: 2}}\n");
+    S_write("map.yaml", "# SYNTHETIC merger map\n"
+                        "units:\n"
+                        "  - {old: Alpha, new: Alpha-Beta, merged: true}\n"
+                        "  - {old: Beta, new: Alpha-Beta, merged: true}\n"
+                        "  - {old: Gamma, new: Gamma, merged: false}\n");
+    /* The 2022 framework (weights 100,100,100,100,100,0,200,150,150) on three provinces. */
+    S_write("year.yaml", "# SYNTHETIC year record\n"
+                         "year: 2022\nmodel: dti-2022\nunits: 3\nprovinces:\n"
+                         "  - province: Alpha\n"
+                         "    awareness: 0.9\n    institutions: 0.8\n    infrastructure: 0.7\n"
+                         "    human_resources: 0.6\n    cybersecurity: 0.5\n    gov_activity: 0.8\n"
+                         "    econ_activity: 0.6\n    society_activity: 0.4\n"
+                         "  - province: Beta\n"
+                         "    awareness: 0.5\n    institutions: 0.4\n    infrastructure: 0.3\n"
+                         "    human_resources: 0.2\n    cybersecurity: 0.1\n    gov_activity: 0.4\n"
+                         "    econ_activity: 0.2\n    society_activity: 0.2\n"
+                         "  - province: Gamma\n"
+                         "    awareness: 0.6\n    institutions: 0.6\n    infrastructure: 0.6\n"
+                         "    human_resources: 0.6\n    cybersecurity: 0.6\n    gov_activity: 0.6\n"
+                         "    econ_activity: 0.6\n    society_activity: 0.6\n");
+    return 0;
+}
+
+/* Hand arithmetic (points out of 1000):
+ *   Alpha: 90 + 80 + 70 + 60 + 50 + 200*0.8 + 150*0.6 + 150*0.4 = 350 + 160 + 90 + 60 = 660 -> 0.660
+ *   Beta:  50 + 40 + 30 + 20 + 10 + 200*0.4 + 150*0.2 + 150*0.2 = 150 + 80 + 30 + 30 = 290 -> 0.290
+ *   Gamma: 0.6 everywhere -> 0.600
+ * Merged indicators are the means: (0.7, 0.6, 0.5, 0.4, 0.3, 0.6, 0.4, 0.3)
+ *   -> 70 + 60 + 50 + 40 + 30 + 120 + 60 + 45 = 475 -> 0.475 = (0.660 + 0.290) / 2.
+ * Units by value: Gamma 0.600 first, Alpha-Beta 0.475 second; Gamma keeps its own value.
+ * Weighted by population (3, 1): (3*0.660 + 1*0.290) / 4 = 2.27 / 4 = 0.5675 -> still below Gamma. */
+static void test_merger_worked_example(void **state)
+{
+    (void)state;
+    dti_error err;
+    dti_error_init(&err);
+    dti_registry *reg = NULL;
+    dti_year *yr = NULL;
+    dti_merger m;
+    assert_int_equal(dti_registry_load(S_path("reg.yaml"), &reg, &err), DTI_OK);
+    assert_int_equal(dti_year_load(S_path("year.yaml"), reg, S_path("models"), &yr, &err), DTI_OK);
+    assert_int_equal(dti_merger_load(S_path("map.yaml"), reg, &m, &err), DTI_OK);
+    assert_int_equal(m.n_units, 2);
+    double dti[3], unit[2], pub;
+    for (size_t p = 0; p < 3; p++)
+        dti_year_values(yr, p, yr->fw->root, &pub, &dti[p]);
+    assert_close(dti[0], 0.660, 1e-12, 0);
+    assert_close(dti[1], 0.290, 1e-12, 0);
+    assert_close(dti[2], 0.600, 1e-12, 0);
+    dti_merger_apply(&m, dti, unit);
+    assert_close(unit[0], 0.475, 1e-12, 0);
+    assert_close(unit[1], 0.600, 1e-12, 0); /* unchanged unit keeps its value */
+
+    /* Merging then ranking (the table) equals ranking the merged values computed by hand. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_int_equal(dti_table_write_units(yr, reg, &m, DTI_FORMAT_CSV, out, &err), DTI_OK);
+    fclose(out);
+    assert_string_equal(buf, "rank,rank_method,unit,former_provinces,dti,latent_score\r\n"
+                             "1,value,Gamma,Gamma (?),0.600000,\r\n"
+                             "2,value,Alpha-Beta,\"Alpha (?), Beta (?)\",0.475000,\r\n");
+    free(buf);
+
+    assert_int_equal(dti_merger_set_weights(&m, reg, "population", &err), DTI_OK);
+    dti_merger_apply(&m, dti, unit);
+    assert_close(unit[0], 0.5675, 1e-12, 0);
+    assert_int_equal(dti_merger_set_weights(&m, reg, "area", &err), DTI_ERR_INPUT);
+    assert_string_equal(err.e[0].message, "province 'Alpha' has no number 'area' to weight the merger by");
+    dti_merger_clear(&m);
+    dti_year_free(yr);
+    dti_registry_free(reg);
+}
+
+/* With a map where every province is its own unit, the merged frame must reproduce the provinces'
+ * own rank distributions exactly (same runs, same ranks). */
+static void test_merger_identity_frame(void **state)
+{
+    (void)state;
+    size_t n = 5, ex[5] = {1, 2, 3, 4, 5};
+    dti_project_obs obs;
+    memset(&obs, 0, sizeof obs);
+    obs.n = n;
+    obs.n_years = 1;
+    obs.year[0] = 2023;
+    obs.exact = obs.lo = obs.hi = ex;
+    obs.complete[0] = 1;
+    dti_merger m;
+    memset(&m, 0, sizeof m);
+    char *names[5] = {"a", "b", "c", "d", "e"};
+    size_t unit_of[5] = {0, 1, 2, 3, 4}, n_former[5] = {1, 1, 1, 1, 1};
+    double weight[5] = {1, 1, 1, 1, 1}, wsum[5] = {1, 1, 1, 1, 1};
+    m.n_old = m.n_units = n;
+    m.unit = names;
+    m.unit_of = unit_of;
+    m.n_former = n_former;
+    m.weight = weight;
+    m.wsum = wsum;
+    dti_project_fit fit = {.model = DTI_MODEL_PANEL, .a = 0, .b = 0.7, .s2 = 0.5, .df = 0};
+    dti_project_settings set = {.runs = 4000, .seed = 3, .threads = 2, .until = 2026, .origin_index = 0,
+                                .merger = &m, .merge_year = 2024};
+    dti_projection pr;
+    dti_error err;
+    dti_error_init(&err);
+    assert_int_equal(dti_project_simulate(&obs, &fit, &set, &pr, &err), DTI_OK);
+    for (int y = 2024; y <= 2026; y++)
+        for (size_t p = 0; p < n; p++)
+            for (size_t k = 1; k <= n; k++)
+                assert_close(dti_projection_p_top(&pr, DTI_FRAME_UNITS, p, y, k),
+                             dti_projection_p_top(&pr, DTI_FRAME_PROVINCES, p, y, k), 0, 0);
+    assert_true(isnan(dti_projection_p_top(&pr, DTI_FRAME_UNITS, 0, 2023, 1))); /* before the merger */
+    dti_projection_clear(&pr);
+}
+
+/* The real map: 63 provinces -> 34 units; Thái Nguyên's unit is Thái Nguyên + Bắc Kạn. */
+static void test_merger_real_map(void **state)
+{
+    (void)state;
+    dti_error err;
+    dti_error_init(&err);
+    dti_registry *reg = NULL;
+    dti_merger m;
+    assert_int_equal(dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err), DTI_OK);
+    assert_int_equal(dti_merger_load(DTI_SRCDIR "/data/merger-2025.yaml", reg, &m, &err), DTI_OK);
+    assert_int_equal(m.n_units, 34);
+    size_t tn, bk, u, unchanged = 0;
+    assert_int_equal(dti_registry_find(reg, "Thai Nguyen", &tn, &err), DTI_OK);
+    assert_int_equal(dti_registry_find(reg, "Bac Kan", &bk, &err), DTI_OK);
+    assert_int_equal(dti_merger_find(&m, "Thái Nguyên", &u, &err), DTI_OK);
+    assert_int_equal(m.unit_of[tn], u);
+    assert_int_equal(m.unit_of[bk], u);
+    assert_int_equal(m.n_former[u], 2);
+    for (size_t j = 0; j < m.n_units; j++)
+        unchanged += m.n_former[j] == 1;
+    assert_int_equal(unchanged, 11); /* Resolution 202/2025/QH15: 11 unchanged, 23 merged units */
+    dti_merger_clear(&m);
+    dti_registry_free(reg);
+}
+
+static int S_teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", S_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* `rank --year 2022 --units 34` against tests/reference/merger_2022.py (scipy, from ../shared/data). */
+static void test_merger_units_2022_reference(void **state)
+{
+    (void)state;
+    dti_error err;
+    dti_error_init(&err);
+    dti_registry *reg = NULL;
+    dti_year *yr = NULL;
+    dti_merger m;
+    assert_int_equal(dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err), DTI_OK);
+    assert_int_equal(dti_year_load(DTI_SRCDIR "/data/dti/2022.yaml", reg, DTI_SRCDIR "/models", &yr, &err), DTI_OK);
+    assert_int_equal(dti_merger_load(DTI_SRCDIR "/data/merger-2025.yaml", reg, &m, &err), DTI_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_int_equal(dti_table_write_units(yr, reg, &m, DTI_FORMAT_CSV, out, &err), DTI_OK);
+    fclose(out);
+    FILE *ref = fopen(DTI_SRCDIR "/tests/reference/merger_2022_expected.csv", "r");
+    assert_non_null(ref);
+    char line[512];
+    assert_non_null(fgets(line, sizeof line, ref)); /* header */
+    const char *row = strstr(buf, "\r\n") + 2;    /* our first data row */
+    int n = 0;
+    while (fgets(line, sizeof line, ref)) {
+        char *unit = strtok(line, ","), *rank = strtok(NULL, ","), *lat = strtok(NULL, ",\n");
+        /* our row: rank,latent,<unit>,"former...",dti,latent */
+        char want[128];
+        snprintf(want, sizeof want, "%s,latent,%s,", rank, unit);
+        assert_memory_equal(row, want, strlen(want));
+        const char *end = strstr(row, "\r\n");
+        char ours[512];
+        snprintf(ours, sizeof ours, "%.*s", (int)(end - row), row);
+        const char *last = strrchr(ours, ',');
+        assert_close(strtod(last + 1, NULL), strtod(lat, NULL), 0, 1e-6); /* printed with 6 decimals */
+        row = end + 2;
+        n++;
+    }
+    fclose(ref);
+    assert_int_equal(n, 34);
+    free(buf);
+    dti_merger_clear(&m);
+    dti_year_free(yr);
+    dti_registry_free(reg);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_merger_worked_example),
+        cmocka_unit_test(test_merger_identity_frame),
+        cmocka_unit_test(test_merger_real_map),
+        cmocka_unit_test(test_merger_units_2022_reference),
+    };
+    return cmocka_run_group_tests_name("merger", tests, S_setup, S_teardown);
+}
