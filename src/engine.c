@@ -170,6 +170,8 @@ int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_s
         memcpy(w->nrm, ov->normalised, nj * nu * sizeof *w->nrm);
         for (size_t j = 0; j < nj; j++)
             memcpy(w->val + w->ind[j] * nu, w->nrm + j * nu, nu * sizeof(double));
+        for (size_t u = 0; u < nu; u++) /* the memo carries removed units as missing values */
+            w->kept[u] = 1;
         goto aggregate;
     }
 

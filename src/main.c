@@ -632,6 +632,9 @@ static const char S_score_help[] =
     "  -f, --format F      text (default), md, csv or json; csv and json carry full precision\n"
     "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
     "      --detail        add every normalised indicator (and, in json, the outlier treatment log)\n"
+    "      --units N       34: scores of the units of the 2025 reorganisation (main indicators merged\n"
+    "                      by the rule of models/merger.yaml, then aggregated; docs/merger.md)\n"
+    "      --merge-weight C  weight the merger mean by the registry number column C\n"
     "      --registry FILE province registry for year records (default DIR/data/provinces.yaml)\n"
     "      --models DIR    frameworks named by year records (default DIR/models)\n"
     "      --home DIR      the directory holding data/ and models/\n"
@@ -646,6 +649,8 @@ static int S_cmd_score(int argc, char **argv)
                                          {"format", required_argument, NULL, 'f'},
                                          {"out", required_argument, NULL, 'o'},
                                          {"detail", no_argument, NULL, OPT_DETAIL},
+                                         {"units", required_argument, NULL, OPT_UNITS},
+                                         {"merge-weight", required_argument, NULL, OPT_MERGE_WEIGHT},
                                          {"registry", required_argument, NULL, OPT_REGISTRY},
                                          {"models", required_argument, NULL, OPT_MODELS},
                                          {"home", required_argument, NULL, OPT_HOME},
@@ -653,7 +658,7 @@ static int S_cmd_score(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *model = NULL, *data = NULL, *format_s = "text", *out_path = NULL;
     const char *registry = NULL, *models = NULL, *home = NULL;
-    const char *year_s = NULL;
+    const char *year_s = NULL, *units_s = NULL, *merge_weight = NULL;
     int c, detail = 0;
     while ((c = getopt_long(argc, argv, ":m:d:y:f:o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -663,6 +668,8 @@ static int S_cmd_score(int argc, char **argv)
         case 'f': format_s = optarg; break;
         case 'o': out_path = optarg; break;
         case OPT_DETAIL: detail = 1; break;
+        case OPT_UNITS: units_s = optarg; break;
+        case OPT_MERGE_WEIGHT: merge_weight = optarg; break;
         case OPT_REGISTRY: registry = optarg; break;
         case OPT_MODELS: models = optarg; break;
         case OPT_HOME: home = optarg; break;
@@ -695,19 +702,41 @@ static int S_cmd_score(int argc, char **argv)
         data = year_path = S_join(home, rel);
     }
     const char *inputs[] = {model, data, reg_path};
-    dti_score *sc = NULL;
+    dti_score *sc = NULL, *merged = NULL;
     dti_output *out = NULL;
+    dti_registry *reg = NULL;
+    dti_merger merger = {0};
+    dti_merger_rule rule = {0};
+    size_t units = 0;
     int rc = 0;
-    if (dti_score_compute(model, data, reg_path, models_dir, &sc, &err) ||
-        dti_output_open(out_path, inputs, 3, &out, &err)) {
+    if (units_s && S_parse_size(units_s, 1, 1000, &units)) {
+        free(year_path);
+        free(reg_path);
+        free(models_dir);
+        return S_usage_error("score", "--units needs a number such as 34");
+    }
+    if (dti_score_compute(model, data, reg_path, models_dir, &sc, &err)) {
         rc = S_fail(&err);
-    } else if (dti_score_write(sc, format, detail, dti_output_stream(out), &err)) {
+    } else if ((units || merge_weight) &&
+               (dti_registry_load(reg_path, &reg, &err) || S_load_merger(home, reg, merge_weight, &rule, &merger, &err) ||
+                (units && units != merger.n_units &&
+                 dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "the merger map has %zu units, not %zu", merger.n_units,
+                               units)) ||
+                dti_score_merge(sc, reg, &merger, &merged, &err))) {
+        rc = S_fail(&err);
+    } else if (dti_output_open(out_path, inputs, 3, &out, &err)) {
+        rc = S_fail(&err);
+    } else if (dti_score_write(merged ? merged : sc, format, detail, dti_output_stream(out), &err)) {
         dti_output_abort(out);
         rc = S_fail(&err);
     } else if (dti_output_commit(out, &err)) {
         rc = S_fail(&err);
     }
+    dti_score_free(merged); /* borrows from sc: freed first */
     dti_score_free(sc);
+    dti_merger_clear(&merger);
+    dti_merger_rule_clear(&rule);
+    dti_registry_free(reg);
     free(year_path);
     free(reg_path);
     free(models_dir);

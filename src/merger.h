@@ -55,4 +55,10 @@ int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_er
 int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti_merger *m, int format, FILE *out,
                           dti_error *err);
 
+/* A score among the merged units: the main indicators (normalised values) of `src`, whose units must
+ * be the registry's provinces, are merged by the rule of `m` and aggregated and ranked by the same
+ * framework.  *out borrows src's framework and data (free it first): dti_score_free. */
+int dti_score_merge(const dti_score *src, const dti_registry *reg, const dti_merger *m, dti_score **out,
+                    dti_error *err);
+
 #endif

@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "audit.h"
 #include "internal.h"
+#include "merger.h"
 
 struct dti_score {
     dti_framework *fw;
@@ -17,6 +18,9 @@ struct dti_score {
     dti_engine_result r;
     size_t *cols;  /* nodes shown: the root, then the other aggregates in file order */
     size_t n_cols;
+    const char *const *code, *const *name; /* [u] the rows' codes and names (the data's, or the units') */
+    char **owned_names;                    /* merged scores: "A + B" per unit (owned) */
+    int merged;                            /* rows are the units of a merger, not the data's */
 };
 
 void dti_score_free(dti_score *sc)
@@ -24,10 +28,28 @@ void dti_score_free(dti_score *sc)
     if (!sc)
         return;
     dti_engine_free(sc->w);
-    dti_dataset_free(sc->ds);
-    dti_framework_free(sc->fw);
+    if (sc->owned_names) {
+        for (size_t u = 0; u < sc->r.n_units; u++)
+            free(sc->owned_names[u]);
+        free(sc->owned_names);
+    }
+    if (!sc->merged) { /* a merged score borrows the framework and data of its source */
+        dti_dataset_free(sc->ds);
+        dti_framework_free(sc->fw);
+    }
     free(sc->cols);
     free(sc);
+}
+
+/* The columns shown: the root, then the other aggregates in file order. */
+static void S_columns(dti_score *sc)
+{
+    const dti_framework *fw = sc->fw;
+    sc->cols = dti_xcalloc(fw->n_nodes, sizeof *sc->cols);
+    sc->cols[sc->n_cols++] = fw->root;
+    for (size_t i = 0; i < fw->n_nodes; i++)
+        if (i != fw->root && fw->nodes[i].role == DTI_NODE_AGGREGATE)
+            sc->cols[sc->n_cols++] = i;
 }
 
 int dti_score_compute(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
@@ -60,11 +82,9 @@ int dti_score_compute(const char *model_path, const char *data_path, const char 
             snprintf(err->e[err->n - 1].path, sizeof err->e[err->n - 1].path, "%s", data_path);
         goto cleanup;
     }
-    sc->cols = dti_xcalloc(fw->n_nodes, sizeof *sc->cols);
-    sc->cols[sc->n_cols++] = fw->root;
-    for (size_t i = 0; i < fw->n_nodes; i++)
-        if (i != fw->root && fw->nodes[i].role == DTI_NODE_AGGREGATE)
-            sc->cols[sc->n_cols++] = i;
+    S_columns(sc);
+    sc->code = (const char *const *)ds->unit;
+    sc->name = (const char *const *)ds->name;
 cleanup:
     free(groups);
     if (rc) {
@@ -73,35 +93,6 @@ cleanup:
     }
     *out = sc;
     return DTI_OK;
-}
-
-static void S_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
-static void S_csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
 }
 
 /* Text cells of one row: rank, unit, name, then the numbers. */
@@ -130,9 +121,9 @@ static void S_write_json(const dti_score *sc, int detail, size_t n_c, FILE *out)
     const dti_engine_result *r = &sc->r;
     char buf[64];
     fputs("{\n  \"model\": ", out);
-    S_json_string(out, sc->fw->name);
+    dti_fmt_json_string(out, sc->fw->name);
     fputs(",\n  \"data\": ", out);
-    S_json_string(out, sc->ds->path);
+    dti_fmt_json_string(out, sc->ds->path);
     fprintf(out, ",\n  \"units\": %zu,\n  \"imputed\": %zu,\n  \"still_missing\": %zu,\n  \"removed\": %zu,\n",
             r->n_units, r->n_imputed, r->n_still_missing, r->n_removed);
     fputs("  \"scores\": [\n", out);
@@ -144,14 +135,14 @@ static void S_write_json(const dti_score *sc, int detail, size_t n_c, FILE *out)
         else
             fputs("null", out);
         fputs(", \"unit\": ", out);
-        S_json_string(out, sc->ds->unit[u]);
+        dti_fmt_json_string(out, sc->code[u]);
         fputs(", \"name\": ", out);
-        S_json_string(out, sc->ds->name[u]);
+        dti_fmt_json_string(out, sc->name[u]);
         fprintf(out, ", \"kept\": %s", r->kept[u] ? "true" : "false");
         for (size_t c = 0; c < n_c; c++) {
             S_cell(sc, u, c, 1, buf, sizeof buf);
             fputs(", ", out);
-            S_json_string(out, S_col_id(sc, c));
+            dti_fmt_json_string(out, S_col_id(sc, c));
             fprintf(out, ": %s", buf[0] ? buf : "null");
         }
         fprintf(out, "}%s\n", k + 1 < r->n_units ? "," : "");
@@ -164,7 +155,7 @@ static void S_write_json(const dti_score *sc, int detail, size_t n_c, FILE *out)
             const dti_treat_log *t = &r->treat[j];
             const char *side = t->n_high && t->n_low ? "both" : t->n_high ? "high" : t->n_low ? "low" : "none";
             fputs("    {\"indicator\": ", out);
-            S_json_string(out, sc->fw->nodes[dti_engine_indicator_node(sc->w, j)].id);
+            dti_fmt_json_string(out, sc->fw->nodes[dti_engine_indicator_node(sc->w, j)].id);
             double v[4] = {t->skew_before, t->kurt_before, t->skew_after, t->kurt_after};
             static const char *const names[4] = {"skew_before", "kurt_before", "skew_after", "kurt_after"};
             for (size_t k = 0; k < 4; k++) {
@@ -198,9 +189,9 @@ int dti_score_write(const dti_score *sc, int format, int detail, FILE *out, dti_
             if (r->rank[u])
                 fprintf(out, "%zu", r->rank[u]);
             fputc(',', out);
-            S_csv_field(out, sc->ds->unit[u]);
+            dti_fmt_csv_field(out, sc->code[u]);
             fputc(',', out);
-            S_csv_field(out, sc->ds->name[u]);
+            dti_fmt_csv_field(out, sc->name[u]);
             for (size_t c = 0; c < n_c; c++) {
                 S_cell(sc, u, c, 1, buf, sizeof buf);
                 fprintf(out, ",%s", buf);
@@ -212,7 +203,7 @@ int dti_score_write(const dti_score *sc, int format, int detail, FILE *out, dti_
         int md = format == DTI_FORMAT_MD;
         size_t wname = 4, wunit = 4, wnum = 5;
         for (size_t u = 0; u < r->n_units; u++) {
-            size_t a = dti_utf8_width(sc->ds->name[u]), b = strlen(sc->ds->unit[u]);
+            size_t a = dti_utf8_width(sc->name[u]), b = dti_utf8_width(sc->code[u]);
             wname = a > wname ? a : wname;
             wunit = b > wunit ? b : wunit;
             for (size_t c = 0; c < n_c; c++) {
@@ -226,9 +217,10 @@ int dti_score_write(const dti_score *sc, int format, int detail, FILE *out, dti_
         if (!md)
             fprintf(out, "%s: %zu units, %zu imputed cells, %zu removed by the screen\n\n",
                     dti_framework_title(sc->fw), r->n_units, r->n_imputed, r->n_removed);
-        fprintf(out, "%s%4s%s%-*s%s%s", md ? "| " : "", "rank", sep, (int)wunit, "unit", sep, "name");
-        for (size_t p = 4; p < wname; p++)
-            fputc(' ', out);
+        fprintf(out, "%s%4s%s", md ? "| " : "", "rank", sep);
+        dti_fmt_pad(out, "unit", wunit, 0);
+        fputs(sep, out);
+        dti_fmt_pad(out, "name", wname, 0);
         for (size_t c = 0; c < n_c; c++)
             fprintf(out, "%s%*s", sep, (int)wnum, S_col_id(sc, c));
         fputs(md ? " |\n" : "\n", out);
@@ -242,10 +234,10 @@ int dti_score_write(const dti_score *sc, int format, int detail, FILE *out, dti_
             size_t u = r->order[k];
             char rk[24];
             snprintf(rk, sizeof rk, "%zu", r->rank[u]);
-            fprintf(out, "%s%4s%s%-*s%s%s", md ? "| " : "", r->rank[u] ? rk : "-", sep, (int)wunit, sc->ds->unit[u],
-                    sep, sc->ds->name[u]);
-            for (size_t p = dti_utf8_width(sc->ds->name[u]); p < wname; p++)
-                fputc(' ', out);
+            fprintf(out, "%s%4s%s", md ? "| " : "", r->rank[u] ? rk : "-", sep);
+            dti_fmt_pad(out, sc->code[u], wunit, 0);
+            fputs(sep, out);
+            dti_fmt_pad(out, sc->name[u], wname, 0);
             for (size_t c = 0; c < n_c; c++) {
                 S_cell(sc, u, c, 0, buf, sizeof buf);
                 fprintf(out, "%s%*s", sep, (int)wnum, buf);
@@ -265,4 +257,69 @@ void dti_score_parts(const dti_score *sc, const dti_framework **fw, const dti_da
     *ds = sc->ds;
     *w = sc->w;
     *r = &sc->r;
+}
+
+int dti_score_merge(const dti_score *src, const dti_registry *reg, const dti_merger *m, dti_score **out, dti_error *err)
+{
+    *out = NULL;
+    const dti_engine_result *r = &src->r;
+    size_t nu = r->n_units, nj = r->n_indicators, no = m->n_old;
+    if (no != reg->n || nu != no)
+        return dti_error_set(err, DTI_ERR_INPUT, src->ds->path, 0, 0,
+                             "--units needs the %zu provinces of the registry as the data's units (found %zu)", no, nu);
+    /* Each data unit is a registry province, every province exactly once. */
+    size_t *row_of = dti_xcalloc(no, sizeof *row_of);
+    for (size_t p = 0; p < no; p++)
+        row_of[p] = DTI_NONE;
+    for (size_t u = 0; u < nu; u++) {
+        size_t p;
+        dti_error tmp;
+        dti_error_init(&tmp);
+        if (dti_registry_find(reg, src->code[u], &p, &tmp) || row_of[p] != DTI_NONE) {
+            free(row_of);
+            return dti_error_set(err, DTI_ERR_INPUT, src->ds->path, 0, 0,
+                                 "unit '%s' is not a distinct province of the registry", src->code[u]);
+        }
+        row_of[p] = u;
+    }
+    /* The official rule merges the main indicators (the normalised values), then aggregates. */
+    size_t n_units = m->n_units;
+    double *merged = dti_xcalloc(nj * n_units, sizeof *merged), *col = dti_xcalloc(no, sizeof *col);
+    for (size_t j = 0; j < nj; j++) {
+        for (size_t p = 0; p < no; p++)
+            col[p] = r->normalised[j * nu + row_of[p]];
+        dti_merger_apply(m, col, merged + j * n_units);
+    }
+    dti_score *sc = dti_xcalloc(1, sizeof *sc);
+    sc->merged = 1;
+    sc->fw = src->fw;
+    sc->ds = src->ds;
+    sc->w = dti_engine_alloc(src->fw, n_units);
+    dti_engine_override ov = {.agg_method = -1, .impute_method = -1, .normalised = merged};
+    int rc = dti_engine_run_override(sc->w, merged, NULL, &ov, &sc->r, err);
+    if (!rc) {
+        S_columns(sc);
+        sc->owned_names = dti_xcalloc(n_units, sizeof *sc->owned_names);
+        for (size_t j = 0; j < n_units; j++) {
+            size_t len = 1, o = 0;
+            for (size_t p = 0; p < no; p++)
+                if (m->unit_of[p] == j)
+                    len += strlen(reg->p[p].name) + 3;
+            sc->owned_names[j] = dti_xcalloc(len, 1);
+            for (size_t p = 0; p < no; p++)
+                if (m->unit_of[p] == j)
+                    o += (size_t)snprintf(sc->owned_names[j] + o, len - o, "%s%s", o ? " + " : "", reg->p[p].name);
+        }
+        sc->code = (const char *const *)m->unit;
+        sc->name = (const char *const *)sc->owned_names;
+    }
+    free(merged);
+    free(col);
+    free(row_of);
+    if (rc) {
+        dti_score_free(sc);
+        return rc;
+    }
+    *out = sc;
+    return DTI_OK;
 }

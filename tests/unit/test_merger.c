@@ -120,6 +120,48 @@ static void test_merger_worked_example(void **state)
     dti_registry_free(reg);
 }
 
+/* `score --units`: the same worked example through the engine (main indicators merged, then the
+ * framework aggregates): Gamma 0.600 first, Alpha-Beta 0.475 second. */
+static void test_merger_score_units(void **state)
+{
+    (void)state;
+    dti_error err;
+    dti_error_init(&err);
+    dti_registry *reg = NULL;
+    dti_score *sc = NULL, *merged = NULL;
+    dti_merger m;
+    assert_int_equal(dti_registry_load(S_path("reg.yaml"), &reg, &err), DTI_OK);
+    assert_int_equal(dti_merger_load(S_path("map.yaml"), reg, &m, &err), DTI_OK);
+    assert_int_equal(dti_score_compute(S_path("models/dti-2022.yaml"), S_path("year.yaml"), S_path("reg.yaml"),
+                                       S_path("models"), &sc, &err),
+                     DTI_OK);
+    assert_int_equal(dti_score_merge(sc, reg, &m, &merged, &err), DTI_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_int_equal(dti_score_write(merged, DTI_FORMAT_CSV, 0, out, &err), DTI_OK);
+    fclose(out);
+    char unit1[32], unit2[32], name1[64], name2[64];
+    double v1, v2;
+    int r1, r2;
+    const char *row = strstr(buf, "\r\n") + 2;
+    assert_int_equal(sscanf(row, "%d,%31[^,],%63[^,],%lf", &r1, unit1, name1, &v1), 4);
+    row = strstr(row, "\r\n") + 2;
+    assert_int_equal(sscanf(row, "%d,%31[^,],%63[^,],%lf", &r2, unit2, name2, &v2), 4);
+    assert_int_equal(r1, 1);
+    assert_string_equal(unit1, "Gamma");
+    assert_close(v1, 0.600, 1e-12, 0);
+    assert_int_equal(r2, 2);
+    assert_string_equal(unit2, "Alpha-Beta");
+    assert_string_equal(name2, "Alpha + Beta");
+    assert_close(v2, 0.475, 1e-12, 0);
+    free(buf);
+    dti_score_free(merged);
+    dti_score_free(sc);
+    dti_merger_clear(&m);
+    dti_registry_free(reg);
+}
+
 /* With a map where every province is its own unit, the merged frame must reproduce the provinces'
  * own rank distributions exactly (same runs, same ranks). */
 static void test_merger_identity_frame(void **state)
@@ -243,6 +285,7 @@ int main(void)
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merger_worked_example),
+        cmocka_unit_test(test_merger_score_units),
         cmocka_unit_test(test_merger_identity_frame),
         cmocka_unit_test(test_merger_real_map),
         cmocka_unit_test(test_merger_units_2022_reference),
