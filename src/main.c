@@ -532,8 +532,10 @@ static int S_cmd_project(int argc, char **argv, int backtest)
             rc = S_fail(&err);
             goto cleanup;
         }
-        set.merger = &merger;
-        set.merge_year = rule.from_year;
+        if (frame != DTI_FRAME_PROVINCES) { /* the provinces' frame alone needs no merged ranking */
+            set.merger = &merger;
+            set.merge_year = rule.from_year;
+        }
     }
     const char *inputs[] = {reg_path, tgt_path};
     if (dti_project_fit_model(&obs, n_years, model, &fit, &err) || dti_project_simulate(&obs, &fit, &set, &pr, &err) ||

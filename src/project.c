@@ -198,9 +198,10 @@ void dti_project_fit_clear(dti_project_fit *fit)
 
 typedef struct {
     double *x, *pred, *score, *alpha, *beta;
-    size_t *order, *rank, *slot_used, *assigned;
+    size_t *order, *tmp, *count, *rank, *slot_used, *assigned;
     unsigned *hist; /* [n_sim_years][n][n + 1] */
     double *ux;       /* [n_units] merged latent positions */
+    size_t *uorder;   /* [n_units] units by position */
     unsigned *uhist;  /* [n_sim_years][n_units][n_units + 1] */
     gsl_rng *rng;
 } S_work;
@@ -215,11 +216,31 @@ typedef struct {
     S_work *work;
 } S_job;
 
-/* Sorts the permutation idx[0..n) by val descending, ties by index.  Insertion sort starting from
- * the previous year's order: positions change little from year to year, so few moves are needed.
- * The order (value, then index) is total, so the result does not depend on the starting order. */
-static void S_sort_desc(const double *val, size_t *idx, size_t n)
+/* Sorts the permutation idx[0..n) by val descending, ties by index.  A counting sort into n buckets
+ * of equal width between the extremes does most of the work in O(n) with predictable branches; an
+ * insertion sort then puts the few elements that share a bucket in order.  (Measured at n = 63: about
+ * twice as fast as insertion sort alone, whose branch mispredictions dominated the Monte Carlo.)  The
+ * order (value, then index) is total, so the result does not depend on the starting order.
+ * tmp: n entries; count: n + 1 entries. */
+static void S_sort_desc(const double *val, size_t *idx, size_t *tmp, size_t *count, size_t n)
 {
+    double lo = val[0], hi = val[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = val[i] < lo ? val[i] : lo;
+        hi = val[i] > hi ? val[i] : hi;
+    }
+    if (hi > lo) {
+        /* bucket of value v: floor((hi - v) * scale), in 0..n-1 (the factor keeps hi - lo inside) */
+        double scale = (double)n * (1.0 - 1e-9) / (hi - lo);
+        memset(count, 0, (n + 1) * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(size_t)((hi - val[i]) * scale) + 1]++;
+        for (size_t b = 1; b <= n; b++)
+            count[b] += count[b - 1];
+        for (size_t i = 0; i < n; i++) /* in index order: ties stay in index order within a bucket */
+            tmp[count[(size_t)((hi - val[i]) * scale)]++] = i;
+        memcpy(idx, tmp, n * sizeof *idx);
+    }
     for (size_t i = 1; i < n; i++) {
         size_t v = idx[i], j = i;
         while (j > 0 && (val[idx[j - 1]] < val[v] || (!(val[idx[j - 1]] > val[v]) && idx[j - 1] > v))) {
@@ -233,7 +254,7 @@ static void S_sort_desc(const double *val, size_t *idx, size_t n)
 /* Competition ranks of pred (ties share a rank) into rank[]. */
 static void S_rank_field(S_work *w, size_t n)
 {
-    S_sort_desc(w->pred, w->order, n);
+    S_sort_desc(w->pred, w->order, w->tmp, w->count, n);
     for (size_t k = 0; k < n; k++) {
         size_t i = w->order[k];
         int tie = k > 0 && !(w->pred[w->order[k - 1]] > w->pred[i]);
@@ -259,7 +280,7 @@ static void S_rank_observed(S_work *w, const dti_project_obs *obs, size_t t, siz
     for (size_t r = 1; r <= n; r++)
         for (size_t k = 1; k < w->slot_used[r] && r + k <= n; k++)
             w->slot_used[r + k] = 1;
-    S_sort_desc(w->pred, w->order, n);
+    S_sort_desc(w->pred, w->order, w->tmp, w->count, n);
     size_t start = 0; /* order[0..start) are all assigned */
     for (size_t s = 1; s <= n; s++) {
         if (w->slot_used[s])
@@ -323,6 +344,8 @@ static void S_run_one(S_job *job, S_work *w)
     }
     for (size_t p = 0; p < n; p++)
         w->order[p] = p;
+    for (size_t j = 0; set->merger && j < set->merger->n_units; j++)
+        w->uorder[j] = j;
     for (size_t t = 0; t < job->n_sim; t++) {
         int year = obs->year[0] + (int)t;
         size_t ot = DTI_NONE; /* index of this year among the observed years used */
@@ -363,11 +386,11 @@ static void S_run_one(S_job *job, S_work *w)
             size_t nu = m->n_units;
             dti_merger_apply(m, w->x, w->ux);
             unsigned *uh = &w->uhist[t * nu * (nu + 1)];
-            for (size_t j = 0; j < nu; j++) {
-                size_t r = 1;
-                for (size_t k = 0; k < nu; k++)
-                    r += w->ux[k] > w->ux[j];
-                uh[j * (nu + 1) + r]++;
+            S_sort_desc(w->ux, w->uorder, w->tmp, w->count, nu);
+            for (size_t k = 0, r = 1; k < nu; k++) {
+                if (k > 0 && w->ux[w->uorder[k - 1]] > w->ux[w->uorder[k]])
+                    r = k + 1; /* competition rule: a tie keeps the rank of the first */
+                uh[w->uorder[k] * (nu + 1) + r]++;
             }
         }
     }
@@ -424,11 +447,14 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         w[k].alpha = dti_xcalloc(n, sizeof(double));
         w[k].beta = dti_xcalloc(n, sizeof(double));
         w[k].order = dti_xcalloc(n, sizeof(size_t));
+        w[k].tmp = dti_xcalloc(n, sizeof(size_t));
+        w[k].count = dti_xcalloc(n + 1, sizeof(size_t));
         w[k].rank = dti_xcalloc(n, sizeof(size_t));
         w[k].assigned = dti_xcalloc(n, sizeof(size_t));
         w[k].slot_used = dti_xcalloc(n + 1, sizeof(size_t));
         w[k].hist = dti_xcalloc(hist_len, sizeof(unsigned));
         w[k].ux = dti_xcalloc(nu, sizeof(double));
+        w[k].uorder = dti_xcalloc(nu, sizeof(size_t));
         w[k].uhist = dti_xcalloc(uhist_len, sizeof(unsigned));
         w[k].score = score;
         w[k].rng = gsl_rng_alloc(gsl_rng_taus2);
@@ -461,12 +487,15 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         for (size_t i = 0; i < uhist_len; i++)
             out->unit_hist[i] += w[k].uhist[i];
         free(w[k].ux);
+        free(w[k].uorder);
         free(w[k].uhist);
         free(w[k].x);
         free(w[k].pred);
         free(w[k].alpha);
         free(w[k].beta);
         free(w[k].order);
+        free(w[k].tmp);
+        free(w[k].count);
         free(w[k].rank);
         free(w[k].assigned);
         free(w[k].slot_used);

@@ -109,7 +109,7 @@ static int S_first_year(const dti_project_report *rep, int frame)
 
 static int S_shows(const dti_project_report *rep, int frame)
 {
-    if (frame == DTI_FRAME_UNITS && !rep->merger)
+    if (frame == DTI_FRAME_UNITS && (!rep->merger || !rep->pr->n_units))
         return 0;
     return rep->frame < 0 || rep->frame == frame;
 }
