@@ -33,7 +33,7 @@ LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad asan bench install clean reference
+.PHONY: all deps run check unit golden bad asan bench leakcheck install clean reference
 
 all: $(BUILD)/dtirank
 
@@ -86,6 +86,10 @@ bad: $(BUILD)/dtirank
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+# valgrind over representative commands: no leak, no invalid access.
+leakcheck: all
+	@sh tests/leakcheck.sh ./$(BUILD)/dtirank
 
 # Speed figures, printed side by side (no timing assertions in tests).
 bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune

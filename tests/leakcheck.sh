@@ -1,0 +1,33 @@
+#!/bin/sh
+# Runs representative commands under valgrind: no leak, no invalid access (exit status 9 otherwise).
+# Usage: sh tests/leakcheck.sh path/to/dtirank
+bin=$1
+command -v valgrind >/dev/null 2>&1 || { echo "leakcheck: valgrind not installed (apt-get install valgrind)"; exit 2; }
+pass=0; fail=0
+while IFS= read -r args; do
+    case $args in ''|'#'*) continue ;; esac
+    eval "DTIRANK_HOME=. valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \"$bin\" $args" \
+        >/dev/null 2>/tmp/leakcheck.$$
+    rc=$?
+    if [ $rc = 9 ] || grep -q 'definitely lost\|Invalid' /tmp/leakcheck.$$; then
+        echo "leakcheck: $args"; cat /tmp/leakcheck.$$; fail=$((fail + 1))
+    else
+        pass=$((pass + 1))
+    fi
+done <<'CMDS'
+rank --year 2022
+rank --year 2020 --by gov --format json
+rank --year 2022 --units 34 --format csv
+rank --data tests/bad/files/decimal_comma.yaml
+validate models/dti-2022.yaml data/dti/2021.yaml data/merger-2025.yaml models/targets.yaml
+project --runs 2000
+project --runs 2000 --units 34 --format json
+backtest --origin 2021 --runs 1000
+score --model models/asem.yaml --data data/asem.yaml --detail --format json
+score --model models/dti-2022.yaml --year 2022 --units 34
+audit --model models/asem.yaml --data data/asem.yaml
+tune fit --model models/dti-2022.yaml --data data/dti/2022.yaml
+CMDS
+rm -f /tmp/leakcheck.$$
+echo "leakcheck: $pass passed, $fail failed"
+[ $fail = 0 ]
