@@ -28,7 +28,7 @@ LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/fr
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
-LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c
+LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
@@ -113,6 +113,7 @@ reference:
 	/usr/bin/python3 tests/reference/example_raw_reference.py
 	/usr/bin/python3 tests/reference/audit_reference.py
 	/usr/bin/python3 tests/reference/merger_2022.py ../shared/data
+	/usr/bin/python3 tests/reference/tune_fit_reference.py
 
 install: $(BUILD)/dtirank
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dtirank

@@ -18,6 +18,12 @@ int dti_aggregate_node(const dti_framework *fw, size_t node, double *val, size_t
 int dti_aggregate_node_with(const dti_framework *fw, size_t node, const double *weight, int method, double *val,
                             size_t n_units, const char *const *unit_names, dti_error *err)
 {
+    return dti_aggregate_node_log(fw, node, weight, method, val, NULL, n_units, unit_names, err);
+}
+
+int dti_aggregate_node_log(const dti_framework *fw, size_t node, const double *weight, int method, double *val,
+                           const double *logv, size_t n_units, const char *const *unit_names, dti_error *err)
+{
     const dti_node *nd = &fw->nodes[node];
     int meth = method >= 0 ? method : nd->agg.method;
     size_t n_pos = 0;
@@ -61,8 +67,10 @@ int dti_aggregate_node_with(const dti_framework *fw, size_t node, const double *
                 continue;
             double w = S_W(c) / sw; /* normalise the weights first, as COINr does */
             switch (meth) {
-            case DTI_AGG_GEOMETRIC:
-                acc += zero ? 0 : w * log(v);
+            case DTI_AGG_GEOMETRIC: /* a leaf's logarithm may come memoised (tune sensitivity) */
+                acc += zero ? 0
+                     : w * (logv && !fw->nodes[nd->children[c]].n_children ? logv[nd->children[c] * n_units + u]
+                                                                            : log(v));
                 break;
             case DTI_AGG_HARMONIC:
                 acc += zero ? 0 : w / v;

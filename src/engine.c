@@ -15,6 +15,7 @@ struct dti_engine {
     double *den, *imp, *trt, *nrm; /* [j * nu + u] */
     double *prv;                /* [j * nu + u] previous year, denominated (impute: previous) */
     double *val;                /* [node * nu + u] */
+    double *lval;               /* [node * nu + u] log of the indicators' val (override.log_normalised) */
     size_t *rank, *order;       /* [u] */
     int *kept;                  /* [u] */
     dti_treat_log *tlog;        /* [j] */
@@ -50,6 +51,7 @@ dti_engine *dti_engine_alloc(const dti_framework *fw, size_t n_units)
     w->nrm = dti_xcalloc(cells, sizeof(double));
     w->prv = dti_xcalloc(cells, sizeof(double));
     w->val = dti_xcalloc(w->nn * n_units, sizeof(double));
+    w->lval = dti_xcalloc(w->nn * n_units, sizeof(double));
     w->rank = dti_xcalloc(n_units, sizeof(size_t));
     w->order = dti_xcalloc(n_units, sizeof(size_t));
     w->kept = dti_xcalloc(n_units, sizeof(int));
@@ -74,6 +76,7 @@ void dti_engine_free(dti_engine *w)
     free(w->nrm);
     free(w->prv);
     free(w->val);
+    free(w->lval);
     free(w->rank);
     free(w->order);
     free(w->kept);
@@ -172,6 +175,9 @@ int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_s
             memcpy(w->val + w->ind[j] * nu, w->nrm + j * nu, nu * sizeof(double));
         for (size_t u = 0; u < nu; u++) /* the memo carries removed units as missing values */
             w->kept[u] = 1;
+        if (ov->log_normalised)
+            for (size_t j = 0; j < nj; j++)
+                memcpy(w->lval + w->ind[j] * nu, ov->log_normalised + j * nu, nu * sizeof(double));
         goto aggregate;
     }
 
@@ -262,8 +268,9 @@ aggregate:
         size_t node = fw->postorder[k];
         if (!fw->nodes[node].n_children)
             continue;
-        int rc = dti_aggregate_node_with(fw, node, ov ? ov->weight : NULL, ov ? ov->agg_method : -1, w->val, nu,
-                                         s->unit_names, err);
+        const double *logv = ov && ov->normalised && ov->log_normalised ? w->lval : NULL;
+        int rc = dti_aggregate_node_log(fw, node, ov ? ov->weight : NULL, ov ? ov->agg_method : -1, w->val, logv, nu,
+                                        s->unit_names, err);
         if (rc)
             return rc;
     }

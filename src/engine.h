@@ -96,6 +96,10 @@ typedef struct dti_engine_override {
                                         * previous result's `normalised`): the run starts at the
                                         * aggregation, and denominated/imputed/treated/kept/treat are
                                         * not filled; NULL: run every stage */
+    const double *log_normalised;      /* [j * n_units + u] log of `normalised` (with it only): the
+                                        * geometric mean reads the indicators' logarithms from here
+                                        * instead of calling log() every run (the same values, so the
+                                        * results are bit-for-bit the same); NULL: computed */
 } dti_engine_override;
 
 /* dti_engine_run with overrides (ov may be NULL = none).  Allocates nothing. */
@@ -134,6 +138,10 @@ int dti_aggregate_node(const dti_framework *fw, size_t node, double *val, size_t
  * place of the node's own (-1: the node's). */
 int dti_aggregate_node_with(const dti_framework *fw, size_t node, const double *weight, int method, double *val,
                             size_t n_units, const char *const *unit_names, dti_error *err);
+/* The same with logv[child * n_units + u] = log(val[...]) given for the children that are indicators
+ * (leaves; logv NULL: none): the geometric mean uses them in place of log(). */
+int dti_aggregate_node_log(const dti_framework *fw, size_t node, const double *weight, int method, double *val,
+                           const double *logv, size_t n_units, const char *const *unit_names, dti_error *err);
 
 /* Stable ascending merge sort of the indices idx[0..n) by keys[idx[k]] (no NaN among them); tmp
  * needs n entries.  Allocates nothing. */

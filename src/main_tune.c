@@ -72,7 +72,7 @@ typedef struct S_common {
     const char *model, *data, *year, *out, *registry, *models, *home;
 } S_common;
 
-enum { OPT_REGISTRY = 256, OPT_MODELS, OPT_HOME, OPT_UNCERTAINTY, OPT_SOBOL, OPT_COSTS };
+enum { OPT_REGISTRY = 256, OPT_MODELS, OPT_HOME, OPT_UNCERTAINTY, OPT_SOBOL, OPT_COSTS, OPT_FORMAT };
 
 /* Resolves --data / --year into a path (owned) and the registry and models paths. */
 static int S_paths(const char *cmd, const S_common *o, char **data, char **reg, char **models)
@@ -103,6 +103,8 @@ static const char S_tune_help[] =
     "Commands:\n"
     "  fit           the weights implied by a published table (non-negative, sum to one)\n"
     "  sensitivity   Monte Carlo uncertainty of ranks and Sobol indices (weights, methods)\n"
+    "  stability     per weight, the interval of its share over which a unit's rank holds\n"
+    "  goal          the cheapest indicator improvements that bring a unit into the top K\n"
     "\n"
     "  -h, --help    show this help (and 'dtirank tune COMMAND --help')\n";
 
@@ -308,6 +310,136 @@ static int S_cmd_sensitivity(int argc, char **argv)
     return rc;
 }
 
+static const char S_stab_help[] =
+    "Usage: dtirank tune stability --model FILE (--data FILE | --year Y) --province P [OPTIONS]\n"
+    "For each weight, the interval of its share (the other weights of the same parent rescaled in\n"
+    "proportion, so the shares still sum to 1) over which P's rank -- or, with --top K, its membership\n"
+    "of the top K -- does not change: weight, nominal share, lower and upper end, and the rank just\n"
+    "beyond each end (a tornado chart).  Exact breakpoints for arithmetic means; otherwise a grid and\n"
+    "bisection on the engine.  Only units with a score (every weighted indicator) are ranked.\n"
+    "\n"
+    "  -m, --model FILE    the framework (e.g. models/dti-2022.yaml)\n"
+    "  -d, --data FILE     a data table or a DTI year record\n"
+    "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
+    "  -p, --province P    the unit (code, name, or name without diacritics)\n"
+    "  -k, --top K         the interval of top-K membership instead of the rank\n"
+    "  -f, --format F      text (default), csv or json\n"
+    "  -o, --out FILE      write to FILE atomically; default standard output\n"
+    "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
+    "      --models DIR    directory of frameworks (default DIR/models)\n"
+    "      --home DIR      the directory holding data/ and models/\n"
+    "  -h, --help          show this help\n";
+
+static const char S_goal_help[] =
+    "Usage: dtirank tune goal --model FILE (--data FILE | --year Y) --province P --top K [OPTIONS]\n"
+    "The smallest improvements of P's indicator values that bring it into the top K, all else fixed:\n"
+    "the cheapest plan (minimum of sum cost x increase, each indicator capped at the model's range or,\n"
+    "without one, at the best observed value; ties by the official rule) and, for each indicator\n"
+    "alone, the increase needed or 'cannot reach'.  Linear models only (identity normalisation,\n"
+    "arithmetic means, as the official DTI).\n"
+    "\n"
+    "  -m, --model FILE    the framework (e.g. models/dti-2022.yaml)\n"
+    "  -d, --data FILE     a data table or a DTI year record\n"
+    "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
+    "  -p, --province P    the unit (code, name, or name without diacritics)\n"
+    "  -k, --top K         the target: rank K or better\n"
+    "      --costs FILE    cost per unit of each indicator (costs: {id: cost}; default 1)\n"
+    "  -o, --out FILE      write to FILE atomically; default standard output\n"
+    "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
+    "      --models DIR    directory of frameworks (default DIR/models)\n"
+    "      --home DIR      the directory holding data/ and models/\n"
+    "  -h, --help          show this help\n";
+
+/* tune stability (goal = 0) and tune goal (goal = 1): the same options but --format / --costs. */
+static int S_cmd_what(int argc, char **argv, int goal)
+{
+    static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
+                                         {"data", required_argument, NULL, 'd'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"province", required_argument, NULL, 'p'},
+                                         {"top", required_argument, NULL, 'k'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"costs", required_argument, NULL, OPT_COSTS},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"registry", required_argument, NULL, OPT_REGISTRY},
+                                         {"models", required_argument, NULL, OPT_MODELS},
+                                         {"home", required_argument, NULL, OPT_HOME},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *cmd = goal ? "tune goal" : "tune stability";
+    S_common o = {0};
+    dti_tune_what_options wo = {0};
+    wo.format = DTI_FORMAT_TEXT;
+    int c;
+    while ((c = getopt_long(argc, argv, ":m:d:y:p:k:f:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': o.model = optarg; break;
+        case 'd': o.data = optarg; break;
+        case 'y': o.year = optarg; break;
+        case 'p': wo.province = optarg; break;
+        case 'k':
+            if (S_parse_size(optarg, 1, 1000, &wo.top))
+                return S_usage_error(cmd, "--top needs a number from 1 to 1000");
+            break;
+        case 'f':
+            if (goal)
+                return S_usage_error(cmd, "unknown option '--format'");
+            if (!strcmp(optarg, "text"))
+                wo.format = DTI_FORMAT_TEXT;
+            else if (!strcmp(optarg, "csv"))
+                wo.format = DTI_FORMAT_CSV;
+            else if (!strcmp(optarg, "json"))
+                wo.format = DTI_FORMAT_JSON;
+            else
+                return S_usage_error(cmd, "--format needs text, csv or json");
+            break;
+        case OPT_COSTS:
+            if (!goal)
+                return S_usage_error(cmd, "unknown option '--costs'");
+            wo.costs_path = optarg;
+            break;
+        case 'o': o.out = optarg; break;
+        case OPT_REGISTRY: o.registry = optarg; break;
+        case OPT_MODELS: o.models = optarg; break;
+        case OPT_HOME: o.home = optarg; break;
+        case 'h': fputs(goal ? S_goal_help : S_stab_help, stdout); return 0;
+        default: return S_bad_option(cmd, c, argv);
+        }
+    }
+    if (optind < argc)
+        return S_usage_error(cmd, "unexpected argument");
+    if (!o.model)
+        return S_usage_error(cmd, "--model is required");
+    if (!wo.province)
+        return S_usage_error(cmd, "--province is required");
+    if (goal && !wo.top)
+        return S_usage_error(cmd, "--top is required");
+    char *data, *reg, *models;
+    int rc = S_paths(cmd, &o, &data, &reg, &models);
+    if (rc)
+        return rc;
+    wo.model_path = o.model;
+    wo.data_path = data;
+    wo.reg_path = reg;
+    wo.models_dir = models;
+    dti_error err;
+    dti_error_init(&err);
+    const char *inputs[] = {data, reg, o.model, wo.costs_path ? wo.costs_path : data};
+    dti_output *out = NULL;
+    if (dti_output_open(o.out, inputs, 4, &out, &err)) {
+        rc = S_fail(&err);
+    } else if ((goal ? dti_tune_goal_report : dti_tune_stability_report)(&wo, dti_output_stream(out), &err)) {
+        dti_output_abort(out);
+        rc = S_fail(&err);
+    } else if (dti_output_commit(out, &err)) {
+        rc = S_fail(&err);
+    }
+    free(data);
+    free(reg);
+    free(models);
+    return rc;
+}
+
 int dti_tune_main(int argc, char **argv)
 {
     if (argc < 2)
@@ -321,6 +453,10 @@ int dti_tune_main(int argc, char **argv)
         return S_cmd_fit(argc - 1, argv + 1);
     if (!strcmp(cmd, "sensitivity"))
         return S_cmd_sensitivity(argc - 1, argv + 1);
+    if (!strcmp(cmd, "stability"))
+        return S_cmd_what(argc - 1, argv + 1, 0);
+    if (!strcmp(cmd, "goal"))
+        return S_cmd_what(argc - 1, argv + 1, 1);
     char msg[256];
     snprintf(msg, sizeof msg, "unknown tune command '%s'", cmd);
     return S_usage_error("tune", msg);

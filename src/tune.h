@@ -114,4 +114,90 @@ typedef struct dti_tune_sens_options {
  * thread count. */
 int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_error *err);
 
+/* ---- stability intervals of each weight and goal seeking (tune_what.c) --------------------------- */
+
+/* One weight: its node moves as a share t of its siblings' total, the other siblings rescaled in
+ * proportion, t in [0, 1]; [lower, upper] is the interval around the nominal share on which the
+ * unit's rank (or, with top > 0, its membership of the top `top`) stays what it is at the nominal
+ * weights, ignoring isolated points of exact ties. */
+typedef struct dti_tune_stab_row {
+    size_t node;           /* the weight's node in the framework */
+    double nominal;        /* nominal share among the positive-weight siblings */
+    double lower, upper;   /* the interval (shares) */
+    size_t rank_below;     /* rank just below `lower`; 0 when lower is the domain end 0 */
+    size_t rank_above;     /* rank just above `upper`; 0 when upper is the domain end 1 */
+    int exact;             /* 1: breakpoints from the crossing lines; 0: grid and bisection on the engine */
+} dti_tune_stab_row;
+
+typedef struct dti_tune_stab_result {
+    size_t unit;       /* the unit (dataset index) */
+    size_t rank;       /* its nominal rank among the units with a score */
+    size_t n_scored;   /* units with a score at the nominal weights: the ranked set */
+    size_t top;        /* 0: rank; K: top-K membership */
+    size_t n_rows;
+    dti_tune_stab_row *row; /* [n_rows] every positive weight that has a positive-weight sibling */
+} dti_tune_stab_result;
+
+/* Grid steps on each side of the nominal share and the bisection tolerance (in share units) of the
+ * general (non-linear) case: a change of rank that reverts within one grid step can be missed. */
+#define DTI_TUNE_STAB_GRID 400
+#define DTI_TUNE_STAB_BISECT_TOL 1e-9
+
+/* Computes the intervals for unit `unit` of ds (framework fw, both borrowed).  The ranked set is
+ * fixed to the units with a score at the nominal weights; ranks follow the framework's rule
+ * (competition, on the published precision unless `rank: unrounded`).  With arithmetic aggregation
+ * every score is linear in t and the breakpoints are exact (docs/tuning.md §3); otherwise the engine
+ * is run on a grid and the breakpoints are bisected to DTI_TUNE_STAB_BISECT_TOL.  Fails
+ * (DTI_ERR_INPUT) when the unit has no score.  *res: dti_tune_stab_result_clear. */
+int dti_tune_stability(const dti_framework *fw, const struct dti_dataset *ds, size_t unit, size_t top,
+                       dti_tune_stab_result *res, dti_error *err);
+void dti_tune_stab_result_clear(dti_tune_stab_result *res);
+
+/* The cheapest improvement of one unit's indicators into the top K (linear models only). */
+typedef struct dti_tune_goal_result {
+    size_t unit, top;
+    size_t rank;            /* nominal rank */
+    double score;           /* nominal score */
+    double needed;          /* the smallest score that reaches rank <= top (ties by the official rule) */
+    size_t rival;           /* the unit whose score sets `needed` (DTI_NONE when already in) */
+    double rival_score;
+    int already;            /* the unit is already in the top K */
+    int reachable;          /* the plan reaches it within the caps */
+    size_t n;               /* indicator columns (engine order) */
+    size_t *node;           /* [n] */
+    double *value, *cap;    /* [n] the unit's value and the cap of each indicator */
+    double *coef;           /* [n] score gained per unit of the indicator (effective weight) */
+    double *cost;           /* [n] cost per unit of the indicator */
+    double *delta;          /* [n] the cheapest plan */
+    double *single;         /* [n] the increase needed with this indicator alone; NaN: cannot reach */
+    double plan_cost;       /* sum cost * delta */
+    double score_after;     /* score with the plan (the maximum reachable when not reachable) */
+    size_t rank_after;      /* rank with the plan, recomputed by the engine */
+} dti_tune_goal_result;
+
+/* Solves min sum cost_j d_j subject to score(x + d) >= needed and 0 <= d_j <= cap_j - x_j, for a
+ * linear model (identity normalisation, no denominator, transform or treatment, arithmetic means):
+ * a fractional knapsack, filled in increasing cost per unit of score (docs/tuning.md §4).  cost
+ * [n] (engine indicator order) may be NULL (all 1).  Caps: the framework range's upper end, else the
+ * largest value of the column.  *res: dti_tune_goal_result_clear. */
+int dti_tune_goal(const dti_framework *fw, const struct dti_dataset *ds, size_t unit, size_t top, const double *cost,
+                  dti_tune_goal_result *res, dti_error *err);
+void dti_tune_goal_result_clear(dti_tune_goal_result *res);
+
+/* Reads a costs file (`costs: {indicator id: cost > 0}`; unnamed indicators cost 1) into cost[j] for
+ * the engine's indicator columns of fw.  Errors carry the file's line and column. */
+int dti_tune_costs_load(const char *path, const dti_framework *fw, double *cost, dti_error *err);
+
+typedef struct dti_tune_what_options {
+    const char *model_path, *data_path, *reg_path, *models_dir;
+    const char *province; /* required */
+    size_t top;           /* stability: 0 = rank; goal: K >= 1 */
+    const char *costs_path; /* goal: NULL = every cost 1 */
+    int format;           /* DTI_FORMAT_TEXT, _CSV or _JSON */
+} dti_tune_what_options;
+
+/* `dtirank tune stability` and `dtirank tune goal`: load, compute, write (docs/tuning.md §3-4). */
+int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_error *err);
+int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *err);
+
 #endif

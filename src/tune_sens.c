@@ -57,6 +57,7 @@ struct dti_tune_sens {
     size_t *group_of;
     double *nominal;
     double *memo;
+    double *logmemo; /* log of every memo cell: the geometric mean's logarithms, once per combination */
     size_t n_memo;
     size_t unit;
     size_t threads;
@@ -310,8 +311,10 @@ static int S_eval(void *state, const double *u, int accumulate, double *y, dti_e
             memo = memo * in->n_choice + ch;
         }
     }
-    if (s->memo)
+    if (s->memo) {
         ov.normalised = s->memo + memo * nj * nu;
+        ov.log_normalised = s->logmemo + memo * nj * nu;
+    }
     dti_engine_result r;
     int rc = dti_engine_run_override(t->w, s->ds->values, &s->set, &ov, &r, err);
     if (rc)
@@ -347,6 +350,7 @@ void dti_tune_sens_free(dti_tune_sens *s)
     free(s->group_of);
     free(s->nominal);
     free(s->memo);
+    free(s->logmemo);
     free(s->groups);
     free(s->path);
     free(s);
@@ -363,6 +367,7 @@ static int S_memo(dti_tune_sens *s, dti_error *err)
         return DTI_OK;
     s->n_memo = combos;
     s->memo = dti_xcalloc(combos * cells, sizeof *s->memo);
+    s->logmemo = dti_xcalloc(combos * cells, sizeof *s->logmemo);
     dti_engine *w = s->st[0].w;
     for (size_t m = 0; m < combos; m++) {
         dti_engine_override ov = {.agg_method = -1, .impute_method = -1};
@@ -385,6 +390,10 @@ static int S_memo(dti_tune_sens *s, dti_error *err)
         if (rc)
             return rc;
         memcpy(s->memo + m * cells, r.normalised, cells * sizeof *s->memo);
+        /* log() of a non-positive value (-inf, NaN) is never read: the geometric mean refuses
+         * negatives and returns 0 for a zero child before it would use it */
+        for (size_t k = 0; k < cells; k++)
+            s->logmemo[m * cells + k] = r.normalised[k] > 0 ? log(r.normalised[k]) : NAN;
     }
     return DTI_OK;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dataset.h"
 #include "internal.h"
 #include "testutil.h"
 #include "tune.h"
@@ -176,6 +177,85 @@ static void test_dti_tune_fit_report_2022_not_identified(void **state)
     assert_non_null(strstr(text, "NOT IDENTIFIED"));
     assert_non_null(strstr(text, "Free directions"));
     assert_null(strstr(text, "Ranks with the fitted weights"));
+}
+
+/* The real 2022 record against tests/reference/tune_fit_reference.py (numpy's LAPACK SVD of the rows
+ * read by PyYAML): 5 complete rows, rank 6 of 8, the six non-zero singular values, and the official
+ * weights' RMS and maximum residual as the report prints them. */
+#define SV_REL 1e-12 /* two SVD algorithms on a 6 x 8 matrix of 4-decimal values: ~1e-15 apart */
+
+static double S_ref(const char *text, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\n%s ", key);
+    const char *at = strstr(text, pat);
+    assert_non_null(at);
+    return strtod(at + strlen(pat), NULL);
+}
+
+static void test_dti_tune_fit_ls_2022_reference(void **state)
+{
+    (void)state;
+    static char ref[4096];
+    FILE *f = fopen(DTI_SRCDIR "/tests/reference/tune_fit_expected.txt", "r");
+    assert_non_null(f);
+    size_t len = fread(ref, 1, sizeof ref - 1, f);
+    ref[len] = '\0';
+    fclose(f);
+    dti_error err;
+    dti_error_init(&err);
+    dti_registry *reg = NULL;
+    dti_year *yr = NULL;
+    assert_int_equal(dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err), DTI_OK);
+    assert_int_equal(dti_year_load(DTI_SRCDIR "/data/dti/2022.yaml", reg, DTI_SRCDIR "/models", &yr, &err), DTI_OK);
+    static const char *const ids[8] = {"awareness",     "institutions", "infrastructure", "human_resources",
+                                       "cybersecurity", "gov_activity", "econ_activity",  "society_activity"};
+    const dti_framework *fw = yr->fw;
+    size_t nn = fw->n_nodes, col[8], n = 0;
+    for (size_t k = 0; k < 8; k++)
+        col[k] = dti_framework_node_find(fw, ids[k]);
+    double X[63 * 8], y[63];
+    for (size_t u = 0; u < yr->n && n < 63; u++) {
+        int full = yr->value[u * nn + fw->root].known;
+        for (size_t k = 0; k < 8; k++)
+            full &= yr->value[u * nn + col[k]].known;
+        if (!full)
+            continue;
+        for (size_t k = 0; k < 8; k++)
+            X[n * 8 + k] = yr->value[u * nn + col[k]].value;
+        y[n++] = yr->value[u * nn + fw->root].value;
+    }
+    assert_int_equal(n, (size_t)S_ref(ref, "rows"));
+    dti_tune_fit_result res;
+    assert_int_equal(dti_tune_fit_ls(X, y, n, 8, &res, &err), DTI_OK);
+    assert_int_equal(res.rank, (size_t)S_ref(ref, "rank"));
+    assert_false(res.identified);
+    for (size_t k = 0; k < res.rank; k++) {
+        char key[32];
+        snprintf(key, sizeof key, "sv%zu", k);
+        assert_close(res.sv[k], S_ref(ref, key), SV_REL, 0);
+    }
+    dti_tune_fit_result_clear(&res);
+    dti_year_free(yr);
+    dti_registry_free(reg);
+
+    /* the report prints the nominal weights' RMS and maximum to 2 significant digits */
+    char path[] = "/tmp/dti_test_tune_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *o = fdopen(fd, "w+");
+    assert_int_equal(dti_tune_fit_report(NULL, DTI_SRCDIR "/data/dti/2022.yaml", DTI_SRCDIR "/data/provinces.yaml",
+                                         DTI_SRCDIR "/models", o, &err),
+                     DTI_OK);
+    rewind(o);
+    static char text[16384];
+    len = fread(text, 1, sizeof text - 1, o);
+    text[len] = '\0';
+    fclose(o);
+    unlink(path);
+    char want[128];
+    snprintf(want, sizeof want, "RMS residual %.2g and maximum %.2g", S_ref(ref, "nominal_rms"), S_ref(ref, "nominal_max"));
+    assert_non_null(strstr(text, want));
 }
 
 /* ---- Sobol estimators ---------------------------------------------------------------------------- */
@@ -363,6 +443,207 @@ static void test_dti_tune_sens_new_errors(void **state)
     dti_framework_free(fw);
 }
 
+/* ---- tune stability and tune goal (hand-worked 4-unit example) ------------------------------------ */
+
+/* Three indicators with weights 2, 1, 1 (shares 0.5, 0.25, 0.25), range [0, 1], 4 decimals:
+ *        i1   i2   i3   score
+ *   A   0.9  0.3  0.5   0.45 + 0.075 + 0.125 = 0.65   rank 1
+ *   P   0.6  0.6  0.6   0.6 whatever the weights      rank 2
+ *   B   0.4  0.9  0.5   0.2  + 0.225 + 0.125 = 0.55   rank 3
+ *   C   0.2  0.5  0.6   0.1  + 0.125 + 0.15  = 0.375  rank 4 */
+static const double S_hand[4 * 3] = {0.9, 0.3, 0.5, 0.6, 0.6, 0.6, 0.4, 0.9, 0.5, 0.2, 0.5, 0.6};
+#define HAND_A 0
+#define HAND_P 1
+#define HAND_C 3
+#define STAB_TOL 1e-12 /* exact breakpoints: a ratio of two differences of doubles near 1 */
+
+static dti_framework *S_hand_model(const char *extra)
+{
+    char path[] = "/tmp/dti_test_tune_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "name: hand\nprecision: 4\nrange: [0, 1]\n%snodes:\n  - id: idx\n", extra);
+    static const int w[3] = {2, 1, 1};
+    for (size_t j = 0; j < 3; j++)
+        fprintf(f, "  - id: i%zu\n    parent: idx\n    weight: %d\n", j + 1, w[j]);
+    fclose(f);
+    dti_framework *fw = NULL;
+    dti_error err;
+    dti_error_init(&err);
+    int rc = dti_framework_load(path, &fw, &err);
+    if (rc)
+        dti_error_print(&err, stderr);
+    unlink(path);
+    assert_int_equal(rc, DTI_OK);
+    return fw;
+}
+
+static char *S_hand_codes[4] = {"A", "P", "B", "C"};
+
+static dti_dataset S_hand_data(double *values)
+{
+    dti_dataset ds = {0};
+    ds.path = "hand";
+    ds.n_units = 4;
+    ds.n_indicators = 3;
+    ds.unit = ds.name = S_hand_codes;
+    memcpy(values, S_hand, sizeof S_hand);
+    ds.values = values;
+    return ds;
+}
+
+static void test_dti_tune_stability_hand_rounded(void **state)
+{
+    (void)state;
+    dti_framework *fw = S_hand_model("");
+    double v[12];
+    dti_dataset ds = S_hand_data(v);
+    dti_tune_stab_result res;
+    dti_error err;
+    dti_error_init(&err);
+    assert_int_equal(dti_tune_stability(fw, &ds, HAND_P, 0, &res, &err), DTI_OK);
+    assert_int_equal(res.rank, 2);
+    assert_int_equal(res.n_scored, 4);
+    assert_int_equal(res.n_rows, 3);
+    /* i1 at share t, i2 and i3 at (1 - t)/2 each: A = 0.4 + 0.5 t, B = 0.7 - 0.3 t, C = 0.55 - 0.35 t,
+     * P = 0.6.  On 4 decimals a unit is above P (key 6000) when its score reaches 0.60005: A for
+     * t >= 0.0002 / 0.5 + 0.4 = 0.4001, B for t <= 0.09995 / 0.3 = 0.33316667, C never.  Rank 2 (A
+     * alone above) from 0.4001 to 1; just below 0.4001 nobody is above: rank 1. */
+    assert_close(res.row[0].nominal, 0.5, 0, STAB_TOL);
+    assert_close(res.row[0].lower, 0.4001, 0, STAB_TOL);
+    assert_int_equal(res.row[0].rank_below, 1);
+    assert_close(res.row[0].upper, 1.0, 0, STAB_TOL);
+    assert_int_equal(res.row[0].rank_above, 0);
+    assert_true(res.row[0].exact);
+    /* i2 at share t, i1 at 2/3 (1 - t), i3 at 1/3 (1 - t): A = 2.3/3 - 1.4/3 t, B = 1.3/3 + 1.4/3 t,
+     * C = 1/3 + 0.5/3 t.  A above while 2.3/3 - 1.4/3 t >= 0.60005, i.e. t <= (0.5/3 - 0.00005) 3/1.4
+     * = 5/14 - 3/28000 = 0.357035714...; B above from 5/14 + 3/28000: in between both tie P on 4
+     * decimals and P is first.  Unrounded the two lines cross P at the same t = 5/14 and the rank
+     * would never change. */
+    assert_close(res.row[1].nominal, 0.25, 0, STAB_TOL);
+    assert_close(res.row[1].lower, 0.0, 0, STAB_TOL);
+    assert_int_equal(res.row[1].rank_below, 0);
+    assert_close(res.row[1].upper, 5.0 / 14 - 3.0 / 28000, 0, STAB_TOL);
+    assert_int_equal(res.row[1].rank_above, 1);
+    /* i3 at share t, i1 at 2/3 (1 - t), i2 at 1/3 (1 - t): A = 0.7 - 0.2 t, above while
+     * 0.7 - 0.2 t >= 0.60005, t <= 0.49975; B = 1.7/3 - 0.2/3 t and C = 0.3 + 0.3 t never above. */
+    assert_close(res.row[2].upper, 0.49975, 0, STAB_TOL);
+    assert_int_equal(res.row[2].rank_above, 1);
+    assert_close(res.row[2].lower, 0.0, 0, STAB_TOL);
+    dti_tune_stab_result_clear(&res);
+
+    /* top-2 membership: P is 1st or 2nd for every share of i1 (C never above, B and A never both) */
+    assert_int_equal(dti_tune_stability(fw, &ds, HAND_P, 2, &res, &err), DTI_OK);
+    assert_close(res.row[0].lower, 0.0, 0, STAB_TOL);
+    assert_close(res.row[0].upper, 1.0, 0, STAB_TOL);
+    dti_tune_stab_result_clear(&res);
+    dti_framework_free(fw);
+}
+
+static void test_dti_tune_stability_hand_unrounded(void **state)
+{
+    (void)state;
+    dti_framework *fw = S_hand_model("defaults:\n  rank: unrounded\n");
+    double v[12];
+    dti_dataset ds = S_hand_data(v);
+    dti_tune_stab_result res;
+    dti_error err;
+    dti_error_init(&err);
+    assert_int_equal(dti_tune_stability(fw, &ds, HAND_P, 0, &res, &err), DTI_OK);
+    /* the lines of the rounded case crossing P itself: i1 from 0.4 (A = P) to 1; i2 over all of
+     * [0, 1] (A leaves and B enters at the same 5/14: an isolated tie); i3 up to 0.5 (A = P) */
+    assert_close(res.row[0].lower, 0.4, 0, STAB_TOL);
+    assert_int_equal(res.row[0].rank_below, 1);
+    assert_close(res.row[1].lower, 0.0, 0, STAB_TOL);
+    assert_close(res.row[1].upper, 1.0, 0, STAB_TOL);
+    assert_close(res.row[2].upper, 0.5, 0, STAB_TOL);
+    dti_tune_stab_result_clear(&res);
+    dti_framework_free(fw);
+}
+
+static void test_dti_tune_stability_hand_geometric(void **state)
+{
+    (void)state;
+    dti_framework *fw = S_hand_model("defaults:\n  rank: unrounded\n  aggregate: {method: geometric}\n");
+    double v[12];
+    dti_dataset ds = S_hand_data(v);
+    dti_tune_stab_result res;
+    dti_error err;
+    dti_error_init(&err);
+    assert_int_equal(dti_tune_stability(fw, &ds, HAND_P, 0, &res, &err), DTI_OK);
+    /* Geometric mean, i1 at share t and i2, i3 at (1 - t)/2: ln s = t ln x1 + (1 - t)/2 ln(x2 x3),
+     * P = 0.6.  A above P when t ln 0.9 + (1 - t)/2 ln 0.15 > ln 0.6, i.e. t > (ln 0.6 - ln(0.15)/2) /
+     * (ln 0.9 - ln(0.15)/2) = 0.5191; B above when t < (ln 0.6 - ln(0.45)/2) / (ln 0.4 - ln(0.45)/2)
+     * = 0.2158; C (ln 0.2, ln 0.3) never for t in [0, 1].  At t0 = 0.5 P is first: [0.2158, 0.5191]. */
+    double lo = (log(0.6) - 0.5 * log(0.45)) / (log(0.4) - 0.5 * log(0.45));
+    double hi = (log(0.6) - 0.5 * log(0.15)) / (log(0.9) - 0.5 * log(0.15));
+    assert_int_equal(res.rank, 1);
+    assert_false(res.row[0].exact);
+    assert_close(res.row[0].lower, lo, 0, 2 * DTI_TUNE_STAB_BISECT_TOL);
+    assert_close(res.row[0].upper, hi, 0, 2 * DTI_TUNE_STAB_BISECT_TOL);
+    assert_int_equal(res.row[0].rank_below, 2);
+    assert_int_equal(res.row[0].rank_above, 2);
+    dti_tune_stab_result_clear(&res);
+    dti_framework_free(fw);
+}
+
+static void test_dti_tune_goal_hand(void **state)
+{
+    (void)state;
+    dti_framework *fw = S_hand_model("");
+    double v[12];
+    dti_dataset ds = S_hand_data(v);
+    dti_tune_goal_result res;
+    dti_error err;
+    dti_error_init(&err);
+    /* P (0.6, rank 2) into the top 1: A's 0.65 is key 6500, reached from 0.64995 (half a digit
+     * below); the gain 0.04995 is cheapest through i1 (cost per point 1 / 0.5 = 2, against 4 and 4):
+     * +0.04995 / 0.5 = +0.0999; alone, i2 or i3 need +0.04995 / 0.25 = 0.1998 (room 0.4: they fit). */
+    assert_int_equal(dti_tune_goal(fw, &ds, HAND_P, 1, NULL, &res, &err), DTI_OK);
+    assert_false(res.already);
+    assert_int_equal(res.rival, HAND_A);
+    assert_close(res.needed, 0.64995, 0, HAND_TOL);
+    assert_close(res.delta[0], 0.0999, 0, HAND_TOL);
+    assert_close(res.delta[1], 0.0, 0, HAND_TOL);
+    assert_close(res.plan_cost, 0.0999, 0, HAND_TOL);
+    assert_close(res.single[1], 0.1998, 0, HAND_TOL);
+    assert_close(res.single[2], 0.1998, 0, HAND_TOL);
+    assert_int_equal(res.rank_after, 1); /* a tie with A on 4 decimals shares rank 1 */
+    dti_tune_goal_result_clear(&res);
+
+    /* C (0.375, rank 4) into the top 1 with costs (5, 1, 2): cost per point 10, 4, 8.  Gain needed
+     * 0.64995 - 0.375 = 0.27495: i2 to its cap (+0.5, gain 0.125), i3 to its cap (+0.4, gain 0.1),
+     * then i1 +0.04995 / 0.5 = +0.0999.  Cost 5 (0.0999) + 1 (0.5) + 2 (0.4) = 1.7995.  Alone: i1
+     * +0.5499 (room 0.8); i2 and i3 would need +1.0998 > their room: cannot reach. */
+    static const double cost[3] = {5, 1, 2};
+    assert_int_equal(dti_tune_goal(fw, &ds, HAND_C, 1, cost, &res, &err), DTI_OK);
+    assert_true(res.reachable);
+    assert_close(res.delta[0], 0.0999, 0, HAND_TOL);
+    assert_close(res.delta[1], 0.5, 0, HAND_TOL);
+    assert_close(res.delta[2], 0.4, 0, HAND_TOL);
+    assert_close(res.plan_cost, 1.7995, 0, HAND_TOL);
+    assert_close(res.single[0], 0.5499, 0, HAND_TOL);
+    assert_true(isnan(res.single[1]));
+    assert_true(isnan(res.single[2]));
+    assert_int_equal(res.rank_after, 1);
+    dti_tune_goal_result_clear(&res);
+
+    /* already there: P into the top 2 */
+    assert_int_equal(dti_tune_goal(fw, &ds, HAND_P, 2, NULL, &res, &err), DTI_OK);
+    assert_true(res.already);
+    assert_close(res.plan_cost, 0.0, 0, HAND_TOL);
+    dti_tune_goal_result_clear(&res);
+    dti_framework_free(fw);
+
+    /* a non-linear model is refused at the node */
+    fw = S_hand_model("defaults:\n  aggregate: {method: geometric}\n");
+    dti_error_init(&err);
+    assert_int_equal(dti_tune_goal(fw, &ds, HAND_P, 1, NULL, &res, &err), DTI_ERR_INPUT);
+    assert_non_null(strstr(err.e[0].message, "needs a linear model"));
+    dti_framework_free(fw);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -373,11 +654,16 @@ int main(void)
         cmocka_unit_test(test_dti_tune_fit_ls_hand_interior),
         cmocka_unit_test(test_dti_tune_fit_ls_not_identified),
         cmocka_unit_test(test_dti_tune_fit_report_2022_not_identified),
+        cmocka_unit_test(test_dti_tune_fit_ls_2022_reference),
         cmocka_unit_test(test_dti_tune_sobol_ishigami),
         cmocka_unit_test(test_dti_tune_sobol_linear),
         cmocka_unit_test(test_dti_tune_saltelli_threads),
         cmocka_unit_test(test_dti_tune_sensitivity_report_threads),
         cmocka_unit_test(test_dti_tune_sens_new_errors),
+        cmocka_unit_test(test_dti_tune_stability_hand_rounded),
+        cmocka_unit_test(test_dti_tune_stability_hand_unrounded),
+        cmocka_unit_test(test_dti_tune_stability_hand_geometric),
+        cmocka_unit_test(test_dti_tune_goal_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
