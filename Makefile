@@ -56,8 +56,11 @@ $(BUILD):
 $(BUILD)/libdtirank.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
-$(BUILD)/dtirank: $(BUILD)/main.o $(BUILD)/main_tune.o $(BUILD)/libdtirank.a
-	$(CC) $(OPT) $(SAN) -o $@ $(BUILD)/main.o $(BUILD)/main_tune.o $(BUILD)/libdtirank.a $(LIBS)
+# The program: main.c dispatches to the commands (cmd_*.c), which share cli.c; all above the library.
+CLI_OBJ = $(BUILD)/main.o $(BUILD)/cli.o $(BUILD)/cmd_rank.o $(BUILD)/cmd_project.o $(BUILD)/cmd_score.o \
+          $(BUILD)/cmd_tune.o
+$(BUILD)/dtirank: $(CLI_OBJ) $(BUILD)/libdtirank.a
+	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libdtirank.a $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -Itests/unit -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(TESTLIBS) $(LIBS)

@@ -1,98 +1,40 @@
-/* main_tune.c -- the command line of `dtirank tune fit|sensitivity|stability|goal`: argv -> library
- * calls (tune.h) -> output and exit status, as main.c does for the other commands.  Linked into the
- * dtirank binary beside main.c, not into the library.  Exit status: 0, 1 bad input or usage, 2 internal. */
+/* cmd_tune.c -- `dtirank tune fit|sensitivity|stability|goal`: argv -> library calls (tune.h) ->
+ * output and exit status, like the other cmd_*.c files.  Part of the program, not the library. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unistd.h>
 
-#include "dtirank.h"
+#include "cli.h"
 #include "tune.h"
-
-#ifndef DTI_DATADIR
-#define DTI_DATADIR "."
-#endif
-
-int dti_tune_main(int argc, char **argv); /* called by main.c */
-
-static const char *S_home(const char *opt)
-{
-    if (opt)
-        return opt;
-    const char *env = getenv("DTIRANK_HOME");
-    return env && *env ? env : DTI_DATADIR;
-}
-
-static char *S_join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *s = malloc(n);
-    if (!s)
-        abort();
-    snprintf(s, n, "%s/%s", a, b);
-    return s;
-}
-
-static int S_fail(const dti_error *err)
-{
-    dti_error_print(err, stderr);
-    return err->code == DTI_ERR_INTERNAL ? 2 : 1;
-}
-
-static int S_usage_error(const char *cmd, const char *msg)
-{
-    fprintf(stderr, "dtirank: error: %s\nTry 'dtirank %s --help'.\n", msg, cmd);
-    return 1;
-}
-
-static int S_bad_option(const char *cmd, int c, char **argv)
-{
-    char msg[256];
-    const char *opt = argv[optind - 1];
-    if (c == ':')
-        snprintf(msg, sizeof msg, "option '%s' needs a value", opt);
-    else
-        snprintf(msg, sizeof msg, "unknown option '%s'", opt);
-    return S_usage_error(cmd, msg);
-}
-
-static int S_parse_size(const char *s, size_t lo, size_t hi, size_t *out)
-{
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *end || *s == '-' || v < lo || v > hi)
-        return -1;
-    *out = (size_t)v;
-    return 0;
-}
 
 /* The options every tune command shares. */
 typedef struct S_common {
     const char *model, *data, *year, *out, *registry, *models, *home;
 } S_common;
 
-enum { OPT_REGISTRY = 256, OPT_MODELS, OPT_HOME, OPT_UNCERTAINTY, OPT_SOBOL, OPT_COSTS, OPT_FORMAT };
+enum { OPT_UNCERTAINTY = DTI_OPT_FIRST_FREE, OPT_SOBOL, OPT_COSTS, OPT_FORMAT };
 
 /* Resolves --data / --year into a path (owned) and the registry and models paths. */
 static int S_paths(const char *cmd, const S_common *o, char **data, char **reg, char **models)
 {
-    const char *home = S_home(o->home);
+    const char *home = dti_cli_home(o->home);
     *data = *reg = *models = NULL;
     if (o->data) {
         *data = strdup(o->data);
     } else if (o->year) {
         size_t y;
-        if (S_parse_size(o->year, 1900, 2200, &y))
-            return S_usage_error(cmd, "--year needs a year such as 2022");
+        if (dti_cli_parse_size(o->year, 1900, 2200, &y))
+            return dti_cli_usage_error(cmd, "--year needs a year such as 2022");
         char rel[64];
         snprintf(rel, sizeof rel, "data/dti/%zu.yaml", y);
-        *data = S_join(home, rel);
+        *data = dti_cli_join(home, rel);
     } else {
-        return S_usage_error(cmd, "--data or --year is required");
+        return dti_cli_usage_error(cmd, "--data or --year is required");
     }
-    *reg = o->registry ? strdup(o->registry) : S_join(home, "data/provinces.yaml");
-    *models = o->models ? strdup(o->models) : S_join(home, "models");
+    *reg = o->registry ? strdup(o->registry) : dti_cli_join(home, "data/provinces.yaml");
+    *models = o->models ? strdup(o->models) : dti_cli_join(home, "models");
     return 0;
 }
 
@@ -130,9 +72,9 @@ static int S_cmd_fit(int argc, char **argv)
                                          {"data", required_argument, NULL, 'd'},
                                          {"model", required_argument, NULL, 'm'},
                                          {"out", required_argument, NULL, 'o'},
-                                         {"registry", required_argument, NULL, OPT_REGISTRY},
-                                         {"models", required_argument, NULL, OPT_MODELS},
-                                         {"home", required_argument, NULL, OPT_HOME},
+                                         {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
+                                         {"models", required_argument, NULL, DTI_OPT_MODELS},
+                                         {"home", required_argument, NULL, DTI_OPT_HOME},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     S_common o = {0};
@@ -143,15 +85,15 @@ static int S_cmd_fit(int argc, char **argv)
         case 'd': o.data = optarg; break;
         case 'm': o.model = optarg; break;
         case 'o': o.out = optarg; break;
-        case OPT_REGISTRY: o.registry = optarg; break;
-        case OPT_MODELS: o.models = optarg; break;
-        case OPT_HOME: o.home = optarg; break;
+        case DTI_OPT_REGISTRY: o.registry = optarg; break;
+        case DTI_OPT_MODELS: o.models = optarg; break;
+        case DTI_OPT_HOME: o.home = optarg; break;
         case 'h': fputs(S_fit_help, stdout); return 0;
-        default: return S_bad_option("tune fit", c, argv);
+        default: return dti_cli_bad_option("tune fit", c, argv);
         }
     }
     if (optind < argc)
-        return S_usage_error("tune fit", "unexpected argument");
+        return dti_cli_usage_error("tune fit", "unexpected argument");
     char *data, *reg, *models;
     int rc = S_paths("tune fit", &o, &data, &reg, &models);
     if (rc)
@@ -161,12 +103,12 @@ static int S_cmd_fit(int argc, char **argv)
     const char *inputs[] = {data, reg, o.model ? o.model : data};
     dti_output *out = NULL;
     if (dti_output_open(o.out, inputs, 3, &out, &err)) {
-        rc = S_fail(&err);
+        rc = dti_cli_fail(&err);
     } else if (dti_tune_fit_report(o.model, data, reg, models, dti_output_stream(out), &err)) {
         dti_output_abort(out);
-        rc = S_fail(&err);
+        rc = dti_cli_fail(&err);
     } else if (dti_output_commit(out, &err)) {
-        rc = S_fail(&err);
+        rc = dti_cli_fail(&err);
     }
     free(data);
     free(reg);
@@ -212,9 +154,9 @@ static int S_cmd_sensitivity(int argc, char **argv)
                                          {"seed", required_argument, NULL, 's'},
                                          {"threads", required_argument, NULL, 'j'},
                                          {"out", required_argument, NULL, 'o'},
-                                         {"registry", required_argument, NULL, OPT_REGISTRY},
-                                         {"models", required_argument, NULL, OPT_MODELS},
-                                         {"home", required_argument, NULL, OPT_HOME},
+                                         {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
+                                         {"models", required_argument, NULL, DTI_OPT_MODELS},
+                                         {"home", required_argument, NULL, DTI_OPT_HOME},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *cmd = "tune sensitivity";
@@ -237,38 +179,38 @@ static int S_cmd_sensitivity(int argc, char **argv)
         case OPT_UNCERTAINTY: unc = optarg; break;
         case 'p': so.province = optarg; break;
         case 'n':
-            if (S_parse_size(optarg, 1, 100000000, &so.runs))
-                return S_usage_error(cmd, "--runs needs a number from 1 to 100000000");
+            if (dti_cli_parse_size(optarg, 1, 100000000, &so.runs))
+                return dti_cli_usage_error(cmd, "--runs needs a number from 1 to 100000000");
             break;
         case OPT_SOBOL:
-            if (S_parse_size(optarg, 0, 10000000, &so.sobol_n))
-                return S_usage_error(cmd, "--sobol needs a number from 0 to 10000000");
+            if (dti_cli_parse_size(optarg, 0, 10000000, &so.sobol_n))
+                return dti_cli_usage_error(cmd, "--sobol needs a number from 0 to 10000000");
             break;
         case 'k':
-            if (S_parse_size(optarg, 1, 1000, &so.top))
-                return S_usage_error(cmd, "--top needs a number from 1 to 1000");
+            if (dti_cli_parse_size(optarg, 1, 1000, &so.top))
+                return dti_cli_usage_error(cmd, "--top needs a number from 1 to 1000");
             break;
         case 's':
-            if (S_parse_size(optarg, 0, 4294967295UL, &seed))
-                return S_usage_error(cmd, "--seed needs a number from 0 to 4294967295");
+            if (dti_cli_parse_size(optarg, 0, 4294967295UL, &seed))
+                return dti_cli_usage_error(cmd, "--seed needs a number from 0 to 4294967295");
             so.seed = (unsigned long)seed;
             break;
         case 'j':
-            if (S_parse_size(optarg, 1, 256, &so.threads))
-                return S_usage_error(cmd, "--threads needs a number from 1 to 256");
+            if (dti_cli_parse_size(optarg, 1, 256, &so.threads))
+                return dti_cli_usage_error(cmd, "--threads needs a number from 1 to 256");
             break;
         case 'o': o.out = optarg; break;
-        case OPT_REGISTRY: o.registry = optarg; break;
-        case OPT_MODELS: o.models = optarg; break;
-        case OPT_HOME: o.home = optarg; break;
+        case DTI_OPT_REGISTRY: o.registry = optarg; break;
+        case DTI_OPT_MODELS: o.models = optarg; break;
+        case DTI_OPT_HOME: o.home = optarg; break;
         case 'h': fputs(S_sens_help, stdout); return 0;
-        default: return S_bad_option(cmd, c, argv);
+        default: return dti_cli_bad_option(cmd, c, argv);
         }
     }
     if (optind < argc)
-        return S_usage_error(cmd, "unexpected argument");
+        return dti_cli_usage_error(cmd, "unexpected argument");
     if (!o.model)
-        return S_usage_error(cmd, "--model is required");
+        return dti_cli_usage_error(cmd, "--model is required");
     char *data, *reg, *models;
     int rc = S_paths(cmd, &o, &data, &reg, &models);
     if (rc)
@@ -284,7 +226,7 @@ static int S_cmd_sensitivity(int argc, char **argv)
             snprintf(name, sizeof name, "models/uncertainty-dti.yaml");
         else
             snprintf(name, sizeof name, "models/uncertainty-%.*s.yaml", (int)strcspn(base, "."), base);
-        unc_path = S_join(S_home(o.home), name);
+        unc_path = dti_cli_join(dti_cli_home(o.home), name);
     }
     so.model_path = o.model;
     so.data_path = data;
@@ -296,12 +238,12 @@ static int S_cmd_sensitivity(int argc, char **argv)
     const char *inputs[] = {data, reg, o.model, unc_path};
     dti_output *out = NULL;
     if (dti_output_open(o.out, inputs, 4, &out, &err)) {
-        rc = S_fail(&err);
+        rc = dti_cli_fail(&err);
     } else if (dti_tune_sensitivity_report(&so, dti_output_stream(out), &err)) {
         dti_output_abort(out);
-        rc = S_fail(&err);
+        rc = dti_cli_fail(&err);
     } else if (dti_output_commit(out, &err)) {
-        rc = S_fail(&err);
+        rc = dti_cli_fail(&err);
     }
     free(unc_path);
     free(data);
@@ -361,9 +303,9 @@ static int S_cmd_what(int argc, char **argv, int goal)
                                          {"format", required_argument, NULL, 'f'},
                                          {"costs", required_argument, NULL, OPT_COSTS},
                                          {"out", required_argument, NULL, 'o'},
-                                         {"registry", required_argument, NULL, OPT_REGISTRY},
-                                         {"models", required_argument, NULL, OPT_MODELS},
-                                         {"home", required_argument, NULL, OPT_HOME},
+                                         {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
+                                         {"models", required_argument, NULL, DTI_OPT_MODELS},
+                                         {"home", required_argument, NULL, DTI_OPT_HOME},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *cmd = goal ? "tune goal" : "tune stability";
@@ -378,12 +320,12 @@ static int S_cmd_what(int argc, char **argv, int goal)
         case 'y': o.year = optarg; break;
         case 'p': wo.province = optarg; break;
         case 'k':
-            if (S_parse_size(optarg, 1, 1000, &wo.top))
-                return S_usage_error(cmd, "--top needs a number from 1 to 1000");
+            if (dti_cli_parse_size(optarg, 1, 1000, &wo.top))
+                return dti_cli_usage_error(cmd, "--top needs a number from 1 to 1000");
             break;
         case 'f':
             if (goal)
-                return S_usage_error(cmd, "unknown option '--format'");
+                return dti_cli_usage_error(cmd, "unknown option '--format'");
             if (!strcmp(optarg, "text"))
                 wo.format = DTI_FORMAT_TEXT;
             else if (!strcmp(optarg, "csv"))
@@ -391,29 +333,29 @@ static int S_cmd_what(int argc, char **argv, int goal)
             else if (!strcmp(optarg, "json"))
                 wo.format = DTI_FORMAT_JSON;
             else
-                return S_usage_error(cmd, "--format needs text, csv or json");
+                return dti_cli_usage_error(cmd, "--format needs text, csv or json");
             break;
         case OPT_COSTS:
             if (!goal)
-                return S_usage_error(cmd, "unknown option '--costs'");
+                return dti_cli_usage_error(cmd, "unknown option '--costs'");
             wo.costs_path = optarg;
             break;
         case 'o': o.out = optarg; break;
-        case OPT_REGISTRY: o.registry = optarg; break;
-        case OPT_MODELS: o.models = optarg; break;
-        case OPT_HOME: o.home = optarg; break;
+        case DTI_OPT_REGISTRY: o.registry = optarg; break;
+        case DTI_OPT_MODELS: o.models = optarg; break;
+        case DTI_OPT_HOME: o.home = optarg; break;
         case 'h': fputs(goal ? S_goal_help : S_stab_help, stdout); return 0;
-        default: return S_bad_option(cmd, c, argv);
+        default: return dti_cli_bad_option(cmd, c, argv);
         }
     }
     if (optind < argc)
-        return S_usage_error(cmd, "unexpected argument");
+        return dti_cli_usage_error(cmd, "unexpected argument");
     if (!o.model)
-        return S_usage_error(cmd, "--model is required");
+        return dti_cli_usage_error(cmd, "--model is required");
     if (!wo.province)
-        return S_usage_error(cmd, "--province is required");
+        return dti_cli_usage_error(cmd, "--province is required");
     if (goal && !wo.top)
-        return S_usage_error(cmd, "--top is required");
+        return dti_cli_usage_error(cmd, "--top is required");
     char *data, *reg, *models;
     int rc = S_paths(cmd, &o, &data, &reg, &models);
     if (rc)
@@ -427,12 +369,12 @@ static int S_cmd_what(int argc, char **argv, int goal)
     const char *inputs[] = {data, reg, o.model, wo.costs_path ? wo.costs_path : data};
     dti_output *out = NULL;
     if (dti_output_open(o.out, inputs, 4, &out, &err)) {
-        rc = S_fail(&err);
+        rc = dti_cli_fail(&err);
     } else if ((goal ? dti_tune_goal_report : dti_tune_stability_report)(&wo, dti_output_stream(out), &err)) {
         dti_output_abort(out);
-        rc = S_fail(&err);
+        rc = dti_cli_fail(&err);
     } else if (dti_output_commit(out, &err)) {
-        rc = S_fail(&err);
+        rc = dti_cli_fail(&err);
     }
     free(data);
     free(reg);
@@ -440,10 +382,10 @@ static int S_cmd_what(int argc, char **argv, int goal)
     return rc;
 }
 
-int dti_tune_main(int argc, char **argv)
+int dti_cmd_tune(int argc, char **argv)
 {
     if (argc < 2)
-        return S_usage_error("tune", "no tune command given");
+        return dti_cli_usage_error("tune", "no tune command given");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
         fputs(S_tune_help, stdout);
@@ -459,5 +401,5 @@ int dti_tune_main(int argc, char **argv)
         return S_cmd_what(argc - 1, argv + 1, 1);
     char msg[256];
     snprintf(msg, sizeof msg, "unknown tune command '%s'", cmd);
-    return S_usage_error("tune", msg);
+    return dti_cli_usage_error("tune", msg);
 }
