@@ -12,7 +12,49 @@
 /* The options every tune command shares. */
 typedef struct S_common {
     const char *model, *data, *year, *out, *registry, *models, *home;
+    const char *units, *merge_weight; /* sensitivity, stability, goal: the merged units */
 } S_common;
+
+/* The merged units of --units N / --merge-weight C: the registry and the merger of the rule. */
+typedef struct S_units {
+    dti_registry *reg;
+    dti_merger m;
+    dti_merger_rule rule;
+    int on;
+} S_units;
+
+/* Loads the registry at reg_path and models/merger.yaml's map when --units or --merge-weight is
+ * given (as `score --units`); --units must match the map's unit count.  Returns an exit status. */
+static int S_units_load(const char *cmd, const S_common *o, const char *reg_path, S_units *u)
+{
+    memset(u, 0, sizeof *u);
+    size_t units = 0;
+    if (!o->units && !o->merge_weight)
+        return 0;
+    if (o->units && dti_cli_parse_size(o->units, 1, 1000, &units))
+        return dti_cli_usage_error(cmd, "--units needs a number such as 34");
+    dti_error err;
+    dti_error_init(&err);
+    if (dti_registry_load(reg_path, &u->reg, &err) ||
+        dti_cli_load_merger(dti_cli_home(o->home), u->reg, o->merge_weight, &u->rule, &u->m, &err))
+        return dti_cli_fail(&err);
+    u->on = 1;
+    if (units && units != u->m.n_units) {
+        dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "the merger map has %zu units, not %zu", u->m.n_units, units);
+        return dti_cli_fail(&err);
+    }
+    return 0;
+}
+
+static void S_units_clear(S_units *u)
+{
+    if (u->on) {
+        dti_merger_clear(&u->m);
+        dti_merger_rule_clear(&u->rule);
+    }
+    dti_registry_free(u->reg);
+    memset(u, 0, sizeof *u);
+}
 
 enum { OPT_UNCERTAINTY = DTI_OPT_FIRST_FREE, OPT_SOBOL, OPT_COSTS, OPT_FORMAT };
 
@@ -133,6 +175,11 @@ static const char S_sens_help[] =
     "  -k, --top K             P(rank <= K) (default 10)\n"
     "  -s, --seed S            random seed (default 1)\n"
     "  -j, --threads T         threads (default 1); the output is the same at any count\n"
+    "      --units N           34: ranks among the units of the 2025 reorganisation (each draw's\n"
+    "                          normalised main indicators merged by the rule of models/merger.yaml,\n"
+    "                          then aggregated; docs/merger.md); --province then names a province\n"
+    "                          (its unit) or a unit; the data's units must be the registry's provinces\n"
+    "      --merge-weight C    weight the merger mean by the registry number column C\n"
     "  -o, --out FILE          write to FILE atomically; default standard output\n"
     "      --registry FILE     province registry (default DIR/data/provinces.yaml)\n"
     "      --models DIR        directory of frameworks (default DIR/models)\n"
@@ -153,6 +200,8 @@ static int S_cmd_sensitivity(int argc, char **argv)
                                          {"top", required_argument, NULL, 'k'},
                                          {"seed", required_argument, NULL, 's'},
                                          {"threads", required_argument, NULL, 'j'},
+                                         {"units", required_argument, NULL, DTI_OPT_UNITS},
+                                         {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
                                          {"out", required_argument, NULL, 'o'},
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
@@ -199,6 +248,8 @@ static int S_cmd_sensitivity(int argc, char **argv)
             if (dti_cli_parse_size(optarg, 1, 256, &so.threads))
                 return dti_cli_usage_error(cmd, "--threads needs a number from 1 to 256");
             break;
+        case DTI_OPT_UNITS: o.units = optarg; break;
+        case DTI_OPT_MERGE_WEIGHT: o.merge_weight = optarg; break;
         case 'o': o.out = optarg; break;
         case DTI_OPT_REGISTRY: o.registry = optarg; break;
         case DTI_OPT_MODELS: o.models = optarg; break;
@@ -215,6 +266,16 @@ static int S_cmd_sensitivity(int argc, char **argv)
     int rc = S_paths(cmd, &o, &data, &reg, &models);
     if (rc)
         return rc;
+    S_units un;
+    if ((rc = S_units_load(cmd, &o, reg, &un))) {
+        S_units_clear(&un);
+        free(data);
+        free(reg);
+        free(models);
+        return rc;
+    }
+    so.merger = un.on ? &un.m : NULL;
+    so.reg = un.reg;
     char *unc_path = NULL;
     if (unc) {
         unc_path = strdup(unc);
@@ -246,6 +307,7 @@ static int S_cmd_sensitivity(int argc, char **argv)
         rc = dti_cli_fail(&err);
     }
     free(unc_path);
+    S_units_clear(&un);
     free(data);
     free(reg);
     free(models);
@@ -265,6 +327,11 @@ static const char S_stab_help[] =
     "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
     "  -p, --province P    the unit (code, name, or name without diacritics)\n"
     "  -k, --top K         the interval of top-K membership instead of the rank\n"
+    "      --units N       34: P's unit's rank among the units of the 2025 reorganisation (normalised\n"
+    "                      main indicators merged by the rule of models/merger.yaml, then aggregated;\n"
+    "                      docs/merger.md); P names a province (its unit) or a unit; the data's units\n"
+    "                      must be the registry's provinces\n"
+    "      --merge-weight C  weight the merger mean by the registry number column C\n"
     "  -f, --format F      text (default), csv or json\n"
     "  -o, --out FILE      write to FILE atomically; default standard output\n"
     "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
@@ -286,6 +353,11 @@ static const char S_goal_help[] =
     "  -p, --province P    the unit (code, name, or name without diacritics)\n"
     "  -k, --top K         the target: rank K or better\n"
     "      --costs FILE    cost per unit of each indicator (costs: {id: cost}; default 1)\n"
+    "      --units N       34: bring P's unit into the top K among the units of the 2025\n"
+    "                      reorganisation by raising the indicators of the former province P alone\n"
+    "                      (main indicators merged by the rule of models/merger.yaml; docs/merger.md);\n"
+    "                      the data's units must be the registry's provinces\n"
+    "      --merge-weight C  weight the merger mean by the registry number column C\n"
     "  -o, --out FILE      write to FILE atomically; default standard output\n"
     "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
     "      --models DIR    directory of frameworks (default DIR/models)\n"
@@ -302,6 +374,8 @@ static int S_cmd_what(int argc, char **argv, int goal)
                                          {"top", required_argument, NULL, 'k'},
                                          {"format", required_argument, NULL, 'f'},
                                          {"costs", required_argument, NULL, OPT_COSTS},
+                                         {"units", required_argument, NULL, DTI_OPT_UNITS},
+                                         {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
                                          {"out", required_argument, NULL, 'o'},
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
@@ -340,6 +414,8 @@ static int S_cmd_what(int argc, char **argv, int goal)
                 return dti_cli_usage_error(cmd, "unknown option '--costs'");
             wo.costs_path = optarg;
             break;
+        case DTI_OPT_UNITS: o.units = optarg; break;
+        case DTI_OPT_MERGE_WEIGHT: o.merge_weight = optarg; break;
         case 'o': o.out = optarg; break;
         case DTI_OPT_REGISTRY: o.registry = optarg; break;
         case DTI_OPT_MODELS: o.models = optarg; break;
@@ -360,6 +436,16 @@ static int S_cmd_what(int argc, char **argv, int goal)
     int rc = S_paths(cmd, &o, &data, &reg, &models);
     if (rc)
         return rc;
+    S_units un;
+    if ((rc = S_units_load(cmd, &o, reg, &un))) {
+        S_units_clear(&un);
+        free(data);
+        free(reg);
+        free(models);
+        return rc;
+    }
+    wo.merger = un.on ? &un.m : NULL;
+    wo.reg = un.reg;
     wo.model_path = o.model;
     wo.data_path = data;
     wo.reg_path = reg;
@@ -376,6 +462,7 @@ static int S_cmd_what(int argc, char **argv, int goal)
     } else if (dti_output_commit(out, &err)) {
         rc = dti_cli_fail(&err);
     }
+    S_units_clear(&un);
     free(data);
     free(reg);
     free(models);

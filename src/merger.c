@@ -210,6 +210,81 @@ int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_er
     return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "unknown unit '%s' in the merger map", query);
 }
 
+int dti_merger_frame_init(dti_merger_frame *f, const dti_merger *m, const dti_registry *reg, const char *const *codes,
+                          size_t n_rows, const char *path, dti_error *err)
+{
+    memset(f, 0, sizeof *f);
+    f->m = m;
+    f->n_rows = n_rows;
+    size_t no = m->n_old;
+    if (no != reg->n || n_rows != no)
+        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0,
+                             "--units needs the %zu provinces of the registry as the data's units (found %zu)", no,
+                             n_rows);
+    f->row_of = dti_xcalloc(no, sizeof *f->row_of);
+    for (size_t p = 0; p < no; p++)
+        f->row_of[p] = DTI_NONE;
+    for (size_t u = 0; u < n_rows; u++) {
+        size_t p;
+        dti_error tmp;
+        dti_error_init(&tmp);
+        if (dti_registry_find(reg, codes[u], &p, &tmp) || f->row_of[p] != DTI_NONE)
+            return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "unit '%s' is not a distinct province of the registry",
+                                 codes[u]);
+        f->row_of[p] = u;
+    }
+    f->name = dti_xcalloc(m->n_units, sizeof *f->name);
+    for (size_t j = 0; j < m->n_units; j++) {
+        size_t len = 1, o = 0;
+        for (size_t p = 0; p < no; p++)
+            if (m->unit_of[p] == j)
+                len += strlen(reg->p[p].name) + 3;
+        f->name[j] = dti_xcalloc(len, 1);
+        for (size_t p = 0; p < no; p++)
+            if (m->unit_of[p] == j)
+                o += (size_t)snprintf(f->name[j] + o, len - o, "%s%s", o ? " + " : "", reg->p[p].name);
+    }
+    return DTI_OK;
+}
+
+void dti_merger_frame_clear(dti_merger_frame *f)
+{
+    for (size_t j = 0; f->name && j < f->m->n_units; j++)
+        free(f->name[j]);
+    free(f->name);
+    free(f->row_of);
+    memset(f, 0, sizeof *f);
+}
+
+void dti_merger_frame_merge(const dti_merger_frame *f, const double *in, size_t n_cols, double *out, double *col)
+{
+    size_t no = f->m->n_old, nr = f->n_rows, nu = f->m->n_units;
+    for (size_t j = 0; j < n_cols; j++) {
+        for (size_t p = 0; p < no; p++)
+            col[p] = in[j * nr + f->row_of[p]];
+        dti_merger_apply(f->m, col, out + j * nu);
+    }
+}
+
+int dti_merger_query(const dti_merger *m, const dti_registry *reg, const char *query, size_t *unit, size_t *province,
+                     dti_error *err)
+{
+    dti_error tmp;
+    dti_error_init(&tmp);
+    size_t p;
+    *province = DTI_NONE;
+    if (!dti_registry_find(reg, query, &p, &tmp) && p < m->n_old) {
+        *province = p;
+        *unit = m->unit_of[p];
+        return DTI_OK;
+    }
+    dti_error_init(&tmp);
+    if (!dti_merger_find(m, query, unit, &tmp))
+        return DTI_OK;
+    return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "'%s' is neither a province of the registry nor a unit of %s",
+                         query, m->path ? m->path : "the merger map");
+}
+
 static const char *const S_rule_keys[] = {"map", "rule", "weight", "from_year", "note", NULL};
 
 int dti_merger_rule_load(const char *path, dti_merger_rule *rule, dti_error *err)

@@ -49,6 +49,33 @@ void dti_merger_rule_clear(dti_merger_rule *rule);
  * DTI_ERR_INPUT. */
 int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_error *err);
 
+/* The units' frame over a data table whose rows are the registry's provinces (score, tune --units):
+ * the data row of each former province and each unit's display name.  The merger is borrowed and
+ * must outlive the frame. */
+typedef struct dti_merger_frame {
+    const dti_merger *m;
+    size_t n_rows;  /* data rows (= m->n_old) */
+    size_t *row_of; /* [n_old] data row of each registry province */
+    char **name;    /* [n_units] "Alpha + Beta": the former provinces' names in registry order (owned) */
+} dti_merger_frame;
+
+/* Matches the data rows (codes[n_rows], e.g. a dataset's unit codes) to the registry: every row a
+ * distinct province and every province once, else DTI_ERR_INPUT naming `path`.  *f:
+ * dti_merger_frame_clear (also after a failure). */
+int dti_merger_frame_init(dti_merger_frame *f, const dti_merger *m, const dti_registry *reg, const char *const *codes,
+                          size_t n_rows, const char *path, dti_error *err);
+void dti_merger_frame_clear(dti_merger_frame *f);
+
+/* Merges a column-major table by the rule: out[j * n_units + k] from in[j * n_rows + row] for the
+ * n_cols columns (dti_merger_apply per column).  col needs n_old doubles.  Allocates nothing. */
+void dti_merger_frame_merge(const dti_merger_frame *f, const double *in, size_t n_cols, double *out, double *col);
+
+/* The unit named by a query: a province of the registry gives its unit (*province = its registry
+ * index), else a unit name of the map (dti_merger_find; *province = DTI_NONE).  DTI_ERR_USAGE when
+ * it is neither. */
+int dti_merger_query(const dti_merger *m, const dti_registry *reg, const char *query, size_t *unit, size_t *province,
+                     dti_error *err);
+
 /* The ranking table of a year among the merged units: by the official rule on merged values where
  * every unit has one, else by the mean normal score of the former provinces' exact ranks (an
  * approximation, stated in the output), else unknown. */

@@ -263,59 +263,34 @@ int dti_score_merge(const dti_score *src, const dti_registry *reg, const dti_mer
 {
     *out = NULL;
     const dti_engine_result *r = &src->r;
-    size_t nu = r->n_units, nj = r->n_indicators, no = m->n_old;
-    if (no != reg->n || nu != no)
-        return dti_error_set(err, DTI_ERR_INPUT, src->ds->path, 0, 0,
-                             "--units needs the %zu provinces of the registry as the data's units (found %zu)", no, nu);
-    /* Each data unit is a registry province, every province exactly once. */
-    size_t *row_of = dti_xcalloc(no, sizeof *row_of);
-    for (size_t p = 0; p < no; p++)
-        row_of[p] = DTI_NONE;
-    for (size_t u = 0; u < nu; u++) {
-        size_t p;
-        dti_error tmp;
-        dti_error_init(&tmp);
-        if (dti_registry_find(reg, src->code[u], &p, &tmp) || row_of[p] != DTI_NONE) {
-            free(row_of);
-            return dti_error_set(err, DTI_ERR_INPUT, src->ds->path, 0, 0,
-                                 "unit '%s' is not a distinct province of the registry", src->code[u]);
-        }
-        row_of[p] = u;
+    size_t nj = r->n_indicators;
+    dti_merger_frame f;
+    int rc = dti_merger_frame_init(&f, m, reg, src->code, r->n_units, src->ds->path, err);
+    if (rc) {
+        dti_merger_frame_clear(&f);
+        return rc;
     }
     /* The official rule merges the main indicators (the normalised values), then aggregates. */
     size_t n_units = m->n_units;
-    double *merged = dti_xcalloc(nj * n_units, sizeof *merged), *col = dti_xcalloc(no, sizeof *col);
-    for (size_t j = 0; j < nj; j++) {
-        for (size_t p = 0; p < no; p++)
-            col[p] = r->normalised[j * nu + row_of[p]];
-        dti_merger_apply(m, col, merged + j * n_units);
-    }
+    double *merged = dti_xcalloc(nj * n_units, sizeof *merged), *col = dti_xcalloc(m->n_old, sizeof *col);
+    dti_merger_frame_merge(&f, r->normalised, nj, merged, col);
     dti_score *sc = dti_xcalloc(1, sizeof *sc);
     sc->merged = 1;
     sc->fw = src->fw;
     sc->ds = src->ds;
     sc->w = dti_engine_alloc(src->fw, n_units);
     dti_engine_override ov = {.agg_method = -1, .impute_method = -1, .normalised = merged};
-    int rc = dti_engine_run_override(sc->w, merged, NULL, &ov, &sc->r, err);
+    rc = dti_engine_run_override(sc->w, merged, NULL, &ov, &sc->r, err);
     if (!rc) {
         S_columns(sc);
-        sc->owned_names = dti_xcalloc(n_units, sizeof *sc->owned_names);
-        for (size_t j = 0; j < n_units; j++) {
-            size_t len = 1, o = 0;
-            for (size_t p = 0; p < no; p++)
-                if (m->unit_of[p] == j)
-                    len += strlen(reg->p[p].name) + 3;
-            sc->owned_names[j] = dti_xcalloc(len, 1);
-            for (size_t p = 0; p < no; p++)
-                if (m->unit_of[p] == j)
-                    o += (size_t)snprintf(sc->owned_names[j] + o, len - o, "%s%s", o ? " + " : "", reg->p[p].name);
-        }
+        sc->owned_names = f.name; /* taken over from the frame */
+        f.name = NULL;
         sc->code = (const char *const *)m->unit;
         sc->name = (const char *const *)sc->owned_names;
     }
     free(merged);
     free(col);
-    free(row_of);
+    dti_merger_frame_clear(&f);
     if (rc) {
         dti_score_free(sc);
         return rc;

@@ -12,6 +12,9 @@
 
 #include "dtirank.h"
 
+struct dti_merger;       /* merger.h: the 2025 reorganisation (--units) */
+struct dti_merger_frame;
+
 /* ---- implied weights: non-negative, sum-to-one least squares (tune_fit.c) ---------------------- */
 
 typedef struct dti_tune_fit_result {
@@ -96,8 +99,16 @@ typedef struct dti_tune_sens dti_tune_sens;
 int dti_tune_sens_new(const dti_framework *fw, const struct dti_dataset *ds, const char *uncertainty_path,
                       size_t threads, dti_tune_sens **out, dti_error *err);
 void dti_tune_sens_free(dti_tune_sens *s);
+/* Ranks among the units of a merger frame (borrowed; it must outlive s) from now on: the memo of each
+ * discrete choice is merged once by the rule, and every draw runs only the units' workspace on it
+ * with the draw's weights and aggregation (without a memo: the provinces' run, merged into per-thread
+ * scratch, then the units').  *unit is the unit whose rank and score feed the Sobol indices. */
+void dti_tune_sens_set_units(dti_tune_sens *s, const struct dti_merger_frame *mf, size_t unit);
 /* `runs` Monte Carlo draws; the rank histograms of every unit are summed into the first state. */
 int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_error *err);
+/* The summed histograms after dti_tune_sens_mc: [u * (n + 1) + rank] draws of unit u at `rank` (0 =
+ * unranked), *n the units ranked (the data's, or the merger's).  Borrowed from s. */
+const size_t *dti_tune_sens_hist(const dti_tune_sens *s, size_t *n);
 
 typedef struct dti_tune_sens_options {
     const char *model_path, *data_path, *reg_path, *models_dir, *uncertainty_path;
@@ -108,6 +119,9 @@ typedef struct dti_tune_sens_options {
     size_t top;           /* P(rank <= top) */
     size_t threads;
     unsigned long seed;
+    const struct dti_merger *merger; /* NULL; or rank among its units (data units = the registry's
+                                      * provinces; `province` may name a province or a unit) */
+    const dti_registry *reg;         /* with merger (borrowed) */
 } dti_tune_sens_options;
 
 /* `dtirank tune sensitivity`: loads, runs and writes the report.  The output does not depend on the
@@ -151,11 +165,19 @@ typedef struct dti_tune_stab_result {
  * (DTI_ERR_INPUT) when the unit has no score.  *res: dti_tune_stab_result_clear. */
 int dti_tune_stability(const dti_framework *fw, const struct dti_dataset *ds, size_t unit, size_t top,
                        dti_tune_stab_result *res, dti_error *err);
+/* The same among the units of a merger (mf NULL: dti_tune_stability): stages 1-5 run on the data's
+ * provinces, their normalised main indicators are merged by the rule (dti_merger_frame_merge) and
+ * the units' scores aggregated from them; `unit` indexes the merger's units, and so do the ranks. */
+int dti_tune_stability_units(const dti_framework *fw, const struct dti_dataset *ds, const struct dti_merger_frame *mf,
+                             size_t unit, size_t top, dti_tune_stab_result *res, dti_error *err);
 void dti_tune_stab_result_clear(dti_tune_stab_result *res);
 
 /* The cheapest improvement of one unit's indicators into the top K (linear models only). */
 typedef struct dti_tune_goal_result {
-    size_t unit, top;
+    size_t unit, top;       /* unit: in the ranked frame (the data's units, or the merger's) */
+    size_t row;             /* the data row whose indicators move (= unit without a merger) */
+    double share;           /* a unit of increase of that row moves the ranked unit's main indicator by
+                             * `share` (w_P / sum of its unit's weights; 1 without a merger) */
     size_t rank;            /* nominal rank */
     double score;           /* nominal score */
     double needed;          /* the smallest score that reaches rank <= top (ties by the official rule) */
@@ -166,7 +188,7 @@ typedef struct dti_tune_goal_result {
     size_t n;               /* indicator columns (engine order) */
     size_t *node;           /* [n] */
     double *value, *cap;    /* [n] the unit's value and the cap of each indicator */
-    double *coef;           /* [n] score gained per unit of the indicator (effective weight) */
+    double *coef;           /* [n] score gained per unit of the indicator (effective weight x share) */
     double *cost;           /* [n] cost per unit of the indicator */
     double *delta;          /* [n] the cheapest plan */
     double *single;         /* [n] the increase needed with this indicator alone; NaN: cannot reach */
@@ -182,6 +204,12 @@ typedef struct dti_tune_goal_result {
  * largest value of the column.  *res: dti_tune_goal_result_clear. */
 int dti_tune_goal(const dti_framework *fw, const struct dti_dataset *ds, size_t unit, size_t top, const double *cost,
                   dti_tune_goal_result *res, dti_error *err);
+/* The same among the units of a merger (mf NULL: dti_tune_goal with unit = who): the plan raises the
+ * indicators of ONE former province, `who` (a registry index), whose unit must enter the top K among
+ * the units; each increase moves the unit's main indicator by w_P / sum w (docs/tuning.md §5).  The
+ * plan is checked by the engine: provinces' stages 1-5, merged, aggregated, ranked among units. */
+int dti_tune_goal_units(const dti_framework *fw, const struct dti_dataset *ds, const struct dti_merger_frame *mf,
+                        size_t who, size_t top, const double *cost, dti_tune_goal_result *res, dti_error *err);
 void dti_tune_goal_result_clear(dti_tune_goal_result *res);
 
 /* Reads a costs file (`costs: {indicator id: cost > 0}`; unnamed indicators cost 1) into cost[j] for
@@ -194,6 +222,9 @@ typedef struct dti_tune_what_options {
     size_t top;           /* stability: 0 = rank; goal: K >= 1 */
     const char *costs_path; /* goal: NULL = every cost 1 */
     int format;           /* DTI_FORMAT_TEXT, _CSV or _JSON */
+    const struct dti_merger *merger; /* NULL; or rank among its units (the data's units must be the
+                                      * registry's provinces) -- borrowed, with reg */
+    const dti_registry *reg;
 } dti_tune_what_options;
 
 /* `dtirank tune stability` and `dtirank tune goal`: load, compute, write (docs/tuning.md §3-4). */

@@ -3,7 +3,9 @@
  * from an uncertainty file (models/uncertainty-*.yaml), turns each draw of uniforms into engine
  * overrides (engine.h: dti_engine_run_override) and runs them through the sampler of tune_mc.c.
  * Stages 1-5 (impute, treat, normalise) depend only on the discrete choices, so their result is
- * computed once per combination (the memo) and each draw starts at the aggregation.  docs/tuning.md §2. */
+ * computed once per combination (the memo) and each draw starts at the aggregation.  Among the units
+ * of the 2025 reorganisation (--units), each memo is merged once by the rule and each draw aggregates
+ * and ranks the units only.  docs/tuning.md §2 and §5. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "dataset.h"
 #include "engine.h"
 #include "internal.h"
+#include "merger.h"
 #include "tune.h"
 #include "ynode.h"
 
@@ -43,8 +46,10 @@ typedef struct S_input {
 typedef struct S_state {
     const dti_tune_sens *s;
     dti_engine *w;
+    dti_engine *uw;        /* units: the merged units' workspace */
+    double *ubuf, *col;    /* units without a memo: [nj * n_units] merged table, [n_old] scratch */
     double *weight, *gsum; /* [nn] */
-    size_t *hist;          /* [u * (nu + 1) + rank] */
+    size_t *hist;          /* [u * (n_out + 1) + rank], u over the ranked units */
 } S_state;
 
 struct dti_tune_sens {
@@ -59,7 +64,11 @@ struct dti_tune_sens {
     double *memo;
     double *logmemo; /* log of every memo cell: the geometric mean's logarithms, once per combination */
     size_t n_memo;
-    size_t unit;
+    const dti_merger_frame *mf; /* NULL: the data's units are ranked; else the merger's units */
+    dti_engine_settings uset;   /* the units' run: names for messages */
+    double *umemo, *ulogmemo;   /* [memo][j * n_units + k] each memo merged by the rule, and its log */
+    size_t n_out;               /* units ranked: ds->n_units, or the merger's */
+    size_t unit;                /* of the ranked units */
     size_t threads;
     S_state *st;
     void **stp;
@@ -311,19 +320,36 @@ static int S_eval(void *state, const double *u, int accumulate, double *y, dti_e
             memo = memo * in->n_choice + ch;
         }
     }
-    if (s->memo) {
-        ov.normalised = s->memo + memo * nj * nu;
-        ov.log_normalised = s->logmemo + memo * nj * nu;
-    }
     dti_engine_result r;
-    int rc = dti_engine_run_override(t->w, s->ds->values, &s->set, &ov, &r, err);
+    int rc;
+    if (s->mf) {
+        /* the units: the memo merged once per choice, or this draw's stages 1-5 merged here */
+        size_t nk = s->n_out;
+        if (s->umemo) {
+            ov.normalised = s->umemo + memo * nj * nk;
+            ov.log_normalised = s->ulogmemo + memo * nj * nk;
+        } else {
+            if ((rc = dti_engine_run_override(t->w, s->ds->values, &s->set, &ov, &r, err)))
+                return rc;
+            dti_merger_frame_merge(s->mf, r.normalised, nj, t->ubuf, t->col);
+            ov.normalised = t->ubuf;
+        }
+        rc = dti_engine_run_override(t->uw, ov.normalised, &s->uset, &ov, &r, err);
+    } else {
+        if (s->memo) {
+            ov.normalised = s->memo + memo * nj * nu;
+            ov.log_normalised = s->logmemo + memo * nj * nu;
+        }
+        rc = dti_engine_run_override(t->w, s->ds->values, &s->set, &ov, &r, err);
+    }
     if (rc)
         return rc;
+    size_t no = s->n_out;
     y[0] = r.rank[s->unit] ? (double)r.rank[s->unit] : NAN;
-    y[1] = r.values[fw->root * nu + s->unit];
+    y[1] = r.values[fw->root * no + s->unit];
     if (accumulate)
-        for (size_t v = 0; v < nu; v++)
-            t->hist[v * (nu + 1) + r.rank[v]]++;
+        for (size_t v = 0; v < no; v++)
+            t->hist[v * (no + 1) + r.rank[v]]++;
     return DTI_OK;
 }
 
@@ -335,6 +361,9 @@ void dti_tune_sens_free(dti_tune_sens *s)
         return;
     for (size_t k = 0; k < s->threads && s->st; k++) {
         dti_engine_free(s->st[k].w);
+        dti_engine_free(s->st[k].uw);
+        free(s->st[k].ubuf);
+        free(s->st[k].col);
         free(s->st[k].weight);
         free(s->st[k].gsum);
         free(s->st[k].hist);
@@ -351,6 +380,8 @@ void dti_tune_sens_free(dti_tune_sens *s)
     free(s->nominal);
     free(s->memo);
     free(s->logmemo);
+    free(s->umemo);
+    free(s->ulogmemo);
     free(s->groups);
     free(s->path);
     free(s);
@@ -453,6 +484,7 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const char
         s->set.groups = need ? s->groups : NULL;
     }
     size_t nu = ds->n_units;
+    s->n_out = nu;
     s->st = dti_xcalloc(s->threads, sizeof *s->st);
     s->stp = dti_xcalloc(s->threads, sizeof *s->stp);
     for (size_t k = 0; k < s->threads; k++) {
@@ -481,9 +513,46 @@ static dti_tune_sampler S_sampler(const dti_tune_sens *s, unsigned long seed)
     return sp;
 }
 
+void dti_tune_sens_set_units(dti_tune_sens *s, const dti_merger_frame *mf, size_t unit)
+{
+    size_t nk = mf->m->n_units, nj = s->ds->n_indicators, cells = nj * nk;
+    s->mf = mf;
+    s->n_out = nk;
+    s->unit = unit;
+    s->uset.unit_names = (const char *const *)mf->m->unit;
+    for (size_t k = 0; k < s->threads; k++) {
+        S_state *t = &s->st[k];
+        t->uw = dti_engine_alloc(s->fw, nk);
+        free(t->hist);
+        t->hist = dti_xcalloc(nk * (nk + 1), sizeof *t->hist);
+        if (!s->memo) {
+            t->ubuf = dti_xcalloc(cells ? cells : 1, sizeof *t->ubuf);
+            t->col = dti_xcalloc(mf->m->n_old, sizeof *t->col);
+        }
+    }
+    if (!s->memo)
+        return;
+    /* each memo merged once: the draws of that choice only aggregate and rank the units */
+    double *col = dti_xcalloc(mf->m->n_old, sizeof *col);
+    size_t pcells = nj * s->ds->n_units;
+    s->umemo = dti_xcalloc(s->n_memo * cells + 1, sizeof *s->umemo);
+    s->ulogmemo = dti_xcalloc(s->n_memo * cells + 1, sizeof *s->ulogmemo);
+    for (size_t m = 0; m < s->n_memo; m++)
+        dti_merger_frame_merge(mf, s->memo + m * pcells, nj, s->umemo + m * cells, col);
+    for (size_t k = 0; k < s->n_memo * cells; k++) /* as S_memo: a non-positive value's log is never read */
+        s->ulogmemo[k] = s->umemo[k] > 0 ? log(s->umemo[k]) : NAN;
+    free(col);
+}
+
+const size_t *dti_tune_sens_hist(const dti_tune_sens *s, size_t *n)
+{
+    *n = s->n_out;
+    return s->st[0].hist;
+}
+
 int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_error *err)
 {
-    size_t nu = s->ds->n_units;
+    size_t nu = s->n_out;
     for (size_t k = 0; k < s->threads; k++)
         memset(s->st[k].hist, 0, nu * (nu + 1) * sizeof(size_t));
     dti_tune_sampler sp = S_sampler(s, seed);
@@ -577,11 +646,14 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
     dti_framework *fw = NULL;
     dti_dataset *ds = NULL;
     dti_tune_sens *s = NULL;
-    dti_engine *w = NULL;
-    double *fA = NULL, *fB = NULL, *fAB = NULL;
+    dti_engine *w = NULL, *uw = NULL;
+    double *fA = NULL, *fB = NULL, *fAB = NULL, *merged = NULL, *col = NULL;
+    dti_merger_frame mf = {0};
     int rc;
     if ((rc = dti_framework_load(o->model_path, &fw, err)) ||
         (rc = dti_dataset_load(o->data_path, fw, o->reg_path, o->models_dir, &ds, err)) ||
+        (o->merger && (rc = dti_merger_frame_init(&mf, o->merger, o->reg, (const char *const *)ds->unit, ds->n_units,
+                                                  ds->path, err))) ||
         (rc = dti_tune_sens_new(fw, ds, o->uncertainty_path, o->threads, &s, err)))
         goto cleanup;
     size_t nu = ds->n_units, nn = fw->n_nodes;
@@ -590,7 +662,36 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
     dti_engine_result nom;
     if ((rc = dti_engine_run(w, ds->values, &s->set, &nom, err)))
         goto cleanup;
-    if (o->province) {
+    /* the rows of the report: the data's units, or the merger's */
+    const char *const *code = (const char *const *)ds->unit, *const *name = (const char *const *)ds->name;
+    if (o->merger) { /* the nominal units: the provinces' normalised main indicators merged, aggregated */
+        size_t nk = o->merger->n_units, nj = ds->n_indicators;
+        merged = dti_xcalloc(nj * nk + 1, sizeof *merged);
+        col = dti_xcalloc(o->merger->n_old, sizeof *col);
+        dti_merger_frame_merge(&mf, nom.normalised, nj, merged, col);
+        uw = dti_engine_alloc(fw, nk);
+        dti_engine_override ov = {.agg_method = -1, .impute_method = -1, .normalised = merged};
+        dti_engine_settings us = {.unit_names = (const char *const *)o->merger->unit};
+        if ((rc = dti_engine_run_override(uw, merged, &us, &ov, &nom, err)))
+            goto cleanup;
+        nu = nk;
+        code = (const char *const *)o->merger->unit;
+        name = (const char *const *)mf.name;
+        size_t unit = 0, prov;
+        if (o->province) {
+            if ((rc = dti_merger_query(o->merger, o->reg, o->province, &unit, &prov, err)))
+                goto cleanup;
+        } else { /* Thái Nguyên's unit where ranked, else the first ranked unit */
+            dti_error tmp;
+            dti_error_init(&tmp);
+            if (dti_merger_query(o->merger, o->reg, "Thai Nguyen", &unit, &prov, &tmp) || !nom.rank[unit])
+                for (unit = 0; unit < nu && !nom.rank[unit]; unit++)
+                    ;
+            if (unit == nu)
+                unit = 0;
+        }
+        dti_tune_sens_set_units(s, &mf, unit);
+    } else if (o->province) {
         S_find_unit(ds, o->province, &s->unit);
         if (s->unit == DTI_NONE) {
             rc = dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "no unit '%s' in %s", o->province, o->data_path);
@@ -620,9 +721,29 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
     fprintf(out, "Uncertain inputs (%s), each a Sobol group:\n", o->uncertainty_path);
     for (size_t i = 0; i < s->n_in; i++)
         S_describe(out, s, &s->in[i]);
-    fprintf(out, "Monte Carlo: %zu runs, seed %lu; stages before aggregation memoised for %zu combinations\n\n",
+    fprintf(out, "Monte Carlo: %zu runs, seed %lu; stages before aggregation memoised for %zu combinations\n",
             o->runs, o->seed, s->n_memo);
-    fprintf(out, "%7s %6s %9s %9s  %-8s %s\n", "nominal", "median", "5%-95%", "P(top", "unit", "name");
+    size_t wcode = 8;
+    if (o->merger) {
+        size_t n_scored = 0;
+        for (size_t v = 0; v < nu; v++) {
+            size_t wv = dti_utf8_width(code[v]);
+            wcode = wv > wcode ? wv : wcode;
+            n_scored += nom.rank[v] ? 1u : 0u;
+        }
+        fprintf(out, "Ranks among the %zu units of the 2025 reorganisation (map %s).\n"
+                     "Each draw's normalised main indicators of the %zu provinces are merged by the rule (%s),\n"
+                     "then aggregated and ranked among the units; %zu units have a nominal score (every former\n"
+                     "province with every weighted indicator)\n",
+                nu, o->merger->path, o->merger->n_old,
+                o->merger->weight_column ? "mean weighted by the registry column" : "unweighted mean", n_scored);
+        if (o->merger->weight_column)
+            fprintf(out, "Merger weights: registry column '%s'\n", o->merger->weight_column);
+    }
+    fputc('\n', out);
+    fprintf(out, "%7s %6s %9s %9s  ", "nominal", "median", "5%-95%", "P(top");
+    dti_fmt_pad(out, "unit", wcode, 0);
+    fprintf(out, " %s\n", o->merger ? "former provinces" : "name");
     char topk[16];
     snprintf(topk, sizeof topk, "%zu)", o->top);
     fprintf(out, "%7s %6s %9s %9s\n", "", "", "", topk);
@@ -640,12 +761,18 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
         char nr[16], iv[24];
         snprintf(nr, sizeof nr, "%zu", nom.rank[v]);
         snprintf(iv, sizeof iv, "%zu-%zu", S_rank_quantile(h, nu, 5), S_rank_quantile(h, nu, 95));
-        fprintf(out, "%7s %6zu %9s %9.3f  %-8s %s\n", nom.rank[v] ? nr : "-", S_rank_quantile(h, nu, 50), iv,
-                o->runs ? (double)intop / (double)o->runs : NAN, ds->unit[v], ds->name[v]);
+        fprintf(out, "%7s %6zu %9s %9.3f  ", nom.rank[v] ? nr : "-", S_rank_quantile(h, nu, 50), iv,
+                o->runs ? (double)intop / (double)o->runs : NAN);
+        dti_fmt_pad(out, code[v], wcode, 0);
+        fprintf(out, " %s\n", name[v]);
     }
     if (n) {
-        fprintf(out, "\nSobol indices of %s (%s): nominal rank %zu, score %.4f\n", ds->name[s->unit], ds->unit[s->unit],
-                nom.rank[s->unit], nom.values[fw->root * nu + s->unit]);
+        if (o->merger)
+            fprintf(out, "\nSobol indices of unit %s (%s): nominal rank %zu among the units, score %.4f\n",
+                    code[s->unit], name[s->unit], nom.rank[s->unit], nom.values[fw->root * nu + s->unit]);
+        else
+            fprintf(out, "\nSobol indices of %s (%s): nominal rank %zu, score %.4f\n", name[s->unit], code[s->unit],
+                    nom.rank[s->unit], nom.values[fw->root * nu + s->unit]);
         fprintf(out, "Saltelli design, base sample %zu: %zu model evaluations; first order: Saltelli 2010,\n"
                      "total order: Jansen; %.0f%% percentile bootstrap intervals (%zu resamples)\n",
                 n, n * (k + 2), 100 * S_BOOT_LEVEL, o->n_boot);
@@ -673,8 +800,12 @@ cleanup:
     free(fAB);
     free(fB);
     free(fA);
+    free(col);
+    free(merged);
+    dti_engine_free(uw);
     dti_engine_free(w);
     dti_tune_sens_free(s);
+    dti_merger_frame_clear(&mf);
     dti_dataset_free(ds);
     dti_framework_free(fw);
     return rc;

@@ -3,7 +3,7 @@
  * the unit's rank, or its top-K membership, does not change -- exact crossings of the score lines
  * when aggregation is linear, grid and bisection on the engine otherwise.  Goal: the cheapest
  * increases of the unit's indicators that bring it into the top K (a fractional knapsack).  Above the
- * engine (engine.h), below main_tune.c.  Formulas and proofs: docs/tuning.md §3-4. */
+ * engine (engine.h), below cmd_tune.c.  Formulas and proofs: docs/tuning.md §3-4. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "dataset.h"
 #include "engine.h"
 #include "internal.h"
+#include "merger.h"
 #include "tune.h"
 #include "ynode.h"
 
@@ -32,10 +33,16 @@
 typedef struct S_ctx {
     const dti_framework *fw;
     const dti_dataset *ds;
-    dti_engine *w;
+    const dti_merger_frame *mf; /* NULL: the data's units are ranked; else the merged units */
+    size_t nu;       /* units ranked: the data's, or the merger's */
+    const char *const *code, *const *name; /* [nu] of the ranked units (borrowed) */
+    dti_engine *w;   /* the ranked units' workspace */
+    dti_engine *pw;  /* with mf: the provinces' workspace (stages 1-5, then merged) */
+    double *col;     /* with mf: [n_old] scratch of dti_merger_frame_merge */
     dti_engine_settings set;
     size_t *groups;
-    double *memo;    /* [j * nu + u] stages 1-5 of the nominal run: weights do not affect them */
+    double *memo;    /* [j * nu + u] stages 1-5 of the nominal run: weights do not affect them; with mf,
+                      * the provinces' normalised main indicators merged by the rule */
     double *weight;  /* [nn] scratch weights */
     double *nominal; /* [nu] nominal scores */
     double *score;   /* [nu] scratch scores */
@@ -48,6 +55,8 @@ typedef struct S_ctx {
 static void S_ctx_clear(S_ctx *c)
 {
     dti_engine_free(c->w);
+    dti_engine_free(c->pw);
+    free(c->col);
     free(c->groups);
     free(c->memo);
     free(c->weight);
@@ -58,12 +67,29 @@ static void S_ctx_clear(S_ctx *c)
     memset(c, 0, sizeof *c);
 }
 
-static int S_ctx_init(S_ctx *c, const dti_framework *fw, const dti_dataset *ds, dti_error *err)
+/* Stages 1-5 of the provinces' run on raw, merged by the rule into c->memo, then the units' run. */
+static int S_units_run(S_ctx *c, const double *raw, dti_engine_result *r, dti_error *err)
+{
+    dti_engine_result pr;
+    int rc = dti_engine_run(c->pw, raw, &c->set, &pr, err);
+    if (rc)
+        return rc;
+    dti_merger_frame_merge(c->mf, pr.normalised, pr.n_indicators, c->memo, c->col);
+    dti_engine_override ov = {.agg_method = -1, .impute_method = -1, .normalised = c->memo};
+    return dti_engine_run_override(c->w, c->memo, NULL, &ov, r, err);
+}
+
+static int S_ctx_init(S_ctx *c, const dti_framework *fw, const dti_dataset *ds, const dti_merger_frame *mf,
+                      dti_error *err)
 {
     memset(c, 0, sizeof *c);
     c->fw = fw;
     c->ds = ds;
-    size_t nu = ds->n_units, nn = fw->n_nodes;
+    c->mf = mf;
+    c->nu = mf ? mf->m->n_units : ds->n_units;
+    c->code = mf ? (const char *const *)mf->m->unit : (const char *const *)ds->unit;
+    c->name = mf ? (const char *const *)mf->name : (const char *const *)ds->name;
+    size_t nu = c->nu, nn = fw->n_nodes;
     c->set.denominators = ds->denominators;
     c->set.unit_names = (const char *const *)ds->unit;
     c->set.previous = ds->has_previous ? ds->previous : NULL;
@@ -76,6 +102,10 @@ static int S_ctx_init(S_ctx *c, const dti_framework *fw, const dti_dataset *ds, 
         c->set.groups = c->groups;
     }
     c->w = dti_engine_alloc(fw, nu);
+    if (mf) {
+        c->pw = dti_engine_alloc(fw, ds->n_units);
+        c->col = dti_xcalloc(mf->m->n_old, sizeof *c->col);
+    }
     c->weight = dti_xcalloc(nn, sizeof *c->weight);
     c->nominal = dti_xcalloc(nu, sizeof *c->nominal);
     c->score = dti_xcalloc(nu, sizeof *c->score);
@@ -83,11 +113,11 @@ static int S_ctx_init(S_ctx *c, const dti_framework *fw, const dti_dataset *ds, 
     c->in = dti_xcalloc(nu, sizeof *c->in);
     c->prec = fw->defaults.rank_rounded ? fw->precision : -1;
     dti_engine_result r;
-    int rc = dti_engine_run(c->w, ds->values, &c->set, &r, err);
+    size_t cells = ds->n_indicators * nu;
+    c->memo = dti_xcalloc(cells ? cells : 1, sizeof *c->memo);
+    int rc = mf ? S_units_run(c, ds->values, &r, err) : dti_engine_run(c->w, ds->values, &c->set, &r, err);
     if (rc)
         return rc;
-    size_t cells = r.n_indicators * nu;
-    c->memo = dti_xcalloc(cells ? cells : 1, sizeof *c->memo);
     memcpy(c->memo, r.normalised, cells * sizeof *c->memo);
     for (size_t u = 0; u < nu; u++) {
         c->nominal[u] = r.values[fw->root * nu + u];
@@ -103,10 +133,10 @@ static int S_scores(S_ctx *c, double *s, dti_error *err)
 {
     dti_engine_override ov = {.weight = c->weight, .agg_method = -1, .impute_method = -1, .normalised = c->memo};
     dti_engine_result r;
-    int rc = dti_engine_run_override(c->w, c->ds->values, &c->set, &ov, &r, err);
+    int rc = dti_engine_run_override(c->w, c->mf ? c->memo : c->ds->values, c->mf ? NULL : &c->set, &ov, &r, err);
     if (rc)
         return rc;
-    memcpy(s, r.values + c->fw->root * c->ds->n_units, c->ds->n_units * sizeof *s);
+    memcpy(s, r.values + c->fw->root * c->nu, c->nu * sizeof *s);
     return DTI_OK;
 }
 
@@ -152,9 +182,14 @@ static int S_find_unit(const dti_dataset *ds, const char *q, size_t *v, dti_erro
 
 static int S_no_score(const S_ctx *c, size_t unit, dti_error *err)
 {
+    if (c->mf)
+        return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                             "unit %s (%s) has no score: a former province lacks a weighted indicator (%zu of %zu "
+                             "units have a score)",
+                             c->code[unit], c->name[unit], c->n_in, c->nu);
     return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
                          "%s (%s) has no score: it lacks a weighted indicator (%zu of %zu units have a score)",
-                         c->ds->name[unit], c->ds->unit[unit], c->n_in, c->ds->n_units);
+                         c->name[unit], c->code[unit], c->n_in, c->nu);
 }
 
 /* ---- stability ------------------------------------------------------------------------------------ */
@@ -296,17 +331,23 @@ void dti_tune_stab_result_clear(dti_tune_stab_result *res)
 int dti_tune_stability(const dti_framework *fw, const dti_dataset *ds, size_t unit, size_t top,
                        dti_tune_stab_result *res, dti_error *err)
 {
+    return dti_tune_stability_units(fw, ds, NULL, unit, top, res, err);
+}
+
+int dti_tune_stability_units(const dti_framework *fw, const dti_dataset *ds, const dti_merger_frame *mf, size_t unit,
+                             size_t top, dti_tune_stab_result *res, dti_error *err)
+{
     memset(res, 0, sizeof *res);
     S_ctx c;
     double *A = NULL, *B = NULL, *s0 = NULL, *s1 = NULL, *ev = NULL;
-    int rc = S_ctx_init(&c, fw, ds, err);
+    int rc = S_ctx_init(&c, fw, ds, mf, err);
     if (rc)
         goto cleanup;
     if (!c.rank[unit]) {
         rc = S_no_score(&c, unit, err);
         goto cleanup;
     }
-    size_t nu = ds->n_units, n = c.n_in, p = 0;
+    size_t nu = c.nu, n = c.n_in, p = 0;
     for (size_t i = 0; i < n; i++)
         if (c.in[i] == unit)
             p = i;
@@ -455,20 +496,32 @@ static int S_linear_model(const dti_framework *fw, const char *what, dti_error *
 int dti_tune_goal(const dti_framework *fw, const dti_dataset *ds, size_t unit, size_t top, const double *cost,
                   dti_tune_goal_result *res, dti_error *err)
 {
+    return dti_tune_goal_units(fw, ds, NULL, unit, top, cost, res, err);
+}
+
+int dti_tune_goal_units(const dti_framework *fw, const dti_dataset *ds, const dti_merger_frame *mf, size_t who,
+                        size_t top, const double *cost, dti_tune_goal_result *res, dti_error *err)
+{
     memset(res, 0, sizeof *res);
     S_ctx c;
     memset(&c, 0, sizeof c);
     double *raw = NULL;
     size_t *order = NULL;
     int rc;
-    if ((rc = S_linear_model(fw, "tune goal", err)) || (rc = S_ctx_init(&c, fw, ds, err)))
+    if ((rc = S_linear_model(fw, "tune goal", err)) || (rc = S_ctx_init(&c, fw, ds, mf, err)))
         goto cleanup;
+    /* the data row whose values move, and the share of each of its increases in the ranked unit's
+     * main indicators: w_P / sum of the unit's weights under the merger rule (1 without a merger) */
+    size_t unit = mf ? mf->m->unit_of[who] : who, row = mf ? mf->row_of[who] : who;
+    double share = mf ? mf->m->weight[who] / mf->m->wsum[unit] : 1.0;
     if (!c.rank[unit]) {
         rc = S_no_score(&c, unit, err);
         goto cleanup;
     }
-    size_t nu = ds->n_units, nj = ds->n_indicators;
+    size_t nu = c.nu, nr = ds->n_units, nj = ds->n_indicators;
     res->unit = unit;
+    res->row = row;
+    res->share = share;
     res->top = top;
     res->n = nj;
     res->score = c.nominal[unit];
@@ -483,29 +536,29 @@ int dti_tune_goal(const dti_framework *fw, const dti_dataset *ds, size_t unit, s
     res->single = dti_xcalloc(nj + 1, sizeof *res->single);
     dti_engine_indicators(fw, res->node);
     for (size_t j = 0; j < nj; j++) {
-        res->value[j] = ds->values[unit * nj + j];
-        res->coef[j] = S_path_weight(fw, res->node[j]);
+        res->value[j] = ds->values[row * nj + j];
+        res->coef[j] = S_path_weight(fw, res->node[j]) * share;
         res->cost[j] = cost ? cost[j] : 1.0;
         res->single[j] = NAN;
         if (fw->has_range) {
             res->cap[j] = fw->range_hi;
         } else { /* no range: no better than the best value observed */
             res->cap[j] = NAN;
-            for (size_t u = 0; u < nu; u++) {
+            for (size_t u = 0; u < nr; u++) {
                 double v = ds->values[u * nj + j];
                 if (!isnan(v) && (isnan(res->cap[j]) || v > res->cap[j]))
                     res->cap[j] = v;
             }
         }
         if (res->coef[j] > 0 && isnan(res->value[j])) {
-            rc = dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "%s (%s) has no value of '%s'", ds->name[unit],
-                               ds->unit[unit], fw->nodes[res->node[j]].id);
+            rc = dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "%s (%s) has no value of '%s'", ds->name[row],
+                               ds->unit[row], fw->nodes[res->node[j]].id);
             goto cleanup;
         }
     }
     /* the score to reach: the top-th best of the other units, by the rule (a tie shares the rank) */
     size_t n_other = 0;
-    order = dti_xcalloc(nu + 1, sizeof *order);
+    order = dti_xcalloc((nu > nj ? nu : nj) + 1, sizeof *order); /* the other units, then the columns */
     for (size_t i = 0; i < c.n_in; i++)
         if (c.in[i] != unit)
             order[n_other++] = c.in[i];
@@ -563,12 +616,12 @@ int dti_tune_goal(const dti_framework *fw, const dti_dataset *ds, size_t unit, s
         res->score_after += res->coef[j] * res->delta[j];
     }
     /* check the plan with the engine: the unit's new values, everything else as it was */
-    raw = dti_xcalloc(nu * nj + 1, sizeof *raw);
-    memcpy(raw, ds->values, nu * nj * sizeof *raw);
+    raw = dti_xcalloc(nr * nj + 1, sizeof *raw);
+    memcpy(raw, ds->values, nr * nj * sizeof *raw);
     for (size_t j = 0; j < nj; j++)
-        raw[unit * nj + j] += res->delta[j];
+        raw[row * nj + j] += res->delta[j];
     dti_engine_result r;
-    if ((rc = dti_engine_run(c.w, raw, &c.set, &r, err)))
+    if ((rc = mf ? S_units_run(&c, raw, &r, err) : dti_engine_run(c.w, raw, &c.set, &r, err)))
         goto cleanup;
     res->score_after = r.values[fw->root * nu + unit];
     for (size_t u = 0; u < nu; u++)
@@ -622,14 +675,35 @@ cleanup:
 
 /* ---- the reports ----------------------------------------------------------------------------------- */
 
-static int S_load(const dti_tune_what_options *o, dti_framework **fw, dti_dataset **ds, size_t *unit, dti_error *err)
+/* Loads the model and the data and finds the unit.  With a merger (o->merger) also the units' frame
+ * *mf: *unit is then a unit of the merger and *prov the registry index of the province named
+ * (DTI_NONE when the query names a unit); without, *unit is a data row and *prov = *unit. */
+static int S_load(const dti_tune_what_options *o, dti_framework **fw, dti_dataset **ds, dti_merger_frame *mf,
+                  size_t *unit, size_t *prov, dti_error *err)
 {
     int rc;
+    memset(mf, 0, sizeof *mf);
     if ((rc = dti_framework_load(o->model_path, fw, err)) ||
-        (rc = dti_dataset_load(o->data_path, *fw, o->reg_path, o->models_dir, ds, err)) ||
-        (rc = S_find_unit(*ds, o->province, unit, err)))
+        (rc = dti_dataset_load(o->data_path, *fw, o->reg_path, o->models_dir, ds, err)))
         return rc;
-    return DTI_OK;
+    if (!o->merger) {
+        rc = S_find_unit(*ds, o->province, unit, err);
+        *prov = *unit;
+        return rc;
+    }
+    if ((rc = dti_merger_frame_init(mf, o->merger, o->reg, (const char *const *)(*ds)->unit, (*ds)->n_units,
+                                    (*ds)->path, err)))
+        return rc;
+    return dti_merger_query(o->merger, o->reg, o->province, unit, prov, err);
+}
+
+/* The rule in words, for the reports. */
+static void S_rule_text(FILE *out, const dti_merger *m)
+{
+    if (m->weight_column)
+        fprintf(out, "mean weighted by the registry column '%s'", m->weight_column);
+    else
+        fputs("unweighted mean", out);
 }
 
 static void S_rank_text(char *buf, size_t len, size_t r)
@@ -645,10 +719,15 @@ int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_err
     dti_framework *fw = NULL;
     dti_dataset *ds = NULL;
     dti_tune_stab_result res = {0};
-    size_t unit;
+    dti_merger_frame mf;
+    size_t unit, prov;
     int rc;
-    if ((rc = S_load(o, &fw, &ds, &unit, err)) || (rc = dti_tune_stability(fw, ds, unit, o->top, &res, err)))
+    if ((rc = S_load(o, &fw, &ds, &mf, &unit, &prov, err)) ||
+        (rc = dti_tune_stability_units(fw, ds, o->merger ? &mf : NULL, unit, o->top, &res, err)))
         goto cleanup;
+    const char *code = o->merger ? o->merger->unit[unit] : ds->unit[unit];
+    const char *name = o->merger ? mf.name[unit] : ds->name[unit];
+    size_t n_units = o->merger ? o->merger->n_units : ds->n_units;
     if (o->format == DTI_FORMAT_CSV) {
         fputs("weight,parent,nominal,lower,upper,rank,rank_below,rank_above,method\n", out);
         for (size_t i = 0; i < res.n_rows; i++) {
@@ -668,11 +747,20 @@ int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_err
     }
     if (o->format == DTI_FORMAT_JSON) {
         fputs("{\"unit\": ", out);
-        dti_fmt_json_string(out, ds->unit[unit]);
+        dti_fmt_json_string(out, code);
         fputs(", \"name\": ", out);
-        dti_fmt_json_string(out, ds->name[unit]);
+        dti_fmt_json_string(out, name);
+        if (o->merger) {
+            fputs(", \"frame\": \"merged units\", \"merger_map\": ", out);
+            dti_fmt_json_string(out, o->merger->path);
+            fputs(", \"merger_weight\": ", out);
+            if (o->merger->weight_column)
+                dti_fmt_json_string(out, o->merger->weight_column);
+            else
+                fputs("null", out);
+        }
         fprintf(out, ", \"rank\": %zu, \"scored_units\": %zu, \"units\": %zu, \"top\": %zu, \"weights\": [", res.rank,
-                res.n_scored, ds->n_units, res.top);
+                res.n_scored, n_units, res.top);
         for (size_t i = 0; i < res.n_rows; i++) {
             const dti_tune_stab_row *r = &res.row[i];
             fputs(i ? ",\n  {\"weight\": " : "\n  {\"weight\": ", out);
@@ -693,11 +781,23 @@ int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_err
         fputs("\n]}\n", out);
         goto cleanup;
     }
-    fprintf(out, "Stability of the weights: model %s, data %s\n", fw->name, o->data_path);
-    fprintf(out, "%s (%s): rank %zu among the %zu of %zu units with a score (every weighted indicator)\n",
-            ds->name[unit], ds->unit[unit], res.rank, res.n_scored, ds->n_units);
+    if (o->merger) {
+        fprintf(out, "Stability of the weights among the units of the 2025 reorganisation: model %s, data %s\n",
+                fw->name, o->data_path);
+        fprintf(out, "Unit %s (%s): rank %zu among the %zu of %zu units with a score (every former province with\n"
+                     "every weighted indicator).\nA unit's main indicators are the ",
+                code, name, res.rank, res.n_scored, n_units);
+        S_rule_text(out, o->merger);
+        fprintf(out, " of its former provinces' normalised main indicators\n(map %s), then aggregated and ranked "
+                     "among the units.\n",
+                o->merger->path);
+    } else {
+        fprintf(out, "Stability of the weights: model %s, data %s\n", fw->name, o->data_path);
+        fprintf(out, "%s (%s): rank %zu among the %zu of %zu units with a score (every weighted indicator)\n", name,
+                code, res.rank, res.n_scored, n_units);
+    }
     if (res.top)
-        fprintf(out, "Interval: where %s stays %s the top %zu.\n", ds->unit[unit], res.rank <= res.top ? "in" : "out of",
+        fprintf(out, "Interval: where %s stays %s the top %zu.\n", code, res.rank <= res.top ? "in" : "out of",
                 res.top);
     else
         fprintf(out, "Interval: where its rank stays %zu.\n", res.rank);
@@ -718,6 +818,7 @@ int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_err
     }
 cleanup:
     dti_tune_stab_result_clear(&res);
+    dti_merger_frame_clear(&mf);
     dti_dataset_free(ds);
     dti_framework_free(fw);
     return rc;
@@ -728,18 +829,40 @@ int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *e
     dti_framework *fw = NULL;
     dti_dataset *ds = NULL;
     dti_tune_goal_result res = {0};
+    dti_merger_frame mf;
     double *cost = NULL;
-    size_t unit;
+    size_t unit, prov;
     int rc;
-    if ((rc = S_load(o, &fw, &ds, &unit, err)))
+    if ((rc = S_load(o, &fw, &ds, &mf, &unit, &prov, err)))
         goto cleanup;
+    if (o->merger && prov == DTI_NONE) { /* the plan moves one former province's indicators */
+        rc = dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0,
+                           "tune goal --units improves the indicators of one former province: name a province of "
+                           "unit '%s' (%s)",
+                           o->merger->unit[unit], mf.name[unit]);
+        goto cleanup;
+    }
     cost = dti_xcalloc(ds->n_indicators + 1, sizeof *cost);
     if (o->costs_path && (rc = dti_tune_costs_load(o->costs_path, fw, cost, err)))
         goto cleanup;
-    if ((rc = dti_tune_goal(fw, ds, unit, o->top, o->costs_path ? cost : NULL, &res, err)))
+    if ((rc = dti_tune_goal_units(fw, ds, o->merger ? &mf : NULL, prov, o->top, o->costs_path ? cost : NULL, &res, err)))
         goto cleanup;
-    fprintf(out, "Goal: %s (%s) into the top %zu; model %s, data %s\n", ds->name[unit], ds->unit[unit], o->top,
-            fw->name, o->data_path);
+    const char *const *code = o->merger ? (const char *const *)o->merger->unit : (const char *const *)ds->unit;
+    const char *const *name = o->merger ? (const char *const *)mf.name : (const char *const *)ds->name;
+    if (o->merger) {
+        fprintf(out, "Goal: unit %s (%s) into the top %zu among the units of the 2025 reorganisation; model %s, data %s\n",
+                code[unit], name[unit], o->top, fw->name, o->data_path);
+        fprintf(out, "The plan raises the indicators of the former province %s (%s) alone; the unit's other\n"
+                     "former provinces stay as they are.  A unit's main indicators are the ",
+                ds->name[res.row], ds->unit[res.row]);
+        S_rule_text(out, o->merger);
+        fprintf(out, " of its former\nprovinces' (map %s): +1 in %s's value is +%.4g in the unit's,\n"
+                     "so 'weight' below is the effective weight times %.4g.\n",
+                o->merger->path, ds->name[res.row], res.share, res.share);
+    } else {
+        fprintf(out, "Goal: %s (%s) into the top %zu; model %s, data %s\n", name[unit], code[unit], o->top, fw->name,
+                o->data_path);
+    }
     fprintf(out, "Score %.*f, rank %zu among the units with a score; costs: %s\n", fw->precision + 1, res.score, res.rank,
             o->costs_path ? o->costs_path : "1 per unit of every indicator");
     if (res.already) {
@@ -747,7 +870,7 @@ int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *e
         goto cleanup;
     }
     fprintf(out, "Needed: score %.*f, which rounds to the published score of %s (%s, %.*f): a tie shares the rank\n\n", fw->precision + 1,
-            res.needed, ds->name[res.rival], ds->unit[res.rival], fw->precision, res.rival_score);
+            res.needed, name[res.rival], code[res.rival], fw->precision, res.rival_score);
     fputs("Cheapest plan (min sum cost x increase; filled in increasing cost per unit of score):\n", out);
     fprintf(out, "%-20s %8s %8s %8s %8s %10s %10s %9s\n", "indicator", "value", "cap", "weight", "cost", "cost/score",
             "increase", "new");
@@ -778,6 +901,7 @@ int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *e
 cleanup:
     free(cost);
     dti_tune_goal_result_clear(&res);
+    dti_merger_frame_clear(&mf);
     dti_dataset_free(ds);
     dti_framework_free(fw);
     return rc;

@@ -27,6 +27,10 @@ score --model models/asem.yaml --data data/asem.yaml --detail --format json
 score --model models/dti-2022.yaml --year 2022 --units 34
 audit --model models/asem.yaml --data data/asem.yaml
 tune fit --model models/dti-2022.yaml --data data/dti/2022.yaml
+tune sensitivity --model models/asem.yaml --data data/asem.yaml --runs 2000
+tune stability --model models/dti-2022.yaml --year 2022 --province "Da Nang"
+tune goal --model models/dti-2022.yaml --year 2022 --province "Can Tho" --top 3
+tune stability --model models/dti-2022.yaml --year 2022 --province "Quang Ninh" --units 34
 CMDS
 rm -f /tmp/leakcheck.$$
 echo "leakcheck: $pass passed, $fail failed"
