@@ -62,7 +62,7 @@ CLI_OBJ = $(BUILD)/main.o $(BUILD)/cli.o $(BUILD)/cmd_rank.o $(BUILD)/cmd_projec
 $(BUILD)/dtirank: $(CLI_OBJ) $(BUILD)/libdtirank.a
 	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libdtirank.a $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libdtirank.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/fixture_abc.h $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -Itests/unit -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(TESTLIBS) $(LIBS)
 
 # The main job on the embedded data.

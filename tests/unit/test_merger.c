@@ -10,63 +10,13 @@
 #include "internal.h"
 #include "merger.h"
 #include "project.h"
+#include "fixture_abc.h"
 #include "testutil.h"
-
-static char S_dir[64]; /* a fresh temporary directory per run */
-
-static const char *S_path(const char *name)
-{
-    static char path[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(path[k], sizeof path[k], "%s/%s", S_dir, name);
-    return path[k];
-}
-
-static void S_write(const char *name, const char *text)
-{
-    FILE *f = fopen(S_path(name), "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static int S_setup(void **state)
 {
     (void)state;
-    strcpy(S_dir, "/tmp/dti_test_merger_XXXXXX");
-    if (!mkdtemp(S_dir))
-        return -1;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "mkdir -p %s/models && cp %s/models/dti-2022.yaml %s/models/", S_dir, DTI_SRCDIR, S_dir);
-    if (system(cmd) != 0)
-        return -1;
-    S_write("reg.yaml", "# SYNTHETIC registry for test_merger.c\n"
-                        "provinces:\n"
-                        "  - {code: \"01\", name: Alpha, ascii: Alpha, numbers: {population: 3}}\n"
-                        "  - {code: \"02\", name: Beta, ascii: Beta, numbers: {population: 1}}\n"
-                        "  - {code: \"03\", name: Gamma, ascii: Gamma, numbers: {population: 2}}\n");
-    S_write("map.yaml", "# SYNTHETIC merger map\n"
-                        "units:\n"
-                        "  - {old: Alpha, new: Alpha-Beta, merged: true}\n"
-                        "  - {old: Beta, new: Alpha-Beta, merged: true}\n"
-                        "  - {old: Gamma, new: Gamma, merged: false}\n");
-    /* The 2022 framework (weights 100,100,100,100,100,0,200,150,150) on three provinces. */
-    S_write("year.yaml", "# SYNTHETIC year record\n"
-                         "year: 2022\nmodel: dti-2022\nunits: 3\nprovinces:\n"
-                         "  - province: Alpha\n"
-                         "    awareness: 0.9\n    institutions: 0.8\n    infrastructure: 0.7\n"
-                         "    human_resources: 0.6\n    cybersecurity: 0.5\n    gov_activity: 0.8\n"
-                         "    econ_activity: 0.6\n    society_activity: 0.4\n"
-                         "  - province: Beta\n"
-                         "    awareness: 0.5\n    institutions: 0.4\n    infrastructure: 0.3\n"
-                         "    human_resources: 0.2\n    cybersecurity: 0.1\n    gov_activity: 0.4\n"
-                         "    econ_activity: 0.2\n    society_activity: 0.2\n"
-                         "  - province: Gamma\n"
-                         "    awareness: 0.6\n    institutions: 0.6\n    infrastructure: 0.6\n"
-                         "    human_resources: 0.6\n    cybersecurity: 0.6\n    gov_activity: 0.6\n"
-                         "    econ_activity: 0.6\n    society_activity: 0.6\n");
-    return 0;
+    return S_fixture_abc("/tmp/dti_test_merger");
 }
 
 /* Hand arithmetic (points out of 1000):
@@ -227,14 +177,6 @@ static void test_merger_real_map(void **state)
     dti_registry_free(reg);
 }
 
-static int S_teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", S_dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 /* `rank --year 2022 --units 34` against tests/reference/merger_2022.py (scipy, from ../shared/data). */
 static void test_merger_units_2022_reference(void **state)
 {
@@ -290,5 +232,5 @@ int main(void)
         cmocka_unit_test(test_merger_real_map),
         cmocka_unit_test(test_merger_units_2022_reference),
     };
-    return cmocka_run_group_tests_name("merger", tests, S_setup, S_teardown);
+    return cmocka_run_group_tests_name("merger", tests, S_setup, S_fixture_remove);
 }

@@ -1,6 +1,6 @@
 /* test_tune_units.c -- `tune sensitivity|stability|goal --units`: the tuning commands among the merged
  * units of a reorganisation (docs/tuning.md §5).  Worked by hand on the 3-province example of
- * test_merger.c; an identity map must reproduce the provinces' own results exactly.
+ * fixture_abc.h; an identity map must reproduce the provinces' own results exactly.
  * The registry, maps, year record and uncertainty files below are SYNTHETIC, written by this test. */
 #include <math.h>
 #include <stdlib.h>
@@ -12,67 +12,19 @@
 #include "internal.h"
 #include "merger.h"
 #include "tune.h"
+#include "fixture_abc.h"
 #include "testutil.h"
-
-static char S_dir[64]; /* a fresh temporary directory per run */
-
-static const char *S_path(const char *name)
-{
-    static char path[8][256];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(path[k], sizeof path[k], "%s/%s", S_dir, name);
-    return path[k];
-}
-
-static void S_write(const char *name, const char *text)
-{
-    FILE *f = fopen(S_path(name), "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static int S_setup(void **state)
 {
     (void)state;
-    strcpy(S_dir, "/tmp/dti_test_tune_units_XXXXXX");
-    if (!mkdtemp(S_dir))
+    if (S_fixture_abc("/tmp/dti_test_tune_units") != 0)
         return -1;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "mkdir -p %s/models && cp %s/models/dti-2022.yaml %s/models/", S_dir, DTI_SRCDIR, S_dir);
-    if (system(cmd) != 0)
-        return -1;
-    S_write("reg.yaml", "# SYNTHETIC registry for test_tune_units.c\n"
-                        "provinces:\n"
-                        "  - {code: \"01\", name: Alpha, ascii: Alpha, numbers: {population: 3}}\n"
-                        "  - {code: \"02\", name: Beta, ascii: Beta, numbers: {population: 1}}\n"
-                        "  - {code: \"03\", name: Gamma, ascii: Gamma, numbers: {population: 2}}\n");
-    S_write("map.yaml", "# SYNTHETIC merger map\n"
-                        "units:\n"
-                        "  - {old: Alpha, new: Alpha-Beta, merged: true}\n"
-                        "  - {old: Beta, new: Alpha-Beta, merged: true}\n"
-                        "  - {old: Gamma, new: Gamma, merged: false}\n");
     S_write("idmap.yaml", "# SYNTHETIC identity map: every province its own unit\n"
                           "units:\n"
                           "  - {old: Alpha, new: Alpha, merged: false}\n"
                           "  - {old: Beta, new: Beta, merged: false}\n"
                           "  - {old: Gamma, new: Gamma, merged: false}\n");
-    /* The 2022 framework (weights 100,100,100,100,100,0,200,150,150 over one root) on three provinces. */
-    S_write("year.yaml", "# SYNTHETIC year record\n"
-                         "year: 2022\nmodel: dti-2022\nunits: 3\nprovinces:\n"
-                         "  - province: Alpha\n"
-                         "    awareness: 0.9\n    institutions: 0.8\n    infrastructure: 0.7\n"
-                         "    human_resources: 0.6\n    cybersecurity: 0.5\n    gov_activity: 0.8\n"
-                         "    econ_activity: 0.6\n    society_activity: 0.4\n"
-                         "  - province: Beta\n"
-                         "    awareness: 0.5\n    institutions: 0.4\n    infrastructure: 0.3\n"
-                         "    human_resources: 0.2\n    cybersecurity: 0.1\n    gov_activity: 0.4\n"
-                         "    econ_activity: 0.2\n    society_activity: 0.2\n"
-                         "  - province: Gamma\n"
-                         "    awareness: 0.6\n    institutions: 0.6\n    infrastructure: 0.6\n"
-                         "    human_resources: 0.6\n    cybersecurity: 0.6\n    gov_activity: 0.6\n"
-                         "    econ_activity: 0.6\n    society_activity: 0.6\n");
     /* the same with Gamma at 0.65 everywhere, close to Alpha's 0.660: ranks move with the weights */
     S_write("year_close.yaml", "# SYNTHETIC year record\n"
                                "year: 2022\nmodel: dti-2022\nunits: 3\nprovinces:\n"
@@ -105,14 +57,6 @@ static int S_setup(void **state)
                                "  - {name: winsorisation, winsorise: [1, 300]}\n"
                                "  - {name: aggregation, aggregate: [arithmetic, geometric]}\n");
     return 0;
-}
-
-static int S_teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", S_dir);
-    return system(cmd) != 0;
 }
 
 /* The example loaded: framework, data, registry, a merger map and its frame over the data. */
@@ -447,5 +391,5 @@ int main(void)
         cmocka_unit_test(test_dti_tune_sens_units),
         cmocka_unit_test(test_dti_merger_frame_init_refuses),
     };
-    return cmocka_run_group_tests(tests, S_setup, S_teardown);
+    return cmocka_run_group_tests(tests, S_setup, S_fixture_remove);
 }
