@@ -307,7 +307,8 @@ int dti_project_write(const dti_project_report *rep, int format, FILE *out, dti_
     /* text and Markdown */
     int md = format == DTI_FORMAT_MD;
     fprintf(out, "%s%s — DTI rank projection from the public record %d–%d (model %s, %zu runs, seed %lu)\n\n",
-            md ? "## " : "", rep->all ? "Every province" : rep->reg->p[rep->province].name, obs->year[0],
+            md ? "## " : "", !rep->all ? rep->reg->p[rep->province].name
+                             : rep->frame == DTI_FRAME_UNITS ? "Every unit" : "Every province", obs->year[0],
             obs->year[rep->set->origin_index], dti_project_model_name(rep->fit->model), rep->set->runs, rep->set->seed);
     for (int fi = 0; fi < 2; fi++) {
         int frame = frames[fi];

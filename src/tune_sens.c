@@ -741,12 +741,11 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
             fprintf(out, "Merger weights: registry column '%s'\n", o->merger->weight_column);
     }
     fputc('\n', out);
-    fprintf(out, "%7s %6s %9s %9s  ", "nominal", "median", "5%-95%", "P(top");
+    char topk[32];
+    snprintf(topk, sizeof topk, "P(top %zu)", o->top);
+    fprintf(out, "%7s %6s %9s %9s  ", "nominal", "median", "5%-95%", topk);
     dti_fmt_pad(out, "unit", wcode, 0);
     fprintf(out, " %s\n", o->merger ? "former provinces" : "name");
-    char topk[16];
-    snprintf(topk, sizeof topk, "%zu)", o->top);
-    fprintf(out, "%7s %6s %9s %9s\n", "", "", "", topk);
     const size_t *h0 = s->st[0].hist;
     for (size_t q = 0; q < nu; q++) {
         size_t v = nom.order[q];
