@@ -113,7 +113,8 @@ int dti_cmd_project(int argc, char **argv, int backtest)
             int y;
             size_t k;
             char tail;
-            if (n_cli == 16 || sscanf(optarg, "%d:%zu%c", &y, &k, &tail) != 2 || k < 1 || y < 1900 || y > 2200)
+            if (n_cli == 16 || strchr(optarg, '-') || sscanf(optarg, "%d:%zu%c", &y, &k, &tail) != 2 || k < 1 ||
+                y < 1900 || y > 2200)
                 return dti_cli_usage_error(cmd, "--target needs YEAR:K, e.g. 2025:15");
             cli_targets[n_cli].year = y;
             cli_targets[n_cli].top = k;
@@ -220,6 +221,14 @@ int dti_cmd_project(int argc, char **argv, int backtest)
             goto cleanup;
         }
     }
+    for (size_t i = 0; i < n_cli; i++)
+        if (cli_targets[i].top > dti_registry_count(reg)) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "--target %d:%zu: K must be at most %zu", cli_targets[i].year, cli_targets[i].top,
+                     dti_registry_count(reg));
+            rc = dti_cli_usage_error(cmd, msg);
+            goto cleanup;
+        }
     if (n_cli) { /* command-line targets replace the file's, for the chosen province */
         for (size_t i = 0; i < n_cli; i++)
             cli_targets[i].province = prov;

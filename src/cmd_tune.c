@@ -171,7 +171,7 @@ static const char S_sens_help[] =
     "                          models, DIR/models/uncertainty-NAME.yaml otherwise)\n"
     "  -p, --province P        the unit of the Sobol indices (default Thai Nguyen where ranked)\n"
     "  -n, --runs N            Monte Carlo draws (default 10000)\n"
-    "      --sobol N           Saltelli base sample; N (k + 2) evaluations (default 2000; 0: none)\n"
+    "      --sobol N           Saltelli base sample, 100 or more; N (k + 2) evaluations (default 2000; 0: none)\n"
     "  -k, --top K             P(rank <= K) (default 10)\n"
     "  -s, --seed S            random seed (default 1)\n"
     "  -j, --threads T         threads (default 1); the output is the same at any count\n"
@@ -232,8 +232,9 @@ static int S_cmd_sensitivity(int argc, char **argv)
                 return dti_cli_usage_error(cmd, "--runs needs a number from 1 to 100000000");
             break;
         case OPT_SOBOL:
-            if (dti_cli_parse_size(optarg, 0, 10000000, &so.sobol_n))
-                return dti_cli_usage_error(cmd, "--sobol needs a number from 0 to 10000000");
+            /* fewer than 100 base rows give degenerate estimates and bootstrap intervals */
+            if (dti_cli_parse_size(optarg, 0, 10000000, &so.sobol_n) || (so.sobol_n > 0 && so.sobol_n < 100))
+                return dti_cli_usage_error(cmd, "--sobol needs 0 (none) or a number from 100 to 10000000");
             break;
         case 'k':
             if (dti_cli_parse_size(optarg, 1, 1000, &so.top))

@@ -113,8 +113,13 @@ size_t dti_utf8_width(const char *s);
 void dti_fmt_json_string(FILE *out, const char *s);
 void dti_fmt_csv_field(FILE *out, const char *s);
 void dti_fmt_pad(FILE *out, const char *s, size_t width, int right);
-/* Rounds half away from zero to `precision` decimals and returns the scaled integer key. */
-long long dti_round_key(double v, int precision);
+/* The rounding key of the official rule: v * 10^precision rounded half away from zero (after
+ * snapping binary noise), as a double holding an integer; values too large to have decimals are their
+ * own key.  Equal keys are ties. */
+double dti_round_key(double v, int precision);
+/* The seed of random stream `block` of family `phase` for a user's seed (splitmix64, 32 bits, never 0):
+ * one stream per block of runs, so results do not depend on the thread count. */
+unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long phase);
 /* Index value of every node of `fw` from the leaf values vals[node] (NaN = unknown): weighted
  * arithmetic mean of the children with weight > 0, NaN when one of them is unknown. */
 void dti_framework_compute(const dti_framework *fw, double *vals);

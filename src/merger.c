@@ -391,7 +391,7 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
                                    "(the record has ranks, not values; docs/merger.md)"
                                  : "not determined: some former provinces have no exact rank this year (use "
                                    "`dtirank project --units 34` for a distribution)";
-    char former[1024];
+    char former[4096];
     if (format == DTI_FORMAT_CSV)
         fputs("rank,rank_method,unit,former_provinces,dti,latent_score\r\n", out);
     else if (format == DTI_FORMAT_JSON)
@@ -411,11 +411,11 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
     if (format == DTI_FORMAT_TEXT)
         fprintf(out, "rank  %-*s  %-8s  former provinces (rank among %zu)\n", (int)wname, "unit", "dti", yr->units);
     else if (format == DTI_FORMAT_MD)
-        fputs("| rank | unit | dti | former provinces (rank among 63) |\n|---:|---|---:|---|\n", out);
+        fprintf(out, "| rank | unit | dti | former provinces (rank among %zu) |\n|---:|---|---:|---|\n", yr->units);
     for (size_t k = 0; k < nu; k++) {
         size_t j = order[k], o = 0;
         former[0] = '\0';
-        for (size_t p = 0; p < n && o < sizeof former; p++) {
+        for (size_t p = 0; p < n && o + 1 < sizeof former; p++) {
             if (m->unit_of[p] != j)
                 continue;
             if (exact[p])
@@ -423,6 +423,8 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
             else
                 o += (size_t)snprintf(former + o, sizeof former - o, "%s%s (?)", o ? ", " : "", reg->p[p].name);
         }
+        if (o + 1 >= sizeof former) /* cut: say so rather than end mid-name */
+            snprintf(former + sizeof former - 8, 8, " [...]");
         char rk[32] = "", dv[32] = "", lv[32] = "";
         if (method != S_BY_NONE && rank[j])
             snprintf(rk, sizeof rk, "%zu", rank[j]);

@@ -115,6 +115,15 @@ static int S_fit_panel(const dti_project_obs *obs, size_t n_fit, dti_project_fit
     } else {
         double c0, c1, cov00, cov01, cov11, sumsq;
         gsl_fit_linear(x, 1, y, 1, m, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        if (!(sumsq > 0) || !isfinite(c1)) { /* every pair on one line: the noise cannot be estimated */
+            free(x);
+            free(y);
+            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                                 "the panel model cannot be fitted: the %zu pairs of consecutive exact ranks lie "
+                                 "exactly on a line (no year-to-year change to estimate the noise from); use "
+                                 "--model persistence",
+                                 m);
+        }
         fit->a = c0;
         fit->b = c1;
         fit->df = (double)m - 2;
@@ -222,6 +231,14 @@ typedef struct {
  * twice as fast as insertion sort alone, whose branch mispredictions dominated the Monte Carlo.)  The
  * order (value, then index) is total, so the result does not depend on the starting order.
  * tmp: n entries; count: n + 1 entries. */
+/* Bucket of value v: floor((hi - v) * scale) in 0..n-1; a value that is not finite goes last (the
+ * insertion sort then orders it by the same comparison as everything else). */
+static size_t S_bucket(double hi, double v, double scale, size_t n)
+{
+    double b = (hi - v) * scale;
+    return b >= 0 && b < (double)n ? (size_t)b : n - 1;
+}
+
 static void S_sort_desc(const double *val, size_t *idx, size_t *tmp, size_t *count, size_t n)
 {
     double lo = val[0], hi = val[0];
@@ -229,16 +246,16 @@ static void S_sort_desc(const double *val, size_t *idx, size_t *tmp, size_t *cou
         lo = val[i] < lo ? val[i] : lo;
         hi = val[i] > hi ? val[i] : hi;
     }
-    if (hi > lo) {
-        /* bucket of value v: floor((hi - v) * scale), in 0..n-1 (the factor keeps hi - lo inside) */
+    if (hi > lo && isfinite(hi - lo)) {
+        /* the factor keeps hi - lo inside bucket n - 1 */
         double scale = (double)n * (1.0 - 1e-9) / (hi - lo);
         memset(count, 0, (n + 1) * sizeof *count);
         for (size_t i = 0; i < n; i++)
-            count[(size_t)((hi - val[i]) * scale) + 1]++;
+            count[S_bucket(hi, val[i], scale, n) + 1]++;
         for (size_t b = 1; b <= n; b++)
             count[b] += count[b - 1];
         for (size_t i = 0; i < n; i++) /* in index order: ties stay in index order within a bucket */
-            tmp[count[(size_t)((hi - val[i]) * scale)]++] = i;
+            tmp[count[S_bucket(hi, val[i], scale, n)]++] = i;
         memcpy(idx, tmp, n * sizeof *idx);
     }
     for (size_t i = 1; i < n; i++) {
@@ -287,21 +304,31 @@ static void S_rank_observed(S_work *w, const dti_project_obs *obs, size_t t, siz
             continue;
         while (start < n && w->assigned[w->order[start]])
             start++;
-        size_t pick = DTI_NONE, urgent = DTI_NONE;
-        for (size_t k = start; k < n; k++) {
-            size_t p = w->order[k];
-            if (w->assigned[p] || lo[p] > s)
-                continue;
-            if (pick == DTI_NONE) {
-                pick = p;
-                if (!obs->upper[t]) /* no upper bound below n this year: the first eligible wins */
+        /* With upper bounds this year, find the smallest tight deadline h >= s: as many unplaced
+         * provinces must be placed by h (upper bound <= h) as there are free slots in s..h, so slot s
+         * must go to one of them or a bound would be missed (earliest-deadline feasibility).  Without
+         * one, the best prediction among the eligible takes the slot. */
+        size_t tight = n + 1;
+        if (obs->upper[t]) {
+            memset(w->count, 0, (n + 1) * sizeof *w->count);
+            for (size_t p = 0; p < n; p++)
+                if (!w->assigned[p])
+                    w->count[hi[p]]++;
+            for (size_t h = s, free_slots = 0, need = 0; h <= n; h++) {
+                free_slots += w->slot_used[h] ? 0u : 1u;
+                need += w->count[h];
+                if (need > 0 && need >= free_slots) {
+                    tight = h;
                     break;
+                }
             }
-            if (hi[p] <= s && (urgent == DTI_NONE || hi[p] < hi[urgent]))
-                urgent = p;
         }
-        if (urgent != DTI_NONE)
-            pick = urgent;
+        size_t pick = DTI_NONE;
+        for (size_t k = start; k < n && pick == DTI_NONE; k++) {
+            size_t p = w->order[k];
+            if (!w->assigned[p] && lo[p] <= s && hi[p] <= tight)
+                pick = p;
+        }
         if (pick == DTI_NONE) /* no province may take this slot: bounds were inconsistent */
             continue;
         w->rank[pick] = s;
@@ -410,7 +437,7 @@ static void *S_worker(void *arg)
         if (blk >= job->n_blocks)
             break;
         /* One stream per block, seeded from (seed, block): the same runs whatever thread takes it. */
-        gsl_rng_set(w->rng, (unsigned long)(job->set->seed * 1000003UL + blk + 1));
+        gsl_rng_set(w->rng, dti_stream_seed(job->set->seed, blk, 0));
         size_t first = blk * S_BLOCK, last = first + S_BLOCK;
         if (last > job->set->runs)
             last = job->set->runs;

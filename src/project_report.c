@@ -21,9 +21,11 @@
 #define S_Q_HI 0.90
 #define S_P_CLIP 1e-4 /* log score: probabilities clipped to [S_P_CLIP, 1 - S_P_CLIP] */
 
+/* The verdict of P as printed (2 decimals), so the words never contradict the number beside them. */
 static const char *S_verdict(double p)
 {
-    return p >= S_LIKELY ? "likely" : p <= S_UNLIKELY ? "unlikely" : "uncertain";
+    double shown = round(p * 100.0) / 100.0;
+    return shown >= S_LIKELY ? "likely" : shown <= S_UNLIKELY ? "unlikely" : "uncertain";
 }
 
 /* Distinct target k values, ascending (at most 8). */

@@ -106,8 +106,8 @@ static void S_cell(const dti_score *sc, size_t u, size_t c, int full, char *buf,
         snprintf(buf, len, "%s", full ? "" : "NA");
     else if (full)
         snprintf(buf, len, "%.17g", v);
-    else
-        snprintf(buf, len, "%.*f", sc->fw->precision, v);
+    else /* the rounding of the ranking rule, so equal-looking values are ties */
+        snprintf(buf, len, "%.*f", sc->fw->precision, dti_round_key(v, sc->fw->precision) / pow(10.0, sc->fw->precision));
 }
 
 static const char *S_col_id(const dti_score *sc, size_t c)

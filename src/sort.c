@@ -54,7 +54,7 @@ void dti_rank_competition_ws(const double *values, size_t n, int precision, size
         }
         /* Sorting ascending on the negated key gives "higher is better" with ties in unit order
          * (negation is exact; a rounded key is an integer below 2^53, held exactly). */
-        keys[i] = -(precision >= 0 ? (double)dti_round_key(values[i], precision) : values[i]);
+        keys[i] = -(precision >= 0 ? dti_round_key(values[i], precision) : values[i]);
         order[m++] = i;
     }
     dti_sort_index(keys, order, m, tmp);

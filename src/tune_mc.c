@@ -35,11 +35,6 @@ typedef struct S_work {
     double *a, *b, *ab, *y;
 } S_work;
 
-static unsigned long S_seed(unsigned long seed, size_t block, unsigned long phase)
-{
-    return seed * 1000003UL + phase * 0x9E3779B9UL + block + 1;
-}
-
 static void S_fail(S_job *job, const dti_error *err)
 {
     pthread_mutex_lock(&job->lock);
@@ -65,7 +60,7 @@ static void *S_worker(void *arg)
         pthread_mutex_unlock(&job->lock);
         if (stop || blk >= job->n_blocks)
             break;
-        gsl_rng_set(w->rng, S_seed(sp->seed, blk, job->saltelli ? S_PHASE_SALTELLI : S_PHASE_MC));
+        gsl_rng_set(w->rng, dti_stream_seed(sp->seed, blk, job->saltelli ? S_PHASE_SALTELLI : S_PHASE_MC));
         size_t first = blk * DTI_TUNE_BLOCK, last = first + DTI_TUNE_BLOCK;
         last = last > job->n ? job->n : last;
         for (size_t r = first; r < last; r++) {
@@ -211,7 +206,7 @@ void dti_tune_sobol_boot(const double *fA, const double *fB, const double *fAB, 
     double *t1 = dti_xcalloc(k + 1, sizeof *t1), *tt = dti_xcalloc(k + 1, sizeof *tt);
     double *col = dti_xcalloc(n_boot + 1, sizeof *col);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    gsl_rng_set(r, S_seed(seed, 0, S_PHASE_BOOT));
+    gsl_rng_set(r, dti_stream_seed(seed, 0, S_PHASE_BOOT));
     for (size_t b = 0; b < n_boot; b++) {
         for (size_t i = 0; i < n; i++)
             idx[i] = (size_t)gsl_rng_uniform_int(r, n);

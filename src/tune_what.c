@@ -243,7 +243,7 @@ static double S_walk(const double *A, const double *B, size_t n, size_t p, doubl
     while (lo < tmax) {
         double hi = tmax;
         if (prec >= 0 && fabs(B[p]) > 0) { /* the next step of p's own rounded score */
-            double k = (double)dti_round_key(A[p] + B[p] * lo, prec), sgn = B[p] > 0 ? 1.0 : -1.0;
+            double k = dti_round_key(A[p] + B[p] * lo, prec), sgn = B[p] > 0 ? 1.0 : -1.0;
             for (int tries = 0; tries < 4; tries++, k += sgn) {
                 double tb = ((k + sgn * S_HALF) * h - A[p]) / B[p];
                 if (tb > lo) {
@@ -252,7 +252,7 @@ static double S_walk(const double *A, const double *B, size_t n, size_t p, doubl
                 }
             }
         }
-        double thr = prec >= 0 ? ((double)dti_round_key(A[p] + B[p] * (0.5 * (lo + hi)), prec) + S_HALF) * h : 0;
+        double thr = prec >= 0 ? (dti_round_key(A[p] + B[p] * (0.5 * (lo + hi)), prec) + S_HALF) * h : 0;
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
             if (i == p)
@@ -576,7 +576,7 @@ int dti_tune_goal_units(const dti_framework *fw, const dti_dataset *ds, const dt
         double rv = res->rival_score = c.nominal[res->rival];
         /* the smallest score that ties the rival by the rule: half a published digit below its
          * rounded score (dti_round_key rounds half away from zero), or the rival's own score */
-        res->needed = c.prec >= 0 ? ((double)dti_round_key(rv, c.prec) - S_HALF) * pow(10.0, -c.prec) : rv;
+        res->needed = c.prec >= 0 ? (dti_round_key(rv, c.prec) - S_HALF) * pow(10.0, -c.prec) : rv;
     }
     /* the cheapest plan: fill in increasing cost per unit of score (fractional knapsack) */
     size_t m = 0;

@@ -96,7 +96,7 @@ size_t dti_utf8_width(const char *s)
     return w;
 }
 
-long long dti_round_key(double v, int precision)
+double dti_round_key(double v, int precision)
 {
     /* The official rule rounds the decimal value half away from zero.  A double such as 0.69065 is
      * stored a hair below the half, so first snap v*10^p to 1e-6 of the last published digit (far
@@ -106,6 +106,22 @@ long long dti_round_key(double v, int precision)
     static const double S_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     double t = v * (precision >= 0 && precision <= 22 ? S_pow10[precision] : pow(10.0, precision));
-    t = round(t * 1e6) / 1e6;
-    return llround(t);
+    /* From 2^52 on a double has no fractional digit left to round (and inf/NaN stay as they are):
+     * the value is its own key, still in the right order. */
+    if (!(fabs(t) < 4503599627370496.0))
+        return t;
+    return round(round(t * 1e6) / 1e6); /* round() is half away from zero */
+}
+
+unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long phase)
+{
+    /* splitmix64 (Steele, Lea & Flood 2014) of (seed, phase, block): distinct seeds give unrelated
+     * streams, which a linear seed * k + block would not (generators keep only 32 bits of it). */
+    uint64_t z = (uint64_t)seed * 0x9E3779B97F4A7C15ULL + (uint64_t)phase * 0xD1B54A32D192ED03ULL + (uint64_t)block;
+    z += 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    unsigned long s = (unsigned long)(z & 0xFFFFFFFFUL);
+    return s ? s : 1UL; /* 0 would select the generator's default seed */
 }

@@ -262,7 +262,7 @@ static int S_check_ranks(const dti_yctx *c, dti_year *yr, size_t node)
             const dti_fact *rj = &yr->rank[j * nn + node], *vj = &yr->value[j * nn + node];
             if (j == i || !rj->known || isnan(rj->value) || !vj->known)
                 continue;
-            long long ki = dti_round_key(vi->value, fw->precision), kj = dti_round_key(vj->value, fw->precision);
+            double ki = dti_round_key(vi->value, fw->precision), kj = dti_round_key(vj->value, fw->precision);
             if (ki > kj && ri->value > rj->value) {
                 dti_error_set(&yr->warnings, DTI_ERR_INPUT, c->path, ri->line, ri->column,
                               "%s: rank %.0f of %s disagrees with its value %.*f: %s has %.*f and rank %.0f",
@@ -328,10 +328,6 @@ int dti_year_load(const char *path, const dti_registry *reg, const char *models_
     if ((rc = dti_y_require(&c, root, "provinces", "a year record", &list)) ||
         (rc = dti_y_expect(&c, list, DTI_Y_SEQUENCE, "provinces")))
         goto cleanup;
-    if (list->n > reg->n) {
-        rc = dti_y_error(&c, list, "provinces lists %zu entries, more than the %zu in the registry", list->n, reg->n);
-        goto cleanup;
-    }
     size_t nn = yr->fw->n_nodes;
     yr->prov = dti_xcalloc(list->n, sizeof *yr->prov);
     yr->value = dti_xcalloc(list->n * nn, sizeof *yr->value);

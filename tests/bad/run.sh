@@ -3,7 +3,8 @@
 #     NAME | ARGS | EXPECTED STDERR (one line, exact)
 # ARGS are run from the repository root with DTIRANK_HOME=. and `--out TMP/out` appended when the
 # line's ARGS contain the word OUT (replaced by the output path).  Every case must exit with status
-# 1, print exactly the expected line on stderr, nothing on stdout, and leave no file in TMP.
+# 1, print exactly the expected line on stderr (usage errors may add the one hint line "Try 'dtirank
+# CMD --help'."), nothing on stdout, and leave no file in TMP.
 # Usage: sh tests/bad/run.sh path/to/dtirank
 bin=$1
 [ -x "$bin" ] || { echo "bad: no binary '$bin'"; exit 2; }
@@ -19,6 +20,10 @@ while IFS='|' read -r name args expected; do
     eval "DTIRANK_HOME=. \"$bin\" $args" >"$tmp/stdout" 2>"$tmp/stderr"
     status=$?
     got=$(cat "$tmp/stderr")
+    # a usage error may add the standard hint line "Try 'dtirank CMD --help'."; data errors are one line
+    if [ "$(wc -l < "$tmp/stderr")" -eq 2 ] && sed -n 2p "$tmp/stderr" | grep -q "^Try 'dtirank .*--help'\.$"; then
+        got=$(sed -n 1p "$tmp/stderr")
+    fi
     ok=1
     [ "$status" = 1 ] || { echo "bad $name: exit status $status, expected 1"; ok=0; }
     [ "$got" = "$expected" ] || { printf 'bad %s: stderr\n  got:  %s\n  want: %s\n' "$name" "$got" "$expected"; ok=0; }

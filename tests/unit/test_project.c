@@ -98,6 +98,62 @@ static void test_project_two_province_closed_form(void **state)
     dti_projection_clear(&pr);
 }
 
+/* A record where every province keeps its rank: the pairs lie exactly on a line, so the noise cannot
+ * be estimated and the panel model must refuse (it once drew NaN parameters and ranked everyone 1st). */
+static void test_project_fit_panel_exact_line(void **state)
+{
+    (void)state;
+    size_t n = 6, ex[12] = {1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6};
+    dti_project_obs obs;
+    memset(&obs, 0, sizeof obs);
+    obs.n = n;
+    obs.n_years = 2;
+    obs.year[0] = 2022;
+    obs.year[1] = 2023;
+    obs.exact = obs.lo = obs.hi = ex;
+    dti_project_fit fit;
+    dti_error err;
+    dti_error_init(&err);
+    assert_int_equal(dti_project_fit_model(&obs, 2, DTI_MODEL_PANEL, &fit, &err), DTI_ERR_INPUT);
+    assert_non_null(strstr(err.e[0].message, "lie exactly on a line"));
+}
+
+/* Upper bounds are honoured in every draw: of 20 provinces, 1..12 have exact ranks, A and B are known
+ * to be 13th-14th, and the 6 others only >= 13.  Whatever the predictions, A and B take slots 13 and 14
+ * (an earlier rule let a better-predicted '>= 13' province take slot 13 and pushed one of them to 15). */
+static void test_project_upper_bounds_honoured(void **state)
+{
+    (void)state;
+    size_t n = 20, ex[20] = {0}, lo[20], hi[20];
+    dti_project_obs obs;
+    memset(&obs, 0, sizeof obs);
+    for (size_t p = 0; p < n; p++) {
+        ex[p] = p < 12 ? p + 1 : 0;
+        lo[p] = p < 12 ? p + 1 : 13;
+        hi[p] = p < 12 ? p + 1 : p < 14 ? 14 : n;
+    }
+    obs.n = n;
+    obs.n_years = 1;
+    obs.year[0] = 2023;
+    obs.exact = ex;
+    obs.lo = lo;
+    obs.hi = hi;
+    obs.upper[0] = 1;
+    dti_project_fit fit = {.model = DTI_MODEL_PANEL, .a = 0, .b = 0.7, .s2 = 0.5, .df = 0};
+    dti_project_settings set = {.runs = 5000, .seed = 5, .threads = 2, .until = 2023, .origin_index = 0};
+    dti_projection pr;
+    dti_error err;
+    dti_error_init(&err);
+    assert_int_equal(dti_project_simulate(&obs, &fit, &set, &pr, &err), DTI_OK);
+    for (size_t p = 12; p < 14; p++) {
+        assert_close(dti_projection_p_top(&pr, DTI_FRAME_PROVINCES, p, 2023, 14), 1.0, 0, 0);
+        assert_close(dti_projection_p_top(&pr, DTI_FRAME_PROVINCES, p, 2023, 12), 0.0, 0, 0);
+    }
+    for (size_t p = 14; p < n; p++) /* the others fill 15..20 */
+        assert_close(dti_projection_p_top(&pr, DTI_FRAME_PROVINCES, p, 2023, 14), 0.0, 0, 0);
+    dti_projection_clear(&pr);
+}
+
 static dti_registry *S_reg;
 static dti_year *S_years[8];
 static size_t S_n_years;
@@ -180,6 +236,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_project_fit_panel_recovers_b),
         cmocka_unit_test(test_project_two_province_closed_form),
+        cmocka_unit_test(test_project_fit_panel_exact_line),
+        cmocka_unit_test(test_project_upper_bounds_honoured),
         cmocka_unit_test(test_project_record_invariants),
     };
     return cmocka_run_group_tests_name("project", tests, S_setup, S_teardown);

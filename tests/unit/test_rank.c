@@ -58,11 +58,26 @@ static void test_rank_competition_ties(void **state)
     assert_int_equal(r[1], 1);
 }
 
+/* Values too large to have decimals at the published precision keep their order (the rounding key
+ * once overflowed and ranked 1e300 and 1e16 last). */
+static void test_rank_competition_huge(void **state)
+{
+    (void)state;
+    double v[] = {5.0, 1e16, 1e300, 0.5};
+    size_t r[4];
+    dti_rank_competition(v, 4, 4, r, NULL, NULL);
+    assert_int_equal(r[0], 3);
+    assert_int_equal(r[1], 2);
+    assert_int_equal(r[2], 1);
+    assert_int_equal(r[3], 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rank_competition_reference_cases),
         cmocka_unit_test(test_rank_competition_ties),
+        cmocka_unit_test(test_rank_competition_huge),
     };
     return cmocka_run_group_tests_name("rank", tests, NULL, NULL);
 }
