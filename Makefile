@@ -118,10 +118,21 @@ reference:
 	/usr/bin/python3 tests/reference/merger_2022.py ../shared/data
 	/usr/bin/python3 tests/reference/tune_fit_reference.py
 
-install: $(BUILD)/dtirank
+# The installed program reads its data from $(PREFIX)/share/dtirank (cli.c is rebuilt with that
+# DATADIR; the build tree's own binary keeps reading the build tree).
+$(BUILD)/install/cli.o: src/cli.c $(wildcard src/*.h) FORCE | $(BUILD)
+	mkdir -p $(BUILD)/install
+	$(CC) $(CFLAGS_ALL) -UDTI_DATADIR -DDTI_DATADIR='"$(PREFIX)/share/dtirank"' -c -o $@ src/cli.c
+
+$(BUILD)/install/dtirank: $(filter-out $(BUILD)/cli.o,$(CLI_OBJ)) $(BUILD)/install/cli.o $(BUILD)/libdtirank.a
+	$(CC) $(OPT) $(SAN) -o $@ $(filter-out $(BUILD)/cli.o,$(CLI_OBJ)) $(BUILD)/install/cli.o $(BUILD)/libdtirank.a $(LIBS)
+
+install: $(BUILD)/install/dtirank
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dtirank
-	cp $(BUILD)/dtirank $(DESTDIR)$(PREFIX)/bin/
+	cp $(BUILD)/install/dtirank $(DESTDIR)$(PREFIX)/bin/
 	cp -R data models $(DESTDIR)$(PREFIX)/share/dtirank/
+
+FORCE: # PREFIX is not a file: rebuild the installed program's cli.o every time
 
 clean:
 	rm -rf build build-asan
