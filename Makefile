@@ -33,7 +33,7 @@ LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad asan bench leakcheck install clean reference
+.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz install clean reference
 
 all: $(BUILD)/dtirank
 
@@ -90,6 +90,20 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
+# libFuzzer on the YAML loaders (needs clang; Debian: clang-14), seeded with the real inputs.
+# FUZZ_TIME seconds (default 60); findings land in build-fuzz/.
+FUZZ_TIME ?= 60
+fuzz: deps
+	@command -v clang >/dev/null 2>&1 || { echo "fuzz: needs clang (apt-get install -y clang)"; exit 1; }
+	@mkdir -p build-fuzz/corpus && for f in data/*.yaml data/dti/*.yaml models/*.yaml tests/bad/files/*.yaml; do \
+	  cp "$$f" "build-fuzz/corpus/$$(echo "$$f" | tr / _)"; done
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" build-fuzz/libdtirank.a
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Isrc -DDTI_SRCDIR='"$(CURDIR)"' \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build-fuzz/fuzz_yaml \
+	  tests/fuzz/fuzz_yaml.c build-fuzz/libdtirank.a $(LIBS)
+	cd build-fuzz && ./fuzz_yaml -max_total_time=$(FUZZ_TIME) -max_len=4096 corpus
+
 # valgrind over representative commands: no leak, no invalid access.
 leakcheck: all
 	@sh tests/leakcheck.sh ./$(BUILD)/dtirank
@@ -135,4 +149,4 @@ install: $(BUILD)/install/dtirank
 FORCE: # PREFIX is not a file: rebuild the installed program's cli.o every time
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
