@@ -22,6 +22,8 @@
 /* dti_round_key flips from key k to k + 1 where the score, in units of the last published digit,
  * passes k + 1/2 (up to its 1e-6 snap, 5e-11 in score on 4 decimals): the candidate breakpoints. */
 #define S_HALF 0.5
+#define S_GOAL_MARGIN 0.01      /* of a published digit: above rounding noise and 6-decimal printing */
+#define S_GOAL_MARGIN_ABS 1e-9  /* relative margin over the rival when ranks are unrounded */
 /* Pieces between candidate events shorter than this (in share) are isolated points: two lines that
  * cross p's at the same share in exact arithmetic (5/14 in the unit test) land 1e-16 apart. */
 #define S_PIECE_TOL 1e-12
@@ -95,7 +97,7 @@ static int S_ctx_init(S_ctx *c, const dti_framework *fw, const dti_dataset *ds, 
     c->set.previous = ds->has_previous ? ds->previous : NULL;
     const dti_impute_spec *im = &fw->defaults.impute;
     if (im->method == DTI_IMPUTE_GROUP_MEAN || im->method == DTI_IMPUTE_GROUP_MEDIAN) {
-        c->groups = dti_xcalloc(nu, sizeof *c->groups);
+        c->groups = dti_xcalloc(ds->n_units, sizeof *c->groups); /* one label per data unit (province) */
         int rc = dti_dataset_groups(ds, im->group, c->groups, &c->set.n_groups, NULL, err);
         if (rc)
             return rc;
@@ -508,7 +510,14 @@ int dti_tune_goal_units(const dti_framework *fw, const dti_dataset *ds, const dt
     double *raw = NULL;
     size_t *order = NULL;
     int rc;
-    if ((rc = S_linear_model(fw, "tune goal", err)) || (rc = S_ctx_init(&c, fw, ds, mf, err)))
+    int im = fw->defaults.impute.method;
+    if ((rc = S_linear_model(fw, "tune goal", err)))
+        return rc;
+    if (im != DTI_IMPUTE_NONE && im != DTI_IMPUTE_PREVIOUS) /* "all else fixed" would be false */
+        return dti_error_set(err, DTI_ERR_INPUT, fw->path, 0, 0,
+                             "tune goal needs the other units' values fixed, but the model imputes missing values "
+                             "from other units (impute: none or previous)");
+    if ((rc = S_ctx_init(&c, fw, ds, mf, err)))
         goto cleanup;
     /* the data row whose values move, and the share of each of its increases in the ranked unit's
      * main indicators: w_P / sum of the unit's weights under the merger rule (1 without a merger) */
@@ -574,9 +583,13 @@ int dti_tune_goal_units(const dti_framework *fw, const dti_dataset *ds, const dt
         }
         res->rival = order[top - 1];
         double rv = res->rival_score = c.nominal[res->rival];
-        /* the smallest score that ties the rival by the rule: half a published digit below its
-         * rounded score (dti_round_key rounds half away from zero), or the rival's own score */
-        res->needed = c.prec >= 0 ? (dti_round_key(rv, c.prec) - S_HALF) * pow(10.0, -c.prec) : rv;
+        /* The score to reach: with ranks on the published precision, just above the lower edge of the
+         * rival's rounded score (a tie shares the rank; the edge is half a digit below it, inclusive
+         * for positive scores and exclusive for negative ones under half-away-from-zero rounding);
+         * unrounded, just above the rival's own score.  The margin keeps the plan in the top K when its
+         * increases are printed to 6 decimals and applied as printed. */
+        res->needed = c.prec >= 0 ? (dti_round_key(rv, c.prec) - S_HALF + S_GOAL_MARGIN) * pow(10.0, -c.prec)
+                                  : rv + S_GOAL_MARGIN_ABS * fmax(1.0, fabs(rv));
     }
     /* the cheapest plan: fill in increasing cost per unit of score (fractional knapsack) */
     size_t m = 0;
@@ -869,8 +882,13 @@ int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *e
         fprintf(out, "Already in the top %zu: nothing to improve.\n", o->top);
         goto cleanup;
     }
-    fprintf(out, "Needed: score %.*f, which rounds to the published score of %s (%s, %.*f): a tie shares the rank\n\n", fw->precision + 1,
-            res.needed, name[res.rival], code[res.rival], fw->precision, res.rival_score);
+    if (fw->defaults.rank_rounded)
+        fprintf(out, "Needed: score %.*f, which rounds to the published score of %s (%s, %.*f): a tie shares the rank\n\n",
+                fw->precision + 2, res.needed, name[res.rival], code[res.rival], fw->precision,
+                dti_round_key(res.rival_score, fw->precision) / pow(10.0, fw->precision));
+    else
+        fprintf(out, "Needed: score %.10g, just above the score of %s (%s, %.10g)\n\n", res.needed, name[res.rival],
+                code[res.rival], res.rival_score);
     fputs("Cheapest plan (min sum cost x increase; filled in increasing cost per unit of score):\n", out);
     fprintf(out, "%-20s %8s %8s %8s %8s %10s %10s %9s\n", "indicator", "value", "cap", "weight", "cost", "cost/score",
             "increase", "new");
@@ -881,9 +899,12 @@ int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *e
                 res.cap[j], res.coef[j], res.cost[j], res.cost[j] / res.coef[j], res.delta[j],
                 res.value[j] + res.delta[j]);
     }
-    if (res.reachable)
+    if (res.reachable && res.rank_after <= o->top)
         fprintf(out, "Total cost %.6g; score %.*f, rank %zu (recomputed by the engine)\n\n", res.plan_cost,
-                fw->precision + 1, res.score_after, res.rank_after);
+                fw->precision + 2, res.score_after, res.rank_after);
+    else if (res.reachable) /* should not happen with the margin; never print a plan that fails as if it worked */
+        fprintf(out, "WARNING: the engine ranks this plan %zu, outside the top %zu (score %.*f): do not rely on it\n\n",
+                res.rank_after, o->top, fw->precision + 2, res.score_after);
     else
         fprintf(out, "CANNOT REACH the top %zu: every indicator at its cap gives score %.*f, rank %zu\n\n", o->top,
                 fw->precision + 1, res.score_after, res.rank_after);

@@ -597,33 +597,34 @@ static void test_dti_tune_goal_hand(void **state)
     dti_tune_goal_result res;
     dti_error err;
     dti_error_init(&err);
-    /* P (0.6, rank 2) into the top 1: A's 0.65 is key 6500, reached from 0.64995 (half a digit
-     * below); the gain 0.04995 is cheapest through i1 (cost per point 1 / 0.5 = 2, against 4 and 4):
-     * +0.04995 / 0.5 = +0.0999; alone, i2 or i3 need +0.04995 / 0.25 = 0.1998 (room 0.4: they fit). */
+    /* P (0.6, rank 2) into the top 1: A's 0.65 is key 6500, whose lower edge is 0.64995 (half a digit
+     * below); the target adds a margin of 0.01 digit (S_GOAL_MARGIN): 0.649951.  The gain 0.049951 is
+     * cheapest through i1 (cost per point 1 / 0.5 = 2, against 4 and 4): +0.049951 / 0.5 = +0.099902;
+     * alone, i2 or i3 need +0.049951 / 0.25 = 0.199804 (room 0.4: they fit). */
     assert_int_equal(dti_tune_goal(fw, &ds, HAND_P, 1, NULL, &res, &err), DTI_OK);
     assert_false(res.already);
     assert_int_equal(res.rival, HAND_A);
-    assert_close(res.needed, 0.64995, 0, HAND_TOL);
-    assert_close(res.delta[0], 0.0999, 0, HAND_TOL);
+    assert_close(res.needed, 0.649951, 0, HAND_TOL);
+    assert_close(res.delta[0], 0.099902, 0, HAND_TOL);
     assert_close(res.delta[1], 0.0, 0, HAND_TOL);
-    assert_close(res.plan_cost, 0.0999, 0, HAND_TOL);
-    assert_close(res.single[1], 0.1998, 0, HAND_TOL);
-    assert_close(res.single[2], 0.1998, 0, HAND_TOL);
+    assert_close(res.plan_cost, 0.099902, 0, HAND_TOL);
+    assert_close(res.single[1], 0.199804, 0, HAND_TOL);
+    assert_close(res.single[2], 0.199804, 0, HAND_TOL);
     assert_int_equal(res.rank_after, 1); /* a tie with A on 4 decimals shares rank 1 */
     dti_tune_goal_result_clear(&res);
 
     /* C (0.375, rank 4) into the top 1 with costs (5, 1, 2): cost per point 10, 4, 8.  Gain needed
-     * 0.64995 - 0.375 = 0.27495: i2 to its cap (+0.5, gain 0.125), i3 to its cap (+0.4, gain 0.1),
-     * then i1 +0.04995 / 0.5 = +0.0999.  Cost 5 (0.0999) + 1 (0.5) + 2 (0.4) = 1.7995.  Alone: i1
-     * +0.5499 (room 0.8); i2 and i3 would need +1.0998 > their room: cannot reach. */
+     * 0.649951 - 0.375 = 0.274951: i2 to its cap (+0.5, gain 0.125), i3 to its cap (+0.4, gain 0.1),
+     * then i1 +0.049951 / 0.5 = +0.099902.  Cost 5 (0.099902) + 1 (0.5) + 2 (0.4) = 1.79951.  Alone: i1
+     * +0.549902 (room 0.8); i2 and i3 would need +1.099804 > their room: cannot reach. */
     static const double cost[3] = {5, 1, 2};
     assert_int_equal(dti_tune_goal(fw, &ds, HAND_C, 1, cost, &res, &err), DTI_OK);
     assert_true(res.reachable);
-    assert_close(res.delta[0], 0.0999, 0, HAND_TOL);
+    assert_close(res.delta[0], 0.099902, 0, HAND_TOL);
     assert_close(res.delta[1], 0.5, 0, HAND_TOL);
     assert_close(res.delta[2], 0.4, 0, HAND_TOL);
-    assert_close(res.plan_cost, 1.7995, 0, HAND_TOL);
-    assert_close(res.single[0], 0.5499, 0, HAND_TOL);
+    assert_close(res.plan_cost, 1.79951, 0, HAND_TOL);
+    assert_close(res.single[0], 0.549902, 0, HAND_TOL);
     assert_true(isnan(res.single[1]));
     assert_true(isnan(res.single[2]));
     assert_int_equal(res.rank_after, 1);

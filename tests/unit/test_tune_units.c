@@ -170,20 +170,22 @@ static void test_dti_tune_stability_units_hand(void **state)
 }
 
 /* Goal: Alpha-Beta into the top 1 among the units by raising ONE former province's indicators.
- * Needed: Gamma's 0.6000 on 4 decimals, so 0.59995 (a tie shares rank 1); gap 0.59995 - 0.475 =
- * 0.12495.  Under the mean rule +1 in Alpha's value is +1/2 in the unit's, so the score per unit of
- * Alpha's indicator k is c_k = (w_k / 1000) / 2: gov 0.1, econ = soc 0.075, the five others 0.05; with
- * costs 1 the cheapest per point is the largest c (ties in file order), each up to the cap 1:
+ * Needed: Gamma's 0.6000 on 4 decimals has the lower edge 0.59995 (a tie shares rank 1); the target adds
+ * the margin of 0.01 digit (S_GOAL_MARGIN): 0.599951; gap 0.599951 - 0.475 = 0.124951.  Under the mean
+ * rule +1 in Alpha's value is +1/2 in the unit's, so the score per unit of Alpha's indicator k is
+ * c_k = (w_k / 1000) / 2: gov 0.1, econ = soc 0.075, the five others 0.05; with costs 1 the cheapest
+ * per point is the largest c (ties in file order), each up to the cap 1:
  *   via Alpha (0.9 0.8 0.7 0.6 0.5 | gov 0.8 econ 0.6 soc 0.4):
- *     gov +0.2 (0.02), econ +0.4 (0.03), soc +0.6 (0.045): 0.095; left 0.02995;
- *     awareness +0.1 (0.005), institutions +0.2 (0.01): left 0.01495 -> infrastructure 0.01495/0.05 = +0.299
- *     cost 0.2 + 0.4 + 0.6 + 0.1 + 0.2 + 0.299 = 1.799; no indicator alone reaches (gov needs 1.2495)
+ *     gov +0.2 (0.02), econ +0.4 (0.03), soc +0.6 (0.045): 0.095; left 0.029951;
+ *     awareness +0.1 (0.005), institutions +0.2 (0.01): left 0.014951 -> infrastructure
+ *     0.014951/0.05 = +0.29902; cost 0.2 + 0.4 + 0.6 + 0.1 + 0.2 + 0.29902 = 1.79902; no indicator alone
+ *     reaches (gov would need 1.24951)
  *   via Beta (0.5 0.4 0.3 0.2 0.1 | gov 0.4 econ 0.2 soc 0.2):
- *     gov +0.6 (0.06), econ +0.8 (0.06): left 0.00495 -> soc 0.00495/0.075 = +0.066; cost 1.466
+ *     gov +0.6 (0.06), econ +0.8 (0.06): left 0.004951 -> soc 0.004951/0.075 = +0.0660133; cost 1.4660133
  * Weighted by population (Alpha 3, Beta 1): the unit is (3 x 0.660 + 0.290)/4 = 0.5675, Alpha's share
- * 3/4, c_gov = 0.15, c_econ = 0.1125; gap 0.03245: gov +0.2 (0.03), left 0.00245 -> econ
- * 0.00245/0.1125 = +0.0217778; cost 0.2217778.
- * The engine then ranks the unit 1st (tied with Gamma) in each case. */
+ * 3/4, c_gov = 0.15, c_econ = 0.1125; gap 0.032451: gov +0.2 (0.03), left 0.002451 -> econ
+ * 0.002451/0.1125 = +0.0217867; cost 0.2217867.
+ * The engine then ranks the unit 1st (tied with Gamma on 4 decimals) in each case. */
 static void test_dti_tune_goal_units_hand(void **state)
 {
     (void)state;
@@ -196,7 +198,7 @@ static void test_dti_tune_goal_units_hand(void **state)
     assert_int_equal(dti_tune_goal_units(x.fw, x.ds, &x.f, 0, 1, NULL, &res, &err), DTI_OK);
     assert_close(res.score, 0.475, 1e-12, 0);
     assert_close(res.rival_score, 0.600, 1e-12, 0);
-    assert_close(res.needed, 0.59995, 1e-12, 0);
+    assert_close(res.needed, 0.599951, 1e-12, 0);
     assert_close(res.share, 0.5, 1e-15, 0);
     assert_int_equal(res.rank, 2);
     assert_false(res.already);
@@ -206,10 +208,10 @@ static void test_dti_tune_goal_units_hand(void **state)
     assert_close(res.delta[soc], 0.6, 0, 1e-10);
     assert_close(res.delta[aw], 0.1, 0, 1e-10);
     assert_close(res.delta[inst], 0.2, 0, 1e-10);
-    assert_close(res.delta[infra], 0.299, 0, 1e-10);
+    assert_close(res.delta[infra], 0.29902, 0, 1e-10);
     assert_close(res.delta[3], 0, 0, 1e-15);
-    assert_close(res.plan_cost, 1.799, 0, 1e-10);
-    assert_close(res.score_after, 0.59995, 0, 1e-10);
+    assert_close(res.plan_cost, 1.79902, 0, 1e-10);
+    assert_close(res.score_after, 0.599951, 0, 1e-10);
     assert_int_equal(res.rank_after, 1);
     for (size_t j = 0; j < res.n; j++)
         assert_true(isnan(res.single[j]));
@@ -218,8 +220,8 @@ static void test_dti_tune_goal_units_hand(void **state)
     assert_int_equal(dti_tune_goal_units(x.fw, x.ds, &x.f, 1, 1, NULL, &res, &err), DTI_OK);
     assert_close(res.delta[gov], 0.6, 0, 1e-10);
     assert_close(res.delta[econ], 0.8, 0, 1e-10);
-    assert_close(res.delta[soc], 0.066, 0, 1e-10);
-    assert_close(res.plan_cost, 1.466, 0, 1e-10);
+    assert_close(res.delta[soc], 0.004951 / 0.075, 0, 1e-10);
+    assert_close(res.plan_cost, 1.4 + 0.004951 / 0.075, 0, 1e-10);
     assert_int_equal(res.rank_after, 1);
     dti_tune_goal_result_clear(&res);
 
@@ -232,11 +234,59 @@ static void test_dti_tune_goal_units_hand(void **state)
     assert_close(res.score, 0.5675, 1e-12, 0);
     assert_close(res.share, 0.75, 1e-15, 0);
     assert_close(res.delta[gov], 0.2, 0, 1e-10);
-    assert_close(res.delta[econ], 0.00245 / 0.1125, 0, 1e-10);
-    assert_close(res.plan_cost, 0.2 + 0.00245 / 0.1125, 0, 1e-10);
+    assert_close(res.delta[econ], 0.002451 / 0.1125, 0, 1e-10);
+    assert_close(res.plan_cost, 0.2 + 0.002451 / 0.1125, 0, 1e-10);
     assert_int_equal(res.rank_after, 1);
     dti_tune_goal_result_clear(&res);
     S_ex_free(&x);
+}
+
+/* Group-mean imputation among the merged units: the imputation groups belong to the 3 provinces (the
+ * data's units), not to the 2 units; stability must run (it once sized the group labels by the units
+ * and wrote past them) and goal must refuse, since imputing from other units breaks "all else fixed".
+ * Beta's b is missing and imputed from its group (region N: Alpha's 0.5), so Beta = (0.3 + 0.5)/2 = 0.4,
+ * Alpha 0.5, Gamma 0.6; Alpha-Beta = 0.45 < Gamma 0.6: rank 2 among the units. */
+static void test_dti_tune_units_group_imputation(void **state)
+{
+    (void)state;
+    S_write("models/grp.yaml", "name: grp\n"
+                               "defaults: {impute: {method: group_mean, group: region}}\n"
+                               "nodes:\n"
+                               "  - {id: idx}\n"
+                               "  - {id: a, parent: idx, weight: 1}\n"
+                               "  - {id: b, parent: idx, weight: 1}\n");
+    S_write("grp.yaml", "# SYNTHETIC data table\n"
+                        "model: grp\n"
+                        "units:\n"
+                        "  - {unit: \"01\", name: Alpha, groups: {region: N}, values: {a: 0.5, b: 0.5}}\n"
+                        "  - {unit: \"02\", name: Beta, groups: {region: N}, values: {a: 0.3, b: ~}}\n"
+                        "  - {unit: \"03\", name: Gamma, groups: {region: S}, values: {a: 0.6, b: 0.6}}\n");
+    dti_error err;
+    dti_error_init(&err);
+    dti_framework *fw = NULL;
+    dti_dataset *ds = NULL;
+    dti_registry *reg = NULL;
+    dti_merger m;
+    dti_merger_frame f;
+    assert_int_equal(dti_framework_load(S_path("models/grp.yaml"), &fw, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(S_path("grp.yaml"), fw, S_path("reg.yaml"), S_path("models"), &ds, &err), DTI_OK);
+    assert_int_equal(dti_registry_load(S_path("reg.yaml"), &reg, &err), DTI_OK);
+    assert_int_equal(dti_merger_load(S_path("map.yaml"), reg, &m, &err), DTI_OK);
+    assert_int_equal(dti_merger_frame_init(&f, &m, reg, (const char *const *)ds->unit, ds->n_units, ds->path, &err),
+                     DTI_OK);
+    dti_tune_stab_result st;
+    assert_int_equal(dti_tune_stability_units(fw, ds, &f, 0, 0, &st, &err), DTI_OK);
+    assert_int_equal(st.rank, 2);
+    assert_int_equal(st.n_scored, 2);
+    dti_tune_stab_result_clear(&st);
+    dti_tune_goal_result g;
+    assert_int_equal(dti_tune_goal_units(fw, ds, &f, 0, 1, NULL, &g, &err), DTI_ERR_INPUT);
+    assert_non_null(strstr(err.e[0].message, "imputes missing values"));
+    dti_merger_frame_clear(&f);
+    dti_merger_clear(&m);
+    dti_registry_free(reg);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
 }
 
 /* With an identity map every unit is one province with weight 1: v(unit) = (0 + 1 v)/1 = v exactly, so
@@ -387,6 +437,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dti_tune_stability_units_hand),
         cmocka_unit_test(test_dti_tune_goal_units_hand),
+        cmocka_unit_test(test_dti_tune_units_group_imputation),
         cmocka_unit_test(test_dti_tune_units_identity),
         cmocka_unit_test(test_dti_tune_sens_units),
         cmocka_unit_test(test_dti_merger_frame_init_refuses),
