@@ -88,22 +88,6 @@ static void S_norm(int method, int direction, const double *x, size_t n, double 
     assert_int_equal(dti_normalise_column(x, n, &s, direction, out, idx, tmp, keys, "x", NULL, &err), DTI_OK);
 }
 
-/* Splits a CSV line (no quoted fields in the reference files) into fields; returns the count. */
-static size_t S_split(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; n < max;) {
-        f[n++] = p;
-        char *c = strchr(p, ',');
-        if (!c)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    return n;
-}
-
 static double S_num(const char *s) { return !strcmp(s, "NA") ? NAN : strtod(s, NULL); }
 
 /* ---- ASEM: the COINr pipeline against tests/reference ----------------------------------------- */
@@ -176,10 +160,10 @@ static void test_engine_asem_scores(void **state)
     char line[8192], *head[64], *fld[64];
     char hline[8192];
     assert_non_null(fgets(hline, sizeof hline, f));
-    size_t nh = S_split(hline, head, 64), rows = 0;
+    size_t nh = dti_test_split_csv(hline, head, 64), rows = 0;
     double max_dev = 0;
     while (fgets(line, sizeof line, f)) {
-        size_t n = S_split(line, fld, 64);
+        size_t n = dti_test_split_csv(line, fld, 64);
         assert_int_equal(n, nh);
         size_t u = S_unit(a.ds, fld[0]);
         for (size_t c = 1; c < n; c++) {
@@ -208,10 +192,10 @@ static void test_engine_asem_normalised(void **state)
     assert_non_null(f);
     char line[16384], hline[16384], *head[64], *fld[64];
     assert_non_null(fgets(hline, sizeof hline, f));
-    size_t nh = S_split(hline, head, 64), rows = 0;
+    size_t nh = dti_test_split_csv(hline, head, 64), rows = 0;
     double max_dev = 0;
     while (fgets(line, sizeof line, f)) {
-        size_t n = S_split(line, fld, 64);
+        size_t n = dti_test_split_csv(line, fld, 64);
         assert_int_equal(n, nh);
         size_t u = S_unit(a.ds, fld[0]);
         for (size_t c = 1; c < n; c++) {
@@ -239,7 +223,7 @@ static void test_engine_asem_treatment(void **state)
     assert_non_null(fgets(line, sizeof line, f)); /* indicator,skew_before,kurt_before,action,nwin,side,... */
     size_t rows = 0, winsorised = 0;
     while (fgets(line, sizeof line, f)) {
-        assert_int_equal(S_split(line, fld, 16), 8);
+        assert_int_equal(dti_test_split_csv(line, fld, 16), 8);
         size_t node = S_node(a.fw, fld[0]), j = 0;
         while (dti_engine_indicator_node(a.w, j) != node)
             j++;
@@ -307,7 +291,7 @@ static void test_engine_dti2022_published(void **state)
     assert_non_null(fgets(line, sizeof line, f));
     size_t checked = 0, ranked = 0;
     while (fgets(line, sizeof line, f)) {
-        assert_int_equal(S_split(line, fld, 8), 5);
+        assert_int_equal(dti_test_split_csv(line, fld, 8), 5);
         if (strcmp(fld[0], "2022") != 0)
             continue;
         size_t u = 0;

@@ -312,21 +312,6 @@ static void test_engine_transform_then_minmax(void **state)
 #define EXAMPLE_REL 1e-12 /* the reference sums in another order (numpy); measured: 4e-16 */
 #define EXAMPLE_ABS 0     /* exact zeros (min-max minimum, the reference itself) come out exactly */
 
-static size_t S_split(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; n < max;) {
-        f[n++] = p;
-        char *c = strchr(p, ',');
-        if (!c)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    return n;
-}
-
 /* Compares every row of a reference CSV (unit, node ids..., [rank]) with the run's values. */
 static size_t S_compare_csv(const char *path, const dti_framework *fw, const dti_dataset *ds,
                             const dti_engine_result *r)
@@ -335,9 +320,9 @@ static size_t S_compare_csv(const char *path, const dti_framework *fw, const dti
     assert_non_null(f);
     char head[2048], line[4096], *hf[64], *vf[64];
     assert_non_null(fgets(head, sizeof head, f));
-    size_t nh = S_split(head, hf, 64), rows = 0;
+    size_t nh = dti_test_split_csv(head, hf, 64), rows = 0;
     while (fgets(line, sizeof line, f)) {
-        size_t nv = S_split(line, vf, 64);
+        size_t nv = dti_test_split_csv(line, vf, 64);
         assert_int_equal(nv, nh);
         size_t u = 0;
         while (u < ds->n_units && strcmp(ds->unit[u], vf[0]) != 0)
@@ -388,7 +373,7 @@ static void test_engine_example_raw_reference(void **state)
     static const char *const action[] = {"none", "winsorise", "log"};
     size_t checked = 0;
     while (fgets(line, sizeof line, f)) {
-        if (S_split(line, v, 3) != 3 || !strcmp(v[0], "key"))
+        if (dti_test_split_csv(line, v, 3) != 3 || !strcmp(v[0], "key"))
             continue;
         if (!strcmp(v[0], "imputed"))
             assert_int_equal(r.n_imputed, strtoul(v[1], NULL, 10));
