@@ -80,6 +80,21 @@ static int S_paths(const char *cmd, const S_common *o, char **data, char **reg, 
     return 0;
 }
 
+/* S_paths, then the merger frame when --units asks for it; on failure nothing stays allocated. */
+static int S_open(const char *cmd, const S_common *o, char **data, char **reg, char **models, S_units *un)
+{
+    int rc = S_paths(cmd, o, data, reg, models);
+    if (rc)
+        return rc;
+    if ((rc = S_units_load(cmd, o, *reg, un))) {
+        S_units_clear(un);
+        free(*data);
+        free(*reg);
+        free(*models);
+    }
+    return rc;
+}
+
 static const char S_tune_help[] =
     "Usage: dtirank tune COMMAND [OPTIONS]\n"
     "Weight tuning (docs/tuning.md).\n"
@@ -264,17 +279,10 @@ static int S_cmd_sensitivity(int argc, char **argv)
     if (!o.model)
         return dti_cli_usage_error(cmd, "--model is required");
     char *data, *reg, *models;
-    int rc = S_paths(cmd, &o, &data, &reg, &models);
+    S_units un;
+    int rc = S_open(cmd, &o, &data, &reg, &models, &un);
     if (rc)
         return rc;
-    S_units un;
-    if ((rc = S_units_load(cmd, &o, reg, &un))) {
-        S_units_clear(&un);
-        free(data);
-        free(reg);
-        free(models);
-        return rc;
-    }
     so.merger = un.on ? &un.m : NULL;
     so.reg = un.reg;
     char *unc_path = NULL;
@@ -434,17 +442,10 @@ static int S_cmd_what(int argc, char **argv, int goal)
     if (goal && !wo.top)
         return dti_cli_usage_error(cmd, "--top is required");
     char *data, *reg, *models;
-    int rc = S_paths(cmd, &o, &data, &reg, &models);
+    S_units un;
+    int rc = S_open(cmd, &o, &data, &reg, &models, &un);
     if (rc)
         return rc;
-    S_units un;
-    if ((rc = S_units_load(cmd, &o, reg, &un))) {
-        S_units_clear(&un);
-        free(data);
-        free(reg);
-        free(models);
-        return rc;
-    }
     wo.merger = un.on ? &un.m : NULL;
     wo.reg = un.reg;
     wo.model_path = o.model;
