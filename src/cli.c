@@ -71,22 +71,74 @@ size_t dti_cli_cores(void)
     return n > 0 ? (size_t)n : 1;
 }
 
-/* The latest year with a file data/dti/<year>.yaml, or 0. */
-int dti_cli_latest_year(const char *dir)
+static int S_cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+size_t dti_cli_years(const char *dir, int *years, size_t max)
 {
     DIR *d = opendir(dir);
-    int best = 0;
+    size_t n = 0;
     if (!d)
         return 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        int y;
-        char tail[8];
-        if (sscanf(e->d_name, "%4d.%7s", &y, tail) == 2 && !strcmp(tail, "yaml") && y > best)
-            best = y;
+        int y, len = 0;
+        if (sscanf(e->d_name, "%4d.yaml%n", &y, &len) == 1 && len == 9 && e->d_name[9] == '\0' && y >= DTI_YEAR_MIN &&
+            y <= DTI_YEAR_MAX && n < max)
+            years[n++] = y;
     }
     closedir(d);
-    return best;
+    qsort(years, n, sizeof *years, S_cmp_int);
+    return n;
+}
+
+int dti_cli_latest_year(const char *dir)
+{
+    int years[256];
+    size_t n = dti_cli_years(dir, years, 256);
+    return n ? years[n - 1] : 0;
+}
+
+int dti_cli_year_path(const char *dti_dir, int year, char **path, dti_error *err)
+{
+    int years[256];
+    size_t n = dti_cli_years(dti_dir, years, 256);
+    for (size_t i = 0; i < n; i++)
+        if (years[i] == year) {
+            char name[32];
+            snprintf(name, sizeof name, "%d.yaml", year);
+            *path = dti_cli_join(dti_dir, name);
+            return DTI_OK;
+        }
+    char list[1024] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < sizeof list; i++)
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%d", i ? ", " : "", years[i]);
+    return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "no record for %d in %s (years: %s)", year, dti_dir,
+                         n ? list : "none");
+}
+
+int dti_cli_load_registry(const char *home, const char *reg_path, dti_registry **reg, dti_error *err)
+{
+    int rc = dti_registry_load(reg_path, reg, err);
+    if (rc)
+        return rc;
+    /* The units of the reorganisation, for records that rank them (`frame:`).  A registry the
+     * shipped map does not fit (a user's own) simply has none: such records then say so. */
+    dti_error quiet;
+    dti_error_init(&quiet);
+    dti_merger_rule rule;
+    dti_merger m;
+    memset(&m, 0, sizeof m);
+    if (!dti_cli_load_merger(home, *reg, NULL, &rule, &m, &quiet)) {
+        dti_registry_attach_units(*reg, dti_merger_units_registry(&m, *reg, rule.map));
+        dti_merger_clear(&m);
+        dti_merger_rule_clear(&rule);
+    }
+    return DTI_OK;
 }
 
 /* The merger setting: models/merger.yaml names the map (data/<map>.yaml) and the rule; --merge-weight

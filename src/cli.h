@@ -26,8 +26,14 @@ int dti_cli_bad_option(const char *cmd, int c, char **argv);
 int dti_cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
 /* Online processors (the default thread count). */
 size_t dti_cli_cores(void);
-/* The latest year with a file <dir>/<year>.yaml, or 0. */
+/* The years with a record <dir>/<year>.yaml, ascending (at most max), and the latest of them (0: none). */
+size_t dti_cli_years(const char *dir, int *years, size_t max);
 int dti_cli_latest_year(const char *dir);
+/* <dti_dir>/<year>.yaml (malloc'ed), or DTI_ERR_USAGE listing the years that exist. */
+int dti_cli_year_path(const char *dti_dir, int year, char **path, dti_error *err);
+/* The registry with the units of the 2025 reorganisation attached (models/merger.yaml and its map),
+ * when they fit it: year records that rank units (`frame:`) need them. */
+int dti_cli_load_registry(const char *home, const char *reg_path, dti_registry **reg, dti_error *err);
 /* models/merger.yaml -> data/<map>.yaml -> weights (weight overrides the rule's column).  On failure
  * nothing stays loaded. */
 int dti_cli_load_merger(const char *home, const dti_registry *reg, const char *weight, dti_merger_rule *rule,

@@ -114,7 +114,7 @@ int dti_cmd_project(int argc, char **argv, int backtest)
             size_t k;
             char tail;
             if (n_cli == 16 || strchr(optarg, '-') || sscanf(optarg, "%d:%zu%c", &y, &k, &tail) != 2 || k < 1 ||
-                y < 1900 || y > 2200)
+                y < DTI_YEAR_MIN || y > DTI_YEAR_MAX)
                 return dti_cli_usage_error(cmd, "--target needs YEAR:K, e.g. 2025:15");
             cli_targets[n_cli].year = y;
             cli_targets[n_cli].top = k;
@@ -122,7 +122,7 @@ int dti_cmd_project(int argc, char **argv, int backtest)
             break;
         }
         case 'u':
-            if (dti_cli_parse_size(optarg, 1900, 2200, &until))
+            if (dti_cli_parse_size(optarg, DTI_YEAR_MIN, DTI_YEAR_MAX, &until))
                 return dti_cli_usage_error(cmd, "--until needs a year such as 2030");
             break;
         case 'm': model_s = optarg; break;
@@ -142,7 +142,7 @@ int dti_cmd_project(int argc, char **argv, int backtest)
         case 'a': all = 1; break;
         case 'o': out_path = optarg; break;
         case 'y':
-            if (dti_cli_parse_size(optarg, 1900, 2200, &origin))
+            if (dti_cli_parse_size(optarg, DTI_YEAR_MIN, DTI_YEAR_MAX, &origin))
                 return dti_cli_usage_error(cmd, "--origin needs a year such as 2021");
             break;
         case DTI_OPT_HOME: home = optarg; break;

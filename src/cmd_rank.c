@@ -8,7 +8,7 @@
 
 static const char S_rank_help[] =
     "Usage: dtirank rank [--year Y] [--by NODE] [--format text|md|csv|json] [--out FILE]\n"
-    "The ranking table of year Y (default: the latest year with data).\n"
+    "The ranking table of year Y (default: the latest year in the record, which the title says).\n"
     "\n"
     "  -y, --year Y        the year (reads DIR/data/dti/Y.yaml)\n"
     "  -d, --data FILE     read this year record instead\n"
@@ -16,7 +16,9 @@ static const char S_rank_help[] =
     "  -f, --format F      text (default, aligned for a terminal), md, csv (RFC 4180) or json\n"
     "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
     "      --units N       63 (default: the provinces of the registry) or 34 (the units of the 2025\n"
-    "                      reorganisation, by the rule of models/merger.yaml; see docs/merger.md)\n"
+    "                      reorganisation, by the rule of models/merger.yaml; see docs/merger.md).\n"
+    "                      Where the year also has a published table of the units (data/dti/Y-34.yaml),\n"
+    "                      its ranks and values are shown beside the computed ones.\n"
     "      --merge-weight C  weight the merger mean by the registry number column C (e.g. population)\n"
     "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
     "      --models DIR    directory of frameworks (default DIR/models)\n"
@@ -74,45 +76,54 @@ int dti_cmd_rank(int argc, char **argv)
     char *reg_path = registry ? strdup(registry) : dti_cli_join(home, "data/provinces.yaml");
     char *models_dir = models ? strdup(models) : dti_cli_join(home, "models");
     char *dti_dir = dti_cli_join(home, "data/dti");
-    char *data_path = NULL;
+    char *data_path = NULL, *pub_path = NULL;
     dti_registry *reg = NULL;
-    dti_year *yr = NULL;
+    dti_year *yr = NULL, *pub = NULL;
     dti_output *out = NULL;
-    int rc = 0;
+    int rc = 0, year = 0, latest = 0;
     if (data) {
         data_path = strdup(data);
     } else {
-        int year = 0;
         if (year_s) {
             char *end;
             long y = strtol(year_s, &end, 10);
-            if (*end || y < 1900 || y > 2200) {
+            if (*end || y < DTI_YEAR_MIN || y > DTI_YEAR_MAX) {
                 rc = dti_cli_usage_error("rank", "--year needs a year such as 2022");
                 goto cleanup;
             }
             year = (int)y;
-        } else if (!(year = dti_cli_latest_year(dti_dir))) {
+        } else if (!(year = latest = dti_cli_latest_year(dti_dir))) {
             dti_error_set(&err, DTI_ERR_INPUT, dti_dir, 0, 0, "no year records found");
             rc = dti_cli_fail(&err);
             goto cleanup;
         }
-        char name[32];
-        snprintf(name, sizeof name, "%d.yaml", year);
-        data_path = dti_cli_join(dti_dir, name);
+        if (dti_cli_year_path(dti_dir, year, &data_path, &err)) {
+            rc = dti_cli_fail(&err);
+            goto cleanup;
+        }
     }
     const char *inputs[] = {reg_path, data_path};
-    if (dti_registry_load(reg_path, &reg, &err) || dti_year_load(data_path, reg, models_dir, &yr, &err) ||
+    if (dti_cli_load_registry(home, reg_path, &reg, &err) || dti_year_load(data_path, reg, models_dir, &yr, &err) ||
         dti_output_open(out_path, inputs, 2, &out, &err)) {
         rc = dti_cli_fail(&err);
         goto cleanup;
     }
-    size_t units = reg ? dti_registry_count(reg) : 0;
+    if (latest && format != DTI_FORMAT_CSV && format != DTI_FORMAT_JSON)
+        fprintf(dti_output_stream(out), "%d is the latest year in the record (--year to choose another).\n", latest);
+    size_t units = dti_registry_count(dti_year_registry(yr));
     if (units_s && (dti_cli_parse_size(units_s, 1, 1000, &units) || !units)) {
         dti_output_abort(out);
         rc = dti_cli_usage_error("rank", "--units needs a number such as 34");
         goto cleanup;
     }
-    if (units != dti_registry_count(reg) || merge_weight) {
+    if (units != dti_registry_count(dti_year_registry(yr)) && dti_year_frame(yr)) {
+        dti_output_abort(out);
+        dti_error_set(&err, DTI_ERR_USAGE, data_path, 0, 0, "this record ranks the %zu units of %s; --units %zu does not apply",
+                      dti_registry_count(dti_year_registry(yr)), dti_year_frame(yr), units);
+        rc = dti_cli_fail(&err);
+        goto cleanup;
+    }
+    if (units != dti_registry_count(dti_year_registry(yr)) || (merge_weight && !dti_year_frame(yr))) {
         dti_merger_rule rule;
         dti_merger m;
         memset(&m, 0, sizeof m);
@@ -126,8 +137,15 @@ int dti_cmd_rank(int argc, char **argv)
             dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "the merger map has %zu units, not %zu", m.n_units, units);
         else if (strcmp(by, "dti") != 0)
             bad = dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "--units ranks by dti only");
-        else
-            bad = dti_table_write_units(yr, reg, &m, format, dti_output_stream(out), &err);
+        if (!bad && !data && !merge_weight) { /* the published table of the units, when there is one */
+            char name[32];
+            snprintf(name, sizeof name, "%d-%zu.yaml", year, units);
+            pub_path = dti_cli_join(dti_dir, name);
+            if (access(pub_path, F_OK) == 0)
+                bad = dti_year_load(pub_path, reg, models_dir, &pub, &err);
+        }
+        if (!bad)
+            bad = dti_table_write_units(yr, reg, &m, pub, format, dti_output_stream(out), &err);
         dti_merger_clear(&m);
         dti_merger_rule_clear(&rule);
         if (bad) {
@@ -135,7 +153,7 @@ int dti_cmd_rank(int argc, char **argv)
             rc = dti_cli_fail(&err);
             goto cleanup;
         }
-    } else if (dti_table_write(yr, reg, by, format, dti_output_stream(out), &err)) {
+    } else if (dti_table_write(yr, dti_year_registry(yr), by, format, dti_output_stream(out), &err)) {
         dti_output_abort(out);
         rc = dti_cli_fail(&err);
         goto cleanup;
@@ -143,7 +161,9 @@ int dti_cmd_rank(int argc, char **argv)
     if (dti_output_commit(out, &err))
         rc = dti_cli_fail(&err);
 cleanup:
+    dti_year_free(pub);
     dti_year_free(yr);
+    free(pub_path);
     dti_registry_free(reg);
     free(reg_path);
     free(models_dir);
@@ -189,7 +209,7 @@ int dti_cmd_validate(int argc, char **argv)
     dti_registry *reg = NULL;
     dti_error reg_err;
     dti_error_init(&reg_err);
-    (void)dti_registry_load(reg_path, &reg, &reg_err); /* only needed for year records */
+    (void)dti_cli_load_registry(home, reg_path, &reg, &reg_err); /* only needed for year records */
     int status = 0;
     for (int i = optind; i < argc; i++) {
         dti_error err, warn;

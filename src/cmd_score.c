@@ -71,7 +71,7 @@ int dti_cmd_score(int argc, char **argv)
         return dti_cli_usage_error("score", "give --data or --year, not both");
     char *end = NULL;
     long year = year_s ? strtol(year_s, &end, 10) : 0;
-    if (year_s && (!*year_s || *end || year < 1900 || year > 2200))
+    if (year_s && (!*year_s || *end || year < DTI_YEAR_MIN || year > DTI_YEAR_MAX))
         return dti_cli_usage_error("score", "--year needs a year such as 2022");
     if (!model || (!data && !year_s))
         return dti_cli_usage_error("score", "--model and --data (or --year) are required");

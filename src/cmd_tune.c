@@ -67,7 +67,7 @@ static int S_paths(const char *cmd, const S_common *o, char **data, char **reg, 
         *data = strdup(o->data);
     } else if (o->year) {
         size_t y;
-        if (dti_cli_parse_size(o->year, 1900, 2200, &y))
+        if (dti_cli_parse_size(o->year, DTI_YEAR_MIN, DTI_YEAR_MAX, &y))
             return dti_cli_usage_error(cmd, "--year needs a year such as 2022");
         char rel[64];
         snprintf(rel, sizeof rel, "data/dti/%zu.yaml", y);

@@ -13,6 +13,10 @@
 
 #define DTI_VERSION "0.1.0"
 
+/* The years a record, a target or an option may name (a sanity range, not a claim about DTI). */
+#define DTI_YEAR_MIN 1900
+#define DTI_YEAR_MAX 2200
+
 /* ---- errors ---------------------------------------------------------------------------------------- */
 
 enum dti_status {
@@ -75,6 +79,9 @@ const char *dti_registry_successor(const dti_registry *reg, size_t i);
  * punctuation and a leading "TP."/"Thành phố".  Returns 0 and sets *index, or DTI_ERR_INPUT with a
  * message that names the query (and the candidates when it is ambiguous). */
 int dti_registry_find(const dti_registry *reg, const char *query, size_t *index, dti_error *err);
+/* Attaches the registry of the units of a reorganisation (built by the merger module) to a provinces'
+ * registry, which then owns it: year records with `frame: <map>` are read against it. */
+void dti_registry_attach_units(dti_registry *reg, dti_registry *units);
 
 /* ---- frameworks (models/dti-*.yaml) ---------------------------------------------------------------- */
 
@@ -100,6 +107,11 @@ const char *dti_framework_node_name(const dti_framework *fw, size_t i, int engli
 int dti_framework_node_role(const dti_framework *fw, size_t i);
 double dti_framework_node_weight(const dti_framework *fw, size_t i);
 size_t dti_framework_root(const dti_framework *fw);
+/* 0 when some weight is `unknown` (not published, e.g. DTI 2024): the index cannot be computed from
+ * the indicators, tables rank on the published index. */
+int dti_framework_weights_known(const dti_framework *fw);
+/* DTI_OK, or DTI_ERR_INPUT at the first unknown weight (for analyses that need the weights). */
+int dti_framework_require_weights(const dti_framework *fw, dti_error *err);
 
 /* ---- yearly records (data/dti/<year>.yaml) --------------------------------------------------------- */
 
@@ -107,11 +119,16 @@ typedef struct dti_year dti_year;
 
 /* Loads a year record.  The framework it names (`model: dti-2022`) is read from
  * <models_dir>/<model>.yaml and owned by the record.  Provinces are resolved against `reg`, which
- * must outlive the record. */
+ * must outlive the record; a record with `frame: <map>` ranks the units of a reorganisation and is
+ * resolved against the units' registry attached to `reg` (dti_registry_attach_units). */
 int dti_year_load(const char *path, const dti_registry *reg, const char *models_dir, dti_year **out,
                   dti_error *err);
 void dti_year_free(dti_year *yr);
 int dti_year_year(const dti_year *yr);
+/* The reorganisation whose units the record ranks (e.g. "merger-2025"), NULL for the provinces. */
+const char *dti_year_frame(const dti_year *yr);
+/* The registry the record's entries index: the provinces', or the attached units' one. */
+const dti_registry *dti_year_registry(const dti_year *yr);
 size_t dti_year_units(const dti_year *yr);
 const dti_framework *dti_year_framework(const dti_year *yr);
 const char *dti_year_path(const dti_year *yr);

@@ -167,6 +167,9 @@ int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_s
     if (!s)
         s = &none;
     memset(out, 0, sizeof *out);
+    int rc0 = dti_framework_require_weights(fw, err); /* unpublished weights: no index to compute */
+    if (rc0)
+        return rc0;
     if (ov && ov->normalised) { /* stages 1-5 memoised by the caller for the same choices */
         for (size_t k = 0; k < w->nn * nu; k++)
             w->val[k] = NAN;

@@ -3,7 +3,8 @@
  * A framework is data: a flat list of nodes, each naming its parent.  The one node without a parent
  * is the index; nodes with children are aggregates; the rest are indicators.  Nodes marked
  * `role: reported` are published figures outside the tree (the 2021-23 pillars, whose composition
- * is not known).
+ * is not known).  `weight: unknown` records that a weight was not published (DTI 2024): the tree is
+ * kept, but the index cannot be computed from it.
  */
 #include <ctype.h>
 #include <math.h>
@@ -83,6 +84,10 @@ static int S_load_node(const dti_yctx *c, const dti_ynode *m, dti_node *nd, char
     if ((v = dti_ynode_get(m, "weight"))) {
         if (nd->role == DTI_NODE_REPORTED)
             return dti_y_error(c, v, "a reported node has no weight");
+        if (v->kind == DTI_Y_SCALAR && v->plain && !strcmp(v->text, "unknown")) {
+            nd->weight = NAN; /* not published: see dti_framework_weights_known */
+            return DTI_OK;
+        }
         if ((rc = dti_y_number(c, v, "weight", &nd->weight)))
             return rc;
         if (nd->weight < 0)
@@ -173,7 +178,7 @@ static int S_load_header(const dti_yctx *c, const dti_ynode *root, dti_framework
         if (v->n > DTI_MAX_YEARS)
             return dti_y_error(c, v, "more than %d years", DTI_MAX_YEARS);
         for (size_t i = 0; i < v->n; i++)
-            if ((rc = dti_y_integer(c, v->items[i], "year", 1900, 2200, &fw->years[fw->n_years++])))
+            if ((rc = dti_y_integer(c, v->items[i], "year", DTI_YEAR_MIN, DTI_YEAR_MAX, &fw->years[fw->n_years++])))
                 return rc;
     }
     return DTI_OK;
@@ -219,6 +224,7 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
     }
     /* Resolve parents, find the one root, refuse cycles. */
     fw->root = DTI_NONE;
+    fw->unknown_weight = DTI_NONE;
     for (size_t i = 0; i < fw->n_nodes; i++) {
         dti_node *nd = &fw->nodes[i];
         if (parent_ids[i]) {
@@ -261,9 +267,26 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
         if (nd->role == DTI_NODE_REPORTED || nd->n_children == 0)
             continue;
         double sum = 0;
-        for (size_t k = 0; k < nd->n_children; k++)
-            sum += fw->nodes[nd->children[k]].weight;
-        if (!(sum > 0)) {
+        size_t unknown = 0;
+        for (size_t k = 0; k < nd->n_children; k++) {
+            double w = fw->nodes[nd->children[k]].weight;
+            if (isnan(w)) {
+                if (fw->unknown_weight == DTI_NONE)
+                    fw->unknown_weight = nd->children[k];
+                unknown++;
+            } else {
+                sum += w;
+            }
+        }
+        if (unknown && unknown < nd->n_children) {
+            const dti_node *ch = &fw->nodes[fw->unknown_weight];
+            rc = dti_y_error(&c, list->items[i],
+                             "the children of '%s' mix known and unknown weights ('%s' at line %zu is unknown): "
+                             "give all or none",
+                             nd->id, ch->id, ch->line);
+            goto cleanup;
+        }
+        if (!unknown && !(sum > 0)) {
             rc = dti_y_error(&c, list->items[i], "the weights of the children of '%s' sum to 0", nd->id);
             goto cleanup;
         }
@@ -329,11 +352,24 @@ void dti_framework_compute(const dti_framework *fw, double *vals)
             sw += w;
             swv += w * vals[ch];
         }
-        vals[fw->postorder[k]] = swv / sw; /* NaN propagates from any unknown child */
+        /* NaN propagates from any unknown child; unknown weights (NaN) leave sw = 0, hence NaN */
+        vals[fw->postorder[k]] = sw > 0 ? swv / sw : NAN;
     }
 }
 
 const char *dti_framework_name(const dti_framework *fw) { return fw->name; }
+int dti_framework_weights_known(const dti_framework *fw) { return fw->unknown_weight == DTI_NONE; }
+
+int dti_framework_require_weights(const dti_framework *fw, dti_error *err)
+{
+    if (fw->unknown_weight == DTI_NONE)
+        return DTI_OK;
+    const dti_node *nd = &fw->nodes[fw->unknown_weight];
+    return dti_error_set(err, DTI_ERR_INPUT, fw->path, nd->line, nd->column,
+                         "the weight of '%s' is unknown (weight: unknown): model %s ranks on the published index "
+                         "and cannot compute one from its indicators",
+                         nd->id, fw->name);
+}
 const char *dti_framework_title(const dti_framework *fw) { return fw->title ? fw->title : fw->name; }
 int dti_framework_precision(const dti_framework *fw) { return fw->precision; }
 size_t dti_framework_node_count(const dti_framework *fw) { return fw->n_nodes; }

@@ -35,6 +35,13 @@ struct dti_registry {
     char *path;
     size_t n;
     dti_province *p;
+    /* A registry of the 34 units of a reorganisation is built from its map (dti_merger_units_registry):
+     * `frame` is then the map's name (e.g. "merger-2025"), the name a year record gives as `frame:`;
+     * NULL for the provinces' registry. */
+    char *frame;
+    /* The units' registry attached to a provinces' registry (owned; dti_registry_attach_units), used
+     * by year records that rank units (`frame:`). */
+    dti_registry *units;
 };
 
 typedef struct dti_node {
@@ -71,6 +78,7 @@ struct dti_framework {
     dti_methods defaults;  /* `defaults:` (methods.h) */
     char **denominators;   /* distinct `denominator:` names of the nodes, in first-use order */
     size_t n_denominators;
+    size_t unknown_weight; /* first node with `weight: unknown` (NaN weight), DTI_NONE if none */
 };
 
 struct dti_year {
@@ -106,6 +114,9 @@ char *dti_strdup(const char *s);     /* aborts on out of memory, as cmark does *
 void *dti_xcalloc(size_t n, size_t size);
 /* Folds a name for lookup: NFD, case fold, strip marks, đ -> d, non-alphanumerics -> one space. */
 char *dti_name_fold(const char *s);
+/* The ASCII form of a Vietnamese name, case kept: diacritics dropped, Đ/đ -> D/d ("Thái Nguyên" ->
+ * "Thai Nguyen"); other non-ASCII characters become '?'.  Caller frees. */
+char *dti_ascii_of(const char *s);
 /* Display width in terminal columns of a UTF-8 string (utf8proc_charwidth). */
 size_t dti_utf8_width(const char *s);
 /* Output helpers (fmt.c): a JSON string with escapes, an RFC 4180 CSV field (quoted when needed),

@@ -190,6 +190,47 @@ void dti_merger_apply(const dti_merger *m, const double *old_vals, double *unit_
         unit_vals[j] /= m->wsum[j]; /* NaN propagates from any unknown former province */
 }
 
+dti_registry *dti_merger_units_registry(const dti_merger *m, const dti_registry *reg, const char *frame)
+{
+    dti_registry *u = dti_xcalloc(1, sizeof *u);
+    u->path = dti_strdup(m->path);
+    u->frame = dti_strdup(frame);
+    u->n = m->n_units;
+    u->p = dti_xcalloc(m->n_units, sizeof *u->p);
+    for (size_t j = 0; j < m->n_units; j++) {
+        dti_province *q = &u->p[j];
+        q->code = dti_strdup(""); /* the units have no code in our sources */
+        q->name = dti_strdup(m->unit[j]);
+        q->successor = dti_strdup(m->unit[j]);
+        q->ascii = NULL;
+        /* The former provinces' regions, in registry order, each once ("A / B" across regions); the
+         * ASCII name of the former province of the same name, else the name without diacritics. */
+        size_t len = 1;
+        for (size_t p = 0; p < m->n_old; p++)
+            if (m->unit_of[p] == j && reg->p[p].region)
+                len += strlen(reg->p[p].region) + 3;
+        q->region = dti_xcalloc(len, 1);
+        for (size_t p = 0; p < m->n_old; p++) {
+            if (m->unit_of[p] != j)
+                continue;
+            if (!q->ascii && !strcmp(reg->p[p].name, m->unit[j]))
+                q->ascii = dti_strdup(reg->p[p].ascii);
+            const char *r = reg->p[p].region;
+            if (r && !strstr(q->region, r)) {
+                if (q->region[0])
+                    strcat(q->region, " / ");
+                strcat(q->region, r);
+            }
+        }
+        if (!q->ascii)
+            q->ascii = dti_ascii_of(m->unit[j]);
+        q->key_name = dti_name_fold(q->name);
+        q->key_ascii = dti_name_fold(q->ascii);
+        q->line = 0;
+    }
+    return u;
+}
+
 int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_error *err)
 {
     char *key = dti_name_fold(query);
@@ -326,7 +367,7 @@ int dti_merger_rule_load(const char *path, dti_merger_rule *rule, dti_error *err
     }
     rule->from_year = 2024;
     if ((v = dti_ynode_get(root, "from_year"))) {
-        if ((rc = dti_y_integer(&c, v, "from_year", 1900, 2200, &y)))
+        if ((rc = dti_y_integer(&c, v, "from_year", DTI_YEAR_MIN, DTI_YEAR_MAX, &y)))
             goto cleanup;
         rule->from_year = (int)y;
     }
@@ -349,11 +390,20 @@ void dti_merger_rule_clear(dti_merger_rule *rule)
 
 enum { S_BY_VALUE, S_BY_LATENT, S_BY_NONE };
 
-int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti_merger *m, int format, FILE *out,
-                          dti_error *err)
+/* The largest difference between a unit value computed by the rule from rounded inputs and the published
+ * (rounded) unit value that rounding alone explains: the mean of values each within 0.5e-p of the truth
+ * is within 0.5e-p, and the published value adds another 0.5e-p. */
+static double S_rounding_tolerance(int precision) { return pow(10.0, -precision); }
+#define S_TOL_EPS 1e-9 /* binary noise on top of the rounding tolerance */
+
+int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti_merger *m, const dti_year *pub,
+                          int format, FILE *out, dti_error *err)
 {
     if (m->n_old != reg->n)
         return dti_error_set(err, DTI_ERR_INPUT, m->path, 0, 0, "the merger map does not match the registry");
+    if (pub && (pub->reg->n != m->n_units || pub->year != yr->year))
+        return dti_error_set(err, DTI_ERR_INPUT, pub->path, 0, 0, "the published units' record does not match (%zu units, %d)",
+                             pub->reg->n, pub->year);
     const dti_framework *fw = yr->fw;
     size_t n = reg->n, nu = m->n_units, root = fw->root;
     double *val = dti_xcalloc(n, sizeof *val), *lat = dti_xcalloc(n, sizeof *lat);
@@ -361,10 +411,10 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
     size_t *exact = dti_xcalloc(n, sizeof *exact), *rank = dti_xcalloc(nu, sizeof *rank);
     size_t *order = dti_xcalloc(nu, sizeof *order);
     for (size_t p = 0; p < n; p++) {
-        double pub, comp;
+        double pv, comp;
         size_t lo, hi;
-        dti_year_values(yr, p, root, &pub, &comp);
-        val[p] = !isnan(pub) ? pub : comp;
+        dti_year_values(yr, p, root, &pv, &comp);
+        val[p] = !isnan(pv) ? pv : comp;
         exact[p] = dti_year_rank_bounds(yr, p, root, &lo, &hi, NULL);
         lat[p] = exact[p] ? -gsl_cdf_ugaussian_Pinv(((double)exact[p] - 0.5) / (double)yr->units) : NAN;
     }
@@ -383,6 +433,30 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
     else
         for (size_t j = 0; j < nu; j++)
             order[j] = j;
+    /* The published table of the units, where there is one: its ranks and values beside ours. */
+    size_t *prank = dti_xcalloc(nu, sizeof *prank);
+    double *pval = dti_xcalloc(nu, sizeof *pval);
+    size_t n_prank = 0, n_pval = 0, rank_ok = 0, val_ok = 0;
+    double max_vdiff = 0, tol = S_rounding_tolerance(fw->precision);
+    for (size_t j = 0; j < nu; j++) {
+        pval[j] = NAN;
+        if (!pub)
+            continue;
+        double comp;
+        size_t lo, hi;
+        prank[j] = dti_year_rank_bounds(pub, j, pub->fw->root, &lo, &hi, NULL);
+        dti_year_values(pub, j, pub->fw->root, &pval[j], &comp);
+        if (prank[j]) {
+            n_prank++;
+            rank_ok += method != S_BY_NONE && rank[j] == prank[j];
+        }
+        if (!isnan(pval[j])) {
+            n_pval++;
+            double d = fabs(pval[j] - uval[j]);
+            val_ok += d <= tol + S_TOL_EPS;
+            max_vdiff = d > max_vdiff ? d : max_vdiff;
+        }
+    }
     static const char *const method_name[] = {"value", "latent", "unknown"};
     const char *rule = method == S_BY_VALUE
                            ? "official rule on the merged values (mean of the former provinces' values)"
@@ -393,7 +467,7 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
                                    "`dtirank project --units 34` for a distribution)";
     char former[4096];
     if (format == DTI_FORMAT_CSV)
-        fputs("rank,rank_method,unit,former_provinces,dti,latent_score\r\n", out);
+        fputs("rank,rank_method,unit,former_provinces,dti,latent_score,published_rank,published_dti\r\n", out);
     else if (format == DTI_FORMAT_JSON)
         fputs("[\n", out);
     else {
@@ -402,16 +476,25 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
                 format == DTI_FORMAT_MD ? "## " : "", yr->year, nu, base ? base + 1 : m->path,
                 m->weight_column ? "weighted" : "unweighted", m->weight_column ? " by " : "",
                 m->weight_column ? m->weight_column : "", format == DTI_FORMAT_MD ? "\n" : "");
-        fprintf(out, "Ranked by: %s.\n\n", rule);
+        fprintf(out, "Ranked by: %s.\n", rule);
+        if (pub)
+            fprintf(out,
+                    "Published table %s: %zu ranks and %zu values; %zu/%zu ranks and %zu/%zu values reproduced "
+                    "(largest value difference %.5f; up to %.4f is input rounding: every value is published to "
+                    "%d decimals).\n",
+                    pub->path, n_prank, n_pval, rank_ok, n_prank, val_ok, n_pval, max_vdiff, tol, fw->precision);
+        fputc('\n', out);
     }
     size_t wname = 4;
     for (size_t j = 0; j < nu; j++)
         if (dti_utf8_width(m->unit[j]) > wname)
             wname = dti_utf8_width(m->unit[j]);
     if (format == DTI_FORMAT_TEXT)
-        fprintf(out, "rank  %-*s  %-8s  former provinces (rank among %zu)\n", (int)wname, "unit", "dti", yr->units);
+        fprintf(out, "rank  %-*s  %-8s  %s%sformer provinces (rank among %zu)\n", (int)wname, "unit", "dti",
+                pub ? "published  " : "", pub ? "          " : "", yr->units);
     else if (format == DTI_FORMAT_MD)
-        fprintf(out, "| rank | unit | dti | former provinces (rank among %zu) |\n|---:|---|---:|---|\n", yr->units);
+        fprintf(out, "| rank | unit | dti |%s former provinces (rank among %zu) |\n|---:|---|---:|%s---|\n",
+                pub ? " published |" : "", yr->units, pub ? "---|" : "");
     for (size_t k = 0; k < nu; k++) {
         size_t j = order[k], o = 0;
         former[0] = '\0';
@@ -432,25 +515,44 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
             snprintf(dv, sizeof dv, "%.*f", fw->precision + 2, uval[j]);
         if (!isnan(ulat[j]))
             snprintf(lv, sizeof lv, "%.6f", ulat[j]);
+        char pr[32] = "", pv[32] = "", pub_show[64] = "";
+        if (prank[j])
+            snprintf(pr, sizeof pr, "%zu", prank[j]);
+        if (!isnan(pval[j]))
+            snprintf(pv, sizeof pv, "%.*f", fw->precision, pval[j]);
+        if (pr[0] || pv[0])
+            snprintf(pub_show, sizeof pub_show, "%s%s%s%s%s", pr[0] ? pr : "", pr[0] && pv[0] ? " (" : "", pv,
+                     pr[0] && pv[0] ? ")" : "",
+                     (pr[0] && method != S_BY_NONE && rank[j] != prank[j]) ||
+                             (pv[0] && fabs(pval[j] - uval[j]) > tol + S_TOL_EPS)
+                         ? " DIFFERS"
+                         : "");
         if (format == DTI_FORMAT_CSV) {
             fprintf(out, "%s,%s,", rk, method_name[method]);
             dti_fmt_csv_field(out, m->unit[j]);
             fputc(',', out);
             dti_fmt_csv_field(out, former);
-            fprintf(out, ",%s,%s\r\n", dv, lv);
+            fprintf(out, ",%s,%s,%s,%s\r\n", dv, lv, pr, pv);
         } else if (format == DTI_FORMAT_JSON) {
             fprintf(out, "  {\"rank\": %s, \"rank_method\": \"%s\", \"unit\": ", rk[0] ? rk : "null", method_name[method]);
             dti_fmt_json_string(out, m->unit[j]);
             fputs(", \"former_provinces\": ", out);
             dti_fmt_json_string(out, former);
-            fprintf(out, ", \"dti\": %s, \"latent_score\": %s}%s\n", dv[0] ? dv : "null", lv[0] ? lv : "null",
+            fprintf(out, ", \"dti\": %s, \"latent_score\": %s, \"published_rank\": %s, \"published_dti\": %s}%s\n",
+                    dv[0] ? dv : "null", lv[0] ? lv : "null", pr[0] ? pr : "null", pv[0] ? pv : "null",
                     k + 1 < nu ? "," : "");
         } else if (format == DTI_FORMAT_MD) {
-            fprintf(out, "| %s | %s | %s | %s |\n", rk[0] ? rk : "?", m->unit[j], dv, former);
+            if (pub)
+                fprintf(out, "| %s | %s | %s | %s | %s |\n", rk[0] ? rk : "?", m->unit[j], dv, pub_show, former);
+            else
+                fprintf(out, "| %s | %s | %s | %s |\n", rk[0] ? rk : "?", m->unit[j], dv, former);
         } else {
             fprintf(out, "%4s  ", rk[0] ? rk : "?");
             dti_fmt_pad(out, m->unit[j], wname, 0);
-            fprintf(out, "  %-8s  %s\n", dv[0] ? dv : "", former);
+            fprintf(out, "  %-8s  ", dv[0] ? dv : "");
+            if (pub)
+                dti_fmt_pad(out, pub_show, 19, 0), fputs("  ", out);
+            fprintf(out, "%s\n", former);
         }
     }
     if (format == DTI_FORMAT_JSON)
@@ -462,5 +564,7 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
     free(exact);
     free(rank);
     free(order);
+    free(prank);
+    free(pval);
     return DTI_OK;
 }

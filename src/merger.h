@@ -45,6 +45,11 @@ typedef struct dti_merger_rule {
 int dti_merger_rule_load(const char *path, dti_merger_rule *rule, dti_error *err);
 void dti_merger_rule_clear(dti_merger_rule *rule);
 
+/* A registry of the map's units (names, ASCII names, the former provinces' regions; no codes) whose
+ * `frame` is `frame` (the map's name, e.g. "merger-2025"): year records with `frame: <name>` are read
+ * against it (dti_registry_attach_units).  Caller frees (dti_registry_free). */
+dti_registry *dti_merger_units_registry(const dti_merger *m, const dti_registry *reg, const char *frame);
+
 /* Unit index of a name (code, Vietnamese or ASCII name of a unit, folded like province names), or
  * DTI_ERR_INPUT. */
 int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_error *err);
@@ -79,8 +84,10 @@ int dti_merger_query(const dti_merger *m, const dti_registry *reg, const char *q
 /* The ranking table of a year among the merged units: by the official rule on merged values where
  * every unit has one, else by the mean normal score of the former provinces' exact ranks (an
  * approximation, stated in the output), else unknown. */
-int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti_merger *m, int format, FILE *out,
-                          dti_error *err);
+/* `pub` (may be NULL): the published table of the units that year (a record with `frame:`), shown beside
+ * the computed one with a count of what it reproduces. */
+int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti_merger *m, const dti_year *pub,
+                          int format, FILE *out, dti_error *err);
 
 /* A score among the merged units: the main indicators (normalised values) of `src`, whose units must
  * be the registry's provinces, are merged by the rule of `m` and aggregated and ranked by the same

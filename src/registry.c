@@ -141,7 +141,15 @@ void dti_registry_free(dti_registry *reg)
     }
     free(reg->p);
     free(reg->path);
+    free(reg->frame);
+    dti_registry_free(reg->units);
     free(reg);
+}
+
+void dti_registry_attach_units(dti_registry *reg, dti_registry *units)
+{
+    dti_registry_free(reg->units);
+    reg->units = units;
 }
 
 size_t dti_registry_count(const dti_registry *reg) { return reg->n; }
@@ -162,7 +170,7 @@ int dti_registry_find(const dti_registry *reg, const char *query, size_t *index,
     if (digits) {
         long q = strtol(query, NULL, 10);
         for (size_t i = 0; i < reg->n; i++)
-            if (strtol(reg->p[i].code, NULL, 10) == q) {
+            if (reg->p[i].code[0] && strtol(reg->p[i].code, NULL, 10) == q) {
                 *index = i;
                 return DTI_OK;
             }

@@ -488,6 +488,10 @@ int dti_table_write(const dti_year *yr, const dti_registry *reg, const char *by,
                 exact, bounded, unknown, fw->nodes[node].id, published, derived, computed);
         if (!isnan(max_diff))
             fprintf(out, " (largest |published - computed| %.6f; %zu above %.4f)", max_diff, flagged, S_FLAG_TOL);
+        if (!dti_framework_weights_known(fw))
+            fprintf(out, " (model %s: the weights of the indicators are not published, so the index is not "
+                         "recomputed; ranks follow the published values)",
+                    fw->name);
         fputs(format == DTI_FORMAT_MD ? "\n\n" : "\n\n", out);
         S_write_text(&t, rows, out, format == DTI_FORMAT_MD);
         fprintf(out, "%sRanks: ties share a rank and the next is skipped; * = derived from a stated change; "

@@ -38,7 +38,7 @@ int dti_targets_load(const char *path, const dti_registry *reg, dti_target **out
         if (dti_registry_find(reg, name, &t[i].province, &tmp))
             rc = dti_y_error(&c, v, "%s", tmp.e[0].message);
         free(name);
-        if (rc || (rc = dti_y_require(&c, m, "year", "a target", &v)) || (rc = dti_y_integer(&c, v, "year", 1900, 2200, &x)))
+        if (rc || (rc = dti_y_require(&c, m, "year", "a target", &v)) || (rc = dti_y_integer(&c, v, "year", DTI_YEAR_MIN, DTI_YEAR_MAX, &x)))
             goto cleanup;
         t[i].year = (int)x;
         if ((rc = dti_y_require(&c, m, "top", "a target", &v)) ||

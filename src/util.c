@@ -29,6 +29,28 @@ void *dti_xcalloc(size_t n, size_t size)
     return p;
 }
 
+char *dti_ascii_of(const char *s)
+{
+    utf8proc_uint8_t *mapped = NULL;
+    utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, 0, &mapped,
+                                        UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK);
+    if (len < 0)
+        return dti_strdup("");
+    char *out = dti_xcalloc((size_t)len + 1, 1);
+    size_t o = 0;
+    for (utf8proc_ssize_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(mapped + i, len - i, &cp);
+        if (k <= 0)
+            break;
+        i += k;
+        /* Đ/đ have no decomposition (see dti_name_fold) */
+        out[o++] = cp == 0x0110 ? 'D' : cp == 0x0111 ? 'd' : cp < 0x80 ? (char)cp : '?';
+    }
+    free(mapped);
+    return out;
+}
+
 char *dti_name_fold(const char *s)
 {
     utf8proc_uint8_t *mapped = NULL;

@@ -12,7 +12,8 @@
 #include "internal.h"
 #include "ynode.h"
 
-static const char *const S_top_keys[] = {"year", "model", "units", "published", "note", "top10", "provinces", NULL};
+static const char *const S_top_keys[] = {"year", "model", "frame", "units", "published", "note", "top10", "provinces",
+                                          NULL};
 static const char *const S_fact_keys[] = {"value", "min", "max", "evidence", "derived", "how", "source", "note", NULL};
 static const char *const S_top10_keys[] = {"province", "source", "note", NULL};
 
@@ -292,9 +293,22 @@ int dti_year_load(const char *path, const dti_registry *reg, const char *models_
     if ((rc = dti_y_expect(&c, root, DTI_Y_MAPPING, "a year record")) ||
         (rc = dti_y_check_keys(&c, root, S_top_keys, "a year record")) ||
         (rc = dti_y_require(&c, root, "year", "a year record", &v)) ||
-        (rc = dti_y_integer(&c, v, "year", 1900, 2200, &x)))
+        (rc = dti_y_integer(&c, v, "year", DTI_YEAR_MIN, DTI_YEAR_MAX, &x)))
         goto cleanup;
     yr->year = (int)x;
+    if ((v = dti_ynode_get(root, "frame"))) { /* ranked among the units of a reorganisation */
+        char *frame = NULL;
+        if ((rc = dti_y_string(&c, v, "frame", &frame)))
+            goto cleanup;
+        if (!reg->units || strcmp(reg->units->frame, frame) != 0)
+            rc = reg->units ? dti_y_error(&c, v, "frame '%s' is not the reorganisation loaded ('%s', models/merger.yaml)",
+                                          frame, reg->units->frame)
+                            : dti_y_error(&c, v, "frame '%s': the units of this reorganisation are not loaded", frame);
+        free(frame);
+        if (rc)
+            goto cleanup;
+        yr->reg = reg = reg->units;
+    }
     if ((rc = dti_y_require(&c, root, "units", "a year record", &v)) ||
         (rc = dti_y_integer(&c, v, "units", 1, (long)reg->n, &x)))
         goto cleanup;
@@ -452,6 +466,8 @@ void dti_year_values(const dti_year *yr, size_t p, size_t node, double *publishe
 }
 
 int dti_year_year(const dti_year *yr) { return yr->year; }
+const char *dti_year_frame(const dti_year *yr) { return yr->reg->frame; }
+const dti_registry *dti_year_registry(const dti_year *yr) { return yr->reg; }
 size_t dti_year_units(const dti_year *yr) { return yr->units; }
 const dti_framework *dti_year_framework(const dti_year *yr) { return yr->fw; }
 const char *dti_year_path(const dti_year *yr) { return yr->path; }

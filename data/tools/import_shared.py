@@ -5,8 +5,10 @@ Usage (from the repository root):
 
     python3 data/tools/import_shared.py ../shared/data data
 
-Reads  provinces.csv, merger_2025.csv, top10.csv, provenance.csv, derived.csv, dti_2020.csv .. dti_2023.csv
-Writes data/provinces.yaml, data/merger-2025.yaml, data/dti/2020.yaml .. data/dti/2023.yaml
+Reads  provinces.csv, merger_2025.csv, top10.csv, provenance.csv, derived.csv, dti_2020.csv .. dti_2024.csv,
+       dti_2024_34.csv
+Writes data/provinces.yaml, data/merger-2025.yaml, data/dti/2020.yaml .. data/dti/2024.yaml (the 63 provinces),
+       data/dti/2024-34.yaml (DTI 2024 among the 34 units of the 2025 reorganisation, `frame: merger-2025`)
 
 Rules (the data are facts; nothing is estimated or filled in):
   * values are copied exactly as the CSV text has them (e.g. 0.8002, 1.0000, 0.54146), as plain YAML scalars;
@@ -28,8 +30,13 @@ import re
 import sys
 from decimal import Decimal, InvalidOperation
 
-YEARS = (2020, 2021, 2022, 2023)
-MODEL = {2020: "dti-2020", 2021: "dti-2022", 2022: "dti-2022", 2023: "dti-2022"}
+YEARS = (2020, 2021, 2022, 2023, 2024)
+MODEL = {2020: "dti-2020", 2021: "dti-2022", 2022: "dti-2022", 2023: "dti-2022", 2024: "dti-2024"}
+# Every table of the shared record: (provenance `table`, CSV file, year, frame, output file).  frame None =
+# the 63 provinces; "merger-2025" = the 34 units of data/merger-2025.yaml (names are unit names).
+TABLES = [(str(y), "dti_%d.csv" % y, y, None, "%d.yaml" % y) for y in YEARS] + [
+    ("2024_34", "dti_2024_34.csv", 2024, "merger-2025", "2024-34.yaml")]
+TABLE_NAMES = {t[0] for t in TABLES}
 
 # CSV column -> YAML key, in the order the keys are emitted.
 FIELDS = [
@@ -120,8 +127,11 @@ def scalar(s):
 
 def read_csv(src, name, expected_cols):
     path = os.path.join(src, name)
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        sys.exit("error: %s: cannot read: %s" % (path, e.strerror if isinstance(e, OSError) and e.strerror else e))
     if not rows:
         sys.exit("error: %s is empty" % path)
     header = rows[0]
@@ -151,14 +161,14 @@ def dec(s):
         return None
 
 
-def check_number(text, field, where):
+def check_number(text, field, where, units=63):
     """Return True if `text` is a valid value for `field`, reporting it otherwise."""
     if field in RANK_FIELDS:
         if not RE_INT.match(text):
             conflict("%s: %s value %r is not an integer rank; omitted" % (where, field, text))
             return False
-        if not 1 <= int(text) <= 63:
-            conflict("%s: %s value %r is outside 1..63; omitted" % (where, field, text))
+        if not 1 <= int(text) <= units:
+            conflict("%s: %s value %r is outside 1..%d; omitted" % (where, field, text, units))
             return False
         return True
     if not RE_NUM.match(text):
@@ -182,6 +192,10 @@ def main(argv):
     if len(argv) != 3:
         sys.exit("usage: %s SOURCE_DIR OUTPUT_DIR   (e.g. ../shared/data data)" % argv[0])
     src, out = argv[1], argv[2]
+    if not os.path.isdir(src):
+        sys.exit("error: %s: no such directory (the shared observations, e.g. ../shared/data)" % src)
+    if not os.path.isdir(out):
+        sys.exit("error: %s: no such directory (the project's data folder, e.g. data)" % out)
 
     # -- provinces
     provinces = read_csv(src, "provinces.csv", ["code", "name", "ascii_name", "region", "successor_2025"])
@@ -200,7 +214,12 @@ def main(argv):
     if len(set(codes)) != len(codes):
         conflict("provinces.csv: duplicate codes")
 
-    def check_name(name, where):
+    def check_name(name, where, frame=None):
+        if frame is not None:
+            if name not in unit_names:
+                conflict("%s: unknown unit name %r (not a unit of merger_2025.csv)" % (where, name))
+                return False
+            return True
         if name not in known:
             conflict("%s: unknown province name %r" % (where, name))
             return False
@@ -228,6 +247,7 @@ def main(argv):
     new_units = {}
     for m in merger:
         new_units.setdefault(m["new_province"], []).append(m)
+    unit_names = set(new_units)
     if len(new_units) != 34:
         conflict("merger_2025.csv: %d distinct new units, expected 34" % len(new_units))
     for unit, ms in new_units.items():
@@ -251,22 +271,25 @@ def main(argv):
         top_by_year[int(t["year"])].append(t)
     for y in YEARS:
         ps = [t["province"] for t in top_by_year[y]]
-        if len(ps) != 10 or len(set(ps)) != 10:
+        if not ps:
+            note("top10.csv has no rows for %d (its table gives every rank)" % y)
+        elif len(ps) != 10 or len(set(ps)) != 10:
             conflict("top10.csv %d: %d rows, %d distinct provinces (expected 10)" % (y, len(ps), len(set(ps))))
 
     # -- provenance
     prov_rows = read_csv(src, "provenance.csv", ["table", "province", "field", "value", "evidence", "source_url"])
     prov = {}
+    frame_of = {t[0]: t[3] for t in TABLES}
     for r in prov_rows:
         w = "provenance.csv line %d" % r["_line"]
-        if not r["table"].isdigit() or int(r["table"]) not in YEARS:
+        if r["table"] not in TABLE_NAMES:
             conflict("%s: unexpected table/year %r" % (w, r["table"]))
             continue
-        check_name(r["province"], w)
+        check_name(r["province"], w, frame_of[r["table"]])
         if r["field"] not in CSV_FIELDS:
             conflict("%s: unknown field %r" % (w, r["field"]))
             continue
-        key = (int(r["table"]), r["province"], r["field"])
+        key = (r["table"], r["province"], r["field"])
         if key in prov:
             conflict("%s: duplicate provenance for %s (first at line %d)" % (w, key, prov[key]["_line"]))
             continue
@@ -287,7 +310,7 @@ def main(argv):
         if r["field"] not in CSV_FIELDS:
             conflict("%s: unknown field %r" % (w, r["field"]))
             continue
-        key = (int(r["year"]), r["province"], r["field"])
+        key = (r["year"], r["province"], r["field"])
         if key in derived:
             conflict("%s: duplicate derived row for %s (first at line %d)" % (w, key, derived[key]["_line"]))
             continue
@@ -310,8 +333,9 @@ def main(argv):
     dti_cols = ["year", "rank", "province", "awareness", "institutions", "infrastructure", "human_resources",
                 "cybersecurity", "gov_activity", "econ_activity", "society_activity", "dti", "gov_rank",
                 "econ_rank", "society_rank", "gov_score", "econ_score", "society_score"]
-    for y in YEARS:
-        fname = "dti_%d.csv" % y
+    for tname, fname, y, frame, outname in TABLES:
+        frame_names = names if frame is None else sorted(unit_names)
+        n_units = len(frame_names)
         rows = read_csv(src, fname, dti_cols)
         st = {"rows": len(rows), "facts": 0, "derived_only": 0, "derived_confirming": 0}
         for f, _ in FIELDS:
@@ -322,19 +346,19 @@ def main(argv):
             w = "%s line %d (%s)" % (fname, r["_line"], r["province"])
             if r["year"] != str(y):
                 conflict("%s: year column is %r" % (w, r["year"]))
-            check_name(r["province"], w)
+            check_name(r["province"], w, frame)
             if r["province"] in listed:
                 conflict("%s: province listed twice" % w)
             listed.append(r["province"])
             facts = []
             for f, yk in FIELDS:
                 text = r[f]
-                key = (y, r["province"], f)
+                key = (tname, r["province"], f)
                 p = prov.get(key)
                 d = derived.get(key)
                 fact = None
                 if text:
-                    if not check_number(text, f, w):
+                    if not check_number(text, f, w, n_units):
                         continue
                     if p is None:
                         conflict("%s: %s=%s has no provenance row" % (w, f, text))
@@ -383,7 +407,7 @@ def main(argv):
                                  % (w, f, p["_line"], p["value"]))
                     if d is not None:
                         used_der.add(key)
-                        if not check_number(d["value"], f, "derived.csv line %d" % d["_line"]):
+                        if not check_number(d["value"], f, "derived.csv line %d" % d["_line"], n_units):
                             continue
                         fact = {"value": d["value"], "derived": True, "how": d["how"],
                                 "source": d["source_url"]}
@@ -393,11 +417,11 @@ def main(argv):
                     st[f] += 1
                     st["facts"] += 1
             entries.append((r["province"], facts))
-        for n in names:
+        for n in frame_names:
             if n not in listed:
-                conflict("%s: province %r missing" % (fname, n))
-        if len(rows) != 63:
-            conflict("%s: %d rows, expected 63" % (fname, len(rows)))
+                conflict("%s: %s %r missing" % (fname, "province" if frame is None else "unit", n))
+        if len(rows) != n_units:
+            conflict("%s: %d rows, expected %d" % (fname, len(rows), n_units))
 
         # Consistency checks on ranks (reported only).
         ranks = {}
@@ -409,8 +433,10 @@ def main(argv):
         for rk in sorted(ranks):
             if len(ranks[rk]) > 1:
                 note("%d: rank %d shared by %s" % (y, rk, ", ".join("%s [%s]" % x for x in ranks[rk])))
-        tops = {t["province"] for t in top_by_year[y]}
+        tops = {t["province"] for t in top_by_year[y]} if frame is None else set()
         for rk in sorted(ranks):
+            if not tops:
+                break
             for prov_name, kind in ranks[rk]:
                 if rk <= 10 and prov_name not in tops:
                     conflict("%d: %s has rank %d [%s] but is not in top10.csv" % (y, prov_name, rk, kind))
@@ -443,9 +469,13 @@ def main(argv):
         lines = [HEADER.format(files="%s, top10.csv, provenance.csv, derived.csv" % fname)]
         lines.append("year: %d\n" % y)
         lines.append("model: %s\n" % MODEL[y])
+        if frame is not None:
+            lines.append("frame: %s  # ranked among the units of data/%s.yaml, not the 63 provinces\n"
+                         % (frame, frame))
         lines.append("units: %d\n" % len(rows))
-        lines.append("top10:\n")
-        for t in top_by_year[y]:
+        if tops:
+            lines.append("top10:\n")
+        for t in (top_by_year[y] if tops else []):
             lines.append("  - province: %s\n" % scalar(t["province"]))
             lines.append("    source: %s\n" % dq(t["source_url"]))
         lines.append("provinces:\n")
@@ -463,12 +493,12 @@ def main(argv):
                     parts.append("note: %s" % dq(fact["note"]))
                 parts.append("source: %s" % dq(fact["source"]))
                 lines.append("    %s: {%s}\n" % (yk, ", ".join(parts)))
-        with open(os.path.join(out, "dti", "%d.yaml" % y), "w", encoding="utf-8", newline="\n") as f:
+        with open(os.path.join(out, "dti", outname), "w", encoding="utf-8", newline="\n") as f:
             f.write("".join(lines))
-        stats[y] = st
+        stats[tname] = st
 
     for key in sorted(set(prov) - used_prov, key=lambda k: (k[0], k[1], k[2])):
-        conflict("provenance.csv line %d: %s has no matching dti_%d.csv cell; not used"
+        conflict("provenance.csv line %d: %s has no matching dti_%s.csv cell; not used"
                  % (prov[key]["_line"], key, key[0]))
     for key in sorted(set(derived) - used_der, key=lambda k: (k[0], k[1], k[2])):
         conflict("derived.csv line %d: %s not used" % (derived[key]["_line"], key))
@@ -508,11 +538,11 @@ def main(argv):
 
     # -- summary
     print("summary:", file=sys.stderr)
-    for y in YEARS:
-        st = stats[y]
-        print("  %d: %d facts; ranks %d, dti %d, pillar ranks %d/%d/%d, pillar values %d/%d/%d, "
+    for tname, *_ in TABLES:
+        st = stats[tname]
+        print("  %s: %d facts; ranks %d, dti %d, pillar ranks %d/%d/%d, pillar values %d/%d/%d, "
               "indicator values %d; derived-only %d, derived confirming a CSV value %d"
-              % (y, st["facts"], st["rank"], st["dti"], st["gov_rank"], st["econ_rank"], st["society_rank"],
+              % (tname, st["facts"], st["rank"], st["dti"], st["gov_rank"], st["econ_rank"], st["society_rank"],
                  st["gov_score"], st["econ_score"], st["society_score"],
                  sum(st[f] for f in ("awareness", "institutions", "infrastructure", "human_resources",
                                      "cybersecurity", "gov_activity", "econ_activity", "society_activity")),

@@ -17,6 +17,9 @@ tables (../shared/data/dti_2020.csv, dti_2022.csv, derived.csv) and the independ
     DTI and pillar figures (or the value in derived.csv), and `dti_computed` equal to the reference within
     1e-6 for the provinces with all three pillars, empty elsewhere;
   * 2020 by gov (text golden): the published or derived pillar ranks in order, '?' for the others;
+  * 2024 (csv goldens, both frames): every published rank and value of dti_2024.csv, no recomputed
+    index (the 2024 weights are unknown); the 34-unit table equal to the official rule recomputed here
+    in exact decimals, and every published rank and value of dti_2024_34.csv beside it;
   * every text table (rank_*/stdout): each row has the same display width up to the last column,
     right-aligned columns end exactly under their header, separators are blank.
 
@@ -320,14 +323,59 @@ def check_2020(shared):
     check(len(seen) == len(src), "rank_2020_by_gov: provinces missing or repeated")
 
 
+def check_2024(shared):
+    """2024: the 63-province csv golden against dti_2024.csv (every rank and value as published, no
+    recomputed index: the 2024 weights are unknown); the 34-unit csv golden against the rule recomputed
+    here in exact decimals from dti_2024.csv and merger_2025.csv, and against every published figure of
+    dti_2024_34.csv."""
+    from decimal import ROUND_HALF_UP, Decimal
+    src = {r["province"]: r for r in read_csv(os.path.join(shared, "dti_2024.csv"))}
+    rows = read_csv_text(golden("rank_2024_csv"))
+    check(len(rows) == 63, "rank_2024_csv: %d rows" % len(rows))
+    for r in rows:
+        s = src.get(r["province"])
+        check(s is not None, "rank_2024_csv: unknown province %r" % r["province"])
+        if s is None:
+            continue
+        check(r["rank"] == s["rank"], "rank_2024_csv %s: rank %s, published %s" % (r["province"], r["rank"], s["rank"]))
+        check(r["dti"] == s["dti"], "rank_2024_csv %s: dti %s, published %s" % (r["province"], r["dti"], s["dti"]))
+        check(r["dti_computed"] == "", "rank_2024_csv %s: dti_computed %r with unknown weights" % (r["province"], r["dti_computed"]))
+        for f in ("infrastructure", "gov_activity", "econ_activity", "society_activity"):
+            check(r[f] == s[f], "rank_2024_csv %s: %s %s, published %s" % (r["province"], f, r[f], s[f]))
+    units = {}
+    for m in read_csv(os.path.join(shared, "merger_2025.csv")):
+        units.setdefault(m["new_province"], []).append(m["old_province"])
+    mean = {u: sum(Decimal(src[p]["dti"]) for p in ps) / len(ps) for u, ps in units.items()}
+    key = {u: v.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) for u, v in mean.items()}
+    rank = {u: 1 + sum(1 for v in units if key[v] > key[u]) for u in units}
+    pub = {r["province"]: r for r in read_csv(os.path.join(shared, "dti_2024_34.csv"))}
+    rows = read_csv_text(golden("rank_2024_units34_csv"))
+    check(len(rows) == 34, "rank_2024_units34_csv: %d rows" % len(rows))
+    for r in rows:
+        u = r["unit"]
+        check(u in units, "rank_2024_units34_csv: unknown unit %r" % u)
+        if u not in units:
+            continue
+        check(int(r["rank"]) == rank[u], "rank_2024_units34_csv %s: rank %s, rule gives %d" % (u, r["rank"], rank[u]))
+        check(abs(float(r["dti"]) - float(mean[u])) <= 5e-7, "rank_2024_units34_csv %s: dti %s, rule %s" % (u, r["dti"], mean[u]))
+        p = pub.get(u, {})
+        check(r["published_rank"] == p.get("rank", ""), "rank_2024_units34_csv %s: published_rank %r vs %r" % (u, r["published_rank"], p.get("rank")))
+        check(r["published_dti"] == p.get("dti", ""), "rank_2024_units34_csv %s: published_dti %r vs %r" % (u, r["published_dti"], p.get("dti")))
+        if p.get("rank"):
+            check(int(p["rank"]) == rank[u], "2024 34 units %s: published rank %s, rule %d" % (u, p["rank"], rank[u]))
+        if p.get("dti"):
+            check(abs(Decimal(p["dti"]) - mean[u]) <= Decimal("0.0001"), "2024 34 units %s: published %s, rule %s" % (u, p["dti"], mean[u]))
+
+
 def main():
     shared = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "data")
     check_2022(shared)
     check_2020(shared)
+    check_2024(shared)
     for case in sorted(os.listdir(GOLDEN)):
         args = os.path.join(GOLDEN, case, "args")
         if os.path.isfile(args) and read_text(args).split()[:1] == ["rank"] and "--format" not in read_text(args) \
-                and "--help" not in read_text(args):
+                and "--help" not in read_text(args) and "\nrank  province" in golden(case):
             check_alignment(case, golden(case))
     for f in failures:
         print("check_tables: " + f)

@@ -53,11 +53,11 @@ static void test_merger_worked_example(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    assert_int_equal(dti_table_write_units(yr, reg, &m, DTI_FORMAT_CSV, out, &err), DTI_OK);
+    assert_int_equal(dti_table_write_units(yr, reg, &m, NULL, DTI_FORMAT_CSV, out, &err), DTI_OK);
     fclose(out);
-    assert_string_equal(buf, "rank,rank_method,unit,former_provinces,dti,latent_score\r\n"
-                             "1,value,Gamma,Gamma (?),0.600000,\r\n"
-                             "2,value,Alpha-Beta,\"Alpha (?), Beta (?)\",0.475000,\r\n");
+    assert_string_equal(buf, "rank,rank_method,unit,former_provinces,dti,latent_score,published_rank,published_dti\r\n"
+                             "1,value,Gamma,Gamma (?),0.600000,,,\r\n"
+                             "2,value,Alpha-Beta,\"Alpha (?), Beta (?)\",0.475000,,,\r\n");
     free(buf);
 
     assert_int_equal(dti_merger_set_weights(&m, reg, "population", &err), DTI_OK);
@@ -177,7 +177,8 @@ static void test_merger_real_map(void **state)
     dti_registry_free(reg);
 }
 
-/* `rank --year 2022 --units 34` against tests/reference/merger_2022.py (scipy, from ../shared/data). */
+/* `rank --year 2022 --units 34` against tests/reference/merger_2022.py (exact decimal arithmetic on
+ * ../shared/data: the unit's DTI is the mean of its former provinces' DTIs, ranked on 4 decimals). */
 static void test_merger_units_2022_reference(void **state)
 {
     (void)state;
@@ -192,7 +193,7 @@ static void test_merger_units_2022_reference(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    assert_int_equal(dti_table_write_units(yr, reg, &m, DTI_FORMAT_CSV, out, &err), DTI_OK);
+    assert_int_equal(dti_table_write_units(yr, reg, &m, NULL, DTI_FORMAT_CSV, out, &err), DTI_OK);
     fclose(out);
     FILE *ref = fopen(DTI_SRCDIR "/tests/reference/merger_2022_expected.csv", "r");
     assert_non_null(ref);
@@ -201,16 +202,17 @@ static void test_merger_units_2022_reference(void **state)
     const char *row = strstr(buf, "\r\n") + 2;    /* our first data row */
     int n = 0;
     while (fgets(line, sizeof line, ref)) {
-        char *unit = strtok(line, ","), *rank = strtok(NULL, ","), *lat = strtok(NULL, ",\n");
-        /* our row: rank,latent,<unit>,"former...",dti,latent */
+        char *unit = strtok(line, ","), *rank = strtok(NULL, ","), *dti = strtok(NULL, ",\n");
+        /* our row: rank,value,<unit>,"former...",dti,latent,published_rank,published_dti */
         char want[128];
-        snprintf(want, sizeof want, "%s,latent,%s,", rank, unit);
+        snprintf(want, sizeof want, "%s,value,%s,", rank, unit);
         assert_memory_equal(row, want, strlen(want));
         const char *end = strstr(row, "\r\n");
-        char ours[512];
-        snprintf(ours, sizeof ours, "%.*s", (int)(end - row), row);
-        const char *last = strrchr(ours, ',');
-        assert_close(strtod(last + 1, NULL), strtod(lat, NULL), 0, 1e-6); /* printed with 6 decimals */
+        const char *q = end; /* dti is the fourth field from the end */
+        for (int k = 0; k < 4; k++)
+            while (*--q != ',')
+                ;
+        assert_close(strtod(q + 1, NULL), strtod(dti, NULL), 0, 5e-7); /* printed with 6 decimals */
         row = end + 2;
         n++;
     }
@@ -219,6 +221,76 @@ static void test_merger_units_2022_reference(void **state)
     free(buf);
     dti_merger_clear(&m);
     dti_year_free(yr);
+    dti_registry_free(reg);
+}
+
+/* DTI 2024 among the 34 units, computed by the official rule from the 63-province table, against the
+ * published 34-unit figures (../shared/data/dti_2024_34.csv, via data/dti/2024-34.yaml): every one of
+ * the 13 published ranks and 8 published values is reproduced.  By hand (METHODOLOGY.md §4, §7):
+ * Thái Nguyên = (Thái Nguyên 0.7924 + Bắc Kạn 0.7118) / 2 = 0.7521, 8th; TP. Hồ Chí Minh = (0.8373 +
+ * Bình Dương 0.7093 + Bà Rịa - Vũng Tàu 0.7842) / 3 = 2.3308 / 3 = 0.776933..., published 0.7770: the
+ * difference 0.000067 is within input rounding (each input +-0.00005, the published value +-0.00005). */
+static void test_merger_units_2024_published(void **state)
+{
+    (void)state;
+    dti_error err;
+    dti_error_init(&err);
+    dti_registry *reg = NULL;
+    dti_year *yr = NULL, *pub = NULL;
+    dti_merger m;
+    assert_int_equal(dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err), DTI_OK);
+    assert_int_equal(dti_merger_load(DTI_SRCDIR "/data/merger-2025.yaml", reg, &m, &err), DTI_OK);
+    dti_registry_attach_units(reg, dti_merger_units_registry(&m, reg, "merger-2025"));
+    assert_int_equal(dti_year_load(DTI_SRCDIR "/data/dti/2024.yaml", reg, DTI_SRCDIR "/models", &yr, &err), DTI_OK);
+    assert_int_equal(dti_year_load(DTI_SRCDIR "/data/dti/2024-34.yaml", reg, DTI_SRCDIR "/models", &pub, &err), DTI_OK);
+    assert_string_equal(dti_year_frame(pub), "merger-2025");
+    assert_int_equal(dti_registry_count(dti_year_registry(pub)), 34);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_int_equal(dti_table_write_units(yr, reg, &m, pub, DTI_FORMAT_TEXT, out, &err), DTI_OK);
+    fclose(out);
+    assert_non_null(strstr(buf, "13 ranks and 8 values; 13/13 ranks and 8/8 values reproduced "
+                                "(largest value difference 0.00007;"));
+    assert_null(strstr(buf, "DIFFERS"));
+    free(buf);
+    buf = NULL;
+    out = open_memstream(&buf, &len);
+    assert_int_equal(dti_table_write_units(yr, reg, &m, pub, DTI_FORMAT_CSV, out, &err), DTI_OK);
+    fclose(out);
+    const char *tn = strstr(buf, "\r\n8,value,Thái Nguyên,\"Bắc Kạn (32), Thái Nguyên (6)\",0.752100,");
+    assert_non_null(tn);
+    assert_memory_equal(strstr(tn + 2, "\r\n") - 3, ",8,", 3); /* published 8th, no published value */
+    const char *hcm = strstr(buf, "\r\n4,value,TP. Hồ Chí Minh,");
+    assert_non_null(hcm);
+    assert_non_null(strstr(hcm, ",0.776933,"));
+    assert_memory_equal(strstr(hcm + 2, "\r\n") - 9, ",4,0.7770", 9);
+    /* every published rank and value, row by row: rank == published_rank, |dti - published| <= 1e-4 */
+    size_t checked_r = 0, checked_v = 0;
+    for (const char *row = strstr(buf, "\r\n") + 2; *row; row = strstr(row, "\r\n") + 2) {
+        const char *end = strstr(row, "\r\n"), *q = end;
+        const char *f[4];
+        for (int k = 3; k >= 0; k--) {
+            while (*--q != ',')
+                ;
+            f[k] = q + 1;
+        }
+        long rank = strtol(row, NULL, 10);
+        if (f[2] != f[3] - 1) { /* a published rank */
+            assert_int_equal(strtol(f[2], NULL, 10), rank);
+            checked_r++;
+        }
+        if (f[3] != end) { /* a published value */
+            assert_close(strtod(f[0], NULL), strtod(f[3], NULL), 0, 1e-4 + 1e-9);
+            checked_v++;
+        }
+    }
+    assert_int_equal(checked_r, 13);
+    assert_int_equal(checked_v, 8);
+    free(buf);
+    dti_year_free(pub);
+    dti_year_free(yr);
+    dti_merger_clear(&m);
     dti_registry_free(reg);
 }
 
@@ -231,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_merger_identity_frame),
         cmocka_unit_test(test_merger_real_map),
         cmocka_unit_test(test_merger_units_2022_reference),
+        cmocka_unit_test(test_merger_units_2024_published),
     };
     return cmocka_run_group_tests_name("merger", tests, S_setup, S_fixture_remove);
 }
