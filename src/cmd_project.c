@@ -177,14 +177,20 @@ int dti_cmd_project(int argc, char **argv, int backtest)
     dti_merger merger = {0};
     dti_merger_rule rule = {0};
     int rc = 0, frame = -1;
-    if (dti_registry_load(reg_path, &reg, &err) || S_load_history(home, reg, years, &n_years, &err) ||
+    if (dti_cli_load_registry(home, reg_path, &reg, &err) || S_load_history(home, reg, years, &n_years, &err) ||
         dti_targets_load(tgt_path, reg, &targets, &n_targets, &err) ||
-        dti_project_obs_init(&obs, (const dti_year *const *)years, n_years, reg, &err)) {
+        dti_cli_load_merger(home, reg, merge_weight, &rule, &merger, &err) ||
+        dti_project_obs_init(&obs, (const dti_year *const *)years, n_years, reg, &merger, &err)) {
         rc = dti_cli_fail(&err);
         goto cleanup;
     }
     dti_project_settings set = {.runs = runs, .seed = (unsigned long)seed, .threads = threads, .until = (int)until,
-                                .origin_index = n_years - 1};
+                                .origin_index = n_years - 1, .units_from = 2025, .n_changes = 1,
+                                .change_year = {2025}, .change_prob = {0.5}};
+    dti_latent_settings ls;
+    dti_latent_settings_default(&ls);
+    ls.seed = (unsigned long)seed;
+    ls.threads = threads;
     if (isatty(STDERR_FILENO) && runs >= 100000)
         set.progress = S_progress;
     if (backtest) {
@@ -195,21 +201,63 @@ int dti_cmd_project(int argc, char **argv, int backtest)
             rc = dti_cli_usage_error(cmd, "--origin must be a year with a record");
             goto cleanup;
         }
-        printf("Backtest: fit on %d–%d, forecast %d–%d (%zu runs, seed %zu)\n\n", obs.year[0], obs.year[oi],
-               oi + 1 < n_years ? obs.year[oi + 1] : obs.year[oi], obs.year[n_years - 1], runs, seed);
-        printf("model        exact  rank MAE  Spearman  in 80%%  n(top10)  Brier10  log10  n(top15)  Brier15  log15\n");
-        for (int mdl = 0; mdl < 3; mdl++) {
+        dti_backtest_settings bs = {.origins = NULL, .n_origins = 0, .sampler = ls, .sim = set};
+        int origins[3] = {2021, 2022, 2023};
+        bs.origins = origins;
+        bs.n_origins = 3;
+        (void)oi;
+        bs.sim.merger = &merger;
+        bs.sim.merge_year = rule.from_year;
+        dti_backtest_result res[DTI_MODEL_COUNT];
+        int nm = 0;
+        for (int mdl = 0; mdl < DTI_MODEL_COUNT; mdl++) {
             if (model_s && mdl != model)
                 continue;
-            dti_backtest_score sc;
-            if (dti_backtest_run(&obs, oi, mdl, &set, &sc, &err)) {
+            if (dti_backtest_model(&obs, mdl, &bs, &res[nm], &err)) {
                 rc = dti_cli_fail(&err);
                 goto cleanup;
             }
-            printf("%-11s  %5zu  %8.2f  %8.3f  %6.2f  %8zu  %7.3f  %5.3f  %8zu  %7.3f  %5.3f\n", dti_project_model_name(mdl),
-                   sc.n_exact, sc.mae, sc.spearman, sc.coverage80, sc.n_top10, sc.brier10, sc.log10, sc.n_top15,
-                   sc.brier15, sc.log15);
+            nm++;
         }
+        for (int fr = 0; fr < 2; fr++) {
+            size_t ne = fr ? merger.n_units : obs.n;
+            printf("\n== frame %s\n", fr ? "34 units" : "63 provinces");
+            for (int oo = 0; oo <= 3; oo++) {
+                for (int tg = 2022; tg <= 2025; tg++) {
+                    dti_backtest_select sel = {fr, oo < 3 ? origins[oo] : 0, tg < 2025 ? tg : 0};
+                    if (oo < 3 && tg < 2025 && tg <= origins[oo])
+                        continue;
+                    if ((oo == 3) != (tg == 2025))
+                        continue;
+                    printf("origin %s target %s\n", oo < 3 ? (oo == 0 ? "2021" : oo == 1 ? "2022" : "2023") : "all",
+                           tg < 2025 ? (tg == 2022 ? "2022" : tg == 2023 ? "2023" : "2024") : "all");
+                    for (int k = 0; k < nm; k++) {
+                        dti_backtest_summary sm;
+                        dti_backtest_summarise(&res[k], &sel, ne, &sm);
+                        if (!sm.n)
+                            continue;
+                        printf("  %-17s n %3zu  log %.3f (%.3f)  in80 %.2f (%.2f)  in50 %.2f  crps %6.2f  mae %5.2f  "
+                               "b10 %.3f  l10 %.3f  b15 %.3f  l15 %.3f  pit",
+                               dti_project_model_name(res[k].model), sm.n, sm.mean[DTI_BT_LOG], sm.se[DTI_BT_LOG],
+                               sm.mean[DTI_BT_IN80], sm.se[DTI_BT_IN80], sm.mean[DTI_BT_IN50], sm.mean[DTI_BT_CRPS],
+                               sm.mean[DTI_BT_MAE], sm.mean[DTI_BT_BRIER10], sm.mean[DTI_BT_LOG10],
+                               sm.mean[DTI_BT_BRIER15], sm.mean[DTI_BT_LOG15]);
+                        for (int b = 0; b < DTI_BT_PIT_BINS; b++)
+                            printf(" %zu", sm.pit[b]);
+                        printf("\n");
+                    }
+                }
+            }
+        }
+        dti_backtest_choice chc;
+        dti_backtest_choose(res, (size_t)nm, obs.n, 2023, &chc);
+        for (int k = 0; k < nm; k++)
+            printf("%-17s params %d  log %.4f  diff %.4f (se %.4f) within %d  cover80 %.3f last %.3f calibrated %d%s%s\n",
+                   dti_project_model_name(res[k].model), dti_project_model_params(res[k].model), chc.log[k],
+                   chc.diff[k], chc.diff_se[k], chc.within[k], chc.cover80[k], chc.cover80_last[k], chc.calibrated[k],
+                   k == chc.best ? " BEST" : "", k == chc.chosen ? " CHOSEN" : "");
+        for (int k = 0; k < nm; k++)
+            dti_backtest_result_clear(&res[k]);
         goto cleanup;
     }
     size_t prov = n_targets ? targets[0].province : 0;
@@ -240,10 +288,6 @@ int dti_cmd_project(int argc, char **argv, int backtest)
         n_targets = n_cli;
     }
     if (!backtest) { /* the merged frame, by the rule of models/merger.yaml */
-        if (dti_cli_load_merger(home, reg, merge_weight, &rule, &merger, &err)) {
-            rc = dti_cli_fail(&err);
-            goto cleanup;
-        }
         if (units_opt == dti_registry_count(reg)) {
             frame = DTI_FRAME_PROVINCES;
         } else if (units_opt == merger.n_units) {
@@ -260,7 +304,7 @@ int dti_cmd_project(int argc, char **argv, int backtest)
         }
     }
     const char *inputs[] = {reg_path, tgt_path};
-    if (dti_project_fit_model(&obs, n_years, model, &fit, &err) || dti_project_simulate(&obs, &fit, &set, &pr, &err) ||
+    if (dti_project_fit_model(&obs, n_years, model, &ls, &fit, &err) || dti_project_simulate(&obs, &fit, &set, &pr, &err) ||
         dti_output_open(out_path, inputs, 2, &out, &err)) {
         rc = dti_cli_fail(&err);
         goto cleanup;

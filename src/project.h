@@ -10,30 +10,118 @@
 #include "dtirank.h"
 
 #define DTI_PROJECT_MAX_YEARS 64
+#define DTI_PROJECT_MAX_CHANGES 16 /* years with a chance of an edition change (models/projection.yaml) */
 
-enum { DTI_MODEL_PERSISTENCE, DTI_MODEL_TREND, DTI_MODEL_PANEL };
+/* The models.  The first three simulate normal scores of ranks forward from the record (project.c);
+ * the latent-position models are fitted by MCMC on ranks and values together (project_latent.c,
+ * docs/projection.md). */
+enum {
+    DTI_MODEL_PERSISTENCE,
+    DTI_MODEL_TREND,
+    DTI_MODEL_PANEL,
+    DTI_MODEL_AR1,              /* pooled, one persistence */
+    DTI_MODEL_AR1_BREAKS,       /* pooled, persistence within / across an edition change */
+    DTI_MODEL_EFFECTS,          /* province effects, one persistence */
+    DTI_MODEL_EFFECTS_BREAKS,   /* province effects, within / across */
+    DTI_MODEL_EFFECTS_BREAKS_T, /* the same with Student-t innovations */
+    DTI_MODEL_COUNT
+};
 
 int dti_project_model_parse(const char *s, int *model, dti_error *err);
 const char *dti_project_model_name(int model);
+int dti_project_model_is_latent(int model);
+/* Number of free parameters (the simplicity order of the model choice, docs/projection.md). */
+int dti_project_model_params(int model);
 
 typedef struct dti_project_obs {
-    size_t n, n_years;
+    size_t n, n_years; /* n: the registry's provinces */
     int year[DTI_PROJECT_MAX_YEARS];
     size_t *exact;  /* [t * n + p]: exact rank or 0 */
     size_t *lo, *hi; /* [t * n + p]: rank bounds (1..n when unknown) */
     int complete[DTI_PROJECT_MAX_YEARS]; /* every province's rank is exact that year */
     int upper[DTI_PROJECT_MAX_YEARS];    /* some inexact rank has an upper bound below n */
+    /* What the latent models read (NULL arrays: exact/lo/hi as slots, no values, provinces only). */
+    int frame[DTI_PROJECT_MAX_YEARS];    /* DTI_FRAME_PROVINCES or DTI_FRAME_UNITS (a `frame:` record) */
+    size_t count[DTI_PROJECT_MAX_YEARS]; /* entities ranked: n, or the merger's units */
+    int edition_change[DTI_PROJECT_MAX_YEARS]; /* the framework differs from the previous record's */
+    size_t *wlo, *whi; /* [t * n + p] allowed rank slots: derived and list-order ranks widened by 2 */
+    double *value;     /* [t * n + p] the year's values standardised (mean 0, sd 1), when every entity has
+                        * one; NaN otherwise */
+    int has_values[DTI_PROJECT_MAX_YEARS];
+    size_t *unit_rank; /* [t * n_units + j] the units' ranks by the official rule on the merged values in a
+                        * province year with every value; 0 otherwise */
+    const struct dti_merger *merger; /* borrowed (may be NULL: no units) */
 } dti_project_obs;
 
-/* years: n_years records in increasing year order, all ranking the registry's n provinces. */
+/* years: n_years records in increasing year order.  A record ranking the units of a reorganisation
+ * (`frame:`) needs `merger` (its map; borrowed, must outlive obs); others rank the registry's n
+ * provinces.  merger may be NULL when no record ranks units. */
 int dti_project_obs_init(dti_project_obs *obs, const dti_year *const *years, size_t n_years, const dti_registry *reg,
-                         dti_error *err);
+                         const struct dti_merger *merger, dti_error *err);
 void dti_project_obs_clear(dti_project_obs *obs);
 
 typedef struct dti_project_trend {
     size_t n;                      /* exact observations of the province */
     double alpha, beta, tbar, sxx; /* x = alpha + beta (t - tbar) */
 } dti_project_trend;
+
+/* The latent-position models (project_latent.c, docs/projection.md): settings of the sampler. */
+typedef struct dti_latent_settings {
+    size_t chains;       /* independent chains (also the unit of parallel work) */
+    size_t sweeps, burn; /* Gibbs sweeps per chain, of which the first `burn` are discarded */
+    size_t thin;         /* keep every thin-th sweep after the burn-in */
+    unsigned long seed;
+    size_t threads;
+    double nu;           /* degrees of freedom of the t model */
+    int units_from;      /* first year the units of the merger evolve as one entity (0: never) */
+} dti_latent_settings;
+void dti_latent_settings_default(dti_latent_settings *s);
+
+/* Posterior draws of a latent model, fitted on the record's years first_year .. first_year+n_grid-1. */
+typedef struct dti_latent_fit {
+    size_t n, n_units;      /* provinces; units of the merger (0: none) */
+    int first_year;
+    size_t n_grid, n_prov;  /* fitted years; the first n_prov of them rank provinces, the rest units */
+    size_t chains, per_chain, n_draws;
+    double *theta;          /* [d * 3]: rho_w, rho_b, omega2 (rho_b = rho_w, omega2 = 0 where the model ties them) */
+    double *mu;             /* [d * n] province effects */
+    double *zp;             /* [d * n] positions in the last province year */
+    double *zu;             /* [d * n_units] positions in the last units year (when n_grid > n_prov) */
+    unsigned short *rank;   /* [(d * n_grid + t) * n] rank of each province (province years; 0 in unit years) */
+    unsigned short *urank;  /* [(d * n_grid + t) * n_units] rank of each unit */
+    int brk[DTI_PROJECT_MAX_YEARS]; /* edition change at fitted year t */
+    int model;
+    double nu;              /* t model: degrees of freedom */
+    /* Summaries of theta over the draws: mean, 5% and 95% quantiles, split R-hat and effective
+     * sample size (NaN for a parameter the model does not have); Metropolis acceptance rates. */
+    double mean[3], q05[3], q95[3], rhat[3], ess[3], accept[3];
+} dti_latent_fit;
+
+/* Fits a latent model on obs's records 0..n_fit-1 (a consecutive range of years is simulated, with
+ * records where they exist).  DTI_ERR_INPUT when the record is inconsistent (no ranking satisfies
+ * every rank and bound of a year). */
+int dti_latent_fit_run(const dti_project_obs *obs, size_t n_fit, int model, const dti_latent_settings *set,
+                       dti_latent_fit *fit, dti_error *err);
+void dti_latent_fit_clear(dti_latent_fit *fit);
+
+/* models/projection.yaml (project_settings.c): the default model, the candidates compared, runs and the
+ * last year, the sampler, the chance of an edition change beyond the record, the backtest's origins. */
+typedef struct dti_projection_config {
+    int model;
+    int candidates[DTI_MODEL_COUNT];
+    size_t n_candidates;
+    size_t runs;
+    int until;
+    dti_latent_settings sampler; /* with nu (t_nu) and units_from */
+    size_t n_changes;
+    int change_year[DTI_PROJECT_MAX_CHANGES];
+    double change_prob[DTI_PROJECT_MAX_CHANGES];
+    int origins[DTI_PROJECT_MAX_YEARS];
+    size_t n_origins;
+    size_t backtest_runs;
+} dti_projection_config;
+void dti_projection_config_default(dti_projection_config *c);
+int dti_projection_config_load(const char *path, dti_projection_config *c, dti_error *err);
 
 typedef struct dti_project_fit {
     int model;
@@ -43,10 +131,21 @@ typedef struct dti_project_fit {
     double se_a, se_b;     /* panel: standard errors of a and b */
     size_t n_pairs;        /* panel: pairs of consecutive exact ranks used */
     dti_project_trend *trend; /* trend: per province (owned) */
+    dti_latent_fit *latent;   /* latent models: the posterior draws (owned) */
 } dti_project_fit;
 
-int dti_project_fit_model(const dti_project_obs *obs, size_t n_fit, int model, dti_project_fit *fit, dti_error *err);
+/* ls: the sampler's settings for latent models (NULL: dti_latent_settings_default). */
+int dti_project_fit_model(const dti_project_obs *obs, size_t n_fit, int model, const dti_latent_settings *ls,
+                          dti_project_fit *fit, dti_error *err);
 void dti_project_fit_clear(dti_project_fit *fit);
+
+/* A joint event counted run by run: the entity's rank is <= top in every year from..to. */
+typedef struct dti_project_event {
+    int frame;     /* DTI_FRAME_PROVINCES or DTI_FRAME_UNITS */
+    size_t entity; /* province or unit index */
+    int from, to;
+    size_t top;
+} dti_project_event;
 
 typedef struct dti_project_settings {
     size_t runs;
@@ -58,6 +157,16 @@ typedef struct dti_project_settings {
      * `merge_year` on, each unit at the (weighted) mean latent position of its former provinces. */
     const struct dti_merger *merger;
     int merge_year;
+    /* Latent models: the first year the units evolve as one entity (0: never), and the probability
+     * that the edition changes in a simulated year beyond the record (drawn once per run; a year of
+     * the record has its own framework). */
+    int units_from;
+    size_t n_changes;
+    int change_year[DTI_PROJECT_MAX_CHANGES];
+    double change_prob[DTI_PROJECT_MAX_CHANGES];
+    /* Joint events counted per run (borrowed). */
+    const dti_project_event *events;
+    size_t n_events;
     /* Optional: called (serialised) as blocks of runs are handed out; the library prints nothing. */
     void (*progress)(size_t done, size_t total, void *ctx);
     void *progress_ctx;
@@ -71,6 +180,11 @@ typedef struct dti_projection {
     size_t n_units;
     int merge_year;
     unsigned long *unit_hist; /* [(year - first_year) * n_units + j][rank 0..n_units] (owned) */
+    /* The events of the settings: runs in which each happened, and the Monte Carlo standard error of
+     * its probability (batch means over the runs' parameter draws, or over blocks of runs). */
+    size_t n_events;
+    unsigned long *event_hits; /* [n_events] (owned) */
+    double *event_se;          /* [n_events] (owned) */
 } dti_projection;
 
 enum { DTI_FRAME_PROVINCES, DTI_FRAME_UNITS };
@@ -110,15 +224,74 @@ typedef struct dti_project_report {
 } dti_project_report;
 int dti_project_write(const dti_project_report *rep, int format, FILE *out, dti_error *err);
 
-/* Backtest: fit on the years up to origin, forecast the later observed years, score against them. */
-typedef struct dti_backtest_score {
+/* ---- backtest (backtest.c) --------------------------------------------------------------------- */
+
+/* One forecast scored: entity `entity` (province or unit, by frame) in year `target`, forecast from
+ * the record up to `origin`, observed at rank `rank`. */
+typedef struct dti_backtest_item {
+    int origin, target, frame;
+    size_t entity, rank, median;
+    double log;         /* -log(0.99 p(rank) + 0.01 / n) */
+    double crps;        /* sum_k (F(k) - 1[rank <= k])^2 */
+    double in80, in50;  /* 1 inside the central interval, else 0 */
+    double abs_err;     /* |median - rank| */
+    double brier[2], logk[2]; /* top-10 and top-15 membership */
+    double pit;         /* F(rank - 1) + p(rank) / 2 */
+} dti_backtest_item;
+
+typedef struct dti_backtest_result {
     int model;
-    size_t n_exact;       /* exact ranks scored */
-    double mae, spearman, coverage80;
-    size_t n_top10, n_top15;
-    double brier10, brier15, log10, log15;
-} dti_backtest_score;
-int dti_backtest_run(const dti_project_obs *obs, size_t origin_index, int model, const dti_project_settings *set,
-                     dti_backtest_score *score, dti_error *err);
+    size_t n_items, cap;
+    dti_backtest_item *items; /* in origin, target, frame, entity order (owned) */
+} dti_backtest_result;
+
+typedef struct dti_backtest_settings {
+    const int *origins;
+    size_t n_origins;
+    dti_latent_settings sampler;
+    dti_project_settings sim; /* runs, seed, threads, merger and merge_year, units_from */
+} dti_backtest_settings;
+
+/* Fits `model` on the record up to each origin and scores its forecasts of every later year of the
+ * record: the provinces' exact ranks, and the units' ranks by the rule where a year's values are all
+ * known (from the merger year on).  *res: dti_backtest_result_clear. */
+int dti_backtest_model(const dti_project_obs *obs, int model, const dti_backtest_settings *bs,
+                       dti_backtest_result *res, dti_error *err);
+void dti_backtest_result_clear(dti_backtest_result *res);
+
+/* Which items a summary covers: a frame, and an origin and a target year (0: all). */
+typedef struct dti_backtest_select {
+    int frame, origin, target;
+} dti_backtest_select;
+int dti_backtest_selected(const dti_backtest_select *sel, const dti_backtest_item *it);
+
+enum { DTI_BT_LOG, DTI_BT_IN80, DTI_BT_IN50, DTI_BT_CRPS, DTI_BT_MAE, DTI_BT_BRIER10, DTI_BT_LOG10, DTI_BT_BRIER15,
+       DTI_BT_LOG15, DTI_BT_NSCORES };
+#define DTI_BT_PIT_BINS 10
+
+typedef struct dti_backtest_summary {
+    size_t n;
+    double mean[DTI_BT_NSCORES], se[DTI_BT_NSCORES]; /* se: over entities (items of one entity averaged) */
+    size_t pit[DTI_BT_PIT_BINS];
+} dti_backtest_summary;
+void dti_backtest_summarise(const dti_backtest_result *res, const dti_backtest_select *sel, size_t n_entities,
+                            dti_backtest_summary *s);
+/* The pre-registered choice (docs/projection.md): over the provinces' items of every origin, the best
+ * mean log score; each model's difference from it with its standard error; calibration (pooled 80%
+ * coverage and that of origin calib_origin alone in [0.70, 0.90]); the chosen model is the simplest
+ * calibrated one within one standard error of the best (fewest parameters, then the lower log score).
+ * Indices refer to res[]; chosen is -1 when no model qualifies. */
+typedef struct dti_backtest_choice {
+    int best, chosen;
+    double log[DTI_MODEL_COUNT], diff[DTI_MODEL_COUNT], diff_se[DTI_MODEL_COUNT];
+    double cover80[DTI_MODEL_COUNT], cover80_last[DTI_MODEL_COUNT];
+    int within[DTI_MODEL_COUNT], calibrated[DTI_MODEL_COUNT];
+} dti_backtest_choice;
+int dti_backtest_choose(const dti_backtest_result *res, size_t n_models, size_t n_entities, int calib_origin,
+                        dti_backtest_choice *ch);
+
+/* Mean log-score difference a - b over the selected items (*diff) and its standard error over entities. */
+double dti_backtest_paired_se(const dti_backtest_result *a, const dti_backtest_result *b, const dti_backtest_select *sel,
+                              size_t n_entities, double *diff);
 
 #endif

@@ -58,7 +58,7 @@ static void test_project_fit_panel_recovers_b(void **state)
         dti_project_fit fit;
         dti_error err;
         dti_error_init(&err);
-        assert_int_equal(dti_project_fit_model(&obs, obs.n_years, DTI_MODEL_PANEL, &fit, &err), DTI_OK);
+        assert_int_equal(dti_project_fit_model(&obs, obs.n_years, DTI_MODEL_PANEL, NULL, &fit, &err), DTI_OK);
         assert_int_equal(fit.n_pairs, 300 * 5);
         /* Ranks -> normal scores change the scale a little: allow 3 se plus 0.02 for that. */
         assert_close(fit.b, bs[k], 0, 3 * fit.se_b + 0.02);
@@ -114,7 +114,7 @@ static void test_project_fit_panel_exact_line(void **state)
     dti_project_fit fit;
     dti_error err;
     dti_error_init(&err);
-    assert_int_equal(dti_project_fit_model(&obs, 2, DTI_MODEL_PANEL, &fit, &err), DTI_ERR_INPUT);
+    assert_int_equal(dti_project_fit_model(&obs, 2, DTI_MODEL_PANEL, NULL, &fit, &err), DTI_ERR_INPUT);
     assert_non_null(strstr(err.e[0].message, "lie exactly on a line"));
 }
 
@@ -192,12 +192,12 @@ static void test_project_record_invariants(void **state)
     dti_project_obs obs;
     dti_error err;
     dti_error_init(&err);
-    assert_int_equal(dti_project_obs_init(&obs, (const dti_year *const *)S_years, S_n_years, S_reg, &err), DTI_OK);
+    assert_int_equal(dti_project_obs_init(&obs, (const dti_year *const *)S_years, S_n_years, S_reg, NULL, &err), DTI_OK);
     size_t tn;
     assert_int_equal(dti_registry_find(S_reg, "Thái Nguyên", &tn, &err), DTI_OK);
     for (int model = 0; model < 3; model++) {
         dti_project_fit fit;
-        assert_int_equal(dti_project_fit_model(&obs, obs.n_years, model, &fit, &err), DTI_OK);
+        assert_int_equal(dti_project_fit_model(&obs, obs.n_years, model, NULL, &fit, &err), DTI_OK);
         dti_project_settings set = {.runs = 3000, .seed = 11, .threads = 1, .until = 2026, .origin_index = 3};
         dti_projection one, two;
         assert_int_equal(dti_project_simulate(&obs, &fit, &set, &one, &err), DTI_OK);
