@@ -70,7 +70,7 @@ static int S_integers(const double *v, size_t n)
 static int S_need(const void *p, size_t n, const char *what, const char *name, dti_error *err)
 {
     if (n > 0 && !p)
-        return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "%s: no %s given for %zu rows", what, name, n);
+        return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "%s: %s missing (%zu expected)", what, name, n);
     return DTI_OK;
 }
 

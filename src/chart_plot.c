@@ -112,13 +112,23 @@ int dti_chart_fan_svg(dti_chart_buf *out, const dti_chart_fan *in, const dti_cha
     if (rc)
         return rc;
     double W = opts->width > 0 ? opts->width : DTI_DEFAULT_W, H = opts->height > 0 ? opts->height : S_FAN_H;
-    dti_svg_legend_item leg[4] = {
-        {in->label_observed ? in->label_observed : "observed", DTI_LEG_POINT, DTI_C_BLACK, 0, NULL, NULL},
-        {in->label_median ? in->label_median : "projected median", DTI_LEG_LINE, DTI_C_BLUE, 2.5, NULL, NULL},
-        {in->label_band50 ? in->label_band50 : "50% interval", DTI_LEG_RECT, DTI_C_BAND50, 0, NULL, NULL},
-        {in->label_band80 ? in->label_band80 : "80% interval", DTI_LEG_RECT, DTI_C_BAND80, 0, NULL, NULL}};
+    /* the legend names what is drawn, nothing else */
+    dti_svg_legend_item leg[4];
+    size_t nleg = 0, n = in->n_years;
+    if (S_any(in->observed, n))
+        leg[nleg++] = (dti_svg_legend_item){in->label_observed ? in->label_observed : "observed", DTI_LEG_POINT,
+                                            DTI_C_BLACK, 0, NULL, NULL};
+    if (S_any(in->median, n))
+        leg[nleg++] = (dti_svg_legend_item){in->label_median ? in->label_median : "projected median", DTI_LEG_LINE,
+                                            DTI_C_BLUE, 2.5, NULL, NULL};
+    if (S_any(in->lo50, n) && S_any(in->hi50, n))
+        leg[nleg++] = (dti_svg_legend_item){in->label_band50 ? in->label_band50 : "50% interval", DTI_LEG_RECT,
+                                            DTI_C_BAND50, 0, NULL, NULL};
+    if (S_any(in->lo80, n) && S_any(in->hi80, n))
+        leg[nleg++] = (dti_svg_legend_item){in->label_band80 ? in->label_band80 : "80% interval", DTI_LEG_RECT,
+                                            DTI_C_BAND80, 0, NULL, NULL};
     double top = dti_svg_header_height(opts);
-    double leg_h = dti_svg_legend(NULL, leg, 4, DTI_PAD, top, W - 2 * DTI_PAD);
+    double leg_h = dti_svg_legend(NULL, leg, nleg, DTI_PAD, top, W - 2 * DTI_PAD);
 
     /* target labels, cut to a readable width, set the right margin */
     char **tl = dti_xcalloc(in->n_targets + 1, sizeof *tl);
@@ -143,12 +153,11 @@ int dti_chart_fan_svg(dti_chart_buf *out, const dti_chart_fan *in, const dti_cha
 
     dti_svg s;
     dti_svg_begin(&s, out, W, H, opts);
-    dti_svg_legend(&s, leg, 4, DTI_PAD, top, W - 2 * DTI_PAD);
+    dti_svg_legend(&s, leg, nleg, DTI_PAD, top, W - 2 * DTI_PAD);
     dti_svg_axis_left(&s, &a, &sy, &ty);
     if (in->n_years > 0)
         dti_svg_axis_bottom(&s, &a, &sx, &tx);
     dti_svg_axis_titles(&s, &a, opts);
-    size_t n = in->n_years;
     double rmax = (double)in->n_units;
     double *px = dti_xcalloc(2 * n + 2, sizeof *px), *py = dti_xcalloc(2 * n + 2, sizeof *py);
     S_fan_band(&s, in, &sx, &sy, in->lo80, in->hi80, DTI_C_BAND80, px, py);
@@ -179,7 +188,7 @@ int dti_chart_fan_svg(dti_chart_buf *out, const dti_chart_fan *in, const dti_cha
                 dti_svg_circle(&s, dti_chart_scale_map(&sx, in->years[i]),
                                dti_chart_scale_map(&sy, S_clamp(in->observed[i], 1, rmax)), 4, DTI_C_BLACK, "#FFFFFF", 1);
     }
-    if (!S_any(in->observed, n) && !S_any(in->median, n) && !S_any(in->lo80, n) && !S_any(in->lo50, n))
+    if (nleg == 0)
         dti_svg_empty(&s, &a, opts);
     for (size_t k = 0; k < in->n_targets; k++)
         free(tl[k]);

@@ -35,8 +35,17 @@ TOL = 0.5  # px: sub-pixel rounding of measured boxes
 
 
 def svg_size(path):
-    root = ET.parse(path).getroot()
-    return int(float(root.get("width")) + 0.999), int(float(root.get("height")) + 0.999)
+    """The SVG's width and height; read from the text when it does not parse (the browser still
+    gets to show its parse error)."""
+    try:
+        root = ET.parse(path).getroot()
+        w, h = root.get("width"), root.get("height")
+    except ET.ParseError:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+        m = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', head)
+        w, h = m.groups() if m else ("800", "600")
+    return int(float(w) + 0.999), int(float(h) + 0.999)
 
 
 class LabelParser(html.parser.HTMLParser):
@@ -64,7 +73,10 @@ class LabelParser(html.parser.HTMLParser):
 
 def labels(path):
     if path.endswith(".svg"):
-        return [(el.text or "").strip() for el in ET.parse(path).getroot().iter(NS + "text")]
+        try:
+            return [(el.text or "").strip() for el in ET.parse(path).getroot().iter(NS + "text")]
+        except ET.ParseError:
+            return []
     p = LabelParser()
     with open(path, encoding="utf-8") as f:
         p.feed(f.read())
@@ -164,6 +176,11 @@ def check(src, work, outdir, stem):
         problems.append("no PDF, or a PDF without pages")
     worst, worst_text = 0.0, ""
     if src.endswith(".svg"):
+        try:
+            ET.parse(src)
+        except ET.ParseError as e:
+            problems.append("does not parse as XML: %s" % e)
+    if src.endswith(".svg") and not problems:
         mpath = os.path.join(work, stem + ".measure.dom")
         mdom = open(mpath, encoding="utf-8", errors="replace").read() if os.path.exists(mpath) else ""
         boxes, _ = measured_boxes(src, mdom)
