@@ -79,9 +79,9 @@ void dti_chart_num_label(double v, int max_decimals, char *buf, size_t size);
 
 /* ---- text measurement and label placement (chart_scale.c) --------------------------------------- */
 
-/* Average advance of one display column in em: measured on Noto Sans and DejaVu Sans (digits 0.57
- * and 0.64 em, lower case 0.53 and 0.60, capitals up to 0.72); 0.62 errs on the wide side so that
- * boxes that do not overlap by this estimate do not overlap on screen either (docs/charts.md). */
+/* Average advance of one display column in em, from the fonts' metrics (digits 0.57 em in Noto Sans,
+ * 0.64 in DejaVu Sans; lower case about 0.53 and 0.60): 0.62 errs on the wide side for most labels;
+ * short words of wide glyphs (m, W) exceed it, which the browser test measures (docs/charts.md). */
 #define DTI_CHART_GLYPH_EM 0.62
 #define DTI_CHART_ASCENT_EM 0.95  /* baseline to the top of a stacked Vietnamese capital (Ấ, Ỗ) */
 #define DTI_CHART_DESCENT_EM 0.25 /* baseline to the bottom of g, y, ọ */

@@ -95,6 +95,30 @@ static int S_any(const double *v, size_t n)
     return 0;
 }
 
+/* Targets: dashed lines across the plot, labels (tl) at the right, spread apart with leaders. */
+static void S_fan_targets(dti_svg *s, const dti_chart_fan *in, const dti_svg_area *a, const dti_chart_scale *sy,
+                          char **tl)
+{
+    double rmax = (double)in->n_units;
+    double *want = dti_xcalloc(in->n_targets + 1, sizeof *want), *pos = dti_xcalloc(in->n_targets + 1, sizeof *pos);
+    for (size_t k = 0; k < in->n_targets; k++) {
+        double r = in->target_rank[k];
+        want[k] = isfinite(r) && r >= 1 && r <= rmax ? dti_chart_scale_map(sy, r) : NAN;
+        if (isfinite(want[k]))
+            dti_svg_line(s, a->x0, want[k], a->x1, want[k], DTI_C_MUTED, 1.2, "6 4");
+    }
+    dti_chart_place_labels(want, in->n_targets, DTI_LINE_H(DTI_FS) + 1, a->y0 - 8, a->y1 + 8, pos);
+    for (size_t k = 0; k < in->n_targets; k++) {
+        if (!isfinite(pos[k]))
+            continue;
+        if (fabs(pos[k] - want[k]) > 0.5)
+            dti_svg_line(s, a->x1, want[k], a->x1 + 6, pos[k], DTI_C_MUTED, 1, NULL);
+        dti_svg_text(s, a->x1 + 8, pos[k] + 0.35 * DTI_FS, DTI_FS, DTI_ANCHOR_START, 0, DTI_C_TEXT, tl[k]);
+    }
+    free(want);
+    free(pos);
+}
+
 static int S_fan_check(const dti_chart_fan *in, dti_error *err)
 {
     if (in->n_units == 0)
@@ -163,22 +187,7 @@ int dti_chart_fan_svg(dti_chart_buf *out, const dti_chart_fan *in, const dti_cha
     S_fan_band(&s, in, &sx, &sy, in->lo80, in->hi80, DTI_C_BAND80, px, py);
     S_fan_band(&s, in, &sx, &sy, in->lo50, in->hi50, DTI_C_BAND50, px, py);
 
-    /* targets: dashed lines, labels at the right spread apart */
-    double *want = dti_xcalloc(in->n_targets + 1, sizeof *want), *pos = dti_xcalloc(in->n_targets + 1, sizeof *pos);
-    for (size_t k = 0; k < in->n_targets; k++) {
-        double r = in->target_rank[k];
-        want[k] = isfinite(r) && r >= 1 && r <= rmax ? dti_chart_scale_map(&sy, r) : NAN;
-        if (isfinite(want[k]))
-            dti_svg_line(&s, a.x0, want[k], a.x1, want[k], DTI_C_MUTED, 1.2, "6 4");
-    }
-    dti_chart_place_labels(want, in->n_targets, DTI_LINE_H(DTI_FS) + 1, a.y0 - 8, a.y1 + 8, pos);
-    for (size_t k = 0; k < in->n_targets; k++) {
-        if (!isfinite(pos[k]))
-            continue;
-        if (fabs(pos[k] - want[k]) > 0.5)
-            dti_svg_line(&s, a.x1, want[k], a.x1 + 6, pos[k], DTI_C_MUTED, 1, NULL);
-        dti_svg_text(&s, a.x1 + 8, pos[k] + 0.35 * DTI_FS, DTI_FS, DTI_ANCHOR_START, 0, DTI_C_TEXT, tl[k]);
-    }
+    S_fan_targets(&s, in, &a, &sy, tl);
     if (in->median)
         S_runs(&s, in->years, in->median, n, rmax, &sx, &sy, DTI_C_BLUE, 2.5, NULL, 1, px, py);
     if (in->observed) {
@@ -193,8 +202,6 @@ int dti_chart_fan_svg(dti_chart_buf *out, const dti_chart_fan *in, const dti_cha
     for (size_t k = 0; k < in->n_targets; k++)
         free(tl[k]);
     free(tl);
-    free(want);
-    free(pos);
     free(px);
     free(py);
     return dti_svg_end(&s, err);

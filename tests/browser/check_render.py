@@ -201,8 +201,9 @@ def check(src, work, outdir, stem):
                             boxes[i][1], check_svg.fmt(a), boxes[j][1], check_svg.fmt(b)))
     for p in problems:
         print("browser %s: %s" % (stem, p))
-    print("browser %s: %d labels, %d PDF page(s), widest text %.2fx its estimate (%r)%s" % (
-        stem, len(labels(src)), pages, worst, worst_text, "" if not problems else ", FAILED"))
+    widest = ", widest text %.2fx its estimate (%r)" % (worst, worst_text) if worst > 0 else ""
+    print("browser %s: %d labels, %d PDF page(s)%s%s" % (stem, len(labels(src)), pages, widest,
+                                                         "" if not problems else ", FAILED"))
     return 1 if problems else 0
 
 

@@ -4,7 +4,7 @@
 # every label with the real fonts, and checks the results with tests/browser/check_render.py (no
 # console message, every label in the DOM, PNG size, PDF pages, no overlapping labels).  Each run
 # gets a fresh profile directory.  PNGs and PDFs stay in OUTDIR (the CI artefacts).
-# Usage: sh tests/browser/run.sh [-x] OUTDIR FILE...
+# Usage: sh tests/browser/run.sh [-x] OUTDIR FILE|DIR...   (a DIR stands for its *.svg and *.html)
 #   -x: the harness's own test: every FILE is broken on purpose (tests/browser/bad/) and must fail.
 expect_fail=0
 [ "$1" = -x ] && { expect_fail=1; shift; }
@@ -38,7 +38,12 @@ run() {
 }
 
 pass=0; fail=0
+for arg in "$@"; do
+    if [ -d "$arg" ]; then set -- "$@" "$arg"/*.svg "$arg"/*.html; else set -- "$@" "$arg"; fi
+    shift
+done
 for f in "$@"; do
+    [ -f "$f" ] || continue # an unmatched DIR/*.html
     name=$(basename "$f"); stem=${name%.*}
     abs=$(cd "$(dirname "$f")" && pwd)/$name
     size=$($py "$here/check_render.py" size "$abs") || { echo "browser $stem: cannot read its size"; fail=$((fail + 1)); continue; }
