@@ -104,7 +104,8 @@ BROWSER_RUN = sh tests/browser/run.sh -x $(BUILD)/browser-bad tests/browser/bad/
 browser: charts
 	@$(BROWSER_RUN)
 
-BROWSER ?= auto # auto: run when installed; yes: required (CI); no: skipped (asan)
+# BROWSER=auto: run the browser tests when Chromium is installed; yes: required (CI); no: skipped (asan)
+BROWSER ?= auto
 browser-if-found: charts
 	@if [ "$(BROWSER)" = no ]; then echo "browser tests skipped: BROWSER=no"; \
 	 elif command -v chromium-headless-shell >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1; then \
