@@ -29,11 +29,13 @@ LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.
            src/score.c src/transform.c src/audit.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
+# charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
+LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units
+UNIT    = test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz install clean reference
+.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz install clean reference charts browser browser-if-found
 
 all: $(BUILD)/dtirank
 
@@ -72,7 +74,7 @@ run: deps
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@$(MAKE) --no-print-directory unit golden bad
+	@$(MAKE) --no-print-directory unit golden bad charts browser-if-found
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do ./$$t || fail=1; done; exit $$fail
@@ -85,10 +87,36 @@ golden: $(BUILD)/dtirank
 bad: $(BUILD)/dtirank
 	@sh tests/bad/run.sh ./$(BUILD)/dtirank
 
+# Charts (issue 11): the demo SVGs (SYNTHETIC) checked by tests/chart/check_svg.py, then rendered by
+# headless Chromium (`make browser`; PNGs kept in $(BUILD)/browser).  `make check` runs the browser
+# tests when a browser is installed (.ci/run installs one) and says so when it skips them.
+$(BUILD)/chart_demo: tests/chart/chart_demo.c $(BUILD)/libdtirank.a
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
+
+charts: $(BUILD)/chart_demo
+	@rm -rf $(BUILD)/chart && mkdir -p $(BUILD)/chart && ./$(BUILD)/chart_demo $(BUILD)/chart
+	@if [ -x /usr/bin/python3 ]; then /usr/bin/python3 tests/chart/check_svg.py --expect-fail tests/chart/bad && \
+	   /usr/bin/python3 tests/chart/check_svg.py $(BUILD)/chart; \
+	 else echo "charts: /usr/bin/python3 not found, tests/chart/check_svg.py skipped"; fi
+
+BROWSER_RUN = sh tests/browser/run.sh -x $(BUILD)/browser-bad tests/browser/bad/* && \
+              sh tests/browser/run.sh $(BUILD)/browser $(BUILD)/chart/*.svg
+browser: charts
+	@$(BROWSER_RUN)
+
+# BROWSER=auto: run the browser tests when Chromium is installed; yes: required (CI); no: skipped (asan)
+BROWSER ?= auto
+browser-if-found: charts
+	@if [ "$(BROWSER)" = no ]; then echo "browser tests skipped: BROWSER=no"; \
+	 elif command -v chromium-headless-shell >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1; then \
+	   $(BROWSER_RUN); \
+	 elif [ "$(BROWSER)" = yes ]; then echo "browser tests: no chromium, and BROWSER=yes requires them"; exit 1; \
+	 else echo "browser tests skipped: no chromium (apt-get install -y chromium-headless-shell fonts-noto-core)"; fi
+
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build tree.
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" BROWSER=no check
 
 # libFuzzer on the YAML loaders (needs clang; Debian: clang-14), seeded with the real inputs.
 # FUZZ_TIME seconds (default 60); findings land in build-fuzz/.
