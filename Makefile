@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PKGS     = gsl yaml-0.1 libutf8proc
 TESTPKGS = cmocka
-DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev
+DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev libcsv-dev
 BUILD   ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
@@ -19,7 +19,7 @@ SAN      ?=
 DATADIR  ?= $(CURDIR)
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) $(WARN) -Isrc \
              -DDTI_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
@@ -27,6 +27,8 @@ LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/fr
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
+# CSV data tables (issue 12): the reader (libcsv) and the loader
+LIB_SRC += src/csv_read.c src/dataset_csv.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
@@ -40,7 +42,7 @@ all: $(BUILD)/dtirank
 # Installs the libraries when pkg-config cannot find them: as root directly, through sudo otherwise,
 # or stops with the exact command to run.
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) $(TESTPKGS); then :; else \
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) $(TESTPKGS) && [ -f /usr/include/csv.h ]; then :; else \
 	  echo "dtirank: installing $(DEB_PKGS)"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PKGS); \
 	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
@@ -79,6 +81,7 @@ unit: $(UNIT_BIN)
 
 golden: $(BUILD)/dtirank
 	@sh tests/golden/run.sh ./$(BUILD)/dtirank
+	@sh tests/csv/routes.sh ./$(BUILD)/dtirank
 	@if command -v python3 >/dev/null 2>&1; then python3 tests/golden/check_scores.py; \
 	 else echo "golden: python3 not found, tests/golden/check_scores.py skipped"; fi
 
