@@ -103,9 +103,16 @@ static int S_space(unsigned char c)
 
 /* ---- checks before parsing ---------------------------------------------------------------------- */
 
-/* NUL bytes (a binary file) and invalid UTF-8, at the first offending byte. */
+/* The two binary files people pass for a table, named; then NUL bytes (a binary file) and invalid
+ * UTF-8, at the first offending byte. */
 static int S_check_bytes(const char *path, const char *buf, size_t base, size_t len, dti_error *err)
 {
+    if (len >= 4 && !memcmp(buf, "PK\x03\x04", 4))
+        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0,
+                             "a ZIP file (an Excel workbook?), not a CSV table: save the sheet as CSV UTF-8");
+    if (len >= 2 && (!memcmp(buf, "\xFF\xFE", 2) || !memcmp(buf, "\xFE\xFF", 2)))
+        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0,
+                             "UTF-16 text (Excel's \"Unicode text\"), not UTF-8: save the table as CSV UTF-8");
     const char *nul = memchr(buf + base, '\0', len - base);
     S_cursor c;
     S_cursor_init(&c, buf, base);
@@ -170,7 +177,8 @@ typedef struct S_parse {
     size_t at;          /* offset of the chunk's last byte, where a callback fires (len at the end) */
     dti_csv *t;
     size_t cap_cells, cap_rows, row_first, text_used, max_cells;
-    int over; /* more than max_cells */
+    int over;                      /* more than max_cells */
+    size_t over_line, over_column; /* where the first cell beyond them starts */
 } S_parse;
 
 /* Display start of the field whose raw span is [field_start, end): its first non-blank byte. */
@@ -186,8 +194,13 @@ static void S_on_field(void *s, size_t n, void *data)
 {
     S_parse *p = data;
     dti_csv *t = p->t;
-    if (p->over || t->n_cells == p->max_cells) {
+    if (p->over)
+        return;
+    if (t->n_cells == p->max_cells) {
         p->over = 1;
+        S_cursor_to(&p->cur, S_field_begin(p, p->at));
+        p->over_line = p->cur.line;
+        p->over_column = p->cur.column;
         return;
     }
     if (t->n_cells == p->cap_cells) {
@@ -286,11 +299,9 @@ static int S_feed(S_parse *p, struct csv_parser *cp, size_t i, dti_error *err)
                                  "a quoted cell starts here and is never closed (a quote is missing)");
         }
     }
-    if (p->over) {
-        const dti_csv_cell *c = &p->t->cell[p->t->n_cells - 1];
-        return dti_error_set(err, DTI_ERR_INPUT, p->t->path, c->line, c->column,
+    if (p->over)
+        return dti_error_set(err, DTI_ERR_INPUT, p->t->path, p->over_line, p->over_column,
                              "more than %zu cells: a CSV table may have at most %zu", p->max_cells, p->max_cells);
-    }
     return DTI_OK;
 }
 

@@ -42,7 +42,8 @@ typedef struct dti_csv {
  * The rules (docs/methods.md, "CSV tables"): RFC 4180 quoting (delimiters, quotes as "", line
  * breaks inside quotes), records ended by CRLF, LF or CR, blank lines skipped, blanks around unquoted
  * cells removed, UTF-8 with or without a byte order mark.  Errors, each with the file and (but for
- * the size) the line and column: more than DTI_CSV_MAX_BYTES bytes, a NUL byte (a binary file),
+ * the size) the line and column: more than DTI_CSV_MAX_BYTES bytes, a ZIP file (an .xlsx workbook) or UTF-16 text
+ * (Excel's "Unicode text"), a NUL byte (a binary file),
  * invalid UTF-8, a tie between ',' and ';', a quote inside an unquoted cell, text after a closing
  * quote, a quote never closed, more than DTI_CSV_MAX_CELLS cells.  *out: dti_csv_free. */
 int dti_csv_read(const char *path, char delimiter, dti_csv **out, dti_error *err);

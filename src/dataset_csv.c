@@ -439,6 +439,11 @@ static int S_classify(S_ctx *x, const dti_csv_cell *c, const char *what, S_targe
     return rc;
 }
 
+static const char *S_delim_name(char d)
+{
+    return d == ',' ? "','" : d == ';' ? "';'" : "a tab";
+}
+
 /* The header: the form (long when it has `indicator` and `value` columns), the unit column, and what
  * every other column gives.  Duplicates are errors at the second. */
 static int S_header(S_ctx *x)
@@ -456,6 +461,14 @@ static int S_header(S_ctx *x)
         has_val |= !strcmp(f[k], "value");
     }
     x->is_long = has_ind && has_val;
+    for (const char *d = ",;\t"; n == 1 && *d; d++)
+        if (*d != x->t->delimiter && strchr(h[0].text, *d)) {
+            for (size_t k = 0; k < n; k++)
+                free(f[k]);
+            free(f);
+            return S_err(x, &h[0], "the header is one field that contains %s: is that the delimiter (not %s)?",
+                         S_delim_name(*d), S_delim_name(x->t->delimiter));
+        }
     for (size_t k = 0; k < n && !rc; k++) {
         S_target *t = &x->col[k];
         size_t *slot = NULL;
