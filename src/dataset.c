@@ -373,16 +373,22 @@ static dti_year *S_year_of(const dti_dataset *ds, dti_framework *fw, const dti_r
             v->line = r->line = ds->line[u];
             double pv = ds->published ? ds->published[u * nn + node] : NAN;
             double pr = ds->published_rank ? ds->published_rank[u * nn + node] : NAN;
-            if (!isnan(pv))
-                v->known = 1, v->value = pv;
-            if (!isnan(pr))
-                r->known = 1, r->value = r->lo = r->hi = pr;
+            if (!isnan(pv)) {
+                v->known = 1;
+                v->value = pv;
+            }
+            if (!isnan(pr)) {
+                r->known = 1;
+                r->value = r->lo = r->hi = pr;
+            }
         }
         for (size_t j = 0; j < ds->n_indicators; j++) {
             dti_fact *v = &yr->value[u * nn + ind[j]];
             double x = ds->values[u * ds->n_indicators + j];
-            if (!isnan(x))
-                v->known = 1, v->value = x;
+            if (!isnan(x)) {
+                v->known = 1;
+                v->value = x;
+            }
         }
     }
     free(ind);

@@ -35,7 +35,8 @@ typedef struct S_target {
     size_t index;
 } S_target;
 
-/* Names of the unit columns (folded, dti_name_fold); the first two also make the units provinces. */
+/* Names of the unit columns (folded, dti_name_fold); the first S_PROVINCE_KEYS also make the units
+ * the registry's provinces. */
 static const char *const S_key_names[] = {"province", "tinh", "tinh thanh", "tinh thanh pho", "unit", "unit code",
                                           "code", "ucode", NULL};
 #define S_PROVINCE_KEYS 4 /* the first four */
@@ -192,8 +193,10 @@ static int S_decimal(const char *s, char mark)
 /* A cell's number; an empty cell is missing (NaN).  `what` names the column in messages. */
 static int S_number(const S_ctx *x, const dti_csv_cell *c, const char *what, double *out)
 {
-    char t[80], show[200];
+    char t[80];
     const char *s = c->text;
+    S_shown sh = S_show(c->text); /* a local: the message arguments point into it */
+    const char *show = sh.s;
     while (*s == ' ' || *s == '\t')
         s++;
     size_t n = strlen(s);
@@ -202,7 +205,6 @@ static int S_number(const S_ctx *x, const dti_csv_cell *c, const char *what, dou
     *out = NAN;
     if (!n)
         return DTI_OK;
-    dti_csv_show(c->text, show, sizeof show);
     if (n >= sizeof t)
         return S_err(x, c, "%s: '%s' is not a number", what, show);
     memcpy(t, s, n);
@@ -243,13 +245,12 @@ static int S_label(const S_ctx *x, const dti_csv_cell *c, const dti_node *nd, do
         *out = p;
         return DTI_OK;
     }
-    char list[256] = "", show[200];
+    char list[256] = "";
     for (size_t k = 0; k < nd->categories.n; k++) {
         strncat(list, k ? ", " : "", sizeof list - strlen(list) - 1);
         strncat(list, nd->categories.label[k], sizeof list - strlen(list) - 1);
     }
-    dti_csv_show(c->text, show, sizeof show);
-    return S_err(x, c, "unknown category '%s' of '%s' (one of: %s)", show, nd->id, list);
+    return S_err(x, c, "unknown category '%s' of '%s' (one of: %s)", S_show(c->text).s, nd->id, list);
 }
 
 static int S_in_range(const S_ctx *x, const dti_csv_cell *c, const char *what, double v)
@@ -257,10 +258,8 @@ static int S_in_range(const S_ctx *x, const dti_csv_cell *c, const char *what, d
     const dti_framework *fw = x->fw;
     if (isnan(v) || !fw->has_range || (v >= fw->range_lo && v <= fw->range_hi))
         return DTI_OK;
-    char show[200];
-    dti_csv_show(c->text, show, sizeof show);
-    return S_err(x, c, "%s %s is outside [%g, %g], the range of model %s", what, show, fw->range_lo, fw->range_hi,
-                 fw->name);
+    return S_err(x, c, "%s %s is outside [%g, %g], the range of model %s", what, S_show(c->text).s, fw->range_lo,
+                 fw->range_hi, fw->name);
 }
 
 /* Cell c of unit u into the table, as target t says; `previous` puts an indicator value into the
@@ -349,17 +348,16 @@ static size_t S_column_of(const S_ctx *x, size_t node)
 /* "unknown column" with the nearest node id when one is close. */
 static int S_unknown(const S_ctx *x, const dti_csv_cell *c, const char *what, const char *name)
 {
-    char show[200];
-    dti_csv_show(name, show, sizeof show);
+    S_shown show = S_show(name);
     const char **ids = dti_xcalloc(x->fw->n_nodes, sizeof *ids);
     for (size_t i = 0; i < x->fw->n_nodes; i++)
         ids[i] = x->fw->nodes[i].id;
     size_t near = dti_name_nearest(name, ids, x->fw->n_nodes);
     free(ids);
     if (near != DTI_NONE)
-        return S_err(x, c, "unknown %s '%s' (model %s has no such node; did you mean '%s'?)", what, show, x->fw->name,
-                     x->fw->nodes[near].id);
-    return S_err(x, c, "unknown %s '%s' (model %s has no such node)", what, show, x->fw->name);
+        return S_err(x, c, "unknown %s '%s' (model %s has no such node; did you mean '%s'?)", what, show.s,
+                     x->fw->name, x->fw->nodes[near].id);
+    return S_err(x, c, "unknown %s '%s' (model %s has no such node)", what, show.s, x->fw->name);
 }
 
 /* What the name `text` (a wide header, or a long table's indicator cell c) gives: a prefixed
@@ -369,8 +367,6 @@ static int S_classify(S_ctx *x, const dti_csv_cell *c, const char *what, S_targe
 {
     const dti_framework *fw = x->fw;
     const char *text = c->text, *colon = strchr(text, ':');
-    char show[200];
-    dti_csv_show(text, show, sizeof show);
     int rc = DTI_OK;
     t->index = DTI_NONE;
     if (colon) {
@@ -380,16 +376,21 @@ static int S_classify(S_ctx *x, const dti_csv_cell *c, const char *what, S_targe
         const char *raw = colon + 1;
         while (*raw == ' ')
             raw++;
-        if (!strcmp(p, "group") && *raw) {
+        const char *ig = fw->defaults.impute.group;
+        char *fg = ig ? dti_name_fold(ig) : NULL;
+        if (!strcmp(p, "group") && !*raw) {
+            rc = S_err(x, c, "group: needs the group's name (group:NAME)");
+        } else if (!strcmp(p, "group")) { /* the model's spelling when it names this group */
             t->kind = S_GROUP;
-            t->index = S_group(x, raw);
+            t->index = S_group(x, fg && !strcmp(fg, rest) ? ig : raw);
         } else if (!strcmp(p, "denominator")) {
             t->kind = S_DENOM;
             for (size_t d = 0; d < fw->n_denominators && t->index == DTI_NONE; d++)
                 if (!strcmp(x->fold_denom[d], rest))
                     t->index = d;
             if (t->index == DTI_NONE)
-                rc = S_err(x, c, "unknown denominator '%s' (no indicator of model %s is divided by it)", raw, fw->name);
+                rc = S_err(x, c, "unknown denominator '%s' (no indicator of model %s is divided by it)", S_show(raw).s,
+                           fw->name);
         } else if (!strcmp(p, "previous")) {
             size_t node = S_node_of(x, rest);
             t->kind = S_PREVIOUS;
@@ -397,10 +398,12 @@ static int S_classify(S_ctx *x, const dti_csv_cell *c, const char *what, S_targe
             if (node == DTI_NONE)
                 rc = S_unknown(x, c, "indicator", raw);
             else if (t->index == DTI_NONE)
-                rc = S_err(x, c, "'%s' is not an indicator of model %s: it has no previous values", raw, fw->name);
+                rc = S_err(x, c, "'%s' is not an indicator of model %s: it has no previous values", S_show(raw).s,
+                           fw->name);
         } else {
-            rc = S_err(x, c, "unknown %s '%s' (a prefix is group:, denominator: or previous:)", what, show);
+            rc = S_err(x, c, "unknown %s '%s' (a prefix is group:, denominator: or previous:)", what, S_show(text).s);
         }
+        free(fg);
         free(prefix);
         free(p);
         free(rest);
@@ -444,6 +447,50 @@ static const char *S_delim_name(char d)
     return d == ',' ? "','" : d == ';' ? "';'" : "a tab";
 }
 
+/* What header field k (folded f) is: a unit, name or long-form column, or (wide) S_classify's answer;
+ * a second column of the same thing is an error at it. */
+static int S_header_column(S_ctx *x, const dti_csv_cell *h, const char *f, size_t k)
+{
+    static const struct {
+        const char *name;
+        int kind;
+    } S_long_cols[] = {{"indicator", S_INDICATOR}, {"value", S_AMOUNT}, {"year", S_YEAR}};
+    S_target *t = &x->col[k];
+    size_t *slot = NULL, *slots[] = {&x->indicator, &x->amount, &x->year};
+    int rc = DTI_OK;
+    if (!f[0])
+        return S_err(x, &h[k], "field %zu of the header is empty: every column needs a name", k + 1);
+    if (S_in(f, S_key_names)) {
+        t->kind = S_KEY;
+        slot = &x->key;
+    } else if (S_in(f, S_name_names)) {
+        t->kind = S_NAME;
+        slot = &x->name;
+    }
+    for (size_t i = 0; x->is_long && !slot && i < 3; i++)
+        if (!strcmp(f, S_long_cols[i].name)) {
+            t->kind = S_long_cols[i].kind;
+            slot = slots[i];
+        }
+    if (!slot && x->is_long)
+        return S_err(x, &h[k], "unknown column '%s' in a long table (its columns: unit, name, indicator, value, year)",
+                     S_show(h[k].text).s);
+    if (!slot && (rc = S_classify(x, &h[k], "indicator column", t)))
+        return rc;
+    size_t first = slot ? *slot : DTI_NONE;
+    for (size_t i = 0; i < k && !slot && first == DTI_NONE; i++)
+        if (x->col[i].kind == t->kind && x->col[i].index == t->index)
+            first = i;
+    if (first != DTI_NONE)
+        return S_err(x, &h[k],
+                     t->kind == S_KEY ? "a second unit column '%s': '%s' (field %zu) names the units already"
+                                      : "duplicate column '%s': '%s' (field %zu) gives it already",
+                     S_show(h[k].text).s, S_show(h[first].text).s, first + 1);
+    if (slot)
+        *slot = k;
+    return DTI_OK;
+}
+
 /* The header: the form (long when it has `indicator` and `value` columns), the unit column, and what
  * every other column gives.  Duplicates are errors at the second. */
 static int S_header(S_ctx *x)
@@ -461,61 +508,12 @@ static int S_header(S_ctx *x)
         has_val |= !strcmp(f[k], "value");
     }
     x->is_long = has_ind && has_val;
-    for (const char *d = ",;\t"; n == 1 && *d; d++)
-        if (*d != x->t->delimiter && strchr(h[0].text, *d)) {
-            for (size_t k = 0; k < n; k++)
-                free(f[k]);
-            free(f);
-            return S_err(x, &h[0], "the header is one field that contains %s: is that the delimiter (not %s)?",
-                         S_delim_name(*d), S_delim_name(x->t->delimiter));
-        }
-    for (size_t k = 0; k < n && !rc; k++) {
-        S_target *t = &x->col[k];
-        size_t *slot = NULL;
-        if (!f[k][0]) {
-            rc = S_err(x, &h[k], "field %zu of the header is empty: every column needs a name", k + 1);
-            break;
-        }
-        if (S_in(f[k], S_key_names)) {
-            t->kind = S_KEY;
-            slot = &x->key;
-        } else if (S_in(f[k], S_name_names)) {
-            t->kind = S_NAME;
-            slot = &x->name;
-        } else if (x->is_long && !strcmp(f[k], "indicator")) {
-            t->kind = S_INDICATOR;
-            slot = &x->indicator;
-        } else if (x->is_long && !strcmp(f[k], "value")) {
-            t->kind = S_AMOUNT;
-            slot = &x->amount;
-        } else if (x->is_long && !strcmp(f[k], "year")) {
-            t->kind = S_YEAR;
-            slot = &x->year;
-        } else if (x->is_long) {
-            char show[200];
-            dti_csv_show(h[k].text, show, sizeof show);
-            rc = S_err(x, &h[k], "unknown column '%s' in a long table (its columns: unit, name, indicator, value, year)",
-                       show);
-        } else {
-            rc = S_classify(x, &h[k], "indicator column", t);
-        }
-        if (rc)
-            break;
-        if (slot && *slot != DTI_NONE) {
-            rc = t->kind == S_KEY
-                     ? S_err(x, &h[k], "a second unit column '%s': '%s' (field %zu) names the units already", h[k].text,
-                             h[*slot].text, *slot + 1)
-                     : S_err(x, &h[k], "duplicate column '%s': '%s' (field %zu) gives it already", h[k].text,
-                             h[*slot].text, *slot + 1);
-            break;
-        }
-        if (slot)
-            *slot = k;
-        for (size_t i = 0; i < k && !slot && !rc; i++)
-            if (x->col[i].kind == t->kind && x->col[i].index == t->index)
-                rc = S_err(x, &h[k], "duplicate column '%s': '%s' (field %zu) gives it already", h[k].text, h[i].text,
-                           i + 1);
-    }
+    for (const char *d = ",;\t"; n == 1 && *d && !rc; d++) /* a forced delimiter that is not the file's */
+        if (*d != x->t->delimiter && strchr(h[0].text, *d))
+            rc = S_err(x, &h[0], "the header is one field that contains %s: is that the delimiter (not %s)?",
+                       S_delim_name(*d), S_delim_name(x->t->delimiter));
+    for (size_t k = 0; k < n && !rc; k++)
+        rc = S_header_column(x, h, f[k], k);
     if (!rc && x->key == DTI_NONE && x->name != DTI_NONE) { /* a name column alone names the units */
         x->key = x->name;
         x->col[x->key].kind = S_KEY;
@@ -523,8 +521,6 @@ static int S_header(S_ctx *x)
     }
     if (!rc && x->key == DTI_NONE)
         rc = S_err(x, &h[0], "no unit column: the header needs one of unit, code, unit_code, province (or name)");
-    if (!rc && x->is_long && x->indicator == DTI_NONE)
-        rc = S_err(x, &h[0], "a long table needs an indicator column");
     if (!rc && !x->is_long) {
         size_t k = 0;
         while (k < n && x->col[k].kind != S_VALUE)
@@ -693,127 +689,157 @@ static int S_year(const S_ctx *x, const dti_csv_cell *c, long *year)
     return DTI_OK;
 }
 
-static int S_long(S_ctx *x)
+/* A long table's rows after the first pass. */
+typedef struct S_rows {
+    size_t n;           /* rows */
+    long *year, latest; /* [r] the row's year (0 without a year column); the latest */
+    size_t *unit;       /* [r] the row's unit */
+    S_target *what;     /* [r] what its indicator cell gives */
+    size_t nu;          /* units, in the order of their first row */
+    size_t *first_row;  /* [u] record of that row */
+    char **code;        /* [u] free codes (owned until the table takes them) */
+    size_t *prov;       /* [u] provinces */
+} S_rows;
+
+static void S_rows_clear(S_rows *w)
+{
+    for (size_t u = 0; u < w->nu; u++)
+        free(w->code[u]);
+    free(w->code);
+    free(w->prov);
+    free(w->first_row);
+    free(w->what);
+    free(w->unit);
+    free(w->year);
+}
+
+/* Pass 1: each row's shape, year, unit (a new one in order of first appearance) and indicator. */
+static int S_long_scan(S_ctx *x, S_rows *w)
 {
     const dti_csv *t = x->t;
-    size_t nr = t->n_rows - 1, nu = 0, n;
-    long *year = dti_xcalloc(nr, sizeof *year), latest = 0;
-    size_t *unit_of = dti_xcalloc(nr, sizeof *unit_of); /* row -> unit */
-    S_target *what = dti_xcalloc(nr, sizeof *what);
-    char **code = dti_xcalloc(nr, sizeof *code);         /* free codes, or province codes */
-    size_t *prov = dti_xcalloc(nr, sizeof *prov), *first_row = dti_xcalloc(nr, sizeof *first_row);
+    size_t n, nr = w->n = t->n_rows - 1;
+    w->year = dti_xcalloc(nr, sizeof *w->year);
+    w->unit = dti_xcalloc(nr, sizeof *w->unit);
+    w->what = dti_xcalloc(nr, sizeof *w->what);
+    w->first_row = dti_xcalloc(nr, sizeof *w->first_row);
+    w->code = dti_xcalloc(nr, sizeof *w->code);
+    w->prov = dti_xcalloc(nr, sizeof *w->prov);
     size_t *unit_of_prov = x->reg ? dti_xcalloc(x->reg->n, sizeof *unit_of_prov) : NULL; /* unit + 1 */
-    S_map units, cells;
+    S_map units;
     S_map_init(&units, nr);
-    S_map_init(&cells, nr);
     int rc = DTI_OK;
-    /* pass 1: shape, years, units (in order of first appearance), what each row gives */
     for (size_t r = 0; r < nr && !rc; r++) {
-        const dti_csv_cell *c = S_cells(t, r + 1, &n), *k;
+        const dti_csv_cell *c = S_cells(t, r + 1, &n), *k = &c[x->key], *ic;
         if (n != x->n_cols) {
             rc = S_ragged(x, c, n);
             break;
         }
-        k = &c[x->key];
-        if (x->year != DTI_NONE && (rc = S_year(x, &c[x->year], &year[r])))
+        if (x->year != DTI_NONE && (rc = S_year(x, &c[x->year], &w->year[r])))
             break;
-        if (year[r] > latest)
-            latest = year[r];
+        if (w->year[r] > w->latest)
+            w->latest = w->year[r];
         if (!k->text[0]) {
             rc = S_empty_unit(x, k);
             break;
         }
+        size_t p, u = DTI_NONE;
         if (x->reg) {
-            size_t p;
             if ((rc = S_province(x, k, &p)))
                 break;
-            if (!unit_of_prov[p]) {
-                prov[nu] = p;
-                first_row[nu] = r + 1;
-                unit_of_prov[p] = ++nu;
+            if (unit_of_prov[p]) {
+                u = unit_of_prov[p] - 1;
+            } else {
+                w->prov[w->nu] = p;
+                unit_of_prov[p] = w->nu + 1;
             }
-            unit_of[r] = unit_of_prov[p] - 1;
         } else {
-            code[nu] = dti_strdup(k->text);
-            size_t u = S_map_put(&units, S_hash(k->text), nu, S_eq_code, code);
-            if (u == DTI_NONE) {
-                first_row[nu] = r + 1;
-                u = nu++;
-            } else {
-                free(code[nu]);
-                code[nu] = NULL;
-            }
-            unit_of[r] = u;
-        }
-        const dti_csv_cell *ic = &c[x->indicator];
-        if (!ic->text[0])
-            rc = S_err(x, ic, "the indicator cell is empty");
-        else
-            rc = S_classify(x, ic, "indicator", &what[r]);
-    }
-    if (!rc) {
-        dti_dataset *ds = S_new(x, nu);
-        for (size_t u = 0; u < nu; u++) {
-            ds->line[u] = S_cells(t, first_row[u], &n)[0].line;
-            if (x->reg) {
-                ds->reg_index[u] = prov[u];
-                ds->unit[u] = dti_strdup(x->reg->p[prov[u]].code);
-                ds->name[u] = dti_strdup(x->reg->p[prov[u]].name);
-            } else {
-                ds->unit[u] = code[u];
-                code[u] = NULL;
+            w->code[w->nu] = dti_strdup(k->text);
+            if ((u = S_map_put(&units, S_hash(k->text), w->nu, S_eq_code, w->code)) != DTI_NONE) {
+                free(w->code[w->nu]);
+                w->code[w->nu] = NULL;
             }
         }
-        ds->year = (int)latest;
+        if (u == DTI_NONE) {
+            w->first_row[w->nu] = r + 1;
+            u = w->nu++;
+        }
+        w->unit[r] = u;
+        ic = &c[x->indicator];
+        rc = ic->text[0] ? S_classify(x, ic, "indicator", &w->what[r]) : S_err(x, ic, "the indicator cell is empty");
     }
-    /* pass 2: the cells, each (unit, what, year) once */
-    size_t slots = 2 * x->nj + x->fw->n_denominators + x->n_groups + 2 * x->fw->n_nodes;
-    size_t *key = dti_xcalloc(nr, sizeof *key);
-    for (size_t r = 0; r < nr && !rc; r++) {
+    free(units.item);
+    free(unit_of_prov);
+    return rc;
+}
+
+/* Pass 2: the cells into the table, each (unit, what, year) once. */
+static int S_long_fill(S_ctx *x, S_rows *w)
+{
+    const dti_csv *t = x->t;
+    const dti_framework *fw = x->fw;
+    size_t n, nj = x->nj, nd = fw->n_denominators, ng = x->n_groups, nn = fw->n_nodes;
+    /* a slot per (kind, index): values, previous, denominators, groups, published, ranks */
+    size_t base[] = {0, 0, 0, nj, 2 * nj, 2 * nj + nd, 2 * nj + nd + ng, 2 * nj + nd + ng + nn};
+    size_t slots = 2 * nj + nd + ng + 2 * nn;
+    size_t *key = dti_xcalloc(w->n, sizeof *key);
+    S_map cells;
+    S_map_init(&cells, w->n);
+    int rc = DTI_OK;
+    for (size_t r = 0; r < w->n && !rc; r++) {
         const dti_csv_cell *c = S_cells(t, r + 1, &n);
-        const S_target *w = &what[r];
-        int previous = x->year != DTI_NONE && year[r] == latest - 1;
-        if (x->year != DTI_NONE && year[r] < latest - 1) {
+        const S_target *what = &w->what[r];
+        int previous = x->year != DTI_NONE && w->year[r] == w->latest - 1;
+        if (x->year != DTI_NONE && w->year[r] < w->latest - 1) {
             rc = S_err(x, &c[x->year],
-                       "year %ld: a long table holds the data year (%ld, its latest) and the year before only", year[r],
-                       latest);
+                       "year %ld: a long table holds the data year (%ld, its latest) and the year before only",
+                       w->year[r], w->latest);
             break;
         }
-        if (previous && w->kind != S_VALUE && w->kind != S_PREVIOUS)
+        if (previous && what->kind != S_VALUE && what->kind != S_PREVIOUS)
             continue; /* the year before counts for indicator values (impute: previous) only */
-        size_t u = unit_of[r];
-        size_t base[] = {0, 0, 0, x->nj, 2 * x->nj, 2 * x->nj + x->fw->n_denominators,
-                         2 * x->nj + x->fw->n_denominators + x->n_groups,
-                         2 * x->nj + x->fw->n_denominators + x->n_groups + x->fw->n_nodes};
-        size_t s = base[w->kind] + (previous && w->kind == S_VALUE ? x->nj : 0) + w->index;
-        key[r] = u * slots + s;
+        size_t u = w->unit[r];
+        key[r] = u * slots + base[what->kind] + (previous && what->kind == S_VALUE ? nj : 0) + what->index;
         size_t first = S_map_put(&cells, S_hash_size(key[r]), r, S_eq_size, key);
         if (first != DTI_NONE) {
             rc = S_err(x, &c[x->indicator], "duplicate row: unit %s, '%s'%s already at line %zu", x->ds->unit[u],
-                       c[x->indicator].text, previous ? " of the year before" : "",
+                       S_show(c[x->indicator].text).s, previous ? " of the year before" : "",
                        S_cells(t, first + 1, &n)[0].line);
             break;
         }
         if (x->name != DTI_NONE && (rc = S_name(x, &c[x->name], u)))
             break;
-        rc = S_put(x, w, &c[x->amount], u, previous);
+        rc = S_put(x, what, &c[x->amount], u, previous);
     }
-    if (!rc)
-        for (size_t u = 0; u < nu; u++)
-            if (!x->ds->name[u])
-                x->ds->name[u] = dti_strdup(x->ds->unit[u]);
-    for (size_t r = 0; r < nr; r++)
-        free(code[r]);
-    free(key);
-    free(units.item);
     free(cells.item);
-    free(unit_of_prov);
-    free(first_row);
-    free(prov);
-    free(code);
-    free(what);
-    free(unit_of);
-    free(year);
+    free(key);
+    return rc;
+}
+
+static int S_long(S_ctx *x)
+{
+    S_rows w = {0};
+    int rc = S_long_scan(x, &w);
+    if (!rc) {
+        size_t n;
+        dti_dataset *ds = S_new(x, w.nu);
+        for (size_t u = 0; u < w.nu; u++) {
+            ds->line[u] = S_cells(x->t, w.first_row[u], &n)[0].line;
+            if (x->reg) {
+                ds->reg_index[u] = w.prov[u];
+                ds->unit[u] = dti_strdup(x->reg->p[w.prov[u]].code);
+                ds->name[u] = dti_strdup(x->reg->p[w.prov[u]].name);
+            } else {
+                ds->unit[u] = w.code[u];
+                w.code[u] = NULL;
+            }
+        }
+        ds->year = (int)w.latest;
+        rc = S_long_fill(x, &w);
+        for (size_t u = 0; u < w.nu && !rc; u++)
+            if (!ds->name[u])
+                ds->name[u] = dti_strdup(ds->unit[u]);
+    }
+    S_rows_clear(&w);
     return rc;
 }
 

@@ -389,6 +389,15 @@ static void test_dti_dataset_load_csv_wide(void **state)
     assert_close(ds->values[2], -0.25, 0, 0);
     assert_close(ds->values[3 + 2], 100, 0, 0);
     dti_dataset_free(ds);
+    /* group:REGION is the model's group 'region' (its spelling kept); other groups keep theirs */
+    ds = S_load(S_FILE("w.csv", "unit,a,group:REGION,group:Size\nx,1,n,L\n"), fw, NULL, msg, sizeof msg);
+    assert_string_equal(msg, "0:0: ok");
+    assert_string_equal(ds->group_col[0], "region");
+    assert_string_equal(ds->group_col[1], "Size");
+    dti_dataset_free(ds);
+    ds = S_load(S_FILE("w.csv", "unit,a,group:\nx,1,n\n"), fw, NULL, msg, sizeof msg);
+    assert_null(ds);
+    assert_string_equal(msg, "1:8: group: needs the group's name (group:NAME)");
     opt.decimal_comma = 0;
     opt.delimiter = ';'; /* forced, on a file whose header has more ',' */
     ds = S_load(S_FILE("w.csv", "unit;a,b\nx;1\n"), fw, &opt, msg, sizeof msg);
