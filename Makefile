@@ -35,7 +35,7 @@ LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units test_csv
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz install clean reference
+.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz fuzz-csv install clean reference
 
 all: $(BUILD)/dtirank
 
@@ -106,6 +106,17 @@ fuzz: deps
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build-fuzz/fuzz_yaml \
 	  tests/fuzz/fuzz_yaml.c build-fuzz/libdtirank.a $(LIBS)
 	cd build-fuzz && ./fuzz_yaml -max_total_time=$(FUZZ_TIME) -max_len=4096 corpus
+
+# libFuzzer on the CSV reader and the CSV data-table loader, seeded with the CSV tests' tables.
+fuzz-csv: deps
+	@command -v clang >/dev/null 2>&1 || { echo "fuzz-csv: needs clang (apt-get install -y clang)"; exit 1; }
+	@mkdir -p build-fuzz/corpus-csv && cp tests/csv/*.csv tests/bad/files/csv_* build-fuzz/corpus-csv/
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" build-fuzz/libdtirank.a
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Isrc -DDTI_SRCDIR='"$(CURDIR)"' \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build-fuzz/fuzz_csv \
+	  tests/fuzz/fuzz_csv.c build-fuzz/libdtirank.a $(LIBS)
+	cd build-fuzz && ./fuzz_csv -max_total_time=$(FUZZ_TIME) -max_len=4096 corpus-csv
 
 # valgrind over representative commands: no leak, no invalid access.
 leakcheck: all
