@@ -418,6 +418,11 @@ int dti_csv_sniff(const char *path)
     if (S_ends_with(path, ".yaml") || S_ends_with(path, ".yml"))
         return 0;
     FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (f && (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))) { /* reading a pipe would consume it */
+        fclose(f);
+        f = NULL;
+    }
     if (!f)
         return 0;
     char *buf = dti_xcalloc(S_SNIFF_BYTES + 1, 1);

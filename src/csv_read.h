@@ -57,7 +57,8 @@ void dti_csv_free(dti_csv *t);
  * mark): YAML when it starts with '#', '%', '---', '- ', '{' or '[', or has a ':' followed by a blank
  * or the end of the line outside double quotes (a mapping key); CSV otherwise, an empty file and
  * a binary one included (the CSV reader then refuses them with their own message).  A file that
- * cannot be opened is YAML here (the YAML loader reports it, as before). */
+ * cannot be opened, or is no regular file (a pipe would lose what is read), is YAML here unless named
+ * *.csv (the YAML loader reports it, as before). */
 int dti_csv_sniff(const char *path);
 
 /* `text` made safe for a one-line message in buf: control characters as \n, \r, \t or \xHH, cut to
