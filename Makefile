@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PKGS     = gsl yaml-0.1 libutf8proc
 TESTPKGS = cmocka
-DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev
+DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev libcsv-dev
 BUILD   ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
@@ -19,7 +19,7 @@ SAN      ?=
 DATADIR  ?= $(CURDIR)
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) $(WARN) -Isrc \
              -DDTI_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
@@ -27,22 +27,24 @@ LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/fr
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
+# CSV data tables (issue 12): the reader (libcsv) and the loader
+LIB_SRC += src/csv_read.c src/dataset_csv.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart
+UNIT    = test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz install clean reference charts browser browser-if-found
+.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz fuzz-csv install clean reference charts browser browser-if-found
 
 all: $(BUILD)/dtirank
 
 # Installs the libraries when pkg-config cannot find them: as root directly, through sudo otherwise,
 # or stops with the exact command to run.
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) $(TESTPKGS); then :; else \
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) $(TESTPKGS) && [ -f /usr/include/csv.h ]; then :; else \
 	  echo "dtirank: installing $(DEB_PKGS)"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PKGS); \
 	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
@@ -81,6 +83,7 @@ unit: $(UNIT_BIN)
 
 golden: $(BUILD)/dtirank
 	@sh tests/golden/run.sh ./$(BUILD)/dtirank
+	@sh tests/csv/routes.sh ./$(BUILD)/dtirank
 	@if command -v python3 >/dev/null 2>&1; then python3 tests/golden/check_scores.py; \
 	 else echo "golden: python3 not found, tests/golden/check_scores.py skipped"; fi
 
@@ -131,6 +134,17 @@ fuzz: deps
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build-fuzz/fuzz_yaml \
 	  tests/fuzz/fuzz_yaml.c build-fuzz/libdtirank.a $(LIBS)
 	cd build-fuzz && ./fuzz_yaml -max_total_time=$(FUZZ_TIME) -max_len=4096 corpus
+
+# libFuzzer on the CSV reader and the CSV data-table loader, seeded with the CSV tests' tables.
+fuzz-csv: deps
+	@command -v clang >/dev/null 2>&1 || { echo "fuzz-csv: needs clang (apt-get install -y clang)"; exit 1; }
+	@mkdir -p build-fuzz/corpus-csv && cp tests/csv/*.csv tests/bad/files/csv_* build-fuzz/corpus-csv/
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" build-fuzz/libdtirank.a
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Isrc -DDTI_SRCDIR='"$(CURDIR)"' \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build-fuzz/fuzz_csv \
+	  tests/fuzz/fuzz_csv.c build-fuzz/libdtirank.a $(LIBS)
+	cd build-fuzz && ./fuzz_csv -max_total_time=$(FUZZ_TIME) -max_len=4096 corpus-csv
 
 # valgrind over representative commands: no leak, no invalid access.
 leakcheck: all

@@ -49,8 +49,8 @@ typedef struct dti_audit {
 
 /* Runs the model on the data (as `score` does) and computes the audit.  *out is owned by the caller:
  * dti_audit_free.  Errors as dti_score_compute. */
-int dti_audit_compute(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                      dti_audit **out, dti_error *err);
+int dti_audit_compute(const char *model_path, const char *data_path, const dti_data_options *data_opt,
+                      const char *reg_path, const char *models_dir, dti_audit **out, dti_error *err);
 void dti_audit_free(dti_audit *a);
 /* Writes the audit as text, csv (long: section,row,column,value) or json; full precision in csv and
  * json.  md is refused (DTI_ERR_USAGE). */

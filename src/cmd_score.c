@@ -9,13 +9,15 @@
 
 static const char S_score_help[] =
     "Usage: dtirank score --model FILE (--data FILE | --year Y) [--format text|md|csv|json] [--out FILE]\n"
-    "                     [--detail]\n"
+    "                     [--detail] [--delimiter C] [--decimal-comma]\n"
     "Composite scores of every unit with the methods of the model (docs/methods.md): denominate,\n"
     "impute, screen, treat outliers, normalise, aggregate level by level, rank (ties share the best rank).\n"
     "\n"
     "  -m, --model FILE    the framework (e.g. models/asem.yaml, models/dti-2022.yaml)\n"
-    "  -d, --data FILE     a data table (units:, e.g. data/asem.yaml) or a DTI year record\n"
-    "                      (provinces:, e.g. data/dti/2022.yaml)\n"
+    "  -d, --data FILE     a data table (units:, e.g. data/asem.yaml), a DTI year record\n"
+    "                      (provinces:, e.g. data/dti/2022.yaml) or a CSV table (docs/methods.md)\n"
+    "      --delimiter C   the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
+    "      --decimal-comma the CSV table writes 0,5267 for 0.5267\n"
     "  -y, --year Y        the DTI year record DIR/data/dti/Y.yaml (instead of --data)\n"
     "  -f, --format F      text (default), md, csv or json; csv and json carry full precision\n"
     "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
@@ -30,13 +32,15 @@ static const char S_score_help[] =
 
 int dti_cmd_score(int argc, char **argv)
 {
-    enum { OPT_DETAIL = 512 };
+    enum { OPT_DETAIL = 512, OPT_DELIMITER, OPT_DECIMAL_COMMA };
     static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
                                          {"data", required_argument, NULL, 'd'},
                                          {"year", required_argument, NULL, 'y'},
                                          {"format", required_argument, NULL, 'f'},
                                          {"out", required_argument, NULL, 'o'},
                                          {"detail", no_argument, NULL, OPT_DETAIL},
+                                         {"delimiter", required_argument, NULL, OPT_DELIMITER},
+                                         {"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
                                          {"units", required_argument, NULL, DTI_OPT_UNITS},
                                          {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
@@ -46,7 +50,8 @@ int dti_cmd_score(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *model = NULL, *data = NULL, *format_s = "text", *out_path = NULL;
     const char *registry = NULL, *models = NULL, *home = NULL;
-    const char *year_s = NULL, *units_s = NULL, *merge_weight = NULL;
+    const char *year_s = NULL, *units_s = NULL, *merge_weight = NULL, *delimiter = NULL;
+    dti_data_options data_opt = {0};
     int c, detail = 0;
     while ((c = getopt_long(argc, argv, ":m:d:y:f:o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -56,6 +61,8 @@ int dti_cmd_score(int argc, char **argv)
         case 'f': format_s = optarg; break;
         case 'o': out_path = optarg; break;
         case OPT_DETAIL: detail = 1; break;
+        case OPT_DELIMITER: delimiter = optarg; break;
+        case OPT_DECIMAL_COMMA: data_opt.decimal_comma = 1; break;
         case DTI_OPT_UNITS: units_s = optarg; break;
         case DTI_OPT_MERGE_WEIGHT: merge_weight = optarg; break;
         case DTI_OPT_REGISTRY: registry = optarg; break;
@@ -78,7 +85,8 @@ int dti_cmd_score(int argc, char **argv)
     dti_error err;
     dti_error_init(&err);
     int format;
-    if (dti_format_parse(format_s, &format, &err))
+    if (dti_format_parse(format_s, &format, &err) ||
+        (delimiter && dti_delimiter_parse(delimiter, &data_opt.delimiter, &err)))
         return dti_cli_fail(&err);
     home = dti_cli_home(home);
     char *reg_path = registry ? strdup(registry) : dti_cli_join(home, "data/provinces.yaml");
@@ -103,7 +111,7 @@ int dti_cmd_score(int argc, char **argv)
         free(models_dir);
         return dti_cli_usage_error("score", "--units needs a number such as 34");
     }
-    if (dti_score_compute(model, data, reg_path, models_dir, &sc, &err)) {
+    if (dti_score_compute(model, data, &data_opt, reg_path, models_dir, &sc, &err)) {
         rc = dti_cli_fail(&err);
     } else if ((units || merge_weight) &&
                (dti_registry_load(reg_path, &reg, &err) || dti_cli_load_merger(home, reg, merge_weight, &rule, &merger, &err) ||
@@ -133,6 +141,7 @@ int dti_cmd_score(int argc, char **argv)
 
 static const char S_audit_help[] =
     "Usage: dtirank audit --model FILE --data FILE [--format text|csv|json] [--out FILE]\n"
+    "                     [--delimiter C] [--decimal-comma]\n"
     "Statistical audit of a composite index on its data (docs/methods.md, section 8): per indicator n,\n"
     "missing, mean, sd, min, max, skewness and kurtosis of the denominated raw values and the outlier\n"
     "treatment; Pearson and Spearman correlations of the normalised indicators and the aggregates;\n"
@@ -140,7 +149,9 @@ static const char S_audit_help[] =
     "with the index, as shares) beside the nominal ones.\n"
     "\n"
     "  -m, --model FILE    the framework (e.g. models/asem.yaml)\n"
-    "  -d, --data FILE     a data table or a DTI year record, as for score\n"
+    "  -d, --data FILE     a data table, a DTI year record or a CSV table, as for score\n"
+    "      --delimiter C   the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
+    "      --decimal-comma the CSV table writes 0,5267 for 0.5267\n"
     "  -f, --format F      text (default), csv (section,row,column,value) or json; csv and json carry\n"
     "                      full precision\n"
     "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
@@ -151,17 +162,21 @@ static const char S_audit_help[] =
 
 int dti_cmd_audit(int argc, char **argv)
 {
+    enum { OPT_DELIMITER = 512, OPT_DECIMAL_COMMA };
     static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
                                          {"data", required_argument, NULL, 'd'},
                                          {"format", required_argument, NULL, 'f'},
                                          {"out", required_argument, NULL, 'o'},
+                                         {"delimiter", required_argument, NULL, OPT_DELIMITER},
+                                         {"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
                                          {"home", required_argument, NULL, DTI_OPT_HOME},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *model = NULL, *data = NULL, *format_s = "text", *out_path = NULL;
-    const char *registry = NULL, *models = NULL, *home = NULL;
+    const char *registry = NULL, *models = NULL, *home = NULL, *delimiter = NULL;
+    dti_data_options data_opt = {0};
     int c;
     while ((c = getopt_long(argc, argv, ":m:d:f:o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -169,6 +184,8 @@ int dti_cmd_audit(int argc, char **argv)
         case 'd': data = optarg; break;
         case 'f': format_s = optarg; break;
         case 'o': out_path = optarg; break;
+        case OPT_DELIMITER: delimiter = optarg; break;
+        case OPT_DECIMAL_COMMA: data_opt.decimal_comma = 1; break;
         case DTI_OPT_REGISTRY: registry = optarg; break;
         case DTI_OPT_MODELS: models = optarg; break;
         case DTI_OPT_HOME: home = optarg; break;
@@ -183,7 +200,8 @@ int dti_cmd_audit(int argc, char **argv)
     dti_error err;
     dti_error_init(&err);
     int format;
-    if (dti_format_parse(format_s, &format, &err))
+    if (dti_format_parse(format_s, &format, &err) ||
+        (delimiter && dti_delimiter_parse(delimiter, &data_opt.delimiter, &err)))
         return dti_cli_fail(&err);
     if (format == DTI_FORMAT_MD) {
         dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "audit writes text, csv or json");
@@ -196,7 +214,7 @@ int dti_cmd_audit(int argc, char **argv)
     dti_audit *au = NULL;
     dti_output *out = NULL;
     int rc = 0;
-    if (dti_audit_compute(model, data, reg_path, models_dir, &au, &err) ||
+    if (dti_audit_compute(model, data, &data_opt, reg_path, models_dir, &au, &err) ||
         dti_output_open(out_path, inputs, 3, &out, &err)) {
         rc = dti_cli_fail(&err);
     } else if (dti_audit_write(au, format, dti_output_stream(out), &err)) {

@@ -13,6 +13,8 @@
 typedef struct S_common {
     const char *model, *data, *year, *out, *registry, *models, *home;
     const char *units, *merge_weight; /* sensitivity, stability, goal: the merged units */
+    const char *delimiter;            /* a CSV table's --delimiter, parsed into data_opt by S_paths */
+    dti_data_options data_opt;        /* how a CSV table is read (--delimiter, --decimal-comma) */
 } S_common;
 
 /* The merged units of --units N / --merge-weight C: the registry and the merger of the rule. */
@@ -56,13 +58,26 @@ static void S_units_clear(S_units *u)
     memset(u, 0, sizeof *u);
 }
 
-enum { OPT_UNCERTAINTY = DTI_OPT_FIRST_FREE, OPT_SOBOL, OPT_COSTS, OPT_FORMAT };
+enum { OPT_UNCERTAINTY = DTI_OPT_FIRST_FREE, OPT_SOBOL, OPT_COSTS, OPT_FORMAT, OPT_DELIMITER, OPT_DECIMAL_COMMA };
 
-/* Resolves --data / --year into a path (owned) and the registry and models paths. */
-static int S_paths(const char *cmd, const S_common *o, char **data, char **reg, char **models)
+/* --delimiter and --decimal-comma of every tune command: how a CSV table is read. */
+#define S_CSV_OPTIONS                                                                                             \
+    {"delimiter", required_argument, NULL, OPT_DELIMITER}, {"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA}
+#define S_CSV_CASES(o)                                                                                            \
+    case OPT_DELIMITER: (o).delimiter = optarg; break;                                                            \
+    case OPT_DECIMAL_COMMA: (o).data_opt.decimal_comma = 1; break
+
+/* Resolves --data / --year into a path (owned) and the registry and models paths; parses --delimiter. */
+static int S_paths(const char *cmd, S_common *o, char **data, char **reg, char **models)
 {
     const char *home = dti_cli_home(o->home);
     *data = *reg = *models = NULL;
+    if (o->delimiter) {
+        dti_error err;
+        dti_error_init(&err);
+        if (dti_delimiter_parse(o->delimiter, &o->data_opt.delimiter, &err))
+            return dti_cli_fail(&err);
+    }
     if (o->data) {
         *data = strdup(o->data);
     } else if (o->year) {
@@ -81,7 +96,7 @@ static int S_paths(const char *cmd, const S_common *o, char **data, char **reg, 
 }
 
 /* S_paths, then the merger frame when --units asks for it; on failure nothing stays allocated. */
-static int S_open(const char *cmd, const S_common *o, char **data, char **reg, char **models, S_units *un)
+static int S_open(const char *cmd, S_common *o, char **data, char **reg, char **models, S_units *un)
 {
     int rc = S_paths(cmd, o, data, reg, models);
     if (rc)
@@ -108,15 +123,19 @@ static const char S_tune_help[] =
     "  -h, --help    show this help (and 'dtirank tune COMMAND --help')\n";
 
 static const char S_fit_help[] =
-    "Usage: dtirank tune fit (--year Y | --data FILE) [--model FILE] [--out FILE]\n"
+    "Usage: dtirank tune fit (--year Y | --data FILE) [--model FILE] [--out FILE] [--delimiter C]\n"
+    "                        [--decimal-comma]\n"
     "The weights implied by a published year table: least squares between the index computed from\n"
     "the indicators and the published index, weights >= 0 summing to one.  Prints the fitted weights,\n"
     "their standard errors, RMS and maximum residual and the ranks they give; when the rows cannot\n"
     "identify the weights it says so and prints the combinations the data do pin down.\n"
     "\n"
     "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
-    "  -d, --data FILE     a year record (provinces:) instead\n"
+    "  -d, --data FILE     a year record (provinces:) instead, or a CSV table of provinces with the\n"
+    "                      published index as a column named by the index (e.g. dti) and --model\n"
     "  -m, --model FILE    the framework (default: the record's own model); must be linear\n"
+    "      --delimiter C   the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
+    "      --decimal-comma the CSV table writes 0,5267 for 0.5267\n"
     "  -o, --out FILE      write to FILE atomically; default standard output\n"
     "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
     "      --models DIR    directory of frameworks (default DIR/models)\n"
@@ -129,6 +148,7 @@ static int S_cmd_fit(int argc, char **argv)
                                          {"data", required_argument, NULL, 'd'},
                                          {"model", required_argument, NULL, 'm'},
                                          {"out", required_argument, NULL, 'o'},
+                                         S_CSV_OPTIONS,
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
                                          {"home", required_argument, NULL, DTI_OPT_HOME},
@@ -142,6 +162,7 @@ static int S_cmd_fit(int argc, char **argv)
         case 'd': o.data = optarg; break;
         case 'm': o.model = optarg; break;
         case 'o': o.out = optarg; break;
+        S_CSV_CASES(o);
         case DTI_OPT_REGISTRY: o.registry = optarg; break;
         case DTI_OPT_MODELS: o.models = optarg; break;
         case DTI_OPT_HOME: o.home = optarg; break;
@@ -161,7 +182,7 @@ static int S_cmd_fit(int argc, char **argv)
     dti_output *out = NULL;
     if (dti_output_open(o.out, inputs, 3, &out, &err)) {
         rc = dti_cli_fail(&err);
-    } else if (dti_tune_fit_report(o.model, data, reg, models, dti_output_stream(out), &err)) {
+    } else if (dti_tune_fit_report(o.model, data, &o.data_opt, reg, models, dti_output_stream(out), &err)) {
         dti_output_abort(out);
         rc = dti_cli_fail(&err);
     } else if (dti_output_commit(out, &err)) {
@@ -180,7 +201,9 @@ static const char S_sens_help[] =
     "indices of one unit's rank and score by input group (Saltelli design, bootstrap intervals).\n"
     "\n"
     "  -m, --model FILE        the framework (e.g. models/asem.yaml, models/dti-2022.yaml)\n"
-    "  -d, --data FILE         a data table or a DTI year record\n"
+    "  -d, --data FILE         a data table, a DTI year record or a CSV table (docs/methods.md)\n"
+    "      --delimiter C       the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
+    "      --decimal-comma     the CSV table writes 0,5267 for 0.5267\n"
     "  -y, --year Y            the year record DIR/data/dti/Y.yaml\n"
     "      --uncertainty FILE  the uncertain inputs (default DIR/models/uncertainty-dti.yaml for DTI\n"
     "                          models, DIR/models/uncertainty-NAME.yaml otherwise)\n"
@@ -218,6 +241,7 @@ static int S_cmd_sensitivity(int argc, char **argv)
                                          {"units", required_argument, NULL, DTI_OPT_UNITS},
                                          {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
                                          {"out", required_argument, NULL, 'o'},
+                                         S_CSV_OPTIONS,
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
                                          {"home", required_argument, NULL, DTI_OPT_HOME},
@@ -267,6 +291,7 @@ static int S_cmd_sensitivity(int argc, char **argv)
         case DTI_OPT_UNITS: o.units = optarg; break;
         case DTI_OPT_MERGE_WEIGHT: o.merge_weight = optarg; break;
         case 'o': o.out = optarg; break;
+        S_CSV_CASES(o);
         case DTI_OPT_REGISTRY: o.registry = optarg; break;
         case DTI_OPT_MODELS: o.models = optarg; break;
         case DTI_OPT_HOME: o.home = optarg; break;
@@ -300,6 +325,7 @@ static int S_cmd_sensitivity(int argc, char **argv)
     }
     so.model_path = o.model;
     so.data_path = data;
+    so.data_opt = &o.data_opt;
     so.reg_path = reg;
     so.models_dir = models;
     so.uncertainty_path = unc_path;
@@ -332,7 +358,9 @@ static const char S_stab_help[] =
     "bisection on the engine.  Only units with a score (every weighted indicator) are ranked.\n"
     "\n"
     "  -m, --model FILE    the framework (e.g. models/dti-2022.yaml)\n"
-    "  -d, --data FILE     a data table or a DTI year record\n"
+    "  -d, --data FILE     a data table, a DTI year record or a CSV table (docs/methods.md)\n"
+    "      --delimiter C   the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
+    "      --decimal-comma the CSV table writes 0,5267 for 0.5267\n"
     "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
     "  -p, --province P    the unit (code, name, or name without diacritics)\n"
     "  -k, --top K         the interval of top-K membership instead of the rank\n"
@@ -357,7 +385,9 @@ static const char S_goal_help[] =
     "arithmetic means, as the official DTI).\n"
     "\n"
     "  -m, --model FILE    the framework (e.g. models/dti-2022.yaml)\n"
-    "  -d, --data FILE     a data table or a DTI year record\n"
+    "  -d, --data FILE     a data table, a DTI year record or a CSV table (docs/methods.md)\n"
+    "      --delimiter C   the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
+    "      --decimal-comma the CSV table writes 0,5267 for 0.5267\n"
     "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
     "  -p, --province P    the unit (code, name, or name without diacritics)\n"
     "  -k, --top K         the target: rank K or better\n"
@@ -386,6 +416,7 @@ static int S_cmd_what(int argc, char **argv, int goal)
                                          {"units", required_argument, NULL, DTI_OPT_UNITS},
                                          {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
                                          {"out", required_argument, NULL, 'o'},
+                                         S_CSV_OPTIONS,
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
                                          {"home", required_argument, NULL, DTI_OPT_HOME},
@@ -426,6 +457,7 @@ static int S_cmd_what(int argc, char **argv, int goal)
         case DTI_OPT_UNITS: o.units = optarg; break;
         case DTI_OPT_MERGE_WEIGHT: o.merge_weight = optarg; break;
         case 'o': o.out = optarg; break;
+        S_CSV_CASES(o);
         case DTI_OPT_REGISTRY: o.registry = optarg; break;
         case DTI_OPT_MODELS: o.models = optarg; break;
         case DTI_OPT_HOME: o.home = optarg; break;
@@ -450,6 +482,7 @@ static int S_cmd_what(int argc, char **argv, int goal)
     wo.reg = un.reg;
     wo.model_path = o.model;
     wo.data_path = data;
+    wo.data_opt = &o.data_opt;
     wo.reg_path = reg;
     wo.models_dir = models;
     dti_error err;

@@ -1,6 +1,7 @@
 /* dataset.c -- data tables for the engine: the generic units x indicators file (data/asem.yaml), with
- * group labels and denominators, and the adapter from a DTI year record.  Sits between the YAML
- * tree (ynode.c) and the engine; every semantic error is reported at the node's own position.
+ * group labels and denominators, and the adapter from a DTI year record; CSV tables are read by
+ * dataset_csv.c, chosen here by dti_csv_sniff.  Sits between the YAML tree (ynode.c) and the engine;
+ * every semantic error is reported at the node's own position.
  *
  *   units:
  *     - unit: AUS
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_read.h"
 #include "dataset.h"
 #include "engine.h"
 #include "internal.h"
@@ -46,11 +48,14 @@ void dti_dataset_free(dti_dataset *ds)
     free(ds->group_col);
     free(ds->group_text);
     free(ds->line);
+    free(ds->reg_index);
+    free(ds->published);
+    free(ds->published_rank);
     free(ds->path);
     free(ds);
 }
 
-static dti_dataset *S_new(const char *path, const dti_framework *fw, size_t n_units, size_t n_groups)
+dti_dataset *dti_dataset_new(const char *path, const dti_framework *fw, size_t n_units, size_t n_groups)
 {
     dti_dataset *ds = dti_xcalloc(1, sizeof *ds);
     size_t *ind = dti_xcalloc(fw->n_nodes, sizeof *ind);
@@ -74,8 +79,7 @@ static dti_dataset *S_new(const char *path, const dti_framework *fw, size_t n_un
     return ds;
 }
 
-/* Column of indicator node `id`, or DTI_NONE; *node receives the node index (DTI_NONE if unknown). */
-static size_t S_column(const dti_framework *fw, const char *id, size_t *node)
+size_t dti_dataset_column(const dti_framework *fw, const char *id, size_t *node)
 {
     *node = dti_framework_node_find(fw, id);
     if (*node == DTI_NONE)
@@ -117,7 +121,7 @@ static int S_load_values(const dti_yctx *c, const dti_ynode *m, const dti_framew
         return rc;
     for (size_t k = 0; k < m->n; k++) {
         const char *id = m->keys[k]->text;
-        size_t node, j = S_column(fw, id, &node);
+        size_t node, j = dti_dataset_column(fw, id, &node);
         if (node == DTI_NONE)
             return dti_y_error(c, m->keys[k], "unknown indicator '%s' (model %s has no node '%s')", id, fw->name, id);
         if (j == DTI_NONE)
@@ -196,7 +200,7 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
     for (size_t u = 0; u < list->n; u++)
         if ((v = dti_ynode_get(list->items[u], "groups")) && v->kind == DTI_Y_MAPPING)
             max_cols += v->n;
-    dti_dataset *ds = S_new(path, fw, list->n, max_cols);
+    dti_dataset *ds = dti_dataset_new(path, fw, list->n, max_cols);
     for (size_t u = 0; u < list->n && !rc; u++) {
         const dti_ynode *m = list->items[u], *id;
         if ((rc = dti_y_expect(&c, m, DTI_Y_MAPPING, "a unit")) ||
@@ -248,7 +252,7 @@ static int S_from_year(const char *path, const dti_framework *fw, const char *re
         dti_registry_free(reg);
         return rc;
     }
-    dti_dataset *ds = S_new(path, fw, yr->n, 0);
+    dti_dataset *ds = dti_dataset_new(path, fw, yr->n, 0);
     size_t *ind = dti_xcalloc(fw->n_nodes, sizeof *ind);
     dti_engine_indicators(fw, ind);
     for (size_t j = 0; j < ds->n_indicators && !rc; j++) {
@@ -285,7 +289,18 @@ static int S_from_year(const char *path, const dti_framework *fw, const char *re
 int dti_dataset_load(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
                      dti_dataset **out, dti_error *err)
 {
+    return dti_dataset_load_with(path, fw, reg_path, models_dir, NULL, out, err);
+}
+
+int dti_dataset_load_with(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+                          const dti_data_options *opt, dti_dataset **out, dti_error *err)
+{
     *out = NULL;
+    if (dti_csv_sniff(path))
+        return dti_dataset_load_csv(path, fw, reg_path, opt, out, err);
+    if (opt && (opt->delimiter || opt->decimal_comma))
+        return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
+                             "--delimiter and --decimal-comma are for CSV tables, and this file is YAML");
     dti_ynode *root = NULL;
     int rc = dti_yaml_load(path, &root, err);
     if (rc)
@@ -328,4 +343,86 @@ int dti_dataset_groups(const dti_dataset *ds, const char *name, size_t *labels, 
         }
     }
     return DTI_OK;
+}
+
+/* A year record of the table's provinces: its values and ranks become facts (no sources). */
+static dti_year *S_year_of(const dti_dataset *ds, dti_framework *fw, const dti_registry *reg)
+{
+    dti_year *yr = dti_xcalloc(1, sizeof *yr);
+    size_t nn = fw->n_nodes, n = ds->n_units;
+    yr->path = dti_strdup(ds->path);
+    yr->year = ds->year;
+    yr->units = n;
+    yr->fw = fw;
+    yr->reg = reg;
+    yr->n = n;
+    yr->prov = dti_xcalloc(n, sizeof *yr->prov);
+    yr->value = dti_xcalloc(n * nn, sizeof *yr->value);
+    yr->rank = dti_xcalloc(n * nn, sizeof *yr->rank);
+    yr->top10 = dti_xcalloc(n, sizeof *yr->top10);
+    yr->conflict = dti_xcalloc(n, sizeof *yr->conflict);
+    dti_error_init(&yr->warnings);
+    dti_error_collect(&yr->warnings);
+    size_t *ind = dti_xcalloc(nn, sizeof *ind);
+    dti_engine_indicators(fw, ind);
+    for (size_t u = 0; u < n; u++) {
+        yr->prov[u] = ds->reg_index[u];
+        for (size_t node = 0; node < nn; node++) {
+            dti_fact *v = &yr->value[u * nn + node], *r = &yr->rank[u * nn + node];
+            v->value = v->lo = v->hi = r->value = r->lo = r->hi = NAN;
+            v->line = r->line = ds->line[u];
+            double pv = ds->published ? ds->published[u * nn + node] : NAN;
+            double pr = ds->published_rank ? ds->published_rank[u * nn + node] : NAN;
+            if (!isnan(pv)) {
+                v->known = 1;
+                v->value = pv;
+            }
+            if (!isnan(pr)) {
+                r->known = 1;
+                r->value = r->lo = r->hi = pr;
+            }
+        }
+        for (size_t j = 0; j < ds->n_indicators; j++) {
+            dti_fact *v = &yr->value[u * nn + ind[j]];
+            double x = ds->values[u * ds->n_indicators + j];
+            if (!isnan(x)) {
+                v->known = 1;
+                v->value = x;
+            }
+        }
+    }
+    free(ind);
+    return yr;
+}
+
+int dti_dataset_load_year(const char *path, const char *model_path, const dti_data_options *opt,
+                          const dti_registry *reg, const char *reg_path, const char *models_dir, dti_year **out,
+                          dti_error *err)
+{
+    *out = NULL;
+    if (!dti_csv_sniff(path)) {
+        if (opt && (opt->delimiter || opt->decimal_comma))
+            return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
+                                 "--delimiter and --decimal-comma are for CSV tables, and this file is YAML");
+        return dti_year_load(path, reg, models_dir, out, err);
+    }
+    if (!model_path)
+        return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0, "a CSV table names no framework: give it (--model)");
+    dti_framework *fw = NULL;
+    dti_dataset *ds = NULL;
+    int rc;
+    if ((rc = dti_framework_load(model_path, &fw, err)) ||
+        (rc = dti_dataset_load_csv(path, fw, reg_path, opt, &ds, err))) {
+        dti_framework_free(fw);
+        return rc;
+    }
+    if (!ds->reg_index) {
+        rc = dti_error_set(err, DTI_ERR_INPUT, path, 0, 0,
+                           "the units of a year record are provinces: head the unit column 'province'");
+        dti_framework_free(fw);
+    } else {
+        *out = S_year_of(ds, fw, reg); /* takes fw over */
+    }
+    dti_dataset_free(ds);
+    return rc;
 }

@@ -24,6 +24,13 @@ typedef struct dti_dataset {
     char **group_col;             /* [g] group column names (owned) */
     char **group_text;            /* [g * n_units + u] label (owned) or NULL */
     size_t *line;                 /* [u] line of the unit's entry (0 for year records) */
+    /* CSV tables only (NULL / 0 otherwise): */
+    size_t *reg_index;            /* [u] registry index, when the units are the registry's provinces */
+    size_t n_nodes;               /* the framework's nodes: the width of the two tables below */
+    double *published;            /* [u * n_nodes + node] a computed node's published value (a column
+                                   * named by the index or an aggregate), NaN = not given */
+    double *published_rank;       /* [u * n_nodes + node] a published rank (`<id>_rank`), NaN = not given */
+    int year;                     /* a long table's data year, 0 = not given */
 } dti_dataset;
 
 /* Reads `path` for framework `fw` (borrowed: it must outlive nothing here, the dataset copies what it
@@ -33,7 +40,32 @@ typedef struct dti_dataset {
  * line and column.  *out is owned by the caller: dti_dataset_free. */
 int dti_dataset_load(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
                      dti_dataset **out, dti_error *err);
+/* The same with the CSV options (NULL = the defaults): a CSV table (dti_csv_sniff decides) is read by
+ * dti_dataset_load_csv; for a YAML file the options must be the defaults. */
+int dti_dataset_load_with(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+                          const dti_data_options *opt, dti_dataset **out, dti_error *err);
+/* A CSV table (docs/methods.md, "CSV tables"): wide (a unit column, then one column per indicator,
+ * optional name, group:, denominator:, previous: columns, published index/aggregate values and
+ * `<id>_rank` columns) or long (unit, indicator, value[, year]).  The units are the registry's
+ * provinces (read from reg_path) when the unit column is headed `province` (or `tỉnh`) or the framework
+ * has `years:` (a DTI framework); free codes otherwise.  Every error has the file, line and column. */
+int dti_dataset_load_csv(const char *path, const dti_framework *fw, const char *reg_path,
+                         const dti_data_options *opt, dti_dataset **out, dti_error *err);
 void dti_dataset_free(dti_dataset *ds);
+/* An empty table of n_units units for fw (NaN everywhere, room for n_groups group columns), for the
+ * loaders.  Column j of indicator node `id`: dti_dataset_column. */
+dti_dataset *dti_dataset_new(const char *path, const dti_framework *fw, size_t n_units, size_t n_groups);
+/* Engine column of node `id` of fw, or DTI_NONE (not an indicator); *node receives the node index
+ * (DTI_NONE when fw has no such node). */
+size_t dti_dataset_column(const dti_framework *fw, const char *id, size_t *node);
+
+/* The year record of `tune fit`: a YAML record through dti_year_load, or a CSV table of provinces
+ * read for the framework at model_path (required for CSV: a table names no model) and turned into a
+ * record: indicators and published index values, ranks from `<id>_rank` columns, year 0 unless the
+ * long form gives one, units = the table's rows.  reg must outlive the record. */
+int dti_dataset_load_year(const char *path, const char *model_path, const dti_data_options *opt,
+                          const dti_registry *reg, const char *reg_path, const char *models_dir, dti_year **out,
+                          dti_error *err);
 
 /* Labels of group column `name` as small integers: labels[u] < *n_groups, (size_t)-1 when the unit has
  * no label; `texts` (may be NULL, room for n_units) receives the label strings (borrowed).  Returns 0

@@ -157,17 +157,29 @@ int dti_format_parse(const char *s, int *format, dti_error *err);
 int dti_table_write(const dti_year *yr, const dti_registry *reg, const char *by, int format, FILE *out,
                     dti_error *err);
 
+/* ---- data tables in CSV (docs/methods.md, "CSV tables") ------------------------------------------ */
+
+/* How a CSV data table is read; all zero (or a NULL pointer) = the defaults.  Given for a YAML file,
+ * either setting is an error (it would silently do nothing). */
+typedef struct dti_data_options {
+    char delimiter;    /* 0: ',' or ';' detected from the header; else ',', ';' or '\t' */
+    int decimal_comma; /* accept 0,5267 as 0.5267 (then a decimal point is refused) */
+} dti_data_options;
+
+/* Parses "," ";" "tab" (or a tab character) into *delimiter; returns 0 or DTI_ERR_USAGE. */
+int dti_delimiter_parse(const char *s, char *delimiter, dti_error *err);
+
 /* ---- composite scores (the engine: docs/methods.md) ------------------------------------------------- */
 
 typedef struct dti_score dti_score;
 
 /* Scores the data at data_path with the framework at model_path: the methods of the model's
  * `defaults:` and node settings (denominate, impute, screen, treat, normalise, aggregate), then
- * competition ranks of the index.  data_path is a generic table (`units:`, e.g. data/asem.yaml) or a
- * DTI year record (`provinces:`, read with the registry at reg_path and frameworks in models_dir).
- * *out is owned by the caller: dti_score_free. */
-int dti_score_compute(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                      dti_score **out, dti_error *err);
+ * competition ranks of the index.  data_path is a generic table (`units:`, e.g. data/asem.yaml), a
+ * DTI year record (`provinces:`, read with the registry at reg_path and frameworks in models_dir) or
+ * a CSV table read with data_opt (NULL = the defaults).  *out is owned by the caller: dti_score_free. */
+int dti_score_compute(const char *model_path, const char *data_path, const dti_data_options *data_opt,
+                      const char *reg_path, const char *models_dir, dti_score **out, dti_error *err);
 void dti_score_free(dti_score *sc);
 /* Writes the scores (rank, unit, name, index, every aggregate; with detail, every normalised indicator
  * and, in json, the outlier treatment log) as text, md, csv or json.  See docs/methods.md. */

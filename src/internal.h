@@ -101,6 +101,11 @@ struct dti_year {
 #define DTI_TOP 10              /* the official list published every year is a top ten */
 #define DTI_MAX_NODES_STACK 256 /* frameworks up to this size compute without allocating */
 
+/* The province whose name (Vietnamese or ASCII, folded, without a leading "TP."/"Thành phố") is
+ * nearest to `query` by edit distance, for a "did you mean"; DTI_NONE when none is close
+ * (dti_edit_close).  Codes are not suggested. */
+size_t dti_registry_nearest(const dti_registry *reg, const char *query);
+
 /* Entry of registry province p in the year file, or DTI_NONE. */
 size_t dti_year_entry(const dti_year *yr, size_t p);
 /* Rank bounds of province p for `node` from its rank fact and, for the index, the top-10 list
@@ -117,6 +122,15 @@ char *dti_name_fold(const char *s);
 /* The ASCII form of a Vietnamese name, case kept: diacritics dropped, Đ/đ -> D/d ("Thái Nguyên" ->
  * "Thai Nguyen"); other non-ASCII characters become '?'.  Caller frees. */
 char *dti_ascii_of(const char *s);
+/* Levenshtein distance of two strings, in bytes (used on folded names, which are ASCII for Vietnamese
+ * and Latin names): insertions, deletions and substitutions each cost 1. */
+size_t dti_edit_distance(const char *a, const char *b);
+/* Whether a name at `distance` from the folded query `key` is close enough to suggest ("did you
+ * mean"): at most 1 + strlen(key) / 4 edits.  One rule for every suggestion. */
+int dti_edit_close(size_t distance, const char *key);
+/* Index of the name nearest to `query` by edit distance on folded forms (dti_name_fold), the first on
+ * a tie, or DTI_NONE when none is close (dti_edit_close). */
+size_t dti_name_nearest(const char *query, const char *const *names, size_t n);
 /* Display width in terminal columns of a UTF-8 string (utf8proc_charwidth). */
 size_t dti_utf8_width(const char *s);
 /* Output helpers (fmt.c): a JSON string with escapes, an RFC 4180 CSV field (quoted when needed),

@@ -196,3 +196,23 @@ int dti_registry_find(const dti_registry *reg, const char *query, size_t *index,
     return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
                          "unknown province '%s' (give a code, a Vietnamese or an ASCII name)", query);
 }
+
+size_t dti_registry_nearest(const dti_registry *reg, const char *query)
+{
+    char *key = dti_name_fold(query);
+    const char *k = S_strip_city(key);
+    size_t best = DTI_NONE, best_d = SIZE_MAX;
+    for (size_t i = 0; i < reg->n; i++) {
+        const dti_province *p = &reg->p[i];
+        size_t d = dti_edit_distance(k, S_strip_city(p->key_name)), e = dti_edit_distance(k, S_strip_city(p->key_ascii));
+        if (e < d)
+            d = e;
+        if (d < best_d) {
+            best_d = d;
+            best = i;
+        }
+    }
+    int close = best != DTI_NONE && dti_edit_close(best_d, k);
+    free(key);
+    return close ? best : DTI_NONE;
+}

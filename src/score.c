@@ -52,15 +52,15 @@ static void S_columns(dti_score *sc)
             sc->cols[sc->n_cols++] = i;
 }
 
-int dti_score_compute(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                      dti_score **out, dti_error *err)
+int dti_score_compute(const char *model_path, const char *data_path, const dti_data_options *data_opt,
+                      const char *reg_path, const char *models_dir, dti_score **out, dti_error *err)
 {
     *out = NULL;
     dti_score *sc = dti_xcalloc(1, sizeof *sc);
     size_t *groups = NULL;
     int rc;
     if ((rc = dti_framework_load(model_path, &sc->fw, err)) ||
-        (rc = dti_dataset_load(data_path, sc->fw, reg_path, models_dir, &sc->ds, err)))
+        (rc = dti_dataset_load_with(data_path, sc->fw, reg_path, models_dir, data_opt, &sc->ds, err)))
         goto cleanup;
     const dti_framework *fw = sc->fw;
     const dti_dataset *ds = sc->ds;

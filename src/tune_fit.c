@@ -11,6 +11,7 @@
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_vector.h>
 
+#include "dataset.h"
 #include "engine.h"
 #include "internal.h"
 #include "tune.h"
@@ -288,8 +289,8 @@ static void S_direction(FILE *out, const dti_tune_fit_result *r, size_t k, const
     fputc('\n', out);
 }
 
-int dti_tune_fit_report(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                        FILE *out, dti_error *err)
+int dti_tune_fit_report(const char *model_path, const char *data_path, const dti_data_options *data_opt,
+                        const char *reg_path, const char *models_dir, FILE *out, dti_error *err)
 {
     dti_registry *reg = NULL;
     dti_year *yr = NULL;
@@ -299,7 +300,7 @@ int dti_tune_fit_report(const char *model_path, const char *data_path, const cha
     const char **ids = NULL;
     dti_tune_fit_result res = {0};
     int rc;
-    if ((rc = dti_registry_load(reg_path, &reg, err)) || (rc = dti_year_load(data_path, reg, models_dir, &yr, err)))
+    if ((rc = dti_registry_load(reg_path, &reg, err)) || (rc = dti_dataset_load_year(data_path, model_path, data_opt, reg, reg_path, models_dir, &yr, err)))
         goto cleanup;
     if (model_path && (rc = dti_framework_load(model_path, &own, err)))
         goto cleanup;
@@ -364,7 +365,10 @@ int dti_tune_fit_report(const char *model_path, const char *data_path, const cha
     if ((rc = dti_tune_fit_ls(X, y, n, p, &res, err)))
         goto cleanup;
 
-    fprintf(out, "Implied weights: model %s, data %s (%d)\n", fw->name, data_path, yr->year);
+    fprintf(out, "Implied weights: model %s, data %s", fw->name, data_path);
+    if (yr->year) /* a CSV table may give no year */
+        fprintf(out, " (%d)", yr->year);
+    fputc('\n', out);
     fprintf(out, "Rows with the published index and all %zu weighted indicators: %zu of %zu; unknowns: %zu weights "
                  "(>= 0, sum 1)\n",
             p, n, yr->n, p);

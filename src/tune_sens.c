@@ -651,7 +651,7 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
     dti_merger_frame mf = {0};
     int rc;
     if ((rc = dti_framework_load(o->model_path, &fw, err)) ||
-        (rc = dti_dataset_load(o->data_path, fw, o->reg_path, o->models_dir, &ds, err)) ||
+        (rc = dti_dataset_load_with(o->data_path, fw, o->reg_path, o->models_dir, o->data_opt, &ds, err)) ||
         (o->merger && (rc = dti_merger_frame_init(&mf, o->merger, o->reg, (const char *const *)ds->unit, ds->n_units,
                                                   ds->path, err))) ||
         (rc = dti_tune_sens_new(fw, ds, o->uncertainty_path, o->threads, &s, err)))

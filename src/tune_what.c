@@ -697,7 +697,7 @@ static int S_load(const dti_tune_what_options *o, dti_framework **fw, dti_datase
     int rc;
     memset(mf, 0, sizeof *mf);
     if ((rc = dti_framework_load(o->model_path, fw, err)) ||
-        (rc = dti_dataset_load(o->data_path, *fw, o->reg_path, o->models_dir, ds, err)))
+        (rc = dti_dataset_load_with(o->data_path, *fw, o->reg_path, o->models_dir, o->data_opt, ds, err)))
         return rc;
     if (!o->merger) {
         rc = S_find_unit(*ds, o->province, unit, err);

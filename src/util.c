@@ -147,3 +147,54 @@ unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long ph
     unsigned long s = (unsigned long)(z & 0xFFFFFFFFUL);
     return s ? s : 1UL; /* 0 would select the generator's default seed */
 }
+
+size_t dti_edit_distance(const char *a, const char *b)
+{
+    /* Levenshtein (Wagner-Fischer) with one row: d[j] = distance of a[0..i) and b[0..j). */
+    size_t nb = strlen(b);
+    size_t *d = dti_xcalloc(nb + 1, sizeof *d);
+    for (size_t j = 0; j <= nb; j++)
+        d[j] = j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        size_t diag = d[0]; /* d[i-1][j-1] */
+        d[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = d[j]; /* d[i-1][j] */
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (d[j - 1] + 1 < best)
+                best = d[j - 1] + 1;
+            diag = up;
+            d[j] = best;
+        }
+    }
+    size_t r = d[nb];
+    free(d);
+    return r;
+}
+
+int dti_edit_close(size_t distance, const char *key)
+{
+    /* one edit in any word, one more per four characters: "awarness" -> "awareness" (1 of 8),
+     * "ha noii" -> "ha noi"; but not "gas" -> "co2" or "atlantis" -> "an giang" */
+    return distance <= 1 + strlen(key) / 4;
+}
+
+size_t dti_name_nearest(const char *query, const char *const *names, size_t n)
+{
+    char *q = dti_name_fold(query);
+    size_t best = DTI_NONE, best_d = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        char *k = dti_name_fold(names[i]);
+        size_t d = dti_edit_distance(q, k);
+        free(k);
+        if (d < best_d) {
+            best_d = d;
+            best = i;
+        }
+    }
+    int close = best != DTI_NONE && dti_edit_close(best_d, q);
+    free(q);
+    return close ? best : DTI_NONE;
+}

@@ -31,6 +31,11 @@ tune sensitivity --model models/asem.yaml --data data/asem.yaml --runs 2000
 tune stability --model models/dti-2022.yaml --year 2022 --province "Da Nang"
 tune goal --model models/dti-2022.yaml --year 2022 --province "Can Tho" --top 3
 tune stability --model models/dti-2022.yaml --year 2022 --province "Quang Ninh" --units 34
+score --model models/asem.yaml --data tests/csv/asem_long_semicolon.csv --decimal-comma
+audit --model models/example-raw.yaml --data tests/csv/example_raw.csv
+tune fit --model models/dti-2022.yaml --data tests/csv/dti2022_long.csv
+score --model models/dti-2022.yaml --data tests/bad/files/csv_unit_two_spellings.csv
+score --model models/asem.yaml --data tests/bad/files/csv_unbalanced_quote.csv
 CMDS
 rm -f /tmp/leakcheck.$$
 echo "leakcheck: $pass passed, $fail failed"

@@ -2,7 +2,8 @@
 # Bad-input tests: each line of tests/bad/cases.txt is
 #     NAME | ARGS | EXPECTED STDERR (one line, exact)
 # ARGS are run from the repository root with DTIRANK_HOME=. and `--out TMP/out` appended when the
-# line's ARGS contain the word OUT (replaced by the output path).  Every case must exit with status
+# line's ARGS contain the word OUT (replaced by the output path); TMP in ARGS and the expected line
+# is the runner's temporary directory (for inputs written at test time, e.g. a 100 MB file).  Every case must exit with status
 # 1, print exactly the expected line on stderr (usage errors may add the one hint line "Try 'dtirank
 # CMD --help'."), nothing on stdout, and leave no file in TMP.
 # Usage: sh tests/bad/run.sh path/to/dtirank
@@ -14,8 +15,8 @@ trap 'rm -rf "$tmp"' EXIT
 while IFS='|' read -r name args expected; do
     name=$(echo "$name" | sed 's/^ *//; s/ *$//')
     case $name in ''|'#'*) continue ;; esac
-    args=$(echo "$args" | sed 's/^ *//; s/ *$//' | sed "s|OUT|$tmp/out/result.txt|g")
-    expected=$(echo "$expected" | sed 's/^ *//; s/ *$//')
+    args=$(echo "$args" | sed 's/^ *//; s/ *$//' | sed "s|OUT|$tmp/out/result.txt|g; s|TMP|$tmp|g")
+    expected=$(echo "$expected" | sed 's/^ *//; s/ *$//' | sed "s|TMP|$tmp|g")
     rm -rf "$tmp/out"; mkdir -p "$tmp/out"
     eval "DTIRANK_HOME=. \"$bin\" $args" >"$tmp/stdout" 2>"$tmp/stderr"
     status=$?

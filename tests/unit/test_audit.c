@@ -70,7 +70,7 @@ static void test_audit_asem_reference(void **state)
     dti_error err;
     dti_error_init(&err);
     dti_audit *a = NULL;
-    int rc = dti_audit_compute(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", NULL, NULL, &a, &err);
+    int rc = dti_audit_compute(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", NULL, NULL, NULL, &a, &err);
     if (rc)
         dti_error_print(&err, stderr);
     assert_int_equal(rc, DTI_OK);

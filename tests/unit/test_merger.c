@@ -82,7 +82,7 @@ static void test_merger_score_units(void **state)
     dti_merger m;
     assert_int_equal(dti_registry_load(S_path("reg.yaml"), &reg, &err), DTI_OK);
     assert_int_equal(dti_merger_load(S_path("map.yaml"), reg, &m, &err), DTI_OK);
-    assert_int_equal(dti_score_compute(S_path("models/dti-2022.yaml"), S_path("year.yaml"), S_path("reg.yaml"),
+    assert_int_equal(dti_score_compute(S_path("models/dti-2022.yaml"), S_path("year.yaml"), NULL, S_path("reg.yaml"),
                                        S_path("models"), &sc, &err),
                      DTI_OK);
     assert_int_equal(dti_score_merge(sc, reg, &m, &merged, &err), DTI_OK);

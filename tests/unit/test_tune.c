@@ -162,7 +162,7 @@ static void test_dti_tune_fit_report_2022_not_identified(void **state)
     FILE *f = fdopen(fd, "w+");
     dti_error err;
     dti_error_init(&err);
-    int rc = dti_tune_fit_report(NULL, DTI_SRCDIR "/data/dti/2022.yaml", DTI_SRCDIR "/data/provinces.yaml",
+    int rc = dti_tune_fit_report(NULL, DTI_SRCDIR "/data/dti/2022.yaml", NULL, DTI_SRCDIR "/data/provinces.yaml",
                                  DTI_SRCDIR "/models", f, &err);
     if (rc)
         dti_error_print(&err, stderr);
@@ -244,7 +244,7 @@ static void test_dti_tune_fit_ls_2022_reference(void **state)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *o = fdopen(fd, "w+");
-    assert_int_equal(dti_tune_fit_report(NULL, DTI_SRCDIR "/data/dti/2022.yaml", DTI_SRCDIR "/data/provinces.yaml",
+    assert_int_equal(dti_tune_fit_report(NULL, DTI_SRCDIR "/data/dti/2022.yaml", NULL, DTI_SRCDIR "/data/provinces.yaml",
                                          DTI_SRCDIR "/models", o, &err),
                      DTI_OK);
     rewind(o);
