@@ -126,12 +126,39 @@ static double S_lp_unit(const S_chain *ch, size_t j)
     return lp;
 }
 
+/* The whole log density: the sum of S_lp_prov and S_lp_unit over every province and unit.  Without the
+ * t model every innovation of a year has the same variance, so the sums are taken year by year with
+ * one logarithm a year (the Metropolis steps evaluate this many times per sweep). */
 static double S_lp_joint(const S_chain *ch)
 {
+    const S_ctx *x = ch->x;
     double lp = 0;
-    for (size_t i = 0; i < ch->x->n; i++)
-        lp += S_lp_prov(ch, i);
-    for (size_t j = 0; j < ch->x->nu_; j++)
+    if (x->heavy) {
+        for (size_t i = 0; i < x->n; i++)
+            lp += S_lp_prov(ch, i);
+        for (size_t j = 0; j < x->nu_; j++)
+            lp += S_lp_unit(ch, j);
+        return lp;
+    }
+    size_t n = x->n;
+    double w2 = ch->th[2], s2 = 1.0 - w2;
+    const double *mu = ch->mu, *z = ch->z;
+    if (!x->pooled) {
+        double ss = 0;
+        for (size_t i = 0; i < n; i++)
+            ss += mu[i] * mu[i];
+        lp += -0.5 * ss / w2 - 0.5 * (double)n * log(w2);
+    }
+    for (size_t t = 0; t < x->Tp; t++) {
+        double c = t ? S_c(ch, t) : 0.0, v = s2 * (t ? 1.0 - c * c : 1.0), ss = 0;
+        const double *zt = &z[t * n], *zp = t ? &z[(t - 1) * n] : NULL;
+        for (size_t i = 0; i < n; i++) {
+            double e = zt[i] - mu[i] - (t ? c * (zp[i] - mu[i]) : 0.0);
+            ss += e * e;
+        }
+        lp += -0.5 * ss / v - 0.5 * (double)n * log(v);
+    }
+    for (size_t j = 0; j < x->nu_ && x->T > x->Tp; j++)
         lp += S_lp_unit(ch, j);
     return lp;
 }
