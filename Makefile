@@ -27,6 +27,8 @@ LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/fr
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
+# the analyst's toolkit (issue 14): named and data-driven weights, leave-one-out, comparisons, panel imputation
+LIB_SRC += src/weights.c src/compare.c src/panel.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
