@@ -32,7 +32,7 @@ LIB_SRC += src/weights.c src/compare.c src/panel.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units
+UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units test_weights test_compare
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: all deps run check unit golden bad asan bench leakcheck fuzz install clean reference

@@ -91,11 +91,12 @@ int dti_framework_weights_add(dti_framework *fw, const char *name, const double 
         if (!strcmp(fw->weight_set_names[s], name))
             return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "model %s already has a weight set '%s'", fw->name,
                                  name);
+    for (size_t i = 0; i < nn; i++)
+        if (fw->nodes[i].parent != DTI_NONE && !(isfinite(weight[i]) && weight[i] >= 0))
+            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "weight set '%s': weight %g of '%s' is not a "
+                                 "non-negative number", name, weight[i], fw->nodes[i].id);
     for (size_t i = 0; i < nn; i++) {
         const dti_node *nd = &fw->nodes[i];
-        if (nd->parent != DTI_NONE && !(isfinite(weight[i]) && weight[i] >= 0))
-            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "weight set '%s': weight %g of '%s' is not a "
-                                 "non-negative number", name, weight[i], nd->id);
         double sum = 0;
         for (size_t c = 0; c < nd->n_children; c++)
             sum += weight[nd->children[c]];
