@@ -88,6 +88,24 @@ int dti_compare_variants(const dti_variant *a, const dti_variant *b, size_t top_
     return DTI_OK;
 }
 
+/* ---- ranks within groups ----------------------------------------------------------------------- */
+
+void dti_rank_within_groups(const double *values, size_t n, const size_t *groups, int precision, size_t *ranks)
+{
+    for (size_t u = 0; u < n; u++) {
+        ranks[u] = 0;
+        if (isnan(values[u]) || groups[u] == DTI_NONE)
+            continue;
+        double ku = precision >= 0 ? dti_round_key(values[u], precision) : values[u];
+        size_t higher = 0;
+        for (size_t v = 0; v < n; v++)
+            if (groups[v] == groups[u] && !isnan(values[v]) &&
+                (precision >= 0 ? dti_round_key(values[v], precision) : values[v]) > ku)
+                higher++;
+        ranks[u] = higher + 1;
+    }
+}
+
 /* ---- leave-one-out ----------------------------------------------------------------------------- */
 
 struct dti_loo {

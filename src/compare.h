@@ -51,6 +51,15 @@ typedef struct dti_compare {
 int dti_compare_variants(const dti_variant *a, const dti_variant *b, size_t top_k, dti_compare *out, dti_error *err);
 void dti_compare_clear(dti_compare *c);
 
+/* ---- ranks within groups (regions) ------------------------------------------------------------- */
+
+/* Competition ranks of values[0..n) within groups, for `rank --by-region`: ranks[u] = 1 + the number of
+ * units of u's group with a strictly higher value, compared on values rounded to `precision` decimals
+ * (half away from zero, dti_round_key; precision < 0: unrounded) as the official rule; ties share the
+ * best rank.  groups[u] is any label number; (size_t)-1 (no group) and a missing value give rank 0.
+ * O(n^2) comparisons, allocates nothing. */
+void dti_rank_within_groups(const double *values, size_t n, const size_t *groups, int precision, size_t *ranks);
+
 /* ---- leave-one-out ----------------------------------------------------------------------------- */
 
 typedef struct dti_loo dti_loo;

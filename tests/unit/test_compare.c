@@ -303,6 +303,26 @@ static void test_compare_variants_asem_reference(void **state)
     dti_score_free(sa);
 }
 
+/* ---- ranks within groups ----------------------------------------------------------------------- */
+
+static void test_rank_within_groups_hand(void **state)
+{
+    (void)state;
+    /* groups: North = U1, U3, U4, U6; South = U2, U5; U7 has none; U6 has no value.
+     * North: 0.71241 (U1), 0.71238 (U3: both 0.7124 at 4 decimals), 0.9 (U4): ranks 2, 2, 1.
+     * Unrounded: U1 > U3, so U1 2, U3 3.  South: 0.5 and 0.5: both 1. */
+    const double v[7] = {0.71241, 0.5, 0.71238, 0.9, 0.5, NAN, 0.99};
+    const size_t g[7] = {0, 1, 0, 0, 1, 0, DTI_NONE};
+    size_t r[7];
+    dti_rank_within_groups(v, 7, g, 4, r);
+    const size_t want[7] = {2, 1, 2, 1, 1, 0, 0};
+    for (size_t u = 0; u < 7; u++)
+        assert_int_equal(r[u], want[u]);
+    dti_rank_within_groups(v, 7, g, -1, r);
+    assert_int_equal(r[0], 2);
+    assert_int_equal(r[2], 3);
+}
+
 /* ---- imputation over time ---------------------------------------------------------------------- */
 
 static void test_panel_impute_hand(void **state)
@@ -379,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_loo_asem_reference),
         cmocka_unit_test(test_compare_variants_hand),
         cmocka_unit_test(test_compare_variants_asem_reference),
+        cmocka_unit_test(test_rank_within_groups_hand),
         cmocka_unit_test(test_panel_impute_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
