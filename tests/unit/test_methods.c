@@ -487,6 +487,10 @@ static void test_aggregate_generalised_hand(void **state)
     assert_int_equal(dti_aggregate_node(fw, fw->root, val, 1, names, &err), DTI_ERR_INPUT);
     assert_string_equal(err.e[0].message,
                         "generalised mean of 'i': 'a' of VNM is negative (-0.5); normalise it onto a non-negative scale");
+    /* an order lost by a program (the loader never allows it) is an internal error, not a NaN */
+    dti_error_init(&err);
+    assert_int_equal(S_two_run(fw, NAN, out, &err), DTI_ERR_INTERNAL);
+    assert_string_equal(err.e[0].message, "generalised mean of 'i' without an order p");
     dti_framework_free(fw);
 }
 
