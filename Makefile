@@ -29,12 +29,14 @@ LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.
            src/score.c src/transform.c src/audit.c
 # CSV data tables (issue 12): the reader (libcsv) and the loader
 LIB_SRC += src/csv_read.c src/dataset_csv.c
+# the analyst's toolkit (issue 14): named and data-driven weights, leave-one-out, comparisons, panel imputation
+LIB_SRC += src/weights.c src/compare.c src/panel.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv
+UNIT    = test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: all deps run check unit golden bad asan bench leakcheck fuzz fuzz-csv install clean reference charts browser browser-if-found
@@ -156,9 +158,9 @@ bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune
 	@./$(BUILD)/bench_engine
 	@./$(BUILD)/bench_tune
 
-# the engine's time per evaluation on synthetic 63 x 8 and 63 x 50 tables
+# the engine's time per evaluation on synthetic 63 x 8 and 63 x 50 tables; leave-one-out on ASEM
 $(BUILD)/bench_engine: tests/bench/bench_engine.c $(BUILD)/libdtirank.a
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
+	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
 # replications per second of the uncertainty analysis (tune sensitivity), DTI 63 x 8 and ASEM
 $(BUILD)/bench_tune: tests/bench/bench_tune.c $(BUILD)/libdtirank.a
@@ -173,6 +175,7 @@ reference:
 	/usr/bin/python3 tests/reference/audit_reference.py
 	/usr/bin/python3 tests/reference/merger_2022.py ../shared/data
 	/usr/bin/python3 tests/reference/tune_fit_reference.py
+	/usr/bin/python3 tests/reference/toolkit_reference.py ../shared/bench/asem
 
 # The installed program reads its data from $(PREFIX)/share/dtirank (cli.c is rebuilt with that
 # DATADIR; the build tree's own binary keeps reading the build tree).

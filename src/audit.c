@@ -135,24 +135,32 @@ double dti_audit_alpha(const double *const *cols, size_t k, size_t n, size_t *n_
     return (double)k / (double)(k - 1) * (1 - sum_var / tvar);
 }
 
-/* PCA of group g: correlation matrix of the children over the complete units, eigen-decomposed. */
-static int S_pca(dti_audit *a, dti_audit_group *g, const double *const *cols, double *buf, dti_error *err)
+int dti_audit_pca(const double *const *cols, size_t k, size_t n, const char *what, double *eigenvalues,
+                  double *vectors, size_t *n_complete, dti_error *err)
 {
-    size_t k = g->k, n = a->nu;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int full = 1;
+        for (size_t e = 0; e < k && full; e++)
+            full = !isnan(cols[e][i]);
+        m += (size_t)full;
+    }
+    if (n_complete)
+        *n_complete = m;
     for (size_t f = 0; f < k * k; f++)
-        g->loadings[f] = NAN;
+        vectors[f] = NAN;
     for (size_t f = 0; f < k; f++)
-        g->eigenvalues[f] = NAN;
-    if (k < 2 || g->n_complete < 3)
+        eigenvalues[f] = NAN;
+    if (k < 2 || m < 3)
         return DTI_OK;
     gsl_matrix *cm = gsl_matrix_alloc(k, k), *ev = gsl_matrix_alloc(k, k);
     gsl_vector *val = gsl_vector_alloc(k);
     gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(k);
+    double *x = dti_xcalloc(2 * n, sizeof *x), *y = x + n;
     int rc = DTI_OK, defined = 1;
-    double *x = buf, *y = buf + n;
     for (size_t c = 0; c < k && defined; c++)
         for (size_t d = 0; d < k && defined; d++) {
-            /* complete cases only: a unit missing any child is left out of every pair */
+            /* complete cases only: a unit missing any column is left out of every pair */
             for (size_t i = 0; i < n; i++) {
                 int full = 1;
                 for (size_t e = 0; e < k && full; e++)
@@ -162,15 +170,14 @@ static int S_pca(dti_audit *a, dti_audit_group *g, const double *const *cols, do
             }
             double r = c == d ? 1.0 : dti_audit_pearson(x, y, n);
             if (c == d && isnan(dti_audit_pearson(x, x, n)))
-                r = NAN; /* a constant child: no correlation matrix */
+                r = NAN; /* a constant column: no correlation matrix */
             defined = !isnan(r);
             gsl_matrix_set(cm, c, d, r);
         }
     if (defined) {
         int st = gsl_eigen_symmv(cm, val, ev, ws);
         if (st) {
-            rc = dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "PCA of '%s': %s", a->fw->nodes[g->node].id,
-                               gsl_strerror(st));
+            rc = dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "PCA of '%s': %s", what, gsl_strerror(st));
         } else {
             gsl_eigen_symmv_sort(val, ev, GSL_EIGEN_SORT_VAL_DESC);
             for (size_t f = 0; f < k; f++) {
@@ -181,12 +188,13 @@ static int S_pca(dti_audit *a, dti_audit_group *g, const double *const *cols, do
                     big = fabs(v) > fabs(big) ? v : big;
                 }
                 double sign = fabs(s) > S_SIGN_TOL ? (s > 0 ? 1 : -1) : (big >= 0 ? 1 : -1);
-                g->eigenvalues[f] = gsl_vector_get(val, f);
+                eigenvalues[f] = gsl_vector_get(val, f);
                 for (size_t c = 0; c < k; c++)
-                    g->loadings[c * k + f] = sign * gsl_matrix_get(ev, c, f);
+                    vectors[c * k + f] = sign * gsl_matrix_get(ev, c, f);
             }
         }
     }
+    free(x);
     gsl_eigen_symmv_free(ws);
     gsl_vector_free(val);
     gsl_matrix_free(ev);
@@ -296,7 +304,7 @@ int dti_audit_compute(const char *model_path, const char *data_path, const dti_d
         gr->alpha = dti_audit_alpha(cols, gr->k, nu, &gr->n_complete);
         gr->eigenvalues = dti_xcalloc(gr->k, sizeof *gr->eigenvalues);
         gr->loadings = dti_xcalloc(gr->k * gr->k, sizeof *gr->loadings);
-        rc = S_pca(a, gr, cols, scratch, err);
+        rc = dti_audit_pca(cols, gr->k, nu, nd->id, gr->eigenvalues, gr->loadings, NULL, err);
     }
 
     /* nominal shares: the product of w / (sum of positive sibling weights) from the index down;
@@ -573,5 +581,138 @@ int dti_audit_write(const dti_audit *a, int format, FILE *out, dti_error *err)
         return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "audit writes text, csv or json");
     if (ferror(out))
         return dti_error_set(err, DTI_ERR_IO, NULL, 0, 0, "cannot write the audit");
+    return DTI_OK;
+}
+
+/* ---- flags ------------------------------------------------------------------------------------- */
+
+#define S_FLAG_AVAILABILITY 0.65 /* COINr get_stats: t_avail */
+#define S_FLAG_SKEW 2.0          /* the JRC rule, as the outlier treatment (COINr t_skew) ... */
+#define S_FLAG_KURT 3.5          /* ... and t_kurt */
+#define S_FLAG_ALPHA 0.7         /* Nunnally (1978): alpha below 0.7 is a weak scale */
+#define S_FLAG_COLLINEAR 0.9     /* COINr get_corr_flags: cor_thresh */
+#define S_FLAG_MIN_UNITS 10      /* fewer units: a correlation or a skewness says little */
+
+static const char *const S_flag_names[] = {"availability", "skew_kurt", "alpha_negative", "alpha_low",
+                                           "collinear", "negative_parent", "unit_availability", "few_units"};
+
+const char *dti_audit_flag_kind_name(int kind) { return S_flag_names[kind]; }
+
+void dti_audit_thresholds_init(dti_audit_thresholds *t)
+{
+    t->availability = S_FLAG_AVAILABILITY;
+    t->skew = S_FLAG_SKEW;
+    t->kurt = S_FLAG_KURT;
+    t->alpha = S_FLAG_ALPHA;
+    t->collinear = S_FLAG_COLLINEAR;
+    t->min_units = S_FLAG_MIN_UNITS;
+}
+
+void dti_audit_flags_clear(dti_audit_flags *f)
+{
+    free(f->flag);
+    memset(f, 0, sizeof *f);
+}
+
+static dti_audit_flag *S_flag(dti_audit_flags *f, size_t *cap, int kind, size_t node, size_t other, double value,
+                              double threshold, size_t n)
+{
+    if (f->n == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        dti_audit_flag *grown = realloc(f->flag, *cap * sizeof *grown);
+        if (!grown)
+            abort();
+        f->flag = grown;
+    }
+    dti_audit_flag *g = &f->flag[f->n++];
+    g->kind = g->statistic = kind;
+    g->node = node;
+    g->other = other;
+    g->unit = DTI_NONE;
+    g->value = value;
+    g->value2 = NAN;
+    g->threshold = threshold;
+    g->n = n;
+    return g;
+}
+
+/* A FEW_UNITS warning about statistic `kind` of node (and other) when it rests on fewer units. */
+static void S_few(dti_audit_flags *f, size_t *cap, const dti_audit_thresholds *t, int kind, size_t node,
+                  size_t other, double value, size_t n)
+{
+    if (n < t->min_units)
+        S_flag(f, cap, DTI_FLAG_FEW_UNITS, node, other, value, (double)t->min_units, n)->statistic = kind;
+}
+
+static size_t S_pairs(const double *x, const double *y, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += isnan(x[i]) || isnan(y[i]) ? 0 : 1;
+    return m;
+}
+
+int dti_audit_flags_compute(const dti_audit *a, const dti_audit_thresholds *t, dti_audit_flags *out, dti_error *err)
+{
+    (void)err;
+    dti_audit_thresholds def;
+    if (!t) {
+        dti_audit_thresholds_init(&def);
+        t = &def;
+    }
+    memset(out, 0, sizeof *out);
+    size_t cap = 0, nu = a->nu, nv = a->nj + a->na;
+    const dti_framework *fw = a->fw;
+    size_t *var = dti_xcalloc(fw->n_nodes, sizeof *var); /* node -> variable of the correlation matrices */
+    for (size_t i = 0; i < fw->n_nodes; i++)
+        var[i] = DTI_NONE;
+    for (size_t v = 0; v < nv; v++)
+        var[v < a->nj ? a->ind[v] : a->agg[v - a->nj]] = v;
+
+    for (size_t j = 0; j < a->nj; j++) {
+        const dti_audit_desc *d = &a->desc[j];
+        double avail = nu ? (double)d->n / (double)nu : NAN;
+        if (avail < t->availability)
+            S_flag(out, &cap, DTI_FLAG_AVAILABILITY, a->ind[j], DTI_NONE, avail, t->availability, nu);
+        if (fabs(d->skew) > t->skew && d->kurt > t->kurt) /* NaN compares false: no flag */
+            S_flag(out, &cap, DTI_FLAG_SKEW_KURT, a->ind[j], DTI_NONE, d->skew, t->skew, d->n)->value2 = d->kurt;
+        S_few(out, &cap, t, DTI_FLAG_SKEW_KURT, a->ind[j], DTI_NONE, d->skew, d->n);
+    }
+    for (size_t g = 0; g < a->na; g++) {
+        const dti_audit_group *gr = &a->grp[g];
+        const dti_node *nd = &fw->nodes[gr->node];
+        if (gr->alpha < 0)
+            S_flag(out, &cap, DTI_FLAG_ALPHA_NEGATIVE, gr->node, DTI_NONE, gr->alpha, 0, gr->n_complete);
+        else if (gr->alpha < t->alpha)
+            S_flag(out, &cap, DTI_FLAG_ALPHA_LOW, gr->node, DTI_NONE, gr->alpha, t->alpha, gr->n_complete);
+        if (gr->k >= 2)
+            S_few(out, &cap, t, DTI_FLAG_ALPHA_LOW, gr->node, DTI_NONE, gr->alpha, gr->n_complete);
+        for (size_t c = 0; c < nd->n_children; c++)
+            for (size_t e = c + 1; e < nd->n_children; e++) {
+                size_t p = var[nd->children[c]], q = var[nd->children[e]];
+                double r = a->pearson[p * nv + q];
+                size_t n = S_pairs(S_col(a, p), S_col(a, q), nu);
+                if (fabs(r) > t->collinear)
+                    S_flag(out, &cap, DTI_FLAG_COLLINEAR, nd->children[c], nd->children[e], r, t->collinear, n);
+                S_few(out, &cap, t, DTI_FLAG_COLLINEAR, nd->children[c], nd->children[e], r, n);
+            }
+        for (size_t c = 0; c < nd->n_children; c++) {
+            size_t p = var[nd->children[c]], q = var[gr->node];
+            double r = a->pearson[p * nv + q];
+            size_t n = S_pairs(S_col(a, p), S_col(a, q), nu);
+            if (r < 0)
+                S_flag(out, &cap, DTI_FLAG_NEGATIVE_PARENT, nd->children[c], gr->node, r, 0, n);
+            S_few(out, &cap, t, DTI_FLAG_NEGATIVE_PARENT, nd->children[c], gr->node, r, n);
+        }
+    }
+    for (size_t u = 0; u < nu && a->nj; u++) {
+        size_t have = 0;
+        for (size_t j = 0; j < a->nj; j++)
+            have += isnan(a->r->denominated[j * nu + u]) ? 0 : 1;
+        double avail = (double)have / (double)a->nj;
+        if (avail < t->availability)
+            S_flag(out, &cap, DTI_FLAG_UNIT_AVAILABILITY, DTI_NONE, DTI_NONE, avail, t->availability, a->nj)->unit = u;
+    }
+    free(var);
     return DTI_OK;
 }

@@ -15,7 +15,7 @@
 #include "ynode.h"
 
 static const char *const S_top_keys[] = {"name", "title", "legal_basis", "source", "note", "years",
-                                          "precision", "range", "nodes", "defaults", NULL};
+                                          "precision", "range", "nodes", "defaults", "weights", NULL};
 static const char *const S_node_keys[] = {"id", "name_vi", "name_en", "parent", "weight", "direction",
                                            "role", "note", "normalise", "aggregate", "treat",
                                            "denominator", "transform", "categories", NULL};
@@ -184,6 +184,78 @@ static int S_load_header(const dti_yctx *c, const dti_ynode *root, dti_framework
     return DTI_OK;
 }
 
+/* A weight set's name: a word the command line can carry (letters, digits, '_', '-'). */
+static int S_valid_set_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+/* One set of `weights:` into w[0..n_nodes): every node with a parent, nothing else, non-negative, not
+ * all zero among the children of a node.  Errors at the offending key or value, or at the set. */
+static int S_load_weight_set(const dti_yctx *c, const char *name, const dti_ynode *set, dti_framework *fw, double *w)
+{
+    int rc;
+    if ((rc = dti_y_expect(c, set, DTI_Y_MAPPING, "a weight set")))
+        return rc;
+    for (size_t i = 0; i < fw->n_nodes; i++)
+        w[i] = fw->nodes[i].parent == DTI_NONE ? fw->nodes[i].weight : NAN;
+    for (size_t k = 0; k < set->n; k++) {
+        const char *id = set->keys[k]->text;
+        size_t i = dti_framework_node_find(fw, id);
+        if (i == DTI_NONE)
+            return dti_y_error(c, set->keys[k], "weight set '%s': unknown node '%s'", name, id);
+        if (fw->nodes[i].parent == DTI_NONE)
+            return dti_y_error(c, set->keys[k], "weight set '%s': '%s' has no parent, so it has no weight", name, id);
+        if ((rc = dti_y_number(c, set->items[k], "weight", &w[i])))
+            return rc;
+        if (w[i] < 0)
+            return dti_y_error(c, set->items[k], "weight set '%s': weight %s of '%s' is negative", name,
+                               set->items[k]->text, id);
+    }
+    for (size_t i = 0; i < fw->n_nodes; i++)
+        if (isnan(w[i]))
+            return dti_y_error(c, set, "weight set '%s' has no weight for '%s' (every node with a parent needs one)",
+                               name, fw->nodes[i].id);
+    for (size_t i = 0; i < fw->n_nodes; i++) {
+        const dti_node *nd = &fw->nodes[i];
+        double sum = 0;
+        for (size_t k = 0; k < nd->n_children; k++)
+            sum += w[nd->children[k]];
+        if (nd->n_children && !(sum > 0))
+            return dti_y_error(c, set, "weight set '%s': the weights of the children of '%s' sum to 0", name, nd->id);
+    }
+    return DTI_OK;
+}
+
+/* `weights: {NAME: {node: weight, ...}, ...}` (after the tree is built). */
+static int S_load_weight_sets(const dti_yctx *c, const dti_ynode *v, dti_framework *fw)
+{
+    int rc;
+    if ((rc = dti_y_expect(c, v, DTI_Y_MAPPING, "weights")))
+        return rc;
+    if (!v->n)
+        return dti_y_error(c, v, "weights needs at least one named set (name: {node: weight, ...})");
+    fw->weight_set_names = dti_xcalloc(v->n, sizeof *fw->weight_set_names);
+    fw->weight_sets = dti_xcalloc(v->n * fw->n_nodes, sizeof *fw->weight_sets);
+    for (size_t s = 0; s < v->n; s++) {
+        const char *name = v->keys[s]->text;
+        if (!S_valid_set_name(name))
+            return dti_y_error(c, v->keys[s], "weight set name '%s' must be letters, digits, '_' or '-'", name);
+        if (!strcmp(name, "default"))
+            return dti_y_error(c, v->keys[s], "'default' names the nodes' own weights; give the set another name");
+        if ((rc = S_load_weight_set(c, name, v->items[s], fw, fw->weight_sets + s * fw->n_nodes)))
+            return rc;
+        fw->weight_set_names[s] = dti_strdup(name);
+        fw->n_weight_sets = s + 1;
+    }
+    return DTI_OK;
+}
+
 int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
 {
     *out = NULL;
@@ -294,6 +366,13 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
     for (size_t i = 0; i < fw->n_nodes; i++)
         if ((rc = dti_methods_load_node(&c, list->items[i], fw, i)))
             goto cleanup;
+    fw->default_weights = dti_xcalloc(fw->n_nodes, sizeof *fw->default_weights);
+    for (size_t i = 0; i < fw->n_nodes; i++)
+        fw->default_weights[i] = fw->nodes[i].weight;
+    fw->weights_active = DTI_NONE;
+    const dti_ynode *sets = dti_ynode_get(root, "weights");
+    if (sets && (rc = S_load_weight_sets(&c, sets, fw)))
+        goto cleanup;
 cleanup:
     if (parent_ids)
         for (size_t i = 0; i < list->n; i++)
@@ -327,6 +406,11 @@ void dti_framework_free(dti_framework *fw)
     for (size_t d = 0; d < fw->n_denominators; d++)
         free(fw->denominators[d]);
     free(fw->denominators);
+    for (size_t k = 0; k < fw->n_weight_sets; k++)
+        free(fw->weight_set_names[k]);
+    free(fw->weight_set_names);
+    free(fw->weight_sets);
+    free(fw->default_weights);
     dti_methods_clear(&fw->defaults);
     free(fw->path);
     free(fw->name);
@@ -358,13 +442,23 @@ void dti_framework_compute(const dti_framework *fw, double *vals)
 }
 
 const char *dti_framework_name(const dti_framework *fw) { return fw->name; }
-int dti_framework_weights_known(const dti_framework *fw) { return fw->unknown_weight == DTI_NONE; }
+/* The first scored node whose weight is unknown under the weights in use (a named set may supply them). */
+static size_t S_unknown_weight(const dti_framework *fw)
+{
+    for (size_t i = 0; i < fw->n_nodes; i++)
+        if (fw->nodes[i].parent != DTI_NONE && isnan(fw->nodes[i].weight))
+            return i;
+    return DTI_NONE;
+}
+
+int dti_framework_weights_known(const dti_framework *fw) { return S_unknown_weight(fw) == DTI_NONE; }
 
 int dti_framework_require_weights(const dti_framework *fw, dti_error *err)
 {
-    if (fw->unknown_weight == DTI_NONE)
+    size_t u = S_unknown_weight(fw);
+    if (u == DTI_NONE)
         return DTI_OK;
-    const dti_node *nd = &fw->nodes[fw->unknown_weight];
+    const dti_node *nd = &fw->nodes[u];
     return dti_error_set(err, DTI_ERR_INPUT, fw->path, nd->line, nd->column,
                          "the weight of '%s' is unknown (weight: unknown): model %s ranks on the published index "
                          "and cannot compute one from its indicators",

@@ -79,6 +79,14 @@ struct dti_framework {
     char **denominators;   /* distinct `denominator:` names of the nodes, in first-use order */
     size_t n_denominators;
     size_t unknown_weight; /* first node with `weight: unknown` (NaN weight), DTI_NONE if none */
+    /* named weight sets (`weights:`, weights.h): set s gives node i weight_sets[s * n_nodes + i]; nodes
+     * without a parent keep their own.  default_weights holds the nodes' own `weight:` as loaded (the
+     * set "default"); nodes[i].weight is the selected set (dti_framework_weights_select). */
+    size_t n_weight_sets;
+    char **weight_set_names; /* [s] (owned) */
+    double *weight_sets;     /* [s * n_nodes + i] (owned) */
+    double *default_weights; /* [i] (owned) */
+    size_t weights_active;   /* the selected set, or DTI_NONE for "default" */
 };
 
 struct dti_year {

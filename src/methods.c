@@ -15,7 +15,7 @@
 
 static const char *const S_norm_names[] = {"none", "minmax", "zscore", "goalposts", "ratio",
                                            "rank", "rank_fractional", "percentile", "blom", "distance", NULL};
-static const char *const S_agg_names[] = {"arithmetic", "geometric", "harmonic", NULL};
+static const char *const S_agg_names[] = {"arithmetic", "geometric", "harmonic", "generalised", "copeland", NULL};
 static const char *const S_treat_names[] = {"none", "winsor_jrc", NULL};
 static const char *const S_impute_names[] = {"none", "mean", "median", "group_mean", "group_median", "previous",
                                              NULL};
@@ -27,7 +27,7 @@ static const char *const S_defaults_keys[] = {"normalise", "transform", "aggrega
 static const char *const S_norm_keys[] = {"method", "min", "max", "low", "high", "mean", "sd", "reference", "mode",
                                           NULL};
 static const char *const S_transform_keys[] = {"method", "lambda", NULL};
-static const char *const S_agg_keys[] = {"method", "min_coverage", NULL};
+static const char *const S_agg_keys[] = {"method", "min_coverage", "p", NULL};
 static const char *const S_treat_keys[] = {"method", "max_points", "skew", "kurt", NULL};
 static const char *const S_impute_keys[] = {"method", "group", NULL};
 static const char *const S_screen_keys[] = {"min_availability", NULL};
@@ -46,6 +46,7 @@ void dti_methods_init(dti_methods *m)
     m->transform.lambda = NAN;
     m->agg.method = DTI_AGG_ARITHMETIC;
     m->agg.min_coverage = DTI_COVERAGE_ALL;
+    m->agg.p = NAN;
     m->treat.method = DTI_TREAT_NONE;
     m->treat.max_points = S_TREAT_MAX_POINTS;
     m->treat.skew = S_TREAT_SKEW;
@@ -218,6 +219,14 @@ static int S_load_agg(const dti_yctx *c, const dti_ynode *v, dti_agg_spec *s)
             s->min_coverage = (size_t)n;
         }
     }
+    if ((rc = S_opt_number(c, v, "p", &s->p)))
+        return rc;
+    if (s->method == DTI_AGG_GENERALISED && isnan(s->p))
+        return dti_y_error(c, v, "aggregate: generalised needs 'p' (1 arithmetic, 0 geometric, -1 harmonic)");
+    if (s->method != DTI_AGG_GENERALISED && v->kind == DTI_Y_MAPPING && dti_ynode_get(v, "p"))
+        return dti_y_error(c, dti_ynode_get(v, "p"), "aggregate: 'p' is only used by generalised");
+    if (s->method != DTI_AGG_GENERALISED)
+        s->p = NAN; /* a node switching away from the defaults' generalised mean drops its order */
     return DTI_OK;
 }
 

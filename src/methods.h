@@ -50,13 +50,20 @@ typedef struct dti_category_spec {
     double *points; /* [k] (owned) */
 } dti_category_spec;
 
-enum dti_agg_method { DTI_AGG_ARITHMETIC, DTI_AGG_GEOMETRIC, DTI_AGG_HARMONIC };
+enum dti_agg_method {
+    DTI_AGG_ARITHMETIC,
+    DTI_AGG_GEOMETRIC,
+    DTI_AGG_HARMONIC,
+    DTI_AGG_GENERALISED, /* power mean of order p: (sum w' v^p)^(1/p); p = 0 is the geometric mean */
+    DTI_AGG_COPELAND     /* pairwise majority over the children: wins minus losses (COINr a_copeland) */
+};
 
 #define DTI_COVERAGE_ALL ((size_t)-1) /* every child with a positive weight must have a value */
 
 typedef struct dti_agg_spec {
     int method;          /* enum dti_agg_method */
     size_t min_coverage; /* children (weight > 0) with a value needed, or DTI_COVERAGE_ALL */
+    double p;            /* order of the generalised mean (NaN for the other methods) */
 } dti_agg_spec;
 
 enum dti_treat_method { DTI_TREAT_NONE, DTI_TREAT_WINSOR_JRC };

@@ -4,6 +4,7 @@
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "internal.h"
@@ -135,12 +136,136 @@ static void test_audit_statistics_hand(void **state)
     assert_close(dti_audit_alpha(same, 2, 5, &n_complete), NAN, 0, 0); /* zero total variance */
 }
 
+
+/* ---- flags ------------------------------------------------------------------------------------- */
+
+static const char *S_id(const dti_audit *a, size_t node) { return node == DTI_NONE ? "" : a->fw->nodes[node].id; }
+
+static void test_audit_flags_asem_reference(void **state)
+{
+    (void)state;
+    dti_error err;
+    dti_error_init(&err);
+    dti_audit *a = NULL;
+    assert_int_equal(dti_audit_compute(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", NULL, NULL, NULL, &a,
+                                       &err),
+                     DTI_OK);
+    dti_audit_flags fl;
+    assert_int_equal(dti_audit_flags_compute(a, NULL, &fl, &err), DTI_OK);
+    FILE *f = fopen(DTI_SRCDIR "/tests/reference/asem_expected_flags.csv", "r");
+    assert_non_null(f);
+    char line[512], *v[7];
+    size_t k = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (dti_test_split_csv(line, v, 7) != 7 || !strcmp(v[0], "kind"))
+            continue;
+        assert_true(k < fl.n);
+        const dti_audit_flag *g = &fl.flag[k++];
+        assert_string_equal(dti_audit_flag_kind_name(g->kind), v[0]);
+        assert_string_equal(S_id(a, g->node), v[1]);
+        assert_string_equal(S_id(a, g->other), v[2]);
+        assert_string_equal(g->unit == DTI_NONE ? "" : a->ds->unit[g->unit], v[3]);
+        assert_close(g->value, strtod(v[4], NULL), REF_REL, REF_ABS);
+        assert_close(g->value2, !strcmp(v[5], "NA") ? NAN : strtod(v[5], NULL), REF_REL, REF_ABS);
+        assert_int_equal(g->n, strtoul(v[6], NULL, 10));
+    }
+    fclose(f);
+    assert_int_equal(k, fl.n); /* 22: no flag more, none less */
+    dti_audit_flags_clear(&fl);
+    dti_audit_free(a);
+}
+
+static void S_write(const char *text, char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_audit_flags_hand(void **state)
+{
+    (void)state;
+    char model[] = "/tmp/dti_test_audit_XXXXXX", data[] = "/tmp/dti_test_audit_XXXXXX";
+    S_write("name: t\ndefaults:\n  normalise: {method: minmax, min: 0, max: 100}\n"
+            "  aggregate: {method: arithmetic, min_coverage: 1}\nnodes:\n  - id: i\n"
+            "  - id: a\n    parent: i\n    weight: 1\n  - id: b\n    parent: i\n    weight: 1\n"
+            "  - id: c\n    parent: i\n    weight: 1\n",
+            model);
+    S_write("units:\n  - unit: U1\n    values: {a: 1, b: 2, c: 5}\n  - unit: U2\n    values: {a: 2, b: 4}\n"
+            "  - unit: U3\n    values: {a: 3, b: 6}\n  - unit: U4\n    values: {a: 4, b: 8.5}\n"
+            "  - unit: U5\n    values: {b: 10}\n",
+            data);
+    dti_error err;
+    dti_error_init(&err);
+    dti_audit *a = NULL;
+    int rc = dti_audit_compute(model, data, NULL, NULL, NULL, &a, &err);
+    unlink(model);
+    unlink(data);
+    assert_int_equal(rc, DTI_OK);
+    dti_audit_flags fl;
+    assert_int_equal(dti_audit_flags_compute(a, NULL, &fl, &err), DTI_OK);
+    /* 5 units, so every statistic rests on fewer than 10 and carries a few_units warning:
+     *   a (4 values), b (5), c (1: availability 1/5 = 0.2 < 0.65);
+     *   i: alpha over 0 complete units (c has one value, a single min-max value is 0/0); the pairs a-b
+     *   (4 units: r = 10.75 / sqrt(5 * 23.1875) > 0.9, collinear), a-c and b-c (0); the children against
+     *   i (a 4, b 5, c 0 units);
+     *   U5: 1 of 3 indicators observed. */
+    static const struct {
+        const char *kind, *node, *other, *statistic;
+        size_t n;
+    } want[] = {
+        {"few_units", "a", "", "skew_kurt", 4},
+        {"few_units", "b", "", "skew_kurt", 5},
+        {"availability", "c", "", "availability", 5},
+        {"few_units", "c", "", "skew_kurt", 1},
+        {"few_units", "i", "", "alpha_low", 0},
+        {"collinear", "a", "b", "collinear", 4},
+        {"few_units", "a", "b", "collinear", 4},
+        {"few_units", "a", "c", "collinear", 0},
+        {"few_units", "b", "c", "collinear", 0},
+        {"few_units", "a", "i", "negative_parent", 4},
+        {"few_units", "b", "i", "negative_parent", 5},
+        {"few_units", "c", "i", "negative_parent", 0},
+        {"unit_availability", "", "", "unit_availability", 3},
+    };
+    assert_int_equal(fl.n, sizeof want / sizeof *want);
+    for (size_t k = 0; k < fl.n; k++) {
+        const dti_audit_flag *g = &fl.flag[k];
+        assert_string_equal(dti_audit_flag_kind_name(g->kind), want[k].kind);
+        assert_string_equal(S_id(a, g->node), want[k].node);
+        assert_string_equal(S_id(a, g->other), want[k].other);
+        assert_string_equal(dti_audit_flag_kind_name(g->statistic), want[k].statistic);
+        assert_int_equal(g->n, want[k].n);
+    }
+    assert_close(fl.flag[2].value, 0.2, HAND_TOL, 0);
+    assert_close(fl.flag[5].value, 10.75 / sqrt(5 * 23.1875), 1e-14, 0);
+    assert_close(fl.flag[5].threshold, 0.9, 0, 0);
+    assert_close(fl.flag[12].value, 1.0 / 3, HAND_TOL, 0);
+    assert_int_equal(fl.flag[12].unit, 4);
+    dti_audit_flags_clear(&fl);
+    /* other thresholds: alpha and availability bounds move, few_units off */
+    dti_audit_thresholds t;
+    dti_audit_thresholds_init(&t);
+    t.min_units = 0;
+    t.availability = 0.1;
+    t.collinear = 0.999;
+    assert_int_equal(dti_audit_flags_compute(a, &t, &fl, &err), DTI_OK);
+    assert_int_equal(fl.n, 0);
+    dti_audit_flags_clear(&fl);
+    dti_audit_free(a);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_audit_asem_reference),
         cmocka_unit_test(test_audit_statistics_hand),
+        cmocka_unit_test(test_audit_flags_asem_reference),
+        cmocka_unit_test(test_audit_flags_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

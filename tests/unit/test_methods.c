@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "dataset.h"
 #include "engine.h"
 #include "internal.h"
@@ -399,6 +400,266 @@ static void test_engine_example_raw_reference(void **state)
     dti_framework_free(fw);
 }
 
+
+/* ---- generalised mean and Copeland (docs/methods.md §6) ------------------------------------------ */
+
+static const char S_two_model[] = "name: t\nnodes:\n  - id: i\n    aggregate: {method: generalised, p: 2, min_coverage: 1}\n"
+                                  "  - id: a\n    parent: i\n    weight: 1\n  - id: b\n    parent: i\n    weight: 3\n";
+
+/* Runs node i of fw (children a, b) over 5 units: a = 4, 0, NaN, 0, 1; b = 1, 2.385, 3, 0, 1. */
+static int S_two_run(dti_framework *fw, double p, double *out, dti_error *err)
+{
+    size_t i = fw->root, a = dti_framework_node_find(fw, "a"), b = dti_framework_node_find(fw, "b");
+    double val[3 * 5];
+    const double av[5] = {4, 0, NAN, 0, 1}, bv[5] = {1, 2.385, 3, 0, 1};
+    for (size_t u = 0; u < 5; u++) {
+        val[a * 5 + u] = av[u];
+        val[b * 5 + u] = bv[u];
+        val[i * 5 + u] = -7; /* overwritten */
+    }
+    fw->nodes[i].agg.p = p;
+    int rc = dti_aggregate_node(fw, i, val, 5, NULL, err);
+    memcpy(out, val + i * 5, 5 * sizeof *out);
+    return rc;
+}
+
+static void test_aggregate_generalised_hand(void **state)
+{
+    (void)state;
+    char msg[600];
+    dti_framework *fw = S_fw(S_two_model, msg, sizeof msg);
+    assert_non_null(fw);
+    assert_int_equal(fw->nodes[fw->root].agg.method, DTI_AGG_GENERALISED);
+    assert_close(fw->nodes[fw->root].agg.p, 2, 0, 0);
+    dti_error err;
+    dti_error_init(&err);
+    double out[5];
+    /* weights 1 and 3: w' = 0.25, 0.75.  Unit 1 (a = 4, b = 1):
+     *   p = 2:    sqrt(0.25 * 16 + 0.75 * 1) = sqrt(4.75)
+     *   p = 0.5:  (0.25 * 2 + 0.75 * 1)^2 = 1.25^2 = 1.5625
+     *   p = 1:    0.25 * 4 + 0.75 = 1.75 (arithmetic)
+     *   p = 0:    4^0.25 * 1^0.75 = sqrt(2) (geometric)
+     *   p = -1:   1 / (0.25 / 4 + 0.75 / 1) = 1 / 0.8125 (harmonic)
+     * Unit 2 (a = 0, b = 2.385): p = 2: sqrt(0.75) * 2.385; p = 0.5: 0.75^2 * 2.385 = 1.3415625;
+     *   p <= 0: 0 (the limit as a -> 0).
+     * Unit 3 (a missing, min_coverage 1): b alone, 3 for every p.  Unit 4 (both 0): 0 for every p.
+     * Unit 5 (a = b = 1): 1 for every p. */
+    static const struct {
+        double p, u1, u2;
+    } cases[] = {
+        {2, 2.1794494717703370, 2.0654705880258862},
+        {0.5, 1.5625, 1.3415625},
+        {1, 1.75, 1.78875},
+        {0, 1.4142135623730951, 0},
+        {-1, 1.2307692307692308, 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        assert_int_equal(S_two_run(fw, cases[k].p, out, &err), DTI_OK);
+        assert_close(out[0], cases[k].u1, HAND_TOL, 0);
+        assert_close(out[1], cases[k].u2, HAND_TOL, 0);
+        assert_close(out[2], 3, HAND_TOL, 0);
+        assert_close(out[3], 0, 0, 0);
+        assert_close(out[4], 1, HAND_TOL, 0);
+    }
+    /* p = 0 is the geometric mean itself: bit for bit the same as method geometric */
+    double geo[5];
+    assert_int_equal(S_two_run(fw, 0, out, &err), DTI_OK);
+    fw->nodes[fw->root].agg.method = DTI_AGG_GEOMETRIC;
+    assert_int_equal(S_two_run(fw, NAN, geo, &err), DTI_OK);
+    assert_memory_equal(out, geo, sizeof out);
+    /* large |p| approaches the maximum and the minimum without overflow: 4 * 0.25^(1/400) and
+     * 1 * (0.75 + 0.25 * 4^-400)^(-1/400) = 0.75^(-1/400) */
+    fw->nodes[fw->root].agg.method = DTI_AGG_GENERALISED;
+    assert_int_equal(S_two_run(fw, 400, out, &err), DTI_OK);
+    assert_close(out[0], 4 * pow(0.25, 1.0 / 400), HAND_TOL, 0);
+    assert_int_equal(S_two_run(fw, -400, out, &err), DTI_OK);
+    assert_close(out[0], pow(0.75, -1.0 / 400), HAND_TOL, 0);
+    /* every weighted child required: unit 3 has no score */
+    fw->nodes[fw->root].agg.min_coverage = DTI_COVERAGE_ALL;
+    assert_int_equal(S_two_run(fw, 2, out, &err), DTI_OK);
+    assert_close(out[2], NAN, 0, 0);
+    /* a negative child is refused for every p, naming the node, the child and the unit */
+    size_t a = dti_framework_node_find(fw, "a");
+    double val[3 * 1] = {0};
+    val[a] = -0.5;
+    val[dti_framework_node_find(fw, "b")] = 2;
+    static const char *const names[] = {"VNM"};
+    assert_int_equal(dti_aggregate_node(fw, fw->root, val, 1, names, &err), DTI_ERR_INPUT);
+    assert_string_equal(err.e[0].message,
+                        "generalised mean of 'i': 'a' of VNM is negative (-0.5); normalise it onto a non-negative scale");
+    /* an order lost by a program (the loader never allows it) is an internal error, not a NaN */
+    dti_error_init(&err);
+    assert_int_equal(S_two_run(fw, NAN, out, &err), DTI_ERR_INTERNAL);
+    assert_string_equal(err.e[0].message, "generalised mean of 'i' without an order p");
+    dti_framework_free(fw);
+}
+
+static void test_aggregate_copeland_hand(void **state)
+{
+    (void)state;
+    char msg[600];
+    dti_framework *fw = S_fw("name: t\nnodes:\n  - id: i\n    aggregate: {method: copeland, min_coverage: 1}\n"
+                             "  - id: c1\n    parent: i\n    weight: 1\n  - id: c2\n    parent: i\n    weight: 1\n"
+                             "  - id: c3\n    parent: i\n    weight: 2\n",
+                             msg, sizeof msg);
+    assert_non_null(fw);
+    /* units A, B, C, D:  c1 = 3, 1, 2, -;  c2 = 1, 2, 2, 5;  c3 (weight 2) = 1, 1, 3, 0.
+     * A-B: c1 A, c2 B, c3 tie -> 1 : 1, a tie.     A-C: c1 A; c2, c3 C -> 1 : 3, C wins.
+     * A-D (c2, c3 only): c2 D, c3 A -> 1 : 2, A.   B-C: c1 C, c2 tie, c3 C -> 0 : 3, C.
+     * B-D: c2 D, c3 B -> 1 : 2, B.                 C-D: c2 D, c3 C -> 1 : 2, C.
+     * Wins - losses: A 0, B 0, C 3, D -3 (they sum to 0).  Negative values are fine: only order counts. */
+    size_t i = fw->root, c1 = dti_framework_node_find(fw, "c1"), c2 = dti_framework_node_find(fw, "c2"),
+           c3 = dti_framework_node_find(fw, "c3");
+    double val[4 * 4];
+    const double v1[4] = {3, 1, 2, NAN}, v2[4] = {1, 2, 2, 5}, v3[4] = {-1, -1, 3, -2};
+    memcpy(val + c1 * 4, v1, sizeof v1);
+    memcpy(val + c2 * 4, v2, sizeof v2);
+    memcpy(val + c3 * 4, v3, sizeof v3);
+    dti_error err;
+    dti_error_init(&err);
+    assert_int_equal(dti_aggregate_node(fw, i, val, 4, NULL, &err), DTI_OK);
+    const double want[4] = {0, 0, 3, -3};
+    for (size_t u = 0; u < 4; u++)
+        assert_close(val[i * 4 + u], want[u], 0, 0);
+    /* every child required: D (2 of 3) has no score and meets no one: A -1, B -1, C 2 */
+    fw->nodes[i].agg.min_coverage = DTI_COVERAGE_ALL;
+    assert_int_equal(dti_aggregate_node(fw, i, val, 4, NULL, &err), DTI_OK);
+    const double want2[4] = {-1, -1, 2, NAN};
+    for (size_t u = 0; u < 4; u++)
+        assert_close(val[i * 4 + u], want2[u], 0, 0);
+    /* weights whose sums differ only by rounding are a tie: 0.1 + 0.2 against 0.3 */
+    fw->nodes[c1].weight = 0.1;
+    fw->nodes[c2].weight = 0.2;
+    fw->nodes[c3].weight = 0.3;
+    const double t1[2] = {1, 0}, t2[2] = {1, 0}, t3[2] = {0, 1};
+    memcpy(val + c1 * 2, t1, sizeof t1);
+    memcpy(val + c2 * 2, t2, sizeof t2);
+    memcpy(val + c3 * 2, t3, sizeof t3);
+    assert_int_equal(dti_aggregate_node(fw, i, val, 2, NULL, &err), DTI_OK);
+    assert_close(val[i * 2 + 0], 0, 0, 0);
+    assert_close(val[i * 2 + 1], 0, 0, 0);
+    dti_framework_free(fw);
+}
+
+static void test_aggregate_settings_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *agg, *want;
+    } cases[] = {
+        {"generalised", "4:16: aggregate: generalised needs 'p' (1 arithmetic, 0 geometric, -1 harmonic)"},
+        {"{method: generalised}", "4:16: aggregate: generalised needs 'p' (1 arithmetic, 0 geometric, -1 harmonic)"},
+        {"{method: arithmetic, p: 2}", "4:40: aggregate: 'p' is only used by generalised"},
+        {"{method: generalised, p: \"2\"}", "4:41: p must be a number, not quoted text \"2\""},
+        {"{method: generalised, p: 1e999}", "4:41: p: '1e999' is not a finite number"},
+        {"{method: borda}",
+         "4:25: unknown aggregation method 'borda' (one of: arithmetic, geometric, harmonic, generalised, copeland)"},
+    };
+    char text[1024], msg[600];
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        snprintf(text, sizeof text, "name: t\nnodes:\n  - id: i\n    aggregate: %s\n  - id: a\n    parent: i\n"
+                                    "    weight: 1\n",
+                 cases[k].agg);
+        dti_framework *fw = S_fw(text, msg, sizeof msg);
+        assert_null(fw);
+        assert_string_equal(msg, cases[k].want);
+    }
+    /* the defaults' order is kept by a node that only changes the coverage, dropped by one that
+     * switches method */
+    dti_framework *fw = S_fw("name: t\ndefaults:\n  aggregate: {method: generalised, p: 0.5}\nnodes:\n  - id: i\n"
+                             "  - id: g\n    parent: i\n    weight: 1\n    aggregate: {min_coverage: 1}\n"
+                             "  - id: h\n    parent: i\n    weight: 1\n    aggregate: copeland\n"
+                             "  - id: a\n    parent: g\n    weight: 1\n  - id: b\n    parent: h\n    weight: 1\n",
+                             msg, sizeof msg);
+    assert_non_null(fw);
+    size_t g = dti_framework_node_find(fw, "g"), h = dti_framework_node_find(fw, "h");
+    assert_int_equal(fw->nodes[g].agg.method, DTI_AGG_GENERALISED);
+    assert_close(fw->nodes[g].agg.p, 0.5, 0, 0);
+    assert_int_equal(fw->nodes[g].agg.min_coverage, 1);
+    assert_int_equal(fw->nodes[h].agg.method, DTI_AGG_COPELAND);
+    assert_close(fw->nodes[h].agg.p, NAN, 0, 0);
+    assert_close(fw->nodes[fw->root].agg.p, 0.5, 0, 0);
+    dti_framework_free(fw);
+}
+
+/* ASEM with every aggregate by another method, from the raw data through the whole engine, against
+ * tests/reference/toolkit_reference.py (asem_expected_aggregate.csv). */
+#define ASEM_AGG_REL 1e-9 /* the reference re-aggregates the independent normalised values (numpy) */
+
+static const char S_asem_agg[] = "  aggregate: {method: arithmetic, min_coverage: 1}\n";
+
+/* models/asem.yaml with its defaults' aggregation line replaced by `agg`, scored on data/asem.yaml. */
+static dti_score *S_asem_with(const char *agg)
+{
+    FILE *f = fopen(DTI_SRCDIR "/models/asem.yaml", "rb");
+    assert_non_null(f);
+    static char text[1 << 16];
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    char *at = strstr(text, S_asem_agg);
+    assert_non_null(at);
+    char *out = malloc(len + 256);
+    assert_non_null(out);
+    snprintf(out, len + 256, "%.*s%s%s", (int)(at - text), text, agg, at + strlen(S_asem_agg));
+    char path[64];
+    S_tmp(out, path, sizeof path);
+    free(out);
+    dti_error err;
+    dti_error_init(&err);
+    dti_score *sc = NULL;
+    int rc = dti_score_compute(path, DTI_SRCDIR "/data/asem.yaml", NULL, NULL, NULL, &sc, &err);
+    unlink(path);
+    if (rc)
+        dti_error_print(&err, stderr);
+    assert_int_equal(rc, DTI_OK);
+    return sc;
+}
+
+static void test_engine_asem_generalised_copeland_reference(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *agg;
+    } methods[] = {
+        {"generalised_0.5", "  aggregate: {method: generalised, p: 0.5, min_coverage: 1}\n"},
+        {"generalised_2", "  aggregate: {method: generalised, p: 2, min_coverage: 1}\n"},
+        {"generalised_-1", "  aggregate: {method: generalised, p: -1, min_coverage: 1}\n"},
+        {"copeland", "  aggregate: {method: copeland, min_coverage: 1}\n"},
+    };
+    size_t checked = 0;
+    for (size_t m = 0; m < sizeof methods / sizeof *methods; m++) {
+        dti_score *sc = S_asem_with(methods[m].agg);
+        const dti_framework *fw;
+        const dti_dataset *ds;
+        const dti_engine *w;
+        const dti_engine_result *r;
+        dti_score_parts(sc, &fw, &ds, &w, &r);
+        FILE *f = fopen(DTI_SRCDIR "/tests/reference/asem_expected_aggregate.csv", "r");
+        assert_non_null(f);
+        char line[256], *v[4];
+        while (fgets(line, sizeof line, f)) {
+            if (dti_test_split_csv(line, v, 4) != 4 || strcmp(v[0], methods[m].name) != 0)
+                continue;
+            size_t u = 0;
+            while (u < ds->n_units && strcmp(ds->unit[u], v[1]) != 0)
+                u++;
+            assert_true(u < ds->n_units);
+            if (!strcmp(v[2], "rank")) {
+                assert_int_equal(r->rank[u], strtoul(v[3], NULL, 10));
+            } else {
+                size_t node = dti_framework_node_find(fw, v[2]);
+                assert_true(node != DTI_NONE);
+                assert_close(r->values[node * r->n_units + u], strtod(v[3], NULL), ASEM_AGG_REL, 0);
+            }
+            checked++;
+        }
+        fclose(f);
+        dti_score_free(sc);
+    }
+    assert_int_equal(checked, 4 * 51 * 12); /* 11 aggregates and the rank, 51 units, 4 methods */
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -409,6 +670,10 @@ int main(void)
         cmocka_unit_test(test_dataset_categories_previous),
         cmocka_unit_test(test_engine_transform_then_minmax),
         cmocka_unit_test(test_engine_example_raw_reference),
+        cmocka_unit_test(test_aggregate_generalised_hand),
+        cmocka_unit_test(test_aggregate_copeland_hand),
+        cmocka_unit_test(test_aggregate_settings_errors),
+        cmocka_unit_test(test_engine_asem_generalised_copeland_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
