@@ -224,6 +224,99 @@ typedef struct dti_project_report {
 } dti_project_report;
 int dti_project_write(const dti_project_report *rep, int format, FILE *out, dti_error *err);
 
+/* ---- the main job (project_run.c) ------------------------------------------------------------------ */
+
+#define DTI_HEADLINE_MAX_TARGETS 32 /* target x frame rows of one headline */
+
+/* A target in one frame: its status on the record and the probabilities of meeting it. */
+typedef struct dti_target_result {
+    dti_target target;
+    int frame;          /* DTI_FRAME_UNITS or DTI_FRAME_PROVINCES */
+    size_t entity;      /* unit or province */
+    int last_year;      /* the last year up to the target's with a known rank (0: none) */
+    size_t last_rank;
+    int decided;        /* the target year is in the record */
+    int from;           /* the first year after the record */
+    double p_year, se_year; /* P(rank <= top in the target year), Monte Carlo standard error */
+    double p_all, se_all;   /* P(rank <= top in every year from `from` to the target year) */
+} dti_target_result;
+
+/* The headline probabilities of one model (indexed like the targets). */
+typedef struct dti_model_line {
+    int model;
+    size_t runs;
+    double p_year[DTI_HEADLINE_MAX_TARGETS], se_year[DTI_HEADLINE_MAX_TARGETS];
+    double p_all[DTI_HEADLINE_MAX_TARGETS], se_all[DTI_HEADLINE_MAX_TARGETS];
+} dti_model_line;
+
+typedef struct dti_headline_request {
+    int model;                /* the model of the tables (the default of models/projection.yaml) */
+    const dti_target *targets; /* borrowed */
+    size_t n_targets;
+    int frame;                /* -1 both frames, else DTI_FRAME_* only */
+    size_t runs, compare_runs; /* runs of the model, and of each other candidate */
+    int compare;              /* also every candidate of the settings (the model dependence) */
+    unsigned long seed;
+    size_t threads;
+    void (*progress)(size_t done, size_t total, void *ctx);
+    void *progress_ctx;
+} dti_headline_request;
+
+typedef struct dti_project_headline {
+    int model;
+    size_t runs;
+    unsigned long seed;
+    int first_year, last_year, until;
+    dti_project_fit fit;      /* of the model (owned) */
+    dti_projection pr;        /* its runs (owned) */
+    dti_project_settings settings;
+    dti_target_result *targets; /* [n_targets] (owned) */
+    size_t n_targets;
+    dti_model_line *lines;    /* [n_lines]: the model first, then the other candidates (owned) */
+    size_t n_lines;
+} dti_project_headline;
+
+/* Fits and simulates the model (and each candidate when req->compare) on the whole record `obs`
+ * (units: `m`, ranked from merge_year), evaluating the targets in both frames (or req->frame).
+ * *h: dti_project_headline_clear. */
+int dti_project_headline_run(const dti_project_obs *obs, const dti_projection_config *cfg, const struct dti_merger *m,
+                             int merge_year, const dti_headline_request *req, dti_project_headline *h, dti_error *err);
+void dti_project_headline_clear(dti_project_headline *h);
+
+/* The official rule reproduced from the positions: in the last province year of a latent fit (when its
+ * values are all known), the units' ranks by their members' mean position in every draw against the
+ * official table.  *n_units units; *n_draws_all draws in which all of them agree; *year the year.
+ * Returns 0 when there is nothing to check (no merger, or that year is not a value year). */
+int dti_latent_rule_check(const dti_project_obs *obs, const dti_latent_fit *fit, size_t *n_units, size_t *n_draws_all,
+                          int *year);
+
+/* The record of one entity (a province, or a unit by the rule on its former provinces' values): each
+ * year's rank (exact, or bounds), value and whether it is published, and the units ranked within
+ * DTI_HISTORY_NEAR / 2 places of it in the last year computed by the rule. */
+#define DTI_HISTORY_NEAR 4
+typedef struct dti_history_point {
+    int year;
+    size_t n;            /* entities ranked that year */
+    size_t rank, lo, hi; /* exact rank (0: only the bounds lo..hi) */
+    int derived;         /* the rank is derived from a stated change */
+    double value;        /* NaN: unknown */
+    int precision;       /* 0 for a published value (its own digits), else the rule's published precision */
+    int published;       /* the rank and value are the record's own, not computed by the rule */
+} dti_history_point;
+typedef struct dti_history_near {
+    size_t entity, rank;
+    double value;
+} dti_history_near;
+typedef struct dti_history {
+    dti_history_point point[DTI_PROJECT_MAX_YEARS];
+    size_t n;
+    dti_history_near near[DTI_HISTORY_NEAR];
+    size_t n_near;
+    int near_year;
+} dti_history;
+int dti_project_history(const dti_year *const *years, size_t n_years, const struct dti_merger *m, int merge_year,
+                        int frame, size_t entity, dti_history *h);
+
 /* ---- backtest (backtest.c) --------------------------------------------------------------------- */
 
 /* One forecast scored: entity `entity` (province or unit, by frame) in year `target`, forecast from

@@ -29,7 +29,7 @@
 
 #define S_PHASE_FIT 11UL  /* random-stream family of the chains (dti_stream_seed) */
 #define S_ADAPT_EVERY 50  /* burn-in sweeps between step-size adaptations */
-#define S_MH_STEPS 3      /* Metropolis proposals per parameter and sweep */
+#define S_MH_STEPS 10      /* Metropolis proposals per parameter and sweep */
 #define S_PARAM_EDGE 1e-6 /* parameters live in (0, 1): proposals this close to an edge are rejected */
 
 void dti_latent_settings_default(dti_latent_settings *s)

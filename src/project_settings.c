@@ -15,7 +15,7 @@ static const char *const S_backtest_keys[] = {"origins", "runs", NULL};
 void dti_projection_config_default(dti_projection_config *c)
 {
     memset(c, 0, sizeof *c);
-    c->model = DTI_MODEL_EFFECTS_BREAKS;
+    c->model = DTI_MODEL_EFFECTS;
     for (int m = 0; m < DTI_MODEL_COUNT; m++)
         c->candidates[c->n_candidates++] = m;
     c->runs = 100000;
