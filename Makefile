@@ -23,7 +23,10 @@ LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
-          src/rank.c src/table.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c src/fmt.c
+          src/rank.c src/ranking.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c src/fmt.c
+# the report layer (one document, one writer per format) and the presenters that build its documents
+LIB_SRC += src/report.c src/report_text.c src/report_md.c src/report_csv.c src/report_json.c \
+           src/present_rank.c src/present_misc.c
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
@@ -58,7 +61,7 @@ $(BUILD)/libdtirank.a: $(LIB_OBJ)
 
 # The program: main.c dispatches to the commands (cmd_*.c), which share cli.c; all above the library.
 CLI_OBJ = $(BUILD)/main.o $(BUILD)/cli.o $(BUILD)/cmd_rank.o $(BUILD)/cmd_project.o $(BUILD)/cmd_score.o \
-          $(BUILD)/cmd_tune.o
+          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o
 $(BUILD)/dtirank: $(CLI_OBJ) $(BUILD)/libdtirank.a
 	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libdtirank.a $(LIBS)
 

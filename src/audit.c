@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "internal.h"
+#include "report.h"
 
 #define S_SIGN_TOL 1e-12 /* an eigenvector whose components sum to less than this is "balanced": its
                           * sign is then set by its largest component instead */
@@ -221,13 +222,12 @@ static const double *S_col(const dti_audit *a, size_t v)
     return a->r->values + node * a->nu;
 }
 
-int dti_audit_compute(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                      dti_audit **out, dti_error *err)
+int dti_audit_compute(const dti_framework *model, const dti_dataset *data, dti_audit **out, dti_error *err)
 {
     *out = NULL;
     dti_audit *a = dti_xcalloc(1, sizeof *a);
     const dti_engine *w;
-    int rc = dti_score_compute(model_path, data_path, reg_path, models_dir, &a->sc, err);
+    int rc = dti_score_run(model, data, &a->sc, err);
     if (rc) {
         dti_audit_free(a);
         return rc;

@@ -16,6 +16,9 @@
 /* The engine run behind a score (score.c): the framework, data and result are borrowed from sc. */
 void dti_score_parts(const dti_score *sc, const dti_framework **fw, const dti_dataset **ds,
                      const dti_engine **w, const dti_engine_result **r);
+/* The code and display name of row u of a score (the data's units, or a merger's: "A + B"), borrowed. */
+const char *dti_score_unit_code(const dti_score *sc, size_t u);
+const char *dti_score_unit_name(const dti_score *sc, size_t u);
 
 typedef struct dti_audit_desc {
     size_t n, missing;       /* observed / missing denominated raw values, over all units */
@@ -34,7 +37,7 @@ typedef struct dti_audit_group {
 } dti_audit_group;
 
 typedef struct dti_audit {
-    dti_score *sc;           /* owns the framework, data and engine run */
+    dti_score *sc;           /* the engine run (owned); the framework and data are borrowed */
     const dti_framework *fw;
     const dti_dataset *ds;
     const dti_engine_result *r;
@@ -47,10 +50,9 @@ typedef struct dti_audit {
     double *effective;       /* [nj] r(indicator, index)^2 / sum over indicators */
 } dti_audit;
 
-/* Runs the model on the data (as `score` does) and computes the audit.  *out is owned by the caller:
- * dti_audit_free.  Errors as dti_score_compute. */
-int dti_audit_compute(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                      dti_audit **out, dti_error *err);
+/* Runs the model on the data (as `score` does: dti_score_run) and computes the audit.  model and data
+ * are borrowed and must outlive the audit.  *out is owned by the caller: dti_audit_free. */
+int dti_audit_compute(const dti_framework *model, const dti_dataset *data, dti_audit **out, dti_error *err);
 void dti_audit_free(dti_audit *a);
 /* Writes the audit as text, csv (long: section,row,column,value) or json; full precision in csv and
  * json.  md is refused (DTI_ERR_USAGE). */

@@ -1,76 +1,66 @@
 /* cmd_project.c -- `dtirank project` (the main job) and `dtirank backtest`: load the whole record,
- * fit, simulate, report (project.h). */
+ * fit, simulate, report (project.h; the backtest through present_misc.c and the report layer). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "present.h"
 #include "project.h"
 
 /* Loads every data/dti/<year>.yaml in year order (up to DTI_PROJECT_MAX_YEARS). */
-static int S_load_history(const char *home, const dti_registry *reg, dti_year **years, size_t *n, dti_error *err)
+static int S_load_history(dti_cli_inputs *in, dti_year **years, size_t *n, char **paths, dti_error *err)
 {
-    char *dir = dti_cli_join(home, "data/dti"), *models = dti_cli_join(home, "models");
+    int list[DTI_PROJECT_MAX_YEARS];
+    size_t n_list = dti_cli_years(in, list, DTI_PROJECT_MAX_YEARS);
     *n = 0;
     int rc = 0;
-    for (int y = 1990; y <= 2100 && !rc && *n < DTI_PROJECT_MAX_YEARS; y++) {
-        char name[32];
-        snprintf(name, sizeof name, "%d.yaml", y);
-        char *path = dti_cli_join(dir, name);
-        if (access(path, R_OK) == 0) {
-            rc = dti_year_load(path, reg, models, &years[*n], err);
-            if (!rc)
-                (*n)++;
-        }
-        free(path);
+    for (size_t k = 0; k < n_list && !rc; k++) {
+        size_t len = strlen(in->dti_dir) + 16;
+        paths[k] = calloc(len, 1);
+        if (!paths[k])
+            abort();
+        snprintf(paths[k], len, "%s/%d.yaml", in->dti_dir, list[k]);
+        if (!(rc = dti_cli_year(in, paths[k], &years[*n], err)))
+            (*n)++;
     }
     if (!rc && *n == 0)
-        rc = dti_error_set(err, DTI_ERR_INPUT, dir, 0, 0, "no year records found");
-    free(dir);
-    free(models);
+        rc = dti_error_set(err, DTI_ERR_INPUT, in->dti_dir, 0, 0, "no year records found");
     return rc;
 }
 
-static const char S_project_help[] =
+static const char S_project_usage[] =
     "Usage: dtirank project [--province P] [--target YEAR:K]... [--until YEAR] [--model M]\n"
     "                       [--runs N] [--seed S] [--threads T] [--format F] [--all] [--out FILE]\n"
     "How likely a province is to reach a target rank: Monte Carlo of the whole field of provinces\n"
     "from the public record (every exact rank, every bound, the top-10 lists) to a future year.\n"
     "\n"
-    "  -p, --province P    code, Vietnamese or ASCII name (default: the first province of\n"
-    "                      models/targets.yaml, Thái Nguyên)\n"
-    "  -t, --target Y:K    P(rank <= K) in year Y; repeatable (default: the province's targets in\n"
-    "                      models/targets.yaml: 2025:15 and 2030:10 for Thái Nguyên)\n"
-    "  -u, --until Y       last projected year (default 2030)\n"
-    "  -m, --model M       persistence, trend or panel (default panel; see docs/projection.md)\n"
-    "  -n, --runs N        simulated runs (default 100000)\n"
-    "  -s, --seed S        random seed (default 1); same seed => identical output at any thread count\n"
-    "  -j, --threads T     threads (default: the number of cores)\n"
-    "  -f, --format F      text (default), md, csv or json\n"
-    "  -a, --all           every province (median rank, 80% interval, P(top K))\n"
-    "      --units N       63: the former provinces only; 34: the units of the 2025 reorganisation\n"
-    "                      only (default: both frames from the merger year, models/merger.yaml)\n"
-    "      --merge-weight C  weight the merger mean by the registry number column C\n"
-    "  -o, --out FILE      write to FILE atomically\n"
-    "      --home DIR      the directory holding data/ and models/\n"
-    "  -h, --help          show this help\n";
+    "  -p, --province P        code, Vietnamese or ASCII name (default: the first province of\n"
+    "                          models/targets.yaml, Thái Nguyên)\n"
+    "  -t, --target Y:K        P(rank <= K) in year Y; repeatable (default: the province's targets in\n"
+    "                          models/targets.yaml: 2025:15 and 2030:10 for Thái Nguyên)\n"
+    "  -u, --until Y           last projected year (default 2030)\n"
+    "  -m, --model M           persistence, trend or panel (default panel; see docs/projection.md)\n"
+    "  -n, --runs N            simulated runs (default 100000)\n"
+    "  -s, --seed S            random seed (default 1); same seed => identical output at any thread count\n"
+    "  -j, --threads T         threads (default: the number of cores)\n"
+    "  -a, --all               every province (median rank, 80% interval, P(top K))\n"
+    "      --units N           63: the former provinces only; 34: the units of the 2025 reorganisation\n"
+    "                          only (default: both frames from the merger year, models/merger.yaml)\n";
 
-static const char S_backtest_help[] =
+static const char S_backtest_usage[] =
     "Usage: dtirank backtest --origin YEAR [--model M] [--runs N] [--seed S] [--threads T]\n"
     "Fits each model on the years up to YEAR and scores its forecasts of the later observed years:\n"
     "rank mean absolute error and Spearman rho (median vs observed exact ranks), share of observed\n"
     "ranks inside the 80% interval, Brier and log scores of top-10 and top-15 membership (where the\n"
     "record decides membership).  All models are shown side by side unless --model is given.\n"
     "\n"
-    "  -y, --origin YEAR   last year used for fitting\n"
-    "  -m, --model M       only this model (persistence, trend, panel)\n"
-    "  -n, --runs N        simulated runs (default 20000)\n"
-    "  -s, --seed S        random seed (default 1)\n"
-    "  -j, --threads T     threads (default: the number of cores)\n"
-    "      --home DIR      the directory holding data/ and models/\n"
-    "  -h, --help          show this help\n";
-
+    "  -y, --origin YEAR       last year used for fitting\n"
+    "  -m, --model M           only this model (persistence, trend, panel)\n"
+    "  -n, --runs N            simulated runs (default 20000)\n"
+    "  -s, --seed S            random seed (default 1)\n"
+    "  -j, --threads T         threads (default: the number of cores)\n";
 
 /* Progress on stderr, only when it is a terminal and the run is long enough to need it. */
 static void S_progress(size_t done, size_t total, void *ctx)
@@ -81,92 +71,96 @@ static void S_progress(size_t done, size_t total, void *ctx)
         fputs("\r                              \r", stderr);
 }
 
+enum { S_OPT_TARGET, S_OPT_UNTIL, S_OPT_ALL, S_OPT_ORIGIN };
+
+typedef struct S_args {
+    dti_target targets[16];
+    size_t n_targets, until, origin;
+    int all;
+} S_args;
+
+static const char *S_option(void *ctx, int id, const char *arg)
+{
+    S_args *a = ctx;
+    switch (id) {
+    case S_OPT_TARGET: {
+        int y;
+        size_t k;
+        char tail;
+        if (a->n_targets == 16 || strchr(arg, '-') || sscanf(arg, "%d:%zu%c", &y, &k, &tail) != 2 || k < 1 ||
+            y < DTI_YEAR_MIN || y > DTI_YEAR_MAX)
+            return "--target needs YEAR:K, e.g. 2025:15";
+        a->targets[a->n_targets].year = y;
+        a->targets[a->n_targets].top = k;
+        a->n_targets++;
+        return NULL;
+    }
+    case S_OPT_UNTIL:
+        return dti_cli_parse_size(arg, DTI_YEAR_MIN, DTI_YEAR_MAX, &a->until) ? "--until needs a year such as 2030"
+                                                                               : NULL;
+    case S_OPT_ALL:
+        a->all = 1;
+        return NULL;
+    default:
+        return dti_cli_parse_size(arg, DTI_YEAR_MIN, DTI_YEAR_MAX, &a->origin) ? "--origin needs a year such as 2021"
+                                                                                : NULL;
+    }
+}
+
+/* The backtest of each model (or of --model's) from the origin year. */
+static int S_backtest(dti_cli_inputs *in, const dti_project_obs *obs, size_t n_years, const dti_project_settings *set,
+                      size_t origin, int model, dti_error *err)
+{
+    size_t oi = 0;
+    while (oi < n_years && obs->year[oi] != (int)origin)
+        oi++;
+    if (oi == n_years)
+        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "--origin must be a year with a record");
+    dti_backtest_score sc[3];
+    size_t n = 0;
+    for (int mdl = 0; mdl < 3; mdl++) {
+        if (in->model && mdl != model)
+            continue;
+        int rc = dti_backtest_run(obs, oi, mdl, set, &sc[n++], err);
+        if (rc)
+            return rc;
+    }
+    dti_report *doc = dti_present_backtest(obs, oi, set, sc, n);
+    int status = dti_cli_emit(in, doc);
+    dti_report_free(doc);
+    return status ? -1 : DTI_OK;
+}
+
 int dti_cmd_project(int argc, char **argv, int backtest)
 {
-    static const struct option opts[] = {{"province", required_argument, NULL, 'p'},
-                                         {"target", required_argument, NULL, 't'},
-                                         {"until", required_argument, NULL, 'u'},
-                                         {"model", required_argument, NULL, 'm'},
-                                         {"runs", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"threads", required_argument, NULL, 'j'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"all", no_argument, NULL, 'a'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"origin", required_argument, NULL, 'y'},
-                                         {"units", required_argument, NULL, DTI_OPT_UNITS},
-                                         {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
-                                         {"home", required_argument, NULL, DTI_OPT_HOME},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *cmd = backtest ? "backtest" : "project";
-    const char *province = NULL, *model_s = NULL, *format_s = "text", *out_path = NULL, *home = NULL;
-    const char *merge_weight = NULL;
-    size_t units_opt = 0; /* 0: both frames */
-    dti_target cli_targets[16];
-    size_t n_cli = 0, seed = 1, runs = backtest ? 20000 : 100000, threads = dti_cli_cores(), until = 2030, origin = 0;
-    int all = 0, c;
-    while ((c = getopt_long(argc, argv, ":p:t:u:m:n:s:j:f:ao:y:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p': province = optarg; break;
-        case 't': {
-            int y;
-            size_t k;
-            char tail;
-            if (n_cli == 16 || strchr(optarg, '-') || sscanf(optarg, "%d:%zu%c", &y, &k, &tail) != 2 || k < 1 ||
-                y < DTI_YEAR_MIN || y > DTI_YEAR_MAX)
-                return dti_cli_usage_error(cmd, "--target needs YEAR:K, e.g. 2025:15");
-            cli_targets[n_cli].year = y;
-            cli_targets[n_cli].top = k;
-            n_cli++;
-            break;
-        }
-        case 'u':
-            if (dti_cli_parse_size(optarg, DTI_YEAR_MIN, DTI_YEAR_MAX, &until))
-                return dti_cli_usage_error(cmd, "--until needs a year such as 2030");
-            break;
-        case 'm': model_s = optarg; break;
-        case 'n':
-            if (dti_cli_parse_size(optarg, 1, 100000000, &runs))
-                return dti_cli_usage_error(cmd, "--runs needs a whole number from 1 to 100000000");
-            break;
-        case 's':
-            if (dti_cli_parse_size(optarg, 0, 4294967295UL, &seed))
-                return dti_cli_usage_error(cmd, "--seed needs a whole number from 0 to 4294967295");
-            break;
-        case 'j':
-            if (dti_cli_parse_size(optarg, 1, 256, &threads))
-                return dti_cli_usage_error(cmd, "--threads needs a whole number from 1 to 256");
-            break;
-        case 'f': format_s = optarg; break;
-        case 'a': all = 1; break;
-        case 'o': out_path = optarg; break;
-        case 'y':
-            if (dti_cli_parse_size(optarg, DTI_YEAR_MIN, DTI_YEAR_MAX, &origin))
-                return dti_cli_usage_error(cmd, "--origin needs a year such as 2021");
-            break;
-        case DTI_OPT_HOME: home = optarg; break;
-        case DTI_OPT_UNITS:
-            if (dti_cli_parse_size(optarg, 1, 1000, &units_opt))
-                return dti_cli_usage_error(cmd, "--units needs a number such as 34");
-            break;
-        case DTI_OPT_MERGE_WEIGHT: merge_weight = optarg; break;
-        case 'h': fputs(backtest ? S_backtest_help : S_project_help, stdout); return 0;
-        default: return dti_cli_bad_option(cmd, c, argv);
-        }
-    }
-    if (optind < argc)
-        return dti_cli_usage_error(cmd, "unexpected argument");
-    if (backtest && !origin)
-        return dti_cli_usage_error(cmd, "--origin YEAR is required");
+    static const dti_cli_opt pro[] = {{"target", required_argument, 't', S_OPT_TARGET},
+                                      {"until", required_argument, 'u', S_OPT_UNTIL},
+                                      {"all", no_argument, 'a', S_OPT_ALL}};
+    static const dti_cli_opt bt[] = {{"origin", required_argument, 'y', S_OPT_ORIGIN}};
+    static const dti_cli_spec spec_project = {
+        "project", DTI_IN_PLACES | DTI_IN(FORMAT) | DTI_IN(OUT) | DTI_IN(BOM) | DTI_IN(PROVINCE) | DTI_IN(MODEL) |
+                       DTI_IN_MC | DTI_IN_MERGER,
+        pro, 3, S_option, 0, S_project_usage, NULL};
+    static const dti_cli_spec spec_backtest = {"backtest", DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN_MC,
+                                               bt, 1, S_option, 0, S_backtest_usage, NULL};
+    S_args a = {.until = 2030};
+    dti_cli_inputs in;
+    int rc = dti_cli_parse(&in, backtest ? &spec_backtest : &spec_project, &a, argc, argv);
+    if (rc >= 0)
+        return rc;
+    if (backtest && !a.origin)
+        return dti_cli_refuse(&in, "--origin YEAR is required");
     dti_error err;
     dti_error_init(&err);
-    int format, model = DTI_MODEL_PANEL;
-    if (dti_format_parse(format_s, &format, &err) || (model_s && dti_project_model_parse(model_s, &model, &err)))
+    int model = DTI_MODEL_PANEL;
+    if (in.model && dti_project_model_parse(in.model, &model, &err)) {
+        dti_cli_clear(&in);
         return dti_cli_fail(&err);
-    home = dti_cli_home(home);
-    char *reg_path = dti_cli_join(home, "data/provinces.yaml"), *tgt_path = dti_cli_join(home, "models/targets.yaml");
-    dti_registry *reg = NULL;
+    }
+    char *tgt_path = calloc(strlen(in.models_dir) + 16, 1), *paths[DTI_PROJECT_MAX_YEARS] = {0};
+    if (!tgt_path)
+        abort();
+    sprintf(tgt_path, "%s/targets.yaml", in.models_dir);
     dti_year *years[DTI_PROJECT_MAX_YEARS] = {0};
     size_t n_years = 0, n_targets = 0;
     dti_target *targets = NULL;
@@ -174,119 +168,84 @@ int dti_cmd_project(int argc, char **argv, int backtest)
     dti_project_fit fit = {0};
     dti_projection pr = {0};
     dti_output *out = NULL;
-    dti_merger merger = {0};
-    dti_merger_rule rule = {0};
-    int rc = 0, frame = -1;
-    if (dti_registry_load(reg_path, &reg, &err) || S_load_history(home, reg, years, &n_years, &err) ||
-        dti_targets_load(tgt_path, reg, &targets, &n_targets, &err) ||
-        dti_project_obs_init(&obs, (const dti_year *const *)years, n_years, reg, &err)) {
-        rc = dti_cli_fail(&err);
+    int frame = -1;
+    rc = 0;
+    if (dti_cli_registry(&in, &err) || S_load_history(&in, years, &n_years, paths, &err) ||
+        dti_targets_load(tgt_path, in.reg, &targets, &n_targets, &err) ||
+        dti_project_obs_init(&obs, (const dti_year *const *)years, n_years, in.reg, &err))
         goto cleanup;
-    }
-    dti_project_settings set = {.runs = runs, .seed = (unsigned long)seed, .threads = threads, .until = (int)until,
+    dti_cli_input(&in, tgt_path);
+    dti_project_settings set = {.runs = in.runs_given ? in.runs : backtest ? 20000 : 100000,
+                                .seed = (unsigned long)in.seed,
+                                .threads = in.threads_given ? in.threads : dti_cli_cores(),
+                                .until = (int)a.until,
                                 .origin_index = n_years - 1};
-    if (isatty(STDERR_FILENO) && runs >= 100000)
+    if (isatty(STDERR_FILENO) && set.runs >= 100000)
         set.progress = S_progress;
     if (backtest) {
-        size_t oi = 0;
-        while (oi < n_years && obs.year[oi] != (int)origin)
-            oi++;
-        if (oi == n_years) {
-            rc = dti_cli_usage_error(cmd, "--origin must be a year with a record");
-            goto cleanup;
-        }
-        printf("Backtest: fit on %d–%d, forecast %d–%d (%zu runs, seed %zu)\n\n", obs.year[0], obs.year[oi],
-               oi + 1 < n_years ? obs.year[oi + 1] : obs.year[oi], obs.year[n_years - 1], runs, seed);
-        printf("model        exact  rank MAE  Spearman  in 80%%  n(top10)  Brier10  log10  n(top15)  Brier15  log15\n");
-        for (int mdl = 0; mdl < 3; mdl++) {
-            if (model_s && mdl != model)
-                continue;
-            dti_backtest_score sc;
-            if (dti_backtest_run(&obs, oi, mdl, &set, &sc, &err)) {
-                rc = dti_cli_fail(&err);
-                goto cleanup;
-            }
-            printf("%-11s  %5zu  %8.2f  %8.3f  %6.2f  %8zu  %7.3f  %5.3f  %8zu  %7.3f  %5.3f\n", dti_project_model_name(mdl),
-                   sc.n_exact, sc.mae, sc.spearman, sc.coverage80, sc.n_top10, sc.brier10, sc.log10, sc.n_top15,
-                   sc.brier15, sc.log15);
-        }
+        int r = S_backtest(&in, &obs, n_years, &set, a.origin, model, &err);
+        rc = r < 0 ? 1 : 0;
         goto cleanup;
     }
     size_t prov = n_targets ? targets[0].province : 0;
-    if (province) {
+    if (in.province) {
         dti_error tmp;
         dti_error_init(&tmp);
-        if (dti_registry_find(reg, province, &prov, &tmp)) {
+        if (dti_registry_find(in.reg, in.province, &prov, &tmp)) {
             rc = dti_cli_fail(&tmp);
             goto cleanup;
         }
     }
-    for (size_t i = 0; i < n_cli; i++)
-        if (cli_targets[i].top > dti_registry_count(reg)) {
+    for (size_t i = 0; i < a.n_targets; i++)
+        if (a.targets[i].top > dti_registry_count(in.reg)) {
             char msg[128];
-            snprintf(msg, sizeof msg, "--target %d:%zu: K must be at most %zu", cli_targets[i].year, cli_targets[i].top,
-                     dti_registry_count(reg));
-            rc = dti_cli_usage_error(cmd, msg);
+            snprintf(msg, sizeof msg, "--target %d:%zu: K must be at most %zu", a.targets[i].year, a.targets[i].top,
+                     dti_registry_count(in.reg));
+            rc = dti_cli_usage(in.cmd, "%s", msg);
             goto cleanup;
         }
-    if (n_cli) { /* command-line targets replace the file's, for the chosen province */
-        for (size_t i = 0; i < n_cli; i++)
-            cli_targets[i].province = prov;
+    if (a.n_targets) { /* command-line targets replace the file's, for the chosen province */
+        for (size_t i = 0; i < a.n_targets; i++)
+            a.targets[i].province = prov;
         free(targets);
-        targets = malloc(n_cli * sizeof *targets);
+        targets = malloc(a.n_targets * sizeof *targets);
         if (!targets)
             abort();
-        memcpy(targets, cli_targets, n_cli * sizeof *targets);
-        n_targets = n_cli;
+        memcpy(targets, a.targets, a.n_targets * sizeof *targets);
+        n_targets = a.n_targets;
     }
-    if (!backtest) { /* the merged frame, by the rule of models/merger.yaml */
-        if (dti_cli_load_merger(home, reg, merge_weight, &rule, &merger, &err)) {
-            rc = dti_cli_fail(&err);
-            goto cleanup;
-        }
-        if (units_opt == dti_registry_count(reg)) {
-            frame = DTI_FRAME_PROVINCES;
-        } else if (units_opt == merger.n_units) {
-            frame = DTI_FRAME_UNITS;
-        } else if (units_opt) {
-            dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "--units must be %zu or %zu", dti_registry_count(reg),
-                          merger.n_units);
-            rc = dti_cli_fail(&err);
-            goto cleanup;
-        }
-        if (frame != DTI_FRAME_PROVINCES) { /* the provinces' frame alone needs no merged ranking */
-            set.merger = &merger;
-            set.merge_year = rule.from_year;
-        }
+    /* the merged frame, by the rule of models/merger.yaml */
+    int units = 0;
+    if (dti_cli_merger(&in, &err) || dti_cli_units(&in, &units, &err))
+        goto cleanup;
+    frame = !in.units ? -1 : units ? DTI_FRAME_UNITS : DTI_FRAME_PROVINCES;
+    if (frame != DTI_FRAME_PROVINCES) { /* the provinces' frame alone needs no merged ranking */
+        set.merger = &in.merger;
+        set.merge_year = in.rule.from_year;
     }
-    const char *inputs[] = {reg_path, tgt_path};
     if (dti_project_fit_model(&obs, n_years, model, &fit, &err) || dti_project_simulate(&obs, &fit, &set, &pr, &err) ||
-        dti_output_open(out_path, inputs, 2, &out, &err)) {
-        rc = dti_cli_fail(&err);
+        dti_cli_output(&in, &out, &err))
         goto cleanup;
-    }
-    dti_project_report rep = {.obs = &obs, .fit = &fit, .set = &set, .pr = &pr, .reg = reg, .province = prov,
-                              .all = all, .merger = &merger, .frame = frame, .targets = targets,
+    dti_project_report rep = {.obs = &obs, .fit = &fit, .set = &set, .pr = &pr, .reg = in.reg, .province = prov,
+                              .all = a.all, .merger = &in.merger, .frame = frame, .targets = targets,
                               .n_targets = n_targets};
-    if (dti_project_write(&rep, format, dti_output_stream(out), &err)) {
+    if (dti_project_write(&rep, in.format, dti_output_stream(out), &err)) {
         dti_output_abort(out);
-        rc = dti_cli_fail(&err);
         goto cleanup;
     }
-    if (dti_output_commit(out, &err))
-        rc = dti_cli_fail(&err);
+    dti_output_commit(out, &err);
 cleanup:
-    dti_merger_clear(&merger);
-    dti_merger_rule_clear(&rule);
+    if (err.n && !rc)
+        rc = dti_cli_fail(&err);
     dti_projection_clear(&pr);
     dti_project_fit_clear(&fit);
     dti_project_obs_clear(&obs);
     free(targets);
     for (size_t i = 0; i < n_years; i++)
         dti_year_free(years[i]);
-    dti_registry_free(reg);
-    free(reg_path);
+    for (size_t i = 0; i < DTI_PROJECT_MAX_YEARS; i++)
+        free(paths[i]);
     free(tgt_path);
+    dti_cli_clear(&in);
     return rc;
 }
-

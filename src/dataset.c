@@ -235,26 +235,18 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
     return DTI_OK;
 }
 
-/* A year record: its provinces become the units, the framework's indicators are looked up by id. */
-static int S_from_year(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
-                       dti_dataset **out, dti_error *err)
+int dti_dataset_from_year(const dti_year *yr, const dti_framework *fw, dti_dataset **out, dti_error *err)
 {
-    dti_registry *reg = NULL;
-    dti_year *yr = NULL;
-    int rc;
-    if (!reg_path)
-        return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0, "a year record needs the province registry");
-    if ((rc = dti_registry_load(reg_path, &reg, err)) || (rc = dti_year_load(path, reg, models_dir, &yr, err))) {
-        dti_registry_free(reg);
-        return rc;
-    }
-    dti_dataset *ds = S_new(path, fw, yr->n, 0);
+    *out = NULL;
+    const dti_registry *reg = yr->reg;
+    int rc = DTI_OK;
+    dti_dataset *ds = S_new(yr->path, fw, yr->n, 0);
     size_t *ind = dti_xcalloc(fw->n_nodes, sizeof *ind);
     dti_engine_indicators(fw, ind);
     for (size_t j = 0; j < ds->n_indicators && !rc; j++) {
         size_t node = dti_framework_node_find(yr->fw, fw->nodes[ind[j]].id);
         if (node == DTI_NONE) {
-            rc = dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "model %s of this record has no node '%s' (model %s)",
+            rc = dti_error_set(err, DTI_ERR_INPUT, yr->path, 0, 0, "model %s of this record has no node '%s' (model %s)",
                                yr->fw->name, fw->nodes[ind[j]].id, fw->name);
             break;
         }
@@ -269,11 +261,10 @@ static int S_from_year(const char *path, const dti_framework *fw, const char *re
         ds->name[u] = dti_strdup(reg->p[yr->prov[u]].name);
     }
     if (!rc && fw->n_denominators)
-        rc = dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "a year record has no denominators (model %s divides by '%s')",
-                           fw->name, fw->denominators[0]);
+        rc = dti_error_set(err, DTI_ERR_INPUT, yr->path, 0, 0,
+                           "a year record has no denominators (model %s divides by '%s')", fw->name,
+                           fw->denominators[0]);
     free(ind);
-    dti_year_free(yr);
-    dti_registry_free(reg);
     if (rc) {
         dti_dataset_free(ds);
         return rc;
@@ -282,7 +273,21 @@ static int S_from_year(const char *path, const dti_framework *fw, const char *re
     return DTI_OK;
 }
 
-int dti_dataset_load(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+/* A year record: loaded with the registry, its provinces become the units. */
+static int S_from_year(const char *path, const dti_framework *fw, const dti_registry *reg, const char *models_dir,
+                       dti_dataset **out, dti_error *err)
+{
+    dti_year *yr = NULL;
+    if (!reg)
+        return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0, "a year record needs the province registry");
+    int rc = dti_year_load(path, reg, models_dir, &yr, err);
+    if (!rc)
+        rc = dti_dataset_from_year(yr, fw, out, err);
+    dti_year_free(yr);
+    return rc;
+}
+
+int dti_dataset_load(const char *path, const dti_framework *fw, const dti_registry *reg, const char *models_dir,
                      dti_dataset **out, dti_error *err)
 {
     *out = NULL;
@@ -300,7 +305,7 @@ int dti_dataset_load(const char *path, const dti_framework *fw, const char *reg_
         rc = S_load_table(path, root, fw, out, err);
     dti_ynode_free(root);
     if (year_record)
-        rc = S_from_year(path, fw, reg_path, models_dir, out, err);
+        rc = S_from_year(path, fw, reg, models_dir, out, err);
     return rc;
 }
 

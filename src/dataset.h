@@ -28,11 +28,15 @@ typedef struct dti_dataset {
 
 /* Reads `path` for framework `fw` (borrowed: it must outlive nothing here, the dataset copies what it
  * needs).  A generic table has a top-level `units:` list; a DTI year record (`provinces:`) is read
- * through dti_year_load with the registry at reg_path and frameworks in models_dir, and its units are
- * the provinces it lists (code and Vietnamese name from the registry).  Every error has the file,
- * line and column.  *out is owned by the caller: dti_dataset_free. */
-int dti_dataset_load(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+ * through dti_year_load with the registry `reg` and frameworks in models_dir, and adapted by
+ * dti_dataset_from_year.  Every error has the file, line and column.  *out is owned by the caller:
+ * dti_dataset_free.  The one loader of data tables (with year.c for year records). */
+int dti_dataset_load(const char *path, const dti_framework *fw, const dti_registry *reg, const char *models_dir,
                      dti_dataset **out, dti_error *err);
+/* A loaded year record as a data table for `fw`: its provinces become the units (code and Vietnamese
+ * name from the registry), the framework's indicators are looked up by id in the record's model.
+ * No I/O.  *out: dti_dataset_free. */
+int dti_dataset_from_year(const dti_year *yr, const dti_framework *fw, dti_dataset **out, dti_error *err);
 void dti_dataset_free(dti_dataset *ds);
 
 /* Labels of group column `name` as small integers: labels[u] < *n_groups, (size_t)-1 when the unit has

@@ -145,29 +145,16 @@ const dti_error *dti_year_warnings(const dti_year *yr);
 int dti_rank_competition(const double *values, size_t n, int precision, size_t *ranks, size_t *order,
                          dti_error *err);
 
-/* ---- ranking tables -------------------------------------------------------------------------------- */
-
-enum dti_format { DTI_FORMAT_TEXT, DTI_FORMAT_MD, DTI_FORMAT_CSV, DTI_FORMAT_JSON };
-
-/* Parses "text", "md", "csv", "json"; returns 0 or DTI_ERR_USAGE. */
-int dti_format_parse(const char *s, int *format, dti_error *err);
-
-/* Writes the ranking table of a year, ordered by the node `by` ("dti", "gov", "econ", "society" or any
- * node id the framework has).  See docs/guide.md for the columns of each format. */
-int dti_table_write(const dti_year *yr, const dti_registry *reg, const char *by, int format, FILE *out,
-                    dti_error *err);
-
 /* ---- composite scores (the engine: docs/methods.md) ------------------------------------------------- */
 
 typedef struct dti_score dti_score;
 
-/* Scores the data at data_path with the framework at model_path: the methods of the model's
- * `defaults:` and node settings (denominate, impute, screen, treat, normalise, aggregate), then
- * competition ranks of the index.  data_path is a generic table (`units:`, e.g. data/asem.yaml) or a
- * DTI year record (`provinces:`, read with the registry at reg_path and frameworks in models_dir).
- * *out is owned by the caller: dti_score_free. */
-int dti_score_compute(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                      dti_score **out, dti_error *err);
+/* Runs the composite-index engine (docs/methods.md) once: the methods of the framework's `defaults:`
+ * and node settings (denominate, impute, screen, treat, normalise, aggregate), then competition ranks
+ * of the index, on a loaded data table (dataset.h: dti_dataset_load).  fw and the data are borrowed and
+ * must outlive the score.  *out is owned by the caller: dti_score_free. */
+struct dti_dataset;
+int dti_score_run(const dti_framework *fw, const struct dti_dataset *data, dti_score **out, dti_error *err);
 void dti_score_free(dti_score *sc);
 /* Writes the scores (rank, unit, name, index, every aggregate; with detail, every normalised indicator
  * and, in json, the outlier treatment log) as text, md, csv or json.  See docs/methods.md. */

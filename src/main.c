@@ -29,7 +29,7 @@ static const char S_main_help[] =
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return dti_cli_usage_error(NULL, "no command given");
+        return dti_cli_usage(NULL, "no command given");
     const char *cmd = argv[1];
     opterr = 0;
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
@@ -55,7 +55,5 @@ int main(int argc, char **argv)
         return dti_cmd_project(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "tune"))
         return dti_cmd_tune(argc - 1, argv + 1);
-    char msg[256];
-    snprintf(msg, sizeof msg, "unknown command '%s'", cmd);
-    return dti_cli_usage_error(NULL, msg);
+    return dti_cli_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "merger.h"
 #include "project.h"
+#include "report.h"
 
 /* Verbal probability scale (after the IPCC's "likely"/"unlikely"), stated in every text output. */
 #define S_LIKELY 0.67

@@ -9,11 +9,12 @@
 #include "engine.h"
 #include "audit.h"
 #include "internal.h"
+#include "report.h"
 #include "merger.h"
 
 struct dti_score {
-    dti_framework *fw;
-    dti_dataset *ds;
+    const dti_framework *fw; /* borrowed */
+    const dti_dataset *ds;   /* borrowed */
     dti_engine *w;
     dti_engine_result r;
     size_t *cols;  /* nodes shown: the root, then the other aggregates in file order */
@@ -33,10 +34,6 @@ void dti_score_free(dti_score *sc)
             free(sc->owned_names[u]);
         free(sc->owned_names);
     }
-    if (!sc->merged) { /* a merged score borrows the framework and data of its source */
-        dti_dataset_free(sc->ds);
-        dti_framework_free(sc->fw);
-    }
     free(sc->cols);
     free(sc);
 }
@@ -52,18 +49,14 @@ static void S_columns(dti_score *sc)
             sc->cols[sc->n_cols++] = i;
 }
 
-int dti_score_compute(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                      dti_score **out, dti_error *err)
+int dti_score_run(const dti_framework *fw, const dti_dataset *ds, dti_score **out, dti_error *err)
 {
     *out = NULL;
     dti_score *sc = dti_xcalloc(1, sizeof *sc);
     size_t *groups = NULL;
     int rc;
-    if ((rc = dti_framework_load(model_path, &sc->fw, err)) ||
-        (rc = dti_dataset_load(data_path, sc->fw, reg_path, models_dir, &sc->ds, err)))
-        goto cleanup;
-    const dti_framework *fw = sc->fw;
-    const dti_dataset *ds = sc->ds;
+    sc->fw = fw;
+    sc->ds = ds;
     dti_engine_settings set = {0};
     set.denominators = ds->denominators;
     set.unit_names = (const char *const *)ds->unit;
@@ -79,7 +72,7 @@ int dti_score_compute(const char *model_path, const char *data_path, const char 
     if ((rc = dti_engine_run(sc->w, ds->values, &set, &sc->r, err))) {
         /* the engine names the indicator and unit; the file is where the data came from */
         if (err->n && !err->e[err->n - 1].path[0])
-            snprintf(err->e[err->n - 1].path, sizeof err->e[err->n - 1].path, "%s", data_path);
+            snprintf(err->e[err->n - 1].path, sizeof err->e[err->n - 1].path, "%s", ds->path);
         goto cleanup;
     }
     S_columns(sc);
@@ -258,6 +251,9 @@ void dti_score_parts(const dti_score *sc, const dti_framework **fw, const dti_da
     *w = sc->w;
     *r = &sc->r;
 }
+
+const char *dti_score_unit_code(const dti_score *sc, size_t u) { return sc->code[u]; }
+const char *dti_score_unit_name(const dti_score *sc, size_t u) { return sc->name[u]; }
 
 int dti_score_merge(const dti_score *src, const dti_registry *reg, const dti_merger *m, dti_score **out, dti_error *err)
 {

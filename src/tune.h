@@ -41,11 +41,10 @@ typedef struct dti_tune_fit_result {
 int dti_tune_fit_ls(const double *X, const double *y, size_t n, size_t p, dti_tune_fit_result *res, dti_error *err);
 void dti_tune_fit_result_clear(dti_tune_fit_result *res);
 
-/* `dtirank tune fit`: loads the year record at data_path (its framework, or model_path when not NULL,
- * resolved by indicator id), fits the weights of the indicators with positive nominal weight on the
- * provinces with all of them and the published index, and writes the report (docs/tuning.md). */
-int dti_tune_fit_report(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                        FILE *out, dti_error *err);
+/* `dtirank tune fit`: on the year record yr (its framework, or `model` when not NULL, resolved by
+ * indicator id), fits the weights of the indicators with positive nominal weight on the provinces with
+ * all of them and the published index, and writes the report (docs/tuning.md). */
+int dti_tune_fit_report(const dti_year *yr, const dti_framework *model, FILE *out, dti_error *err);
 
 /* ---- the Monte Carlo machinery (tune_mc.c) ---------------------------------------------------- */
 
@@ -111,7 +110,9 @@ int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_erro
 const size_t *dti_tune_sens_hist(const dti_tune_sens *s, size_t *n);
 
 typedef struct dti_tune_sens_options {
-    const char *model_path, *data_path, *reg_path, *models_dir, *uncertainty_path;
+    const dti_framework *fw;              /* the model (borrowed) */
+    const struct dti_dataset *ds;         /* the data (borrowed) */
+    const char *uncertainty_path;
     const char *province; /* NULL: Thái Nguyên where the data rank it, else the first ranked unit */
     size_t runs;          /* Monte Carlo draws for the rank distributions */
     size_t sobol_n;       /* Saltelli base sample (0: no Sobol indices) */
@@ -217,7 +218,8 @@ void dti_tune_goal_result_clear(dti_tune_goal_result *res);
 int dti_tune_costs_load(const char *path, const dti_framework *fw, double *cost, dti_error *err);
 
 typedef struct dti_tune_what_options {
-    const char *model_path, *data_path, *reg_path, *models_dir;
+    const dti_framework *fw;              /* the model (borrowed) */
+    const struct dti_dataset *ds;         /* the data (borrowed) */
     const char *province; /* required */
     size_t top;           /* stability: 0 = rank; goal: K >= 1 */
     const char *costs_path; /* goal: NULL = every cost 1 */

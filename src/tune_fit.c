@@ -288,22 +288,16 @@ static void S_direction(FILE *out, const dti_tune_fit_result *r, size_t k, const
     fputc('\n', out);
 }
 
-int dti_tune_fit_report(const char *model_path, const char *data_path, const char *reg_path, const char *models_dir,
-                        FILE *out, dti_error *err)
+int dti_tune_fit_report(const dti_year *yr, const dti_framework *model, FILE *out, dti_error *err)
 {
-    dti_registry *reg = NULL;
-    dti_year *yr = NULL;
-    dti_framework *own = NULL;
+    const dti_registry *reg = yr->reg;
+    const char *data_path = yr->path;
     size_t *ind = NULL, *col = NULL, *row = NULL, *rk = NULL;
     double *X = NULL, *y = NULL, *nominal = NULL, *all = NULL;
     const char **ids = NULL;
     dti_tune_fit_result res = {0};
-    int rc;
-    if ((rc = dti_registry_load(reg_path, &reg, err)) || (rc = dti_year_load(data_path, reg, models_dir, &yr, err)))
-        goto cleanup;
-    if (model_path && (rc = dti_framework_load(model_path, &own, err)))
-        goto cleanup;
-    const dti_framework *rf = yr->fw, *fw = own ? own : rf;
+    int rc = DTI_OK;
+    const dti_framework *rf = yr->fw, *fw = model ? model : rf;
     size_t nn = rf->n_nodes;
     for (size_t i = 0; i < fw->n_nodes; i++) {
         const dti_node *nd = &fw->nodes[i];
@@ -473,8 +467,5 @@ cleanup:
     free(ids);
     free(col);
     free(ind);
-    dti_framework_free(own);
-    dti_year_free(yr);
-    dti_registry_free(reg);
     return rc;
 }

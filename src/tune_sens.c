@@ -643,16 +643,14 @@ static void S_find_unit(const dti_dataset *ds, const char *q, size_t *v)
 
 int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_error *err)
 {
-    dti_framework *fw = NULL;
-    dti_dataset *ds = NULL;
+    const dti_framework *fw = o->fw;
+    const dti_dataset *ds = o->ds;
     dti_tune_sens *s = NULL;
     dti_engine *w = NULL, *uw = NULL;
     double *fA = NULL, *fB = NULL, *fAB = NULL, *merged = NULL, *col = NULL;
     dti_merger_frame mf = {0};
     int rc;
-    if ((rc = dti_framework_load(o->model_path, &fw, err)) ||
-        (rc = dti_dataset_load(o->data_path, fw, o->reg_path, o->models_dir, &ds, err)) ||
-        (o->merger && (rc = dti_merger_frame_init(&mf, o->merger, o->reg, (const char *const *)ds->unit, ds->n_units,
+    if ((o->merger && (rc = dti_merger_frame_init(&mf, o->merger, o->reg, (const char *const *)ds->unit, ds->n_units,
                                                   ds->path, err))) ||
         (rc = dti_tune_sens_new(fw, ds, o->uncertainty_path, o->threads, &s, err)))
         goto cleanup;
@@ -694,7 +692,7 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
     } else if (o->province) {
         S_find_unit(ds, o->province, &s->unit);
         if (s->unit == DTI_NONE) {
-            rc = dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "no unit '%s' in %s", o->province, o->data_path);
+            rc = dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "no unit '%s' in %s", o->province, ds->path);
             goto cleanup;
         }
     } else { /* Thái Nguyên where the data rank it, else the first ranked unit */
@@ -717,7 +715,7 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
             goto cleanup;
     }
 
-    fprintf(out, "Uncertainty and sensitivity analysis: model %s, data %s\n", fw->name, o->data_path);
+    fprintf(out, "Uncertainty and sensitivity analysis: model %s, data %s\n", fw->name, ds->path);
     fprintf(out, "Uncertain inputs (%s), each a Sobol group:\n", o->uncertainty_path);
     for (size_t i = 0; i < s->n_in; i++)
         S_describe(out, s, &s->in[i]);
@@ -805,7 +803,5 @@ cleanup:
     dti_engine_free(w);
     dti_tune_sens_free(s);
     dti_merger_frame_clear(&mf);
-    dti_dataset_free(ds);
-    dti_framework_free(fw);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "dataset.h"
 #include "engine.h"
 #include "internal.h"
+#include "report.h"
 #include "merger.h"
 #include "tune.h"
 #include "ynode.h"
@@ -691,21 +692,17 @@ cleanup:
 /* Loads the model and the data and finds the unit.  With a merger (o->merger) also the units' frame
  * *mf: *unit is then a unit of the merger and *prov the registry index of the province named
  * (DTI_NONE when the query names a unit); without, *unit is a data row and *prov = *unit. */
-static int S_load(const dti_tune_what_options *o, dti_framework **fw, dti_dataset **ds, dti_merger_frame *mf,
-                  size_t *unit, size_t *prov, dti_error *err)
+static int S_load(const dti_tune_what_options *o, dti_merger_frame *mf, size_t *unit, size_t *prov, dti_error *err)
 {
     int rc;
     memset(mf, 0, sizeof *mf);
-    if ((rc = dti_framework_load(o->model_path, fw, err)) ||
-        (rc = dti_dataset_load(o->data_path, *fw, o->reg_path, o->models_dir, ds, err)))
-        return rc;
     if (!o->merger) {
-        rc = S_find_unit(*ds, o->province, unit, err);
+        rc = S_find_unit(o->ds, o->province, unit, err);
         *prov = *unit;
         return rc;
     }
-    if ((rc = dti_merger_frame_init(mf, o->merger, o->reg, (const char *const *)(*ds)->unit, (*ds)->n_units,
-                                    (*ds)->path, err)))
+    if ((rc = dti_merger_frame_init(mf, o->merger, o->reg, (const char *const *)o->ds->unit, o->ds->n_units,
+                                    o->ds->path, err)))
         return rc;
     return dti_merger_query(o->merger, o->reg, o->province, unit, prov, err);
 }
@@ -729,13 +726,13 @@ static void S_rank_text(char *buf, size_t len, size_t r)
 
 int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_error *err)
 {
-    dti_framework *fw = NULL;
-    dti_dataset *ds = NULL;
+    const dti_framework *fw = o->fw;
+    const dti_dataset *ds = o->ds;
     dti_tune_stab_result res = {0};
     dti_merger_frame mf;
     size_t unit, prov;
     int rc;
-    if ((rc = S_load(o, &fw, &ds, &mf, &unit, &prov, err)) ||
+    if ((rc = S_load(o, &mf, &unit, &prov, err)) ||
         (rc = dti_tune_stability_units(fw, ds, o->merger ? &mf : NULL, unit, o->top, &res, err)))
         goto cleanup;
     const char *code = o->merger ? o->merger->unit[unit] : ds->unit[unit];
@@ -796,7 +793,7 @@ int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_err
     }
     if (o->merger) {
         fprintf(out, "Stability of the weights among the units of the 2025 reorganisation: model %s, data %s\n",
-                fw->name, o->data_path);
+                fw->name, ds->path);
         fprintf(out, "Unit %s (%s): rank %zu among the %zu of %zu units with a score (every former province with\n"
                      "every weighted indicator).\nA unit's main indicators are the ",
                 code, name, res.rank, res.n_scored, n_units);
@@ -805,7 +802,7 @@ int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_err
                      "among the units.\n",
                 o->merger->path);
     } else {
-        fprintf(out, "Stability of the weights: model %s, data %s\n", fw->name, o->data_path);
+        fprintf(out, "Stability of the weights: model %s, data %s\n", fw->name, ds->path);
         fprintf(out, "%s (%s): rank %zu among the %zu of %zu units with a score (every weighted indicator)\n", name,
                 code, res.rank, res.n_scored, n_units);
     }
@@ -832,21 +829,19 @@ int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_err
 cleanup:
     dti_tune_stab_result_clear(&res);
     dti_merger_frame_clear(&mf);
-    dti_dataset_free(ds);
-    dti_framework_free(fw);
     return rc;
 }
 
 int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *err)
 {
-    dti_framework *fw = NULL;
-    dti_dataset *ds = NULL;
+    const dti_framework *fw = o->fw;
+    const dti_dataset *ds = o->ds;
     dti_tune_goal_result res = {0};
     dti_merger_frame mf;
     double *cost = NULL;
     size_t unit, prov;
     int rc;
-    if ((rc = S_load(o, &fw, &ds, &mf, &unit, &prov, err)))
+    if ((rc = S_load(o, &mf, &unit, &prov, err)))
         goto cleanup;
     if (o->merger && prov == DTI_NONE) { /* the plan moves one former province's indicators */
         rc = dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0,
@@ -864,7 +859,7 @@ int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *e
     const char *const *name = o->merger ? (const char *const *)mf.name : (const char *const *)ds->name;
     if (o->merger) {
         fprintf(out, "Goal: unit %s (%s) into the top %zu among the units of the 2025 reorganisation; model %s, data %s\n",
-                code[unit], name[unit], o->top, fw->name, o->data_path);
+                code[unit], name[unit], o->top, fw->name, ds->path);
         fprintf(out, "The plan raises the indicators of the former province %s (%s) alone; the unit's other\n"
                      "former provinces stay as they are.  A unit's main indicators are the ",
                 ds->name[res.row], ds->unit[res.row]);
@@ -874,7 +869,7 @@ int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *e
                 o->merger->path, ds->name[res.row], res.share, res.share);
     } else {
         fprintf(out, "Goal: %s (%s) into the top %zu; model %s, data %s\n", name[unit], code[unit], o->top, fw->name,
-                o->data_path);
+                ds->path);
     }
     fprintf(out, "Score %.*f, rank %zu among the units with a score; costs: %s\n", fw->precision + 1, res.score, res.rank,
             o->costs_path ? o->costs_path : "1 per unit of every indicator");
@@ -923,7 +918,5 @@ cleanup:
     free(cost);
     dti_tune_goal_result_clear(&res);
     dti_merger_frame_clear(&mf);
-    dti_dataset_free(ds);
-    dti_framework_free(fw);
     return rc;
 }

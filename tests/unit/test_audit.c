@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "internal.h"
+#include "report.h"
 #include "testutil.h"
 
 #define REF_REL 1e-9  /* numpy/scipy sum in another order; measured agreement is ~1e-13 */
@@ -70,7 +71,11 @@ static void test_audit_asem_reference(void **state)
     dti_error err;
     dti_error_init(&err);
     dti_audit *a = NULL;
-    int rc = dti_audit_compute(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", NULL, NULL, &a, &err);
+    dti_framework *fw = NULL;
+    dti_dataset *ds = NULL;
+    assert_int_equal(dti_framework_load(DTI_SRCDIR "/models/asem.yaml", &fw, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(DTI_SRCDIR "/data/asem.yaml", fw, NULL, NULL, &ds, &err), DTI_OK);
+    int rc = dti_audit_compute(fw, ds, &a, &err);
     if (rc)
         dti_error_print(&err, stderr);
     assert_int_equal(rc, DTI_OK);
@@ -105,6 +110,8 @@ static void test_audit_asem_reference(void **state)
     free(want_text);
     free(buf);
     dti_audit_free(a);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
 }
 
 static void test_audit_statistics_hand(void **state)

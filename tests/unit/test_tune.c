@@ -162,8 +162,13 @@ static void test_dti_tune_fit_report_2022_not_identified(void **state)
     FILE *f = fdopen(fd, "w+");
     dti_error err;
     dti_error_init(&err);
-    int rc = dti_tune_fit_report(NULL, DTI_SRCDIR "/data/dti/2022.yaml", DTI_SRCDIR "/data/provinces.yaml",
-                                 DTI_SRCDIR "/models", f, &err);
+    dti_registry *reg = NULL;
+    dti_year *yr = NULL;
+    assert_int_equal(dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err), DTI_OK);
+    assert_int_equal(dti_year_load(DTI_SRCDIR "/data/dti/2022.yaml", reg, DTI_SRCDIR "/models", &yr, &err), DTI_OK);
+    int rc = dti_tune_fit_report(yr, NULL, f, &err);
+    dti_year_free(yr);
+    dti_registry_free(reg);
     if (rc)
         dti_error_print(&err, stderr);
     assert_int_equal(rc, DTI_OK);
@@ -236,17 +241,15 @@ static void test_dti_tune_fit_ls_2022_reference(void **state)
         assert_close(res.sv[k], S_ref(ref, key), SV_REL, 0);
     }
     dti_tune_fit_result_clear(&res);
-    dti_year_free(yr);
-    dti_registry_free(reg);
 
     /* the report prints the nominal weights' RMS and maximum to 2 significant digits */
     char path[] = "/tmp/dti_test_tune_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *o = fdopen(fd, "w+");
-    assert_int_equal(dti_tune_fit_report(NULL, DTI_SRCDIR "/data/dti/2022.yaml", DTI_SRCDIR "/data/provinces.yaml",
-                                         DTI_SRCDIR "/models", o, &err),
-                     DTI_OK);
+    assert_int_equal(dti_tune_fit_report(yr, NULL, o, &err), DTI_OK);
+    dti_year_free(yr);
+    dti_registry_free(reg);
     rewind(o);
     static char text[16384];
     len = fread(text, 1, sizeof text - 1, o);
@@ -375,15 +378,17 @@ static void S_report(size_t threads, char *text, size_t len)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w+");
-    dti_tune_sens_options o = {.model_path = DTI_SRCDIR "/models/asem.yaml",
-                               .data_path = DTI_SRCDIR "/data/asem.yaml",
-                               .reg_path = DTI_SRCDIR "/data/provinces.yaml",
-                               .models_dir = DTI_SRCDIR "/models",
-                               .uncertainty_path = DTI_SRCDIR "/models/uncertainty-asem.yaml",
-                               .runs = 2500, .sobol_n = 1200, .n_boot = 50, .top = 10, .threads = threads, .seed = 3};
     dti_error err;
     dti_error_init(&err);
+    dti_framework *fw = NULL;
+    dti_dataset *ds = NULL;
+    assert_int_equal(dti_framework_load(DTI_SRCDIR "/models/asem.yaml", &fw, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(DTI_SRCDIR "/data/asem.yaml", fw, NULL, NULL, &ds, &err), DTI_OK);
+    dti_tune_sens_options o = {.fw = fw, .ds = ds, .uncertainty_path = DTI_SRCDIR "/models/uncertainty-asem.yaml",
+                               .runs = 2500, .sobol_n = 1200, .n_boot = 50, .top = 10, .threads = threads, .seed = 3};
     int rc = dti_tune_sensitivity_report(&o, f, &err);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
     if (rc)
         dti_error_print(&err, stderr);
     assert_int_equal(rc, DTI_OK);

@@ -74,9 +74,8 @@ static void S_ex_load(S_ex *x, const char *map, const char *year)
     dti_error_init(&err);
     memset(x, 0, sizeof *x);
     assert_int_equal(dti_framework_load(S_path("models/dti-2022.yaml"), &x->fw, &err), DTI_OK);
-    assert_int_equal(dti_dataset_load(S_path(year), x->fw, S_path("reg.yaml"), S_path("models"), &x->ds, &err),
-                     DTI_OK);
     assert_int_equal(dti_registry_load(S_path("reg.yaml"), &x->reg, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(S_path(year), x->fw, x->reg, S_path("models"), &x->ds, &err), DTI_OK);
     assert_int_equal(dti_merger_load(S_path(map), x->reg, &x->m, &err), DTI_OK);
     assert_int_equal(dti_merger_frame_init(&x->f, &x->m, x->reg, (const char *const *)x->ds->unit, x->ds->n_units,
                                            x->ds->path, &err),
@@ -269,8 +268,8 @@ static void test_dti_tune_units_group_imputation(void **state)
     dti_merger m;
     dti_merger_frame f;
     assert_int_equal(dti_framework_load(S_path("models/grp.yaml"), &fw, &err), DTI_OK);
-    assert_int_equal(dti_dataset_load(S_path("grp.yaml"), fw, S_path("reg.yaml"), S_path("models"), &ds, &err), DTI_OK);
     assert_int_equal(dti_registry_load(S_path("reg.yaml"), &reg, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(S_path("grp.yaml"), fw, reg, S_path("models"), &ds, &err), DTI_OK);
     assert_int_equal(dti_merger_load(S_path("map.yaml"), reg, &m, &err), DTI_OK);
     assert_int_equal(dti_merger_frame_init(&f, &m, reg, (const char *const *)ds->unit, ds->n_units, ds->path, &err),
                      DTI_OK);
@@ -357,10 +356,8 @@ static void S_sens_report(const S_ex *x, size_t threads, char **text)
 {
     dti_error err;
     dti_error_init(&err);
-    dti_tune_sens_options o = {.model_path = S_path("models/dti-2022.yaml"),
-                               .data_path = S_path("year.yaml"),
-                               .reg_path = S_path("reg.yaml"),
-                               .models_dir = S_path("models"),
+    dti_tune_sens_options o = {.fw = x->fw,
+                               .ds = x->ds,
                                .uncertainty_path = S_path("unc.yaml"),
                                .province = "Beta",
                                .runs = 2500,
