@@ -26,7 +26,7 @@ LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/fr
           src/rank.c src/ranking.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c src/fmt.c
 # the report layer (one document, one writer per format) and the presenters that build its documents
 LIB_SRC += src/report.c src/report_text.c src/report_md.c src/report_csv.c src/report_json.c \
-           src/present_rank.c src/present_misc.c
+           src/present_rank.c src/present_score.c src/present_misc.c
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c

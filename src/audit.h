@@ -12,13 +12,7 @@
 #include "dataset.h"
 #include "dtirank.h"
 #include "engine.h"
-
-/* The engine run behind a score (score.c): the framework, data and result are borrowed from sc. */
-void dti_score_parts(const dti_score *sc, const dti_framework **fw, const dti_dataset **ds,
-                     const dti_engine **w, const dti_engine_result **r);
-/* The code and display name of row u of a score (the data's units, or a merger's: "A + B"), borrowed. */
-const char *dti_score_unit_code(const dti_score *sc, size_t u);
-const char *dti_score_unit_name(const dti_score *sc, size_t u);
+#include "score.h"
 
 typedef struct dti_audit_desc {
     size_t n, missing;       /* observed / missing denominated raw values, over all units */
@@ -54,9 +48,6 @@ typedef struct dti_audit {
  * are borrowed and must outlive the audit.  *out is owned by the caller: dti_audit_free. */
 int dti_audit_compute(const dti_framework *model, const dti_dataset *data, dti_audit **out, dti_error *err);
 void dti_audit_free(dti_audit *a);
-/* Writes the audit as text, csv (long: section,row,column,value) or json; full precision in csv and
- * json.  md is refused (DTI_ERR_USAGE). */
-int dti_audit_write(const dti_audit *a, int format, FILE *out, dti_error *err);
 
 /* The statistics, on their own (NaN = missing; pairwise deletion).  scratch: 4n doubles, idx/tmp n. */
 double dti_audit_pearson(const double *x, const double *y, size_t n);

@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "present.h"
 
 static const char S_score_usage[] =
     "Usage: dtirank score --model FILE (--data FILE | --year Y) [--detail] [--units 34] [--format F]\n"
@@ -57,19 +58,14 @@ int dti_cmd_score(int argc, char **argv)
     dti_framework *fw = NULL;
     struct dti_dataset *ds = NULL;
     dti_score *sc = NULL, *merged = NULL;
-    dti_output *out = NULL;
     int units = 0;
     if (S_load(&in, &fw, &ds, &err) || dti_score_run(fw, ds, &sc, &err) || dti_cli_units(&in, &units, &err) ||
-        ((units || in.merge_weight) && dti_score_merge(sc, in.reg, &in.merger, &merged, &err)) ||
-        dti_cli_output(&in, &out, &err)) {
-        rc = dti_cli_fail(&err);
-    } else if (dti_score_write(merged ? merged : sc, in.format, detail, dti_output_stream(out), &err)) {
-        dti_output_abort(out);
-        rc = dti_cli_fail(&err);
-    } else if (dti_output_commit(out, &err)) {
+        (units && dti_score_merge(sc, in.reg, &in.merger, &merged, &err))) {
         rc = dti_cli_fail(&err);
     } else {
-        rc = 0;
+        dti_report *doc = dti_present_score(merged ? merged : sc, detail, merged ? &in.merger : NULL);
+        rc = dti_cli_emit(&in, doc);
+        dti_report_free(doc);
     }
     dti_score_free(merged);
     dti_score_free(sc);
@@ -107,16 +103,12 @@ int dti_cmd_audit(int argc, char **argv)
     dti_framework *fw = NULL;
     struct dti_dataset *ds = NULL;
     dti_audit *au = NULL;
-    dti_output *out = NULL;
-    if (S_load(&in, &fw, &ds, &err) || dti_audit_compute(fw, ds, &au, &err) || dti_cli_output(&in, &out, &err)) {
-        rc = dti_cli_fail(&err);
-    } else if (dti_audit_write(au, in.format, dti_output_stream(out), &err)) {
-        dti_output_abort(out);
-        rc = dti_cli_fail(&err);
-    } else if (dti_output_commit(out, &err)) {
+    if (S_load(&in, &fw, &ds, &err) || dti_audit_compute(fw, ds, &au, &err)) {
         rc = dti_cli_fail(&err);
     } else {
-        rc = 0;
+        dti_report *doc = dti_present_audit(au);
+        rc = dti_cli_emit(&in, doc);
+        dti_report_free(doc);
     }
     dti_audit_free(au);
     dti_dataset_free(ds);

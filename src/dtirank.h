@@ -156,9 +156,6 @@ typedef struct dti_score dti_score;
 struct dti_dataset;
 int dti_score_run(const dti_framework *fw, const struct dti_dataset *data, dti_score **out, dti_error *err);
 void dti_score_free(dti_score *sc);
-/* Writes the scores (rank, unit, name, index, every aggregate; with detail, every normalised indicator
- * and, in json, the outlier treatment log) as text, md, csv or json.  See docs/methods.md. */
-int dti_score_write(const dti_score *sc, int format, int detail, FILE *out, dti_error *err);
 
 /* ---- validation ----------------------------------------------------------------------------------- */
 

@@ -24,6 +24,11 @@ dti_report *dti_present_rank_units(const dti_merger_ranking *mr, int latest);
  * `units` the units of its reorganisation (names, ASCII names, region, former provinces). */
 dti_report *dti_present_units(const dti_registry *reg, int units);
 
+/* `dtirank score`: the scores of every unit (with `detail` every normalised indicator and the outlier
+ * treatment); `m` (may be NULL): the merger whose units the score ranks (dti_score_merge). */
+dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger *m);
+/* `dtirank audit`. */
+dti_report *dti_present_audit(const dti_audit *a);
 /* `dtirank backtest`: the scores of n models fitted on the years up to obs->year[origin]. */
 dti_report *dti_present_backtest(const dti_project_obs *obs, size_t origin, const dti_project_settings *set,
                                  const dti_backtest_score *sc, size_t n);

@@ -250,6 +250,7 @@ void dti_table_col_label(dti_table *t, size_t c, const char *label)
 }
 
 void dti_table_col_decimals(dti_table *t, size_t c, int decimals) { t->col[c].decimals = decimals; }
+void dti_table_col_digits(dti_table *t, size_t c, int digits) { t->col[c].digits = digits; }
 
 void dti_table_col_flags(dti_table *t, size_t c, unsigned flags) { t->col[c].flags = flags; }
 
@@ -384,15 +385,20 @@ void dti_report_number(double v, int prec, char *buf, size_t size)
     S_unsign_zero(buf);
 }
 
-/* A number for people: a published figure as published, else the column's decimals, else as data. */
+/* A number for people: a published figure as published, else the column's decimals (rounded half away
+ * from zero on the decimal value, as the ranking rule does: 0.69065 shows 0.6907 at 4 decimals) or
+ * significant digits, else as data. */
 static void S_human_number(const dti_report_col *col, double v, int prec, char *buf, size_t size)
 {
-    if (col->decimals >= 0 && prec < 0) {
-        snprintf(buf, size, "%.*f", col->decimals, v);
-        S_unsign_zero(buf);
-    } else {
+    if (prec >= 0 || (col->decimals < 0 && col->digits <= 0)) {
         dti_report_number(v, prec, buf, size);
+        return;
     }
+    if (col->digits > 0)
+        snprintf(buf, size, "%.*g", col->digits, v);
+    else
+        snprintf(buf, size, "%.*f", col->decimals, dti_round_key(v, col->decimals) / pow(10.0, col->decimals));
+    S_unsign_zero(buf);
 }
 
 const char *dti_report_cell_human(const dti_table *t, size_t r, size_t c, char *buf, size_t size)

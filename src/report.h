@@ -21,7 +21,9 @@
  *
  * Numbers: a cell with a precision (a published figure) is written with that many decimals when they
  * give back the same double, else like any other number: the shortest decimal that round-trips
- * (%.15g, then %.16g, then %.17g).  People see the column's decimals.  "-0" is written "0"; NaN and
+ * (%.15g, then %.16g, then %.17g).  People see a published figure as published, other numbers with
+ * the column's decimals (rounded half away from zero like the ranking rule: dti_round_key) or
+ * significant digits.  "-0" is written "0"; NaN and
  * infinities are never written: the cell is null (JSON null, an empty CSV field, the column's null text
  * for people), and the column may say what null means.
  *
@@ -109,6 +111,7 @@ void dti_table_note(dti_table *t, const char *fmt, ...)
 size_t dti_table_col(dti_table *t, const char *name, int type);
 void dti_table_col_label(dti_table *t, size_t c, const char *label); /* header shown to people */
 void dti_table_col_decimals(dti_table *t, size_t c, int decimals);   /* shown to people; -1: all */
+void dti_table_col_digits(dti_table *t, size_t c, int digits);       /* shown: significant digits */
 void dti_table_col_flags(dti_table *t, size_t c, unsigned flags);
 /* What people see in a null cell (default "") and what null means (JSON column "null"; NULL: none). */
 void dti_table_col_null(dti_table *t, size_t c, const char *shown, const char *meaning);
@@ -157,6 +160,7 @@ typedef struct dti_report_col {
     char *name, *label;
     int type;
     int decimals; /* for people; -1: as data */
+    int digits;   /* for people: significant digits (%.*g) when > 0 */
     unsigned flags;
     char *null_shown, *null_meaning;
 } dti_report_col;

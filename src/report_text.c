@@ -56,6 +56,8 @@ void dti_report_grid(const dti_table *t, FILE *out, int md)
             width[c] = w > width[c] ? w : width[c];
             cell[(r + 1) * nc + c] = s;
         }
+        if (md && width[c] < 3) /* some Markdown readers want three characters in the alignment row */
+            width[c] = 3;
     }
     char *line = NULL;
     size_t line_len = 0;
@@ -76,7 +78,7 @@ void dti_report_grid(const dti_table *t, FILE *out, int md)
                         fputc('-', mem);
                     fputc(right ? ':' : '-', mem);
                 } else {
-                    dti_report_pad(mem, cell[r * nc + c], !md && c == last ? 0 : width[c], right);
+                    dti_report_pad(mem, cell[r * nc + c], !md && c == last && !right ? 0 : width[c], right);
                 }
                 if (c != last)
                     fputs(md ? " | " : "  ", mem);
