@@ -23,15 +23,15 @@ LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
-          src/rank.c src/ranking.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c src/fmt.c
+          src/rank.c src/ranking.c src/lookup.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c src/fmt.c
 # the report layer (one document, one writer per format) and the presenters that build its documents
 LIB_SRC += src/report.c src/report_text.c src/report_md.c src/report_csv.c src/report_json.c \
-           src/present_rank.c src/present_score.c src/present_misc.c
+           src/present_rank.c src/present_score.c src/present_tune.c src/present_misc.c
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
-LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
+LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)

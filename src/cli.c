@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "project.h"
 
 #ifndef DTI_DATADIR
 #define DTI_DATADIR "."
@@ -437,6 +438,39 @@ int dti_cli_dataset(dti_cli_inputs *in, const dti_framework *fw, dti_dataset **d
     if (rc)
         return rc;
     return dti_dataset_load(in->data_path, fw, in->reg, in->models_dir, ds, err);
+}
+
+int dti_cli_find_unit(dti_cli_inputs *in, const char *query, size_t *unit, size_t *province, char *via, size_t size,
+                      dti_error *err)
+{
+    via[0] = '\0';
+    int rc = dti_cli_merger(in, err);
+    if (rc || (rc = dti_registry_find_unit(in->reg, query, unit, province, err)) || *province == (size_t)-1)
+        return rc;
+    size_t n_former = 0;
+    for (size_t p = 0; p < dti_registry_count(in->reg); p++)
+        n_former += in->merger.unit_of[p] == *unit;
+    if (n_former > 1 || strcmp(dti_registry_name(in->reg, *province), in->merger.unit[*unit]) != 0)
+        snprintf(via, size, "%s is a former province of the unit %s (%zu former provinces, %s): the analysis is the "
+                            "unit's.",
+                 dti_registry_name(in->reg, *province), in->merger.unit[*unit], n_former, in->merger.path);
+    return DTI_OK;
+}
+
+size_t dti_cli_default_province(dti_cli_inputs *in)
+{
+    dti_error quiet;
+    dti_error_init(&quiet);
+    if (dti_cli_registry(in, &quiet))
+        return (size_t)-1;
+    char *path = S_join(in->models_dir, "targets.yaml");
+    dti_target *t = NULL;
+    size_t n = 0, p = (size_t)-1;
+    if (!dti_targets_load(path, in->reg, &t, &n, &quiet) && n)
+        p = t[0].province;
+    free(t);
+    free(path);
+    return p;
 }
 
 int dti_cli_output(dti_cli_inputs *in, dti_output **out, dti_error *err)

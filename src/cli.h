@@ -137,6 +137,15 @@ int dti_cli_year(dti_cli_inputs *in, const char *path, dti_year **yr, dti_error 
  * in->reg, loaded on demand). */
 int dti_cli_dataset(dti_cli_inputs *in, const dti_framework *fw, dti_dataset **ds, dti_error *err);
 
+/* The unit (of the 2025 reorganisation) a name gives: a unit's name, or a former province's
+ * (dti_registry_find_unit; needs the merger).  When a former province is named for a unit of several,
+ * `via` receives a sentence that says so ("" otherwise). */
+int dti_cli_find_unit(dti_cli_inputs *in, const char *query, size_t *unit, size_t *province, char *via, size_t size,
+                      dti_error *err);
+/* The province an analysis is about when none is named: the first of models/targets.yaml (the project's
+ * default), or (size_t)-1 when there is none. */
+size_t dti_cli_default_province(dti_cli_inputs *in);
+
 /* Writes doc in in->format to --out (atomically, never over an input) or standard output; returns
  * the exit status.  doc is not freed. */
 int dti_cli_emit(dti_cli_inputs *in, const dti_report *doc);

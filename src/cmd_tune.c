@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "present.h"
 #include "tune.h"
 
 static const char S_tune_help[] =
@@ -19,7 +20,7 @@ static const char S_tune_help[] =
     "\n"
     "  -h, --help    show this help (and 'dtirank tune COMMAND --help')\n";
 
-#define S_TUNE_IN (DTI_IN_PLACES | DTI_IN(OUT) | DTI_IN(MODEL) | DTI_IN(DATA) | DTI_IN(YEAR))
+#define S_TUNE_IN (DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN(DATA) | DTI_IN(YEAR))
 
 /* The usage errors every tune command shares: NULL, or the message. */
 static const char *S_missing(const dti_cli_inputs *in, int model_optional)
@@ -51,22 +52,6 @@ static const dti_merger *S_merger(dti_cli_inputs *in, dti_error *err)
     return &in->merger;
 }
 
-/* Runs write(opt, stream) into the output of the command. */
-static int S_write(dti_cli_inputs *in, int (*write)(const void *opt, FILE *out, dti_error *err), const void *opt,
-                   dti_error *err)
-{
-    dti_output *out = NULL;
-    if (dti_cli_output(in, &out, err))
-        return dti_cli_fail(err);
-    if (write(opt, dti_output_stream(out), err)) {
-        dti_output_abort(out);
-        return dti_cli_fail(err);
-    }
-    if (dti_output_commit(out, err))
-        return dti_cli_fail(err);
-    return 0;
-}
-
 /* ---- tune fit ---------------------------------------------------------------------------------- */
 
 static const char S_fit_usage[] =
@@ -79,17 +64,6 @@ static const char S_fit_usage[] =
     "  -y, --year Y            the year record DIR/data/dti/Y.yaml\n"
     "  -d, --data FILE         a year record (provinces:) instead\n"
     "  -m, --model FILE        the framework (default: the record's own model); must be linear\n";
-
-typedef struct S_fit {
-    const dti_year *yr;
-    const dti_framework *fw;
-} S_fit;
-
-static int S_fit_write(const void *opt, FILE *out, dti_error *err)
-{
-    const S_fit *f = opt;
-    return dti_tune_fit_report(f->yr, f->fw, out, err);
-}
 
 static int S_cmd_fit(int argc, char **argv)
 {
@@ -104,11 +78,15 @@ static int S_cmd_fit(int argc, char **argv)
     dti_error_init(&err);
     dti_framework *fw = NULL;
     dti_year *yr = NULL;
-    if (S_load(&in, &fw, NULL, &err) || dti_cli_year(&in, in.data_path, &yr, &err)) {
+    dti_tune_fit_year f;
+    if (S_load(&in, &fw, NULL, &err) || dti_cli_year(&in, in.data_path, &yr, &err) ||
+        dti_tune_fit_year_compute(yr, fw, &f, &err)) {
         rc = dti_cli_fail(&err);
     } else {
-        S_fit f = {yr, fw};
-        rc = S_write(&in, S_fit_write, &f, &err);
+        dti_report *doc = dti_present_tune_fit(&f);
+        rc = dti_cli_emit(&in, doc);
+        dti_report_free(doc);
+        dti_tune_fit_year_clear(&f);
     }
     dti_year_free(yr);
     dti_framework_free(fw);
@@ -161,11 +139,6 @@ static const char *S_sens_option(void *ctx, int id, const char *arg)
     return NULL;
 }
 
-static int S_sens_write(const void *opt, FILE *out, dti_error *err)
-{
-    return dti_tune_sensitivity_report(opt, out, err);
-}
-
 /* models/uncertainty-dti.yaml for dti-*, models/uncertainty-<file stem>.yaml otherwise (malloc'ed). */
 static char *S_uncertainty_path(const dti_cli_inputs *in)
 {
@@ -180,6 +153,31 @@ static char *S_uncertainty_path(const dti_cli_inputs *in)
     else
         snprintf(path, len, "%s/uncertainty-%.*s.yaml", in->models_dir, (int)strcspn(base, "."), base);
     return path;
+}
+
+/* The row (a data unit) or the unit of the merger a name gives; with the merger, *province is the
+ * former province named ((size_t)-1 for a unit's own name) and `via` may say how it was resolved. */
+static int S_find(dti_cli_inputs *in, const struct dti_dataset *ds, const dti_merger *m, const char *query,
+                  size_t *unit, size_t *province, char *via, size_t size, dti_error *err)
+{
+    via[0] = '\0';
+    if (m)
+        return dti_cli_find_unit(in, query, unit, province, via, size, err);
+    *province = (size_t)-1;
+    return dti_dataset_find(ds, in->reg, query, unit, err);
+}
+
+/* The unit to prefer when none is named: the project's (models/targets.yaml), where the data have it. */
+static size_t S_preferred(dti_cli_inputs *in, const struct dti_dataset *ds, const dti_merger *m)
+{
+    size_t p = dti_cli_default_province(in), unit;
+    if (p == (size_t)-1)
+        return p;
+    if (m)
+        return m->unit_of[p];
+    dti_error quiet;
+    dti_error_init(&quiet);
+    return dti_dataset_find(ds, in->reg, dti_registry_code(in->reg, p), &unit, &quiet) ? (size_t)-1 : unit;
 }
 
 static int S_cmd_sensitivity(int argc, char **argv)
@@ -200,29 +198,42 @@ static int S_cmd_sensitivity(int argc, char **argv)
     dti_error_init(&err);
     dti_framework *fw = NULL;
     struct dti_dataset *ds = NULL;
-    char *unc = NULL;
+    dti_uncertainty *unc = NULL;
+    char *unc_path = NULL, via[512] = "";
+    dti_tune_sens_options so = {0};
+    so.unit = so.preferred = (size_t)-1;
     if (!S_load(&in, &fw, &ds, &err)) {
-        dti_tune_sens_options so = {0};
+        unc_path = a.uncertainty ? strdup(a.uncertainty) : S_uncertainty_path(&in);
+        dti_cli_input(&in, unc_path);
+        so.merger = S_merger(&in, &err);
+        size_t prov;
+        if (!err.n && !dti_uncertainty_load(unc_path, &unc, &err) && in.province)
+            S_find(&in, ds, so.merger, in.province, &so.unit, &prov, via, sizeof via, &err);
+    }
+    if (!err.n) {
+        dti_tune_sens_result res;
         so.fw = fw;
         so.ds = ds;
-        so.province = in.province;
+        so.unc = unc;
+        so.preferred = in.province ? (size_t)-1 : S_preferred(&in, ds, so.merger);
         so.runs = in.runs_given ? in.runs : 10000;
         so.sobol_n = a.sobol;
         so.n_boot = S_BOOT_RESAMPLES;
         so.top = in.top ? in.top : 10;
         so.threads = in.threads;
         so.seed = (unsigned long)in.seed;
-        so.merger = S_merger(&in, &err);
         so.reg = in.reg;
-        unc = a.uncertainty ? strdup(a.uncertainty) : S_uncertainty_path(&in);
-        so.uncertainty_path = unc;
-        dti_cli_input(&in, unc);
-        if (!err.n)
-            rc = S_write(&in, S_sens_write, &so, &err);
+        if (!dti_tune_sensitivity(&so, &res, &err)) {
+            dti_report *doc = dti_present_tune_sens(&so, &res, via[0] ? via : NULL);
+            rc = dti_cli_emit(&in, doc);
+            dti_report_free(doc);
+            dti_tune_sens_result_clear(&res);
+        }
     }
-    if (err.n && rc < 0)
+    if (err.n)
         rc = dti_cli_fail(&err);
-    free(unc);
+    dti_uncertainty_free(unc);
+    free(unc_path);
     dti_dataset_free(ds);
     dti_framework_free(fw);
     dti_cli_clear(&in);
@@ -275,22 +286,11 @@ static const char *S_costs_option(void *ctx, int id, const char *arg)
     return NULL;
 }
 
-static int S_stab_write(const void *opt, FILE *out, dti_error *err)
-{
-    return dti_tune_stability_report(opt, out, err);
-}
-
-static int S_goal_write(const void *opt, FILE *out, dti_error *err)
-{
-    return dti_tune_goal_report(opt, out, err);
-}
-
 /* tune stability (goal = 0) and tune goal (goal = 1): the same options but --costs. */
 static int S_cmd_what(int argc, char **argv, int goal)
 {
     static const dti_cli_opt extra[] = {{"costs", required_argument, 0, S_OPT_COSTS}};
-    static const dti_cli_spec stab = {"tune stability",
-                                      S_TUNE_IN | DTI_IN(FORMAT) | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
+    static const dti_cli_spec stab = {"tune stability", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
                                       NULL, 0, NULL, 0, S_stab_usage, NULL};
     static const dti_cli_spec gl = {"tune goal", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
                                     extra, 1, S_costs_option, 0, S_goal_usage, NULL};
@@ -304,30 +304,57 @@ static int S_cmd_what(int argc, char **argv, int goal)
         missing = "--province is required";
     if (!missing && goal && !in.top)
         missing = "--top is required";
-    if (!missing && in.format == DTI_FORMAT_MD)
-        missing = "--format needs text, csv or json";
     if (missing)
         return dti_cli_refuse(&in, missing);
     dti_error err;
     dti_error_init(&err);
     dti_framework *fw = NULL;
     struct dti_dataset *ds = NULL;
-    if (!S_load(&in, &fw, &ds, &err)) {
-        dti_tune_what_options wo = {0};
-        wo.fw = fw;
-        wo.ds = ds;
-        wo.province = in.province;
-        wo.top = in.top;
-        wo.costs_path = costs;
-        wo.format = in.format;
-        wo.merger = S_merger(&in, &err);
-        wo.reg = in.reg;
-        dti_cli_input(&in, costs);
-        if (!err.n)
-            rc = S_write(&in, goal ? S_goal_write : S_stab_write, &wo, &err);
+    dti_costs *cs = NULL;
+    dti_merger_frame mf = {0};
+    const dti_merger *m = NULL;
+    char via[512] = "";
+    size_t unit = 0, prov = 0;
+    if (!S_load(&in, &fw, &ds, &err) && (m = S_merger(&in, &err), !err.n) &&
+        !(m && dti_merger_frame_init(&mf, m, in.reg, (const char *const *)ds->unit, ds->n_units, ds->path, &err)) &&
+        !S_find(&in, ds, m, in.province, &unit, &prov, via, sizeof via, &err) &&
+        !(costs && (dti_cli_input(&in, costs), dti_costs_load(costs, &cs, &err)))) {
+        dti_tune_what w = {fw, ds, m, m ? m->unit[unit] : ds->unit[unit], m ? mf.name[unit] : ds->name[unit],
+                           m ? (const char *const *)m->unit : (const char *const *)ds->unit,
+                           m ? (const char *const *)mf.name : (const char *const *)ds->name,
+                           m ? m->n_units : ds->n_units, via[0] ? via : NULL};
+        dti_report *doc = NULL;
+        if (!goal) {
+            dti_tune_stab_result res;
+            if (!dti_tune_stability_units(fw, ds, m ? &mf : NULL, unit, in.top, &res, &err)) {
+                doc = dti_present_tune_stability(&w, &res);
+                dti_tune_stab_result_clear(&res);
+            }
+        } else if (m && prov == (size_t)-1) { /* the plan moves one former province's indicators */
+            dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0,
+                          "tune goal --units improves the indicators of one former province: name a province of "
+                          "unit '%s' (%s)",
+                          m->unit[unit], mf.name[unit]);
+        } else {
+            double *cost = calloc(ds->n_indicators + 1, sizeof *cost);
+            dti_tune_goal_result res;
+            if (!cost)
+                abort();
+            if (!dti_costs_apply(cs, fw, cost, &err) &&
+                !dti_tune_goal_units(fw, ds, m ? &mf : NULL, m ? prov : unit, in.top, cs ? cost : NULL, &res, &err)) {
+                doc = dti_present_tune_goal(&w, &res, costs);
+                dti_tune_goal_result_clear(&res);
+            }
+            free(cost);
+        }
+        if (doc)
+            rc = dti_cli_emit(&in, doc);
+        dti_report_free(doc);
     }
-    if (err.n && rc < 0)
+    if (err.n)
         rc = dti_cli_fail(&err);
+    dti_costs_free(cs);
+    dti_merger_frame_clear(&mf);
     dti_dataset_free(ds);
     dti_framework_free(fw);
     dti_cli_clear(&in);

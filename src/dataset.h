@@ -45,4 +45,9 @@ void dti_dataset_free(dti_dataset *ds);
 int dti_dataset_groups(const dti_dataset *ds, const char *name, size_t *labels, size_t *n_groups,
                        const char **texts, dti_error *err);
 
+/* The row of the unit a query names (lookup.c): by code or name; when the data's units are the
+ * provinces of `reg` (a year record; reg may be NULL), by the registry's lookup, aliases included.
+ * DTI_ERR_INPUT with the candidates or the nearest names otherwise. */
+int dti_dataset_find(const dti_dataset *ds, const dti_registry *reg, const char *query, size_t *row, dti_error *err);
+
 #endif

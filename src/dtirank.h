@@ -75,10 +75,18 @@ const char *dti_registry_code(const dti_registry *reg, size_t i);
 const char *dti_registry_ascii(const dti_registry *reg, size_t i);
 const char *dti_registry_region(const dti_registry *reg, size_t i);
 const char *dti_registry_successor(const dti_registry *reg, size_t i);
-/* Finds a province by code ("19", "019"), Vietnamese name or ASCII name, ignoring case, diacritics,
- * punctuation and a leading "TP."/"Thành phố".  Returns 0 and sets *index, or DTI_ERR_INPUT with a
- * message that names the query (and the candidates when it is ambiguous). */
+/* Finds a province by code ("19", "019"), Vietnamese name, ASCII name or alias (data/aliases.yaml),
+ * ignoring case, diacritics, spaces, punctuation, a leading "TP."/"Thành phố"/"Tỉnh" and a trailing
+ * "city"/"province".  Returns 0 and sets *index, or DTI_ERR_INPUT with a message that names the query
+ * and the candidates when it is ambiguous, or the nearest names when it is unknown (lookup.c). */
 int dti_registry_find(const dti_registry *reg, const char *query, size_t *index, dti_error *err);
+/* With the units of a reorganisation attached (dti_registry_attach_units): the unit a query names --
+ * a unit's name (*province = (size_t)-1), or a former province's (its unit; *province = its index). */
+int dti_registry_find_unit(const dti_registry *reg, const char *query, size_t *unit, size_t *province,
+                           dti_error *err);
+/* Adds the aliases of `path` (data/aliases.yaml: `aliases: {code: [name, ...]}`) to the lookup of reg;
+ * an alias naming another province is an error at its position. */
+int dti_registry_load_aliases(dti_registry *reg, const char *path, dti_error *err);
 /* Attaches the registry of the units of a reorganisation (built by the merger module) to a provinces'
  * registry, which then owns it: year records with `frame: <map>` are read against it. */
 void dti_registry_attach_units(dti_registry *reg, dti_registry *units);

@@ -31,10 +31,39 @@ typedef struct dti_province {
     size_t line, column;
 } dti_province;
 
+/* A name lookup (lookup.c): folded keys -> entry index.  `what` names the entries in messages. */
+typedef struct dti_lookup {
+    char **key;
+    size_t *index;
+    size_t n, cap;
+    const char *what; /* "province", "unit" */
+} dti_lookup;
+/* How an entry is named in a message ("Thái Nguyên (19)"); the string lives until the 8th next call. */
+typedef const char *(*dti_lookup_label)(const void *ctx, size_t index);
+/* The folded key of a name: dti_name_fold, a leading "tp "/"thanh pho "/"tinh " and a trailing
+ * " city"/" province" dropped, no spaces; a code without its leading zeros.  Caller frees. */
+char *dti_lookup_key(const char *s);
+void dti_lookup_init(dti_lookup *l, const char *what);
+void dti_lookup_clear(dti_lookup *l);
+/* Adds `name` for entry `index`; returns the entry its key names (an earlier one when the key is
+ * taken: the first keeps it), DTI_NONE for an empty name. */
+size_t dti_lookup_add(dti_lookup *l, const char *name, size_t index);
+/* The one entry whose key is the query's, else DTI_ERR_INPUT: ambiguous (the candidates listed by
+ * `label`), or unknown with the nearest names (dti_edit_distance on the keys). */
+int dti_lookup_find(const dti_lookup *l, const char *query, dti_lookup_label label, const void *ctx, size_t *index,
+                    dti_error *err);
+/* Builds reg->names from the codes, names and ASCII names (dti_registry_load does it). */
+void dti_registry_index(dti_registry *reg);
+/* Optimal string alignment distance (Levenshtein with adjacent transpositions) of two byte strings;
+ * (size_t)-1 when either is longer than 255 bytes. */
+size_t dti_edit_distance(const char *a, const char *b);
+
 struct dti_registry {
     char *path;
     size_t n;
     dti_province *p;
+    dti_lookup *names; /* codes, names, ASCII names, aliases (lookup.c) */
+    size_t *unit_of;   /* a units' registry: [provinces of the registry it is attached to] unit of each */
     /* A registry of the 34 units of a reorganisation is built from its map (dti_merger_units_registry):
      * `frame` is then the map's name (e.g. "merger-2025"), the name a year record gives as `frame:`;
      * NULL for the provinces' registry. */

@@ -228,27 +228,23 @@ dti_registry *dti_merger_units_registry(const dti_merger *m, const dti_registry 
         q->key_ascii = dti_name_fold(q->ascii);
         q->line = 0;
     }
+    u->unit_of = dti_xcalloc(m->n_old, sizeof *u->unit_of);
+    memcpy(u->unit_of, m->unit_of, m->n_old * sizeof *u->unit_of);
+    dti_registry_index(u);
     return u;
 }
 
+static const char *S_unit_label(const void *ctx, size_t j) { return ((const dti_merger *)ctx)->unit[j]; }
+
 int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_error *err)
 {
-    char *key = dti_name_fold(query);
-    const char *k = !strncmp(key, "tp ", 3) ? key + 3 : key;
-    int found = 0;
-    for (size_t j = 0; j < m->n_units && !found; j++) {
-        char *u = dti_name_fold(m->unit[j]);
-        const char *uk = !strncmp(u, "tp ", 3) ? u + 3 : u;
-        if (!strcmp(uk, k)) {
-            *unit = j;
-            found = 1;
-        }
-        free(u);
-    }
-    free(key);
-    if (found)
-        return DTI_OK;
-    return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "unknown unit '%s' in the merger map", query);
+    dti_lookup l;
+    dti_lookup_init(&l, "unit");
+    for (size_t j = 0; j < m->n_units; j++)
+        dti_lookup_add(&l, m->unit[j], j);
+    int rc = dti_lookup_find(&l, query, S_unit_label, m, unit, err);
+    dti_lookup_clear(&l);
+    return rc;
 }
 
 int dti_merger_frame_init(dti_merger_frame *f, const dti_merger *m, const dti_registry *reg, const char *const *codes,
@@ -305,25 +301,6 @@ void dti_merger_frame_merge(const dti_merger_frame *f, const double *in, size_t 
             col[p] = in[j * nr + f->row_of[p]];
         dti_merger_apply(f->m, col, out + j * nu);
     }
-}
-
-int dti_merger_query(const dti_merger *m, const dti_registry *reg, const char *query, size_t *unit, size_t *province,
-                     dti_error *err)
-{
-    dti_error tmp;
-    dti_error_init(&tmp);
-    size_t p;
-    *province = DTI_NONE;
-    if (!dti_registry_find(reg, query, &p, &tmp) && p < m->n_old) {
-        *province = p;
-        *unit = m->unit_of[p];
-        return DTI_OK;
-    }
-    dti_error_init(&tmp);
-    if (!dti_merger_find(m, query, unit, &tmp))
-        return DTI_OK;
-    return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "'%s' is neither a province of the registry nor a unit of %s",
-                         query, m->path ? m->path : "the merger map");
 }
 
 static const char *const S_rule_keys[] = {"map", "rule", "weight", "from_year", "note", NULL};

@@ -50,7 +50,7 @@ void dti_merger_rule_clear(dti_merger_rule *rule);
  * against it (dti_registry_attach_units).  Caller frees (dti_registry_free). */
 dti_registry *dti_merger_units_registry(const dti_merger *m, const dti_registry *reg, const char *frame);
 
-/* Unit index of a name (code, Vietnamese or ASCII name of a unit, folded like province names), or
+/* Unit index of a name (Vietnamese or ASCII name of a unit, folded like province names: lookup.c), or
  * DTI_ERR_INPUT. */
 int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_error *err);
 
@@ -74,12 +74,6 @@ void dti_merger_frame_clear(dti_merger_frame *f);
 /* Merges a column-major table by the rule: out[j * n_units + k] from in[j * n_rows + row] for the
  * n_cols columns (dti_merger_apply per column).  col needs n_old doubles.  Allocates nothing. */
 void dti_merger_frame_merge(const dti_merger_frame *f, const double *in, size_t n_cols, double *out, double *col);
-
-/* The unit named by a query: a province of the registry gives its unit (*province = its registry
- * index), else a unit name of the map (dti_merger_find; *province = DTI_NONE).  DTI_ERR_USAGE when
- * it is neither. */
-int dti_merger_query(const dti_merger *m, const dti_registry *reg, const char *query, size_t *unit, size_t *province,
-                     dti_error *err);
 
 /* The ranking of a year among the merged units: by the official rule on merged values where every
  * unit has one (DTI_MERGER_BY_VALUE), else by the mean normal score of the former provinces' exact

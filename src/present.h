@@ -29,6 +29,26 @@ dti_report *dti_present_units(const dti_registry *reg, int units);
 dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger *m);
 /* `dtirank audit`. */
 dti_report *dti_present_audit(const dti_audit *a);
+/* `dtirank tune fit`. */
+dti_report *dti_present_tune_fit(const dti_tune_fit_year *f);
+/* `dtirank tune sensitivity`: o the options of the run (its inputs), r its result; via: how the name
+ * given was resolved, or NULL. */
+dti_report *dti_present_tune_sens(const dti_tune_sens_options *o, const dti_tune_sens_result *r, const char *via);
+
+/* What the presenters of `tune stability` and `tune goal` need to name the unit and its frame. */
+typedef struct dti_tune_what {
+    const dti_framework *fw;
+    const struct dti_dataset *ds;
+    const dti_merger *merger;                /* NULL: the data's units are ranked */
+    const char *code, *name;                 /* the unit analysed */
+    const char *const *codes, *const *names; /* [n_units] the ranked units (the rival of a goal) */
+    size_t n_units;
+    const char *via; /* how the name given was resolved ("Bắc Kạn is a former province of ..."), or NULL */
+} dti_tune_what;
+dti_report *dti_present_tune_stability(const dti_tune_what *w, const dti_tune_stab_result *res);
+/* costs_path: the costs file, NULL when every cost is 1. */
+dti_report *dti_present_tune_goal(const dti_tune_what *w, const dti_tune_goal_result *res, const char *costs_path);
+
 /* `dtirank backtest`: the scores of n models fitted on the years up to obs->year[origin]. */
 dti_report *dti_present_backtest(const dti_project_obs *obs, size_t origin, const dti_project_settings *set,
                                  const dti_backtest_score *sc, size_t n);

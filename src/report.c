@@ -385,6 +385,12 @@ void dti_report_number(double v, int prec, char *buf, size_t size)
     S_unsign_zero(buf);
 }
 
+void dti_report_fixed(double v, int decimals, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.*f", decimals, dti_round_key(v, decimals) / pow(10.0, decimals));
+    S_unsign_zero(buf);
+}
+
 /* A number for people: a published figure as published, else the column's decimals (rounded half away
  * from zero on the decimal value, as the ranking rule does: 0.69065 shows 0.6907 at 4 decimals) or
  * significant digits, else as data. */
@@ -394,11 +400,12 @@ static void S_human_number(const dti_report_col *col, double v, int prec, char *
         dti_report_number(v, prec, buf, size);
         return;
     }
-    if (col->digits > 0)
+    if (col->digits > 0) {
         snprintf(buf, size, "%.*g", col->digits, v);
-    else
-        snprintf(buf, size, "%.*f", col->decimals, dti_round_key(v, col->decimals) / pow(10.0, col->decimals));
-    S_unsign_zero(buf);
+        S_unsign_zero(buf);
+    } else {
+        dti_report_fixed(v, col->decimals, buf, size);
+    }
 }
 
 const char *dti_report_cell_human(const dti_table *t, size_t r, size_t c, char *buf, size_t size)

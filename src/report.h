@@ -132,6 +132,10 @@ void dti_table_show(dti_table *t, size_t r, size_t c, const char *fmt, ...)
 #endif
     ;
 
+/* A number as people see it with `decimals` decimals (rounded half away from zero on the decimal
+ * value, "-0.000" written "0.000"), for presenters that compose a cell's text (dti_table_show). */
+void dti_report_fixed(double v, int decimals, char *buf, size_t size);
+
 /* ---- writing a document --------------------------------------------------------------------------- */
 
 typedef struct dti_report_options {

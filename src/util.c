@@ -147,3 +147,33 @@ unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long ph
     unsigned long s = (unsigned long)(z & 0xFFFFFFFFUL);
     return s ? s : 1UL; /* 0 would select the generator's default seed */
 }
+
+size_t dti_edit_distance(const char *a, const char *b)
+{
+    /* Damerau's optimal string alignment (Boytsov 2011, "Indexing methods for approximate dictionary
+     * searching"): three rows of the dynamic programme, so no allocation. */
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 255 || m > 255)
+        return (size_t)-1;
+    size_t rows[3][256], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= m; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1], d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < d)
+                d = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < d)
+                d = prev2[j - 2] + 1;
+            cur[j] = d;
+        }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m];
+}
