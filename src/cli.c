@@ -280,6 +280,7 @@ void dti_cli_clear(dti_cli_inputs *in)
     free(in->models_dir);
     free(in->dti_dir);
     free(in->data_path);
+    free(in->aliases_path);
     memset(in, 0, sizeof *in);
 }
 
@@ -372,6 +373,25 @@ int dti_cli_registry(dti_cli_inputs *in, dti_error *err)
     if (rc)
         return rc;
     dti_cli_input(in, in->reg_path);
+    /* the aliases beside the registry (data/aliases.yaml), when there are */
+    const char *slash = strrchr(in->reg_path, '/');
+    size_t dir = slash ? (size_t)(slash - in->reg_path) : 0;
+    char *aliases = malloc(dir + 16);
+    if (!aliases)
+        abort();
+    snprintf(aliases, dir + 16, "%.*s%saliases.yaml", (int)dir, in->reg_path, slash ? "/" : "");
+    if (access(aliases, F_OK) == 0) {
+        if ((rc = dti_registry_load_aliases(in->reg, aliases, err))) {
+            free(aliases);
+            dti_registry_free(in->reg);
+            in->reg = NULL;
+            return rc;
+        }
+        in->aliases_path = aliases;
+        dti_cli_input(in, aliases);
+    } else {
+        free(aliases);
+    }
     /* The units of the reorganisation, for records that rank them (`frame:`).  A registry the
      * shipped map does not fit (a user's own) simply has none: such records then say so. */
     dti_error quiet;

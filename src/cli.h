@@ -59,6 +59,7 @@ typedef struct dti_cli_inputs {
     char *models_dir;   /* --models or HOME/models */
     char *dti_dir;      /* HOME/data/dti */
     char *data_path;    /* the data: --data, or the year record of --year (dti_cli_year_path) */
+    char *aliases_path; /* the aliases loaded with the registry (aliases.yaml beside it), or NULL */
     int latest;         /* no --year: data_path is the latest year of the record */
     dti_registry *reg;  /* dti_cli_registry: with the units of the 2025 reorganisation attached */
     dti_merger_rule rule; /* dti_cli_merger */

@@ -167,10 +167,22 @@ void dti_score_free(dti_score *sc);
 
 /* ---- validation ----------------------------------------------------------------------------------- */
 
-/* Recognises the kind of `path` (framework, year record or registry), loads it and records every error
- * found in `err` (use collect mode) and record warnings in `warnings`.  *kind names what was checked. */
-int dti_validate_file(const char *path, const dti_registry *reg, const char *models_dir, dti_error *err,
-                      dti_error *warnings, const char **kind);
+/* What a file is checked against: the registry (year records, merger maps, targets, aliases; may be
+ * NULL), the frameworks a year record or data table names, and a framework given by the user for data
+ * tables, uncertain inputs and goal costs (NULL: data tables are checked against the model they name,
+ * or for their structure alone). */
+typedef struct dti_validate_options {
+    const dti_registry *reg;
+    const char *models_dir;
+    const dti_framework *model;
+} dti_validate_options;
+
+/* Recognises the kind of `path` from its top-level keys (framework, year record, registry, data table,
+ * merger map, merger rule, targets, uncertain inputs, goal costs, aliases), loads it with the loader
+ * every command uses and records every error found in `err` (use collect mode) and record warnings in
+ * `warnings`.  *kind names what was checked. */
+int dti_validate_file(const char *path, const dti_validate_options *o, dti_error *err, dti_error *warnings,
+                      const char **kind);
 
 /* ---- output files ---------------------------------------------------------------------------------- */
 

@@ -45,9 +45,11 @@ typedef const char *(*dti_lookup_label)(const void *ctx, size_t index);
 char *dti_lookup_key(const char *s);
 void dti_lookup_init(dti_lookup *l, const char *what);
 void dti_lookup_clear(dti_lookup *l);
-/* Adds `name` for entry `index`; returns the entry its key names (an earlier one when the key is
- * taken: the first keeps it), DTI_NONE for an empty name. */
-size_t dti_lookup_add(dti_lookup *l, const char *name, size_t index);
+/* Adds `name` for entry `index` (nothing for an empty name).  Two entries may share a key: a query
+ * of that key is then ambiguous. */
+void dti_lookup_add(dti_lookup *l, const char *name, size_t index);
+/* The entry a name's key already names (the first), or DTI_NONE. */
+size_t dti_lookup_owner(const dti_lookup *l, const char *name);
 /* The one entry whose key is the query's, else DTI_ERR_INPUT: ambiguous (the candidates listed by
  * `label`), or unknown with the nearest names (dti_edit_distance on the keys). */
 int dti_lookup_find(const dti_lookup *l, const char *query, dti_lookup_label label, const void *ctx, size_t *index,
@@ -63,6 +65,9 @@ struct dti_registry {
     size_t n;
     dti_province *p;
     dti_lookup *names; /* codes, names, ASCII names, aliases (lookup.c) */
+    size_t n_aliases;  /* the aliases as written (dti_registry_load_aliases), for listing */
+    char **alias;
+    size_t *alias_of;  /* [n_aliases] the province of each */
     size_t *unit_of;   /* a units' registry: [provinces of the registry it is attached to] unit of each */
     /* A registry of the 34 units of a reorganisation is built from its map (dti_merger_units_registry):
      * `frame` is then the map's name (e.g. "merger-2025"), the name a year record gives as `frame:`;

@@ -70,15 +70,26 @@ void dti_lookup_clear(dti_lookup *l)
     memset(l, 0, sizeof *l);
 }
 
-size_t dti_lookup_add(dti_lookup *l, const char *name, size_t index)
+size_t dti_lookup_owner(const dti_lookup *l, const char *name)
+{
+    char *key = dti_lookup_key(name);
+    size_t owner = DTI_NONE;
+    for (size_t i = 0; i < l->n && owner == DTI_NONE; i++)
+        if (!strcmp(l->key[i], key))
+            owner = l->index[i];
+    free(key);
+    return owner;
+}
+
+void dti_lookup_add(dti_lookup *l, const char *name, size_t index)
 {
     if (!name || !*name)
-        return DTI_NONE;
+        return;
     char *key = dti_lookup_key(name);
     for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->key[i], key)) { /* the same key twice: the first entry keeps it */
+        if (l->index[i] == index && !strcmp(l->key[i], key)) { /* the entry has this key already */
             free(key);
-            return l->index[i];
+            return;
         }
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
@@ -89,7 +100,6 @@ size_t dti_lookup_add(dti_lookup *l, const char *name, size_t index)
     }
     l->key[l->n] = key;
     l->index[l->n++] = index;
-    return index;
 }
 
 /* The distinct entries whose key is `key` (at most max), their number. */
@@ -289,13 +299,25 @@ int dti_registry_load_aliases(dti_registry *reg, const char *path, dti_error *er
             char *name = NULL;
             if ((rc = dti_y_string(&c, list->items[a], "an alias", &name)))
                 break;
-            size_t at = dti_lookup_add(reg->names, name, p);
-            if (at == DTI_NONE)
-                rc = dti_y_error(&c, list->items[a], "an alias must not be empty");
-            else if (at != p)
+            char *key = dti_lookup_key(name);
+            size_t at = dti_lookup_owner(reg->names, name);
+            if (!*key)
+                rc = dti_y_error(&c, list->items[a], "an alias must name something (letters or digits)");
+            else if (at != DTI_NONE && at != p)
                 rc = dti_y_error(&c, list->items[a], "alias '%s' of %s already names %s", name, reg->p[p].name,
                                  reg->p[at].name);
-            free(name);
+            free(key);
+            if (rc) {
+                free(name);
+                break;
+            }
+            reg->alias = realloc(reg->alias, (reg->n_aliases + 1) * sizeof *reg->alias);
+            reg->alias_of = realloc(reg->alias_of, (reg->n_aliases + 1) * sizeof *reg->alias_of);
+            if (!reg->alias || !reg->alias_of)
+                abort();
+            dti_lookup_add(reg->names, name, p);
+            reg->alias[reg->n_aliases] = name;
+            reg->alias_of[reg->n_aliases++] = p;
         }
     }
 cleanup:

@@ -13,6 +13,7 @@ static const char S_main_help[] =
     "Commands:\n"
     "  rank       the ranking table of a year (official rule: ties share a rank)\n"
     "  validate   check data and model files and report every error found\n"
+    "  units      the names of the provinces and of the units of the 2025 reorganisation\n"
     "  score      composite scores of a model on a data table (normalise, treat, aggregate, rank)\n"
     "  audit      statistics of a model on its data: correlations, alpha, PCA, effective weights\n"
     "  project    P(top k) and rank intervals of a province in future years (the main job)\n"
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
         return dti_cmd_audit(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return dti_cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "units"))
+        return dti_cmd_units(argc - 1, argv + 1);
     if (!strcmp(cmd, "project"))
         return dti_cmd_project(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "backtest"))

@@ -20,9 +20,10 @@
 dti_report *dti_present_rank(const dti_ranking *rk, int latest);
 /* `dtirank rank --units 34`: the ranking among the units of the 2025 reorganisation. */
 dti_report *dti_present_rank_units(const dti_merger_ranking *mr, int latest);
-/* `dtirank units`: the registry's provinces (codes, names, ASCII names, region, 2025 unit), or with
- * `units` the units of its reorganisation (names, ASCII names, region, former provinces). */
-dti_report *dti_present_units(const dti_registry *reg, int units);
+/* `dtirank units`: the registry's provinces (codes, names, ASCII names, region, 2025 unit, aliases), or
+ * with `units` the units of its reorganisation (names, ASCII names, region, former provinces);
+ * aliases_path: where the aliases came from (NULL: none). */
+dti_report *dti_present_units(const dti_registry *reg, int units, const char *aliases_path);
 
 /* `dtirank score`: the scores of every unit (with `detail` every normalised indicator and the outlier
  * treatment); `m` (may be NULL): the merger whose units the score ranks (dti_score_merge). */
@@ -49,6 +50,12 @@ dti_report *dti_present_tune_stability(const dti_tune_what *w, const dti_tune_st
 /* costs_path: the costs file, NULL when every cost is 1. */
 dti_report *dti_present_tune_goal(const dti_tune_what *w, const dti_tune_goal_result *res, const char *costs_path);
 
+/* `dtirank validate`: one row per file (kind NULL: not recognised). */
+typedef struct dti_validate_row {
+    const char *file, *kind;
+    size_t errors, warnings;
+} dti_validate_row;
+dti_report *dti_present_validate(const dti_validate_row *rows, size_t n);
 /* `dtirank backtest`: the scores of n models fitted on the years up to obs->year[origin]. */
 dti_report *dti_present_backtest(const dti_project_obs *obs, size_t origin, const dti_project_settings *set,
                                  const dti_backtest_score *sc, size_t n);

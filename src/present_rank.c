@@ -274,3 +274,80 @@ dti_report *dti_present_rank_units(const dti_merger_ranking *mr, int latest)
     }
     return doc;
 }
+
+/* ---- units ------------------------------------------------------------------------------------------ */
+
+/* "A, B, C": the names of the entries of `of` equal to i (aliases of a province, former provinces of
+ * a unit). */
+static void S_names_of(char *const *names, const size_t *of, size_t n, size_t i, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < n && o < size; k++)
+        if (of[k] == i)
+            o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "", names[k]);
+}
+
+dti_report *dti_present_units(const dti_registry *reg, int units, const char *aliases_path)
+{
+    dti_report *doc = dti_report_new("units");
+    const dti_registry *u = reg->units;
+    char buf[1024];
+    dti_report_source(doc, "registry", reg->path);
+    if (aliases_path)
+        dti_report_source(doc, "aliases", aliases_path);
+    if (units && u) {
+        dti_report_meta_text(doc, "frame", "units");
+        dti_report_meta_int(doc, "units", (long long)u->n);
+        dti_report_source(doc, "merger map", u->path);
+        dti_report_title(doc, "The %zu units of the 2025 reorganisation (%s)", u->n, u->path);
+        dti_table *t = dti_report_table(doc, "units", NULL);
+        static const char *const cols[] = {"unit", "ascii", "region", "former_provinces", "former_codes"};
+        for (size_t c = 0; c < 5; c++)
+            dti_table_col(t, cols[c], DTI_COL_TEXT);
+        dti_table_col_label(t, 3, "former provinces");
+        dti_table_col_flags(t, 4, DTI_COL_DATA_ONLY);
+        char **names = dti_xcalloc(reg->n + 1, sizeof *names), **codes = dti_xcalloc(reg->n + 1, sizeof *codes);
+        for (size_t p = 0; p < reg->n; p++) {
+            names[p] = reg->p[p].name;
+            codes[p] = reg->p[p].code;
+        }
+        for (size_t j = 0; j < u->n; j++) {
+            size_t r = dti_table_row(t);
+            dti_table_text(t, r, 0, u->p[j].name);
+            dti_table_text(t, r, 1, u->p[j].ascii);
+            dti_table_text(t, r, 2, u->p[j].region);
+            S_names_of(names, u->unit_of, reg->n, j, buf, sizeof buf);
+            dti_table_text(t, r, 3, buf);
+            S_names_of(codes, u->unit_of, reg->n, j, buf, sizeof buf);
+            dti_table_text(t, r, 4, buf);
+        }
+        free(names);
+        free(codes);
+        dti_report_text(doc, "A unit is named by its name, its ASCII name or the name of any of its former provinces.");
+        return doc;
+    }
+    dti_report_meta_text(doc, "frame", "provinces");
+    dti_report_meta_int(doc, "units", (long long)reg->n);
+    dti_report_title(doc, "The %zu provinces of the registry (%s)", reg->n, reg->path);
+    dti_table *t = dti_report_table(doc, "provinces", NULL);
+    static const char *const cols[] = {"code", "name", "ascii", "region", "unit_2025", "aliases"};
+    for (size_t c = 0; c < 6; c++)
+        dti_table_col(t, cols[c], DTI_COL_TEXT);
+    dti_table_col_label(t, 4, "unit from 2025");
+    dti_table_col_label(t, 5, "other names");
+    for (size_t p = 0; p < reg->n; p++) {
+        size_t r = dti_table_row(t);
+        dti_table_text(t, r, 0, reg->p[p].code);
+        dti_table_text(t, r, 1, reg->p[p].name);
+        dti_table_text(t, r, 2, reg->p[p].ascii);
+        dti_table_text(t, r, 3, reg->p[p].region);
+        dti_table_text(t, r, 4, reg->p[p].successor);
+        S_names_of(reg->alias, reg->alias_of, reg->n_aliases, p, buf, sizeof buf);
+        if (buf[0])
+            dti_table_text(t, r, 5, buf);
+    }
+    dti_report_text(doc, "A province is named by its code, its Vietnamese or ASCII name or another name, in any case, "
+                         "with or without diacritics and spaces.");
+    return doc;
+}

@@ -135,6 +135,10 @@ void dti_registry_free(dti_registry *reg)
         dti_lookup_clear(reg->names);
     free(reg->names);
     free(reg->unit_of);
+    for (size_t k = 0; k < reg->n_aliases; k++)
+        free(reg->alias[k]);
+    free(reg->alias);
+    free(reg->alias_of);
     free(reg->path);
     free(reg->frame);
     dti_registry_free(reg->units);

@@ -168,6 +168,9 @@ typedef struct dti_tune_sens dti_tune_sens;
 int dti_tune_sens_new(const dti_framework *fw, const struct dti_dataset *ds, const dti_uncertainty *u, size_t threads,
                       dti_tune_sens **out, dti_error *err);
 void dti_tune_sens_free(dti_tune_sens *s);
+/* Binds u to fw as dti_tune_sens_new does, without data: what does not fit the model is an error at u's
+ * line and column (validate --model). */
+int dti_tune_sens_check(const dti_framework *fw, const dti_uncertainty *u, dti_error *err);
 /* Ranks among the units of a merger frame (borrowed; it must outlive s) from now on: the memo of each
  * discrete choice is merged once by the rule, and every draw runs only the units' workspace on it
  * with the draw's weights and aggregation (without a memo: the provinces' run, merged into per-thread

@@ -264,6 +264,19 @@ void dti_tune_sens_free(dti_tune_sens *s)
     free(s);
 }
 
+int dti_tune_sens_check(const dti_framework *fw, const dti_uncertainty *u, dti_error *err)
+{
+    int rc = DTI_OK;
+    for (size_t i = 0; i < u->n && !rc; i++) {
+        S_input in;
+        memset(&in, 0, sizeof in);
+        rc = S_bind(u, &u->in[i], fw, &in, err);
+        free(in.nodes);
+        free(in.share);
+    }
+    return rc;
+}
+
 /* Builds the memo: stages 1-5 for every combination of the discrete inputs that affect them. */
 static int S_memo(dti_tune_sens *s, dti_error *err)
 {
