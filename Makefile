@@ -23,7 +23,7 @@ LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
-          src/rank.c src/ranking.c src/lookup.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c src/fmt.c
+          src/rank.c src/ranking.c src/lookup.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c
 # the report layer (one document, one writer per format) and the presenters that build its documents
 LIB_SRC += src/report.c src/report_text.c src/report_md.c src/report_csv.c src/report_json.c \
            src/present_rank.c src/present_score.c src/present_tune.c src/present_misc.c

@@ -146,9 +146,9 @@ static int S_pca(dti_audit *a, dti_audit_group *g, const double *const *cols, do
         g->eigenvalues[f] = NAN;
     if (k < 2 || g->n_complete < 3)
         return DTI_OK;
-    gsl_matrix *cm = gsl_matrix_alloc(k, k), *ev = gsl_matrix_alloc(k, k);
-    gsl_vector *val = gsl_vector_alloc(k);
-    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(k);
+    gsl_matrix *cm = dti_xgsl(gsl_matrix_alloc(k, k)), *ev = dti_xgsl(gsl_matrix_alloc(k, k));
+    gsl_vector *val = dti_xgsl(gsl_vector_alloc(k));
+    gsl_eigen_symmv_workspace *ws = dti_xgsl(gsl_eigen_symmv_alloc(k));
     int rc = DTI_OK, defined = 1;
     double *x = buf, *y = buf + n;
     for (size_t c = 0; c < k && defined; c++)

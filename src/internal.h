@@ -146,6 +146,9 @@ void dti_year_values(const dti_year *yr, size_t p, size_t node, double *publishe
 
 char *dti_strdup(const char *s);     /* aborts on out of memory, as cmark does */
 void *dti_xcalloc(size_t n, size_t size);
+/* p, or abort with "out of memory" when a GSL allocation returned NULL (the program turns GSL's
+ * error handler off, so an allocation failure comes back as NULL, as calloc's does). */
+void *dti_xgsl(void *p);
 /* Folds a name for lookup: NFD, case fold, strip marks, đ -> d, non-alphanumerics -> one space. */
 char *dti_name_fold(const char *s);
 /* The ASCII form of a Vietnamese name, case kept: diacritics dropped, Đ/đ -> D/d ("Thái Nguyên" ->
@@ -153,11 +156,6 @@ char *dti_name_fold(const char *s);
 char *dti_ascii_of(const char *s);
 /* Display width in terminal columns of a UTF-8 string (utf8proc_charwidth). */
 size_t dti_utf8_width(const char *s);
-/* Output helpers (fmt.c): a JSON string with escapes, an RFC 4180 CSV field (quoted when needed),
- * and `s` padded with blanks to `width` display columns (right-aligned when `right`). */
-void dti_fmt_json_string(FILE *out, const char *s);
-void dti_fmt_csv_field(FILE *out, const char *s);
-void dti_fmt_pad(FILE *out, const char *s, size_t width, int right);
 /* The rounding key of the official rule: v * 10^precision rounded half away from zero (after
  * snapping binary noise), as a double holding an integer; values too large to have decimals are their
  * own key.  Equal keys are ties. */

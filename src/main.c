@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "cli.h"
 
 static const char S_main_help[] =
@@ -29,6 +31,8 @@ static const char S_main_help[] =
 
 int main(int argc, char **argv)
 {
+    /* GSL's default handler aborts; the library checks every GSL status and reports it through dti_error */
+    gsl_set_error_handler_off();
     if (argc < 2)
         return dti_cli_usage(NULL, "no command given");
     const char *cmd = argv[1];

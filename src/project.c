@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -114,7 +115,12 @@ static int S_fit_panel(const dti_project_obs *obs, size_t n_fit, dti_project_fit
                            m);
     } else {
         double c0, c1, cov00, cov01, cov11, sumsq;
-        gsl_fit_linear(x, 1, y, 1, m, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        int st = gsl_fit_linear(x, 1, y, 1, m, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        if (st) {
+            free(x);
+            free(y);
+            return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "the panel regression failed: %s", gsl_strerror(st));
+        }
         if (!(sumsq > 0) || !isfinite(c1)) { /* every pair on one line: the noise cannot be estimated */
             free(x);
             free(y);
@@ -484,7 +490,7 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         w[k].uorder = dti_xcalloc(nu, sizeof(size_t));
         w[k].uhist = dti_xcalloc(uhist_len, sizeof(unsigned));
         w[k].score = score;
-        w[k].rng = gsl_rng_alloc(gsl_rng_taus2);
+        w[k].rng = dti_xgsl(gsl_rng_alloc(gsl_rng_taus2));
         if (!w[k].rng)
             abort();
     }

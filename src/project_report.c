@@ -130,7 +130,7 @@ static void S_row(const dti_project_report *rep, int frame, size_t i, int y, con
            hi = dti_projection_quantile(pr, frame, i, y, S_Q_HI);
     if (json) {
         fputs(frame == DTI_FRAME_UNITS ? "{\"unit\": " : "{\"province\": ", out);
-        dti_fmt_json_string(out, S_name(rep, frame, i));
+        dti_report_json_string(out, S_name(rep, frame, i));
         fprintf(out, ", \"year\": %d, \"observed_rank\": %s, \"median_rank\": %zu, \"rank_lo\": %zu, \"rank_hi\": %zu", y,
                 exact ? obsbuf : "null", md, lo, hi);
         for (size_t j = 0; j < n_k; j++)
@@ -182,11 +182,11 @@ static void S_text_years(const dti_project_report *rep, int frame, const size_t 
         fprintf(out, "%s%d%s", md ? "| " : "", y, sep);
         if (frame == DTI_FRAME_PROVINCES) {
             S_observed(rep, i, y, obsbuf, sizeof obsbuf);
-            dti_fmt_pad(out, obsbuf[0] ? obsbuf : "–", 8, 1);
+            dti_report_pad(out, obsbuf[0] ? obsbuf : "–", 8, 1);
             fputs(sep, out);
         }
         fprintf(out, "%6zu%s", dti_projection_quantile(pr, frame, i, y, 0.5), sep);
-        dti_fmt_pad(out, iv, 12, 0);
+        dti_report_pad(out, iv, 12, 0);
         for (size_t j = 0; j < n_k; j++)
             fprintf(out, "%s%9.2f", sep, dti_projection_p_top(pr, frame, i, y, ks[j]));
         fputs(md ? " |\n" : "\n", out);
@@ -204,7 +204,7 @@ static void S_text_all(const dti_project_report *rep, int frame, int y, const si
             wname = dti_utf8_width(S_name(rep, frame, i));
     fprintf(out, "%s%d, among the %zu %s\n%s", md ? "### " : "", y, n,
             frame == DTI_FRAME_UNITS ? "units of the 2025 reorganisation" : "provinces", md ? "\n| " : "");
-    dti_fmt_pad(out, frame == DTI_FRAME_UNITS ? "unit" : "province", md ? 0 : wname, 0);
+    dti_report_pad(out, frame == DTI_FRAME_UNITS ? "unit" : "province", md ? 0 : wname, 0);
     fprintf(out, "%smedian%s80%% interval", sep, sep);
     for (size_t j = 0; j < n_k; j++)
         fprintf(out, "%sP(top %zu)", sep, ks[j]);
@@ -232,9 +232,9 @@ static void S_text_all(const dti_project_report *rep, int frame, int y, const si
                  dti_projection_quantile(pr, frame, i, y, S_Q_HI));
         if (md)
             fputs("| ", out);
-        dti_fmt_pad(out, S_name(rep, frame, i), md ? 0 : wname, 0);
+        dti_report_pad(out, S_name(rep, frame, i), md ? 0 : wname, 0);
         fprintf(out, "%s%6zu%s", sep, med[i], sep);
-        dti_fmt_pad(out, iv, 12, 0);
+        dti_report_pad(out, iv, 12, 0);
         for (size_t j = 0; j < n_k; j++)
             fprintf(out, "%s%9.2f", sep, dti_projection_p_top(pr, frame, i, y, ks[j]));
         fputs(md ? " |\n" : "\n", out);
@@ -298,7 +298,7 @@ int dti_project_write(const dti_project_report *rep, int format, FILE *out, dti_
             fprintf(out, ",\n  \"merger\": {\"units\": %zu, \"from_year\": %d, \"weight\": ", rep->merger->n_units,
                     pr->merge_year);
             if (rep->merger->weight_column)
-                dti_fmt_json_string(out, rep->merger->weight_column);
+                dti_report_json_string(out, rep->merger->weight_column);
             else
                 fputs("null", out);
             fputs("},\n  \"unit_rows\": [", out);

@@ -227,6 +227,9 @@ const char *dti_report_cell_human(const dti_table *t, size_t r, size_t c, char *
 const char *dti_report_cell_data(const dti_table *t, size_t r, size_t c, int part, char *buf, size_t size);
 /* Writes s padded with blanks to `width` display columns (dti_utf8_width), right-aligned or not. */
 void dti_report_pad(FILE *out, const char *s, size_t width, int right);
+/* A JSON string with its escapes (report_json.c: the one JSON escaper; bytes that are not UTF-8 become
+ * U+FFFD), for writers that are not on the layer yet (project_report.c). */
+void dti_report_json_string(FILE *out, const char *s);
 /* Numbers and intervals are right-aligned unless DTI_COL_LEFT; text left unless DTI_COL_RIGHT. */
 int dti_report_col_right(const dti_table *t, size_t c);
 /* The table's columns for people, aligned by display width: plain text (two blanks between columns),

@@ -10,7 +10,7 @@
 
 /* A JSON string: quotes, backslashes and control characters escaped; a byte that is not UTF-8
  * becomes U+FFFD, so the output is always valid JSON whatever a path on the command line holds. */
-static void S_string(FILE *out, const char *s)
+void dti_report_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
@@ -51,7 +51,7 @@ static void S_cell(FILE *out, const dti_table *t, size_t r, size_t c, int part)
     if (!s || !*s)
         fputs(s && t->col[c].type == DTI_COL_TEXT ? "\"\"" : "null", out);
     else if (t->col[c].type == DTI_COL_TEXT)
-        S_string(out, s);
+        dti_report_json_string(out, s);
     else
         fputs(s, out);
 }
@@ -64,7 +64,7 @@ static void S_key(FILE *out, const dti_table *t, size_t c, int part)
         snprintf(name, sizeof name, "%s_%s", t->col[c].name, part ? "hi" : "lo");
     else
         snprintf(name, sizeof name, "%s", t->col[c].name);
-    S_string(out, name);
+    dti_report_json_string(out, name);
 }
 
 static void S_notes(FILE *out, char *const *note, size_t n, const char *indent)
@@ -72,7 +72,7 @@ static void S_notes(FILE *out, char *const *note, size_t n, const char *indent)
     fputc('[', out);
     for (size_t k = 0; k < n; k++) {
         fprintf(out, "%s\n%s  ", k ? "," : "", indent);
-        S_string(out, note[k]);
+        dti_report_json_string(out, note[k]);
     }
     if (n)
         fprintf(out, "\n%s", indent);
@@ -82,10 +82,10 @@ static void S_notes(FILE *out, char *const *note, size_t n, const char *indent)
 static void S_table(FILE *out, const dti_table *t)
 {
     fputs("    {\n      \"name\": ", out);
-    S_string(out, t->name);
+    dti_report_json_string(out, t->name);
     fputs(",\n      \"title\": ", out);
     if (t->title)
-        S_string(out, t->title);
+        dti_report_json_string(out, t->title);
     else
         fputs("null", out);
     fputs(",\n      \"columns\": [", out);
@@ -100,11 +100,11 @@ static void S_table(FILE *out, const dti_table *t)
             fprintf(out, ", \"type\": \"%s\"", S_type_name(t->col[c].type));
             if (t->col[c].label) {
                 fputs(", \"label\": ", out);
-                S_string(out, t->col[c].label);
+                dti_report_json_string(out, t->col[c].label);
             }
             if (t->col[c].null_meaning) {
                 fputs(", \"null\": ", out);
-                S_string(out, t->col[c].null_meaning);
+                dti_report_json_string(out, t->col[c].null_meaning);
             }
             fputc('}', out);
         }
@@ -135,9 +135,9 @@ static int S_write(const dti_report *doc, const dti_report_options *opt, FILE *o
 {
     (void)err;
     fputs("{\n  \"command\": ", out);
-    S_string(out, doc->command);
+    dti_report_json_string(out, doc->command);
     fputs(",\n  \"version\": ", out);
-    S_string(out, DTI_VERSION);
+    dti_report_json_string(out, DTI_VERSION);
     const char *title = NULL;
     size_t n_notes = 0;
     char **notes = dti_xcalloc(doc->n_blocks + 1, sizeof *notes);
@@ -150,18 +150,18 @@ static int S_write(const dti_report *doc, const dti_report_options *opt, FILE *o
     }
     fputs(",\n  \"title\": ", out);
     if (title)
-        S_string(out, title);
+        dti_report_json_string(out, title);
     else
         fputs("null", out);
     fputs(",\n  \"metadata\": {", out);
     for (size_t k = 0; k < doc->n_meta; k++) {
         const dti_report_meta *m = &doc->meta[k];
         fputs(k ? ",\n    " : "\n    ", out);
-        S_string(out, m->key);
+        dti_report_json_string(out, m->key);
         fputs(": ", out);
         char buf[32];
         if (m->type == DTI_META_TEXT) {
-            S_string(out, m->text);
+            dti_report_json_string(out, m->text);
         } else if (m->type == DTI_META_INT) {
             fprintf(out, "%lld", m->i);
         } else if (m->type == DTI_META_BOOL) {
@@ -176,9 +176,9 @@ static int S_write(const dti_report *doc, const dti_report_options *opt, FILE *o
     fputs(doc->n_meta ? "\n  },\n  \"sources\": [" : "},\n  \"sources\": [", out);
     for (size_t k = 0; k < doc->n_sources; k++) {
         fputs(k ? ",\n    {\"role\": " : "\n    {\"role\": ", out);
-        S_string(out, doc->source_role[k]);
+        dti_report_json_string(out, doc->source_role[k]);
         fputs(", \"path\": ", out);
-        S_string(out, doc->source_path[k]);
+        dti_report_json_string(out, doc->source_path[k]);
         fputc('}', out);
     }
     fputs(doc->n_sources ? "\n  ],\n  \"notes\": " : "],\n  \"notes\": ", out);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit.h>
@@ -49,9 +50,9 @@ static int S_eqls(const double *X, const double *y, size_t n, size_t p, const si
         return 0;
     }
     size_t q = m - 1, last = F[m - 1];
-    gsl_matrix *A = gsl_matrix_alloc(n, q), *C = gsl_matrix_alloc(q, q);
-    gsl_vector *b = gsl_vector_alloc(n), *wt = gsl_vector_alloc(n), *v = gsl_vector_alloc(q);
-    gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(n, q);
+    gsl_matrix *A = dti_xgsl(gsl_matrix_alloc(n, q)), *C = dti_xgsl(gsl_matrix_alloc(q, q));
+    gsl_vector *b = dti_xgsl(gsl_vector_alloc(n)), *wt = dti_xgsl(gsl_vector_alloc(n)), *v = dti_xgsl(gsl_vector_alloc(q));
+    gsl_multifit_linear_workspace *ws = dti_xgsl(gsl_multifit_linear_alloc(n, q));
     for (size_t i = 0; i < n; i++) {
         for (size_t a = 0; a < q; a++)
             gsl_matrix_set(A, i, a, X[i * p + F[a]] - X[i * p + last]);
@@ -84,8 +85,8 @@ static int S_eqls(const double *X, const double *y, size_t n, size_t p, const si
 static int S_svd(const double *X, size_t n, size_t p, dti_tune_fit_result *res)
 {
     size_t M = n + 1 > p ? n + 1 : p;
-    gsl_matrix *A = gsl_matrix_calloc(M, p), *V = gsl_matrix_alloc(p, p);
-    gsl_vector *S = gsl_vector_alloc(p), *work = gsl_vector_alloc(p);
+    gsl_matrix *A = dti_xgsl(gsl_matrix_calloc(M, p)), *V = dti_xgsl(gsl_matrix_alloc(p, p));
+    gsl_vector *S = dti_xgsl(gsl_vector_alloc(p)), *work = dti_xgsl(gsl_vector_alloc(p));
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < p; j++)
             gsl_matrix_set(A, i, j, X[i * p + j]);
@@ -131,8 +132,10 @@ int dti_tune_fit_ls(const double *X, const double *y, size_t n, size_t p, dti_tu
     for (size_t j = 0; j < p; j++)
         res->w[j] = res->se[j] = NAN;
     res->rms = res->max_abs = NAN;
-    if (S_svd(X, n, p, res))
-        return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "the singular value decomposition failed");
+    int st = S_svd(X, n, p, res);
+    if (st)
+        return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "the singular value decomposition failed: %s",
+                             gsl_strerror(st));
     res->identified = res->rank == p;
     if (!res->identified)
         return DTI_OK;
@@ -156,8 +159,9 @@ int dti_tune_fit_ls(const double *X, const double *y, size_t n, size_t p, dti_tu
         for (size_t j = 0; j < p; j++)
             if (free_[j])
                 F[m++] = j;
-        if (S_eqls(X, y, n, p, F, m, z, cov)) {
-            rc = dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "least squares on the free weights failed");
+        if ((st = S_eqls(X, y, n, p, F, m, z, cov))) {
+            rc = dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "least squares on the free weights failed: %s",
+                               gsl_strerror(st));
             goto cleanup;
         }
         int feasible = 1;

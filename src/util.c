@@ -29,6 +29,13 @@ void *dti_xcalloc(size_t n, size_t size)
     return p;
 }
 
+void *dti_xgsl(void *p)
+{
+    if (!p)
+        S_oom();
+    return p;
+}
+
 char *dti_ascii_of(const char *s)
 {
     utf8proc_uint8_t *mapped = NULL;

@@ -8,6 +8,8 @@
 #include "dtirank.h"
 #include "internal.h"
 #include "merger.h"
+#include <gsl/gsl_errno.h>
+
 #include "testutil.h"
 
 static dti_registry *S_reg;
@@ -185,6 +187,7 @@ static void test_edit_distance(void **state)
 
 int main(void)
 {
+    gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry_load_counts),
         cmocka_unit_test(test_registry_find_forms),
