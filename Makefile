@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PKGS     = gsl yaml-0.1 libutf8proc
 TESTPKGS = cmocka
-DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev
+DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev cmark
 BUILD   ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
@@ -36,7 +36,7 @@ LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz install clean reference
+.PHONY: all deps run check unit golden bad formats docs asan bench leakcheck fuzz install clean reference
 
 all: $(BUILD)/dtirank
 
@@ -75,7 +75,7 @@ run: deps
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@$(MAKE) --no-print-directory unit golden bad
+	@$(MAKE) --no-print-directory unit golden bad formats docs
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do ./$$t || fail=1; done; exit $$fail
@@ -87,6 +87,15 @@ golden: $(BUILD)/dtirank
 
 bad: $(BUILD)/dtirank
 	@sh tests/bad/run.sh ./$(BUILD)/dtirank
+
+# Every command in every format through real parsers (json.tool, csv); Debian's python3 (stdlib only).
+formats: $(BUILD)/dtirank
+	@if [ -x /usr/bin/python3 ]; then /usr/bin/python3 tests/formats/check.py ./$(BUILD)/dtirank; \
+	 else echo "formats: /usr/bin/python3 not found, tests/formats/check.py skipped"; fi
+
+# The documents' headings as CommonMark sees them (cmark), so that no code fence is left open.
+docs:
+	@sh tests/docs/check.sh
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build tree.
 asan: deps

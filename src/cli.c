@@ -467,6 +467,11 @@ int dti_cli_find_unit(dti_cli_inputs *in, const char *query, size_t *unit, size_
     int rc = dti_cli_merger(in, err);
     if (rc || (rc = dti_registry_find_unit(in->reg, query, unit, province, err)) || *province == (size_t)-1)
         return rc;
+    size_t named;
+    dti_error quiet;
+    dti_error_init(&quiet);
+    if (!dti_registry_find(dti_registry_units(in->reg), query, &named, &quiet)) /* the unit's own name: nothing to say */
+        return DTI_OK;
     size_t n_former = 0;
     for (size_t p = 0; p < dti_registry_count(in->reg); p++)
         n_former += in->merger.unit_of[p] == *unit;

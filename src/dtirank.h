@@ -69,11 +69,11 @@ typedef struct dti_registry dti_registry;
 int dti_registry_load(const char *path, dti_registry **out, dti_error *err);
 void dti_registry_free(dti_registry *reg);
 size_t dti_registry_count(const dti_registry *reg);
-/* Borrowed strings, valid until dti_registry_free. */
+/* Borrowed strings, valid until dti_registry_free.  The library's own modules read the structures
+ * (internal.h); programs above it (cmd_*.c) use these functions only. */
 const char *dti_registry_name(const dti_registry *reg, size_t i);
 const char *dti_registry_code(const dti_registry *reg, size_t i);
 const char *dti_registry_ascii(const dti_registry *reg, size_t i);
-const char *dti_registry_region(const dti_registry *reg, size_t i);
 const char *dti_registry_successor(const dti_registry *reg, size_t i);
 /* Finds a province by code ("19", "019"), Vietnamese name, ASCII name or alias (data/aliases.yaml),
  * ignoring case, diacritics, spaces, punctuation, a leading "TP."/"Thành phố"/"Tỉnh" and a trailing
@@ -81,7 +81,9 @@ const char *dti_registry_successor(const dti_registry *reg, size_t i);
  * and the candidates when it is ambiguous, or the nearest names when it is unknown (lookup.c). */
 int dti_registry_find(const dti_registry *reg, const char *query, size_t *index, dti_error *err);
 /* With the units of a reorganisation attached (dti_registry_attach_units): the unit a query names --
- * a unit's name (*province = (size_t)-1), or a former province's (its unit; *province = its index). */
+ * a unit's name, or a former province's (its unit).  *province: the former province the query also
+ * names (its index), else (size_t)-1 ("TP. Huế" names the unit only; "Bắc Kạn" and "Thái Nguyên"
+ * name a province of the unit Thái Nguyên too). */
 int dti_registry_find_unit(const dti_registry *reg, const char *query, size_t *unit, size_t *province,
                            dti_error *err);
 /* Adds the aliases of `path` (data/aliases.yaml: `aliases: {code: [name, ...]}`) to the lookup of reg;
@@ -90,6 +92,8 @@ int dti_registry_load_aliases(dti_registry *reg, const char *path, dti_error *er
 /* Attaches the registry of the units of a reorganisation (built by the merger module) to a provinces'
  * registry, which then owns it: year records with `frame: <map>` are read against it. */
 void dti_registry_attach_units(dti_registry *reg, dti_registry *units);
+/* The units' registry attached to reg, or NULL. */
+const dti_registry *dti_registry_units(const dti_registry *reg);
 
 /* ---- frameworks (models/dti-*.yaml) ---------------------------------------------------------------- */
 
@@ -104,17 +108,10 @@ enum dti_node_role {
 
 int dti_framework_load(const char *path, dti_framework **out, dti_error *err);
 void dti_framework_free(dti_framework *fw);
-const char *dti_framework_name(const dti_framework *fw);
 const char *dti_framework_title(const dti_framework *fw);
-int dti_framework_precision(const dti_framework *fw); /* published decimals, e.g. 4 */
-size_t dti_framework_node_count(const dti_framework *fw);
 /* Index of the node with this id, or (size_t)-1. */
 size_t dti_framework_node_find(const dti_framework *fw, const char *id);
-const char *dti_framework_node_id(const dti_framework *fw, size_t i);
 const char *dti_framework_node_name(const dti_framework *fw, size_t i, int english);
-int dti_framework_node_role(const dti_framework *fw, size_t i);
-double dti_framework_node_weight(const dti_framework *fw, size_t i);
-size_t dti_framework_root(const dti_framework *fw);
 /* 0 when some weight is `unknown` (not published, e.g. DTI 2024): the index cannot be computed from
  * the indicators, tables rank on the published index. */
 int dti_framework_weights_known(const dti_framework *fw);
@@ -137,12 +134,6 @@ int dti_year_year(const dti_year *yr);
 const char *dti_year_frame(const dti_year *yr);
 /* The registry the record's entries index: the provinces', or the attached units' one. */
 const dti_registry *dti_year_registry(const dti_year *yr);
-size_t dti_year_units(const dti_year *yr);
-const dti_framework *dti_year_framework(const dti_year *yr);
-const char *dti_year_path(const dti_year *yr);
-/* Disagreements in the record that do not stop it loading (a rank contradicting a published value),
- * each with its position; print them with dti_error_print as warnings. */
-const dti_error *dti_year_warnings(const dti_year *yr);
 
 /* ---- ranking rule ---------------------------------------------------------------------------------- */
 

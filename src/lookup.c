@@ -241,8 +241,9 @@ int dti_registry_find_unit(const dti_registry *reg, const char *query, size_t *u
         return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
                              "'%s' is ambiguous: the unit %s or the former province %s (of unit %s)", query,
                              u->p[j].name, reg->p[p].name, u->p[u->unit_of[p]].name);
-    if (by_unit) {
+    if (by_unit) { /* a unit's name that is also the name of one of its former provinces names both */
         *unit = j;
+        *province = by_province ? p : DTI_NONE;
         return DTI_OK;
     }
     if (by_province) {

@@ -451,7 +451,9 @@ dti_report *dti_present_tune_stability(const dti_tune_what *w, const dti_tune_st
 static void S_plan(dti_report *doc, const dti_tune_goal_result *res, const dti_framework *fw)
 {
     dti_table *t = dti_report_table(doc, "plan",
-                                    "Cheapest plan (min sum cost x increase; filled in increasing cost per unit of score):");
+                                    res->already ? "The indicators (no increase: already in the top K):"
+                                                 : "Cheapest plan (min sum cost x increase; filled in increasing cost "
+                                                   "per unit of score):");
     static const struct {
         const char *name, *label;
         int decimals, digits;
@@ -545,6 +547,7 @@ dti_report *dti_present_tune_goal(const dti_tune_what *w, const dti_tune_goal_re
                     costs_path ? costs_path : "1 per unit of every indicator");
     if (res->already) {
         dti_report_text(doc, "Already in the top %zu: nothing to improve.", res->top);
+        S_plan(doc, res, fw);
         return doc;
     }
     const char *rname = w->names[res->rival], *rcode = w->codes[res->rival];

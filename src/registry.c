@@ -151,11 +151,11 @@ void dti_registry_attach_units(dti_registry *reg, dti_registry *units)
     reg->units = units;
 }
 
+const dti_registry *dti_registry_units(const dti_registry *reg) { return reg->units; }
 size_t dti_registry_count(const dti_registry *reg) { return reg->n; }
 const char *dti_registry_name(const dti_registry *reg, size_t i) { return reg->p[i].name; }
 const char *dti_registry_code(const dti_registry *reg, size_t i) { return reg->p[i].code; }
 const char *dti_registry_ascii(const dti_registry *reg, size_t i) { return reg->p[i].ascii; }
-const char *dti_registry_region(const dti_registry *reg, size_t i) { return reg->p[i].region ? reg->p[i].region : ""; }
 const char *dti_registry_successor(const dti_registry *reg, size_t i)
 {
     return reg->p[i].successor ? reg->p[i].successor : "";
