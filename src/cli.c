@@ -81,13 +81,6 @@ int dti_cli_usage(const char *cmd, const char *fmt, ...)
     return 1;
 }
 
-int dti_cli_refuse(dti_cli_inputs *in, const char *msg)
-{
-    const char *cmd = in->cmd;
-    dti_cli_clear(in);
-    return dti_cli_usage(cmd, "%s", msg);
-}
-
 int dti_cli_fail(const dti_error *err)
 {
     dti_error_print(err, stderr);
@@ -261,12 +254,26 @@ int dti_cli_parse(dti_cli_inputs *in, const dti_cli_spec *spec, void *ctx, int a
         return dti_cli_usage(cmd, "--bom goes with --format csv");
     if (in->data && in->year)
         return dti_cli_usage(cmd, "give --data or --year, not both");
+    const char *msg = spec->check ? spec->check(in, ctx) : NULL;
+    if (msg)
+        return dti_cli_usage(cmd, "%s", msg);
     const char *env = getenv("DTIRANK_HOME");
     in->home = in->home_opt ? in->home_opt : env && *env ? env : DTI_DATADIR;
     in->reg_path = in->registry_opt ? S_dup(in->registry_opt) : S_join(in->home, "data/provinces.yaml");
     in->models_dir = in->models_opt ? S_dup(in->models_opt) : S_join(in->home, "models");
     in->dti_dir = S_join(in->home, "data/dti");
     return -1;
+}
+
+int dti_cli_run(const dti_cli_spec *spec, void *ctx, dti_cli_main run, int argc, char **argv)
+{
+    dti_cli_inputs in;
+    int rc = dti_cli_parse(&in, spec, ctx, argc, argv);
+    if (rc >= 0)
+        return rc;
+    rc = run(&in, ctx);
+    dti_cli_clear(&in);
+    return rc;
 }
 
 void dti_cli_clear(dti_cli_inputs *in)

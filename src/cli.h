@@ -80,9 +80,16 @@ typedef struct dti_cli_opt {
 /* Called for each of a command's own options; returns NULL or a usage message (static storage). */
 typedef const char *(*dti_cli_handler)(void *ctx, int id, const char *arg);
 
+struct dti_cli_inputs;
+/* A command's own check of the options once parsed: NULL, or a usage message ("--model is required"). */
+typedef const char *(*dti_cli_check)(const struct dti_cli_inputs *in, const void *ctx);
+/* A command's work on its parsed inputs (ctx: what its own options filled); returns the exit status. */
+typedef int (*dti_cli_main)(struct dti_cli_inputs *in, void *ctx);
+
 /* A command's command line: the shared options it accepts (DTI_IN bits), its own options, whether it
- * takes positional arguments, and its help: `usage` (usage line, what it does, the options whose
- * meaning is its own), then the shared options' lines (one text for every command), then `notes`. */
+ * takes positional arguments, a check of the parsed options, and its help: `usage` (usage line, what
+ * it does, the options whose meaning is its own), then the shared options' lines (one text for every
+ * command), then `notes`. */
 typedef struct dti_cli_spec {
     const char *cmd; /* "rank", "tune sensitivity" */
     unsigned accepts;
@@ -90,6 +97,7 @@ typedef struct dti_cli_spec {
     size_t n_extra;
     dti_cli_handler on;
     int positional;
+    dti_cli_check check; /* NULL: none */
     const char *usage;
     const char *notes; /* NULL: none */
 } dti_cli_spec;
@@ -99,6 +107,9 @@ typedef struct dti_cli_spec {
  * status to return (0 after --help, 1 for a usage error, printed). */
 int dti_cli_parse(dti_cli_inputs *in, const dti_cli_spec *spec, void *ctx, int argc, char **argv);
 void dti_cli_clear(dti_cli_inputs *in);
+/* Every command: parse argv by spec (help and usage errors end here), then run(in, ctx), then clear
+ * the inputs.  Returns the exit status. */
+int dti_cli_run(const dti_cli_spec *spec, void *ctx, dti_cli_main run, int argc, char **argv);
 
 /* "dtirank: error: MSG" and "Try 'dtirank CMD --help'." on stderr; returns 1. */
 int dti_cli_usage(const char *cmd, const char *fmt, ...)
@@ -106,8 +117,6 @@ int dti_cli_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* dti_cli_usage for in's command after dti_cli_clear(in). */
-int dti_cli_refuse(dti_cli_inputs *in, const char *msg);
 /* Prints the errors and returns the exit status (1, or 2 for internal errors). */
 int dti_cli_fail(const dti_error *err);
 /* A whole number in lo..hi, or -1. */

@@ -76,7 +76,7 @@ enum { S_OPT_TARGET, S_OPT_UNTIL, S_OPT_ALL, S_OPT_ORIGIN };
 typedef struct S_args {
     dti_target targets[16];
     size_t n_targets, until, origin;
-    int all;
+    int all, backtest;
 } S_args;
 
 static const char *S_option(void *ctx, int id, const char *arg)
@@ -131,36 +131,26 @@ static int S_backtest(dti_cli_inputs *in, const dti_project_obs *obs, size_t n_y
     return status ? -1 : DTI_OK;
 }
 
-int dti_cmd_project(int argc, char **argv, int backtest)
+static const char *S_check(const dti_cli_inputs *in, const void *ctx)
 {
-    static const dti_cli_opt pro[] = {{"target", required_argument, 't', S_OPT_TARGET},
-                                      {"until", required_argument, 'u', S_OPT_UNTIL},
-                                      {"all", no_argument, 'a', S_OPT_ALL}};
-    static const dti_cli_opt bt[] = {{"origin", required_argument, 'y', S_OPT_ORIGIN}};
-    static const dti_cli_spec spec_project = {
-        "project", DTI_IN_PLACES | DTI_IN(FORMAT) | DTI_IN(OUT) | DTI_IN(BOM) | DTI_IN(PROVINCE) | DTI_IN(MODEL) |
-                       DTI_IN_MC | DTI_IN_MERGER,
-        pro, 3, S_option, 0, S_project_usage, NULL};
-    static const dti_cli_spec spec_backtest = {"backtest", DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN_MC,
-                                               bt, 1, S_option, 0, S_backtest_usage, NULL};
-    S_args a = {.until = 2030};
-    dti_cli_inputs in;
-    int rc = dti_cli_parse(&in, backtest ? &spec_backtest : &spec_project, &a, argc, argv);
-    if (rc >= 0)
-        return rc;
-    if (backtest && !a.origin)
-        return dti_cli_refuse(&in, "--origin YEAR is required");
+    (void)in;
+    const S_args *a = ctx;
+    return a->backtest && !a->origin ? "--origin YEAR is required" : NULL;
+}
+
+static int S_project(dti_cli_inputs *in, void *ctx)
+{
+    S_args *a = ctx;
+    int backtest = a->backtest, rc;
     dti_error err;
     dti_error_init(&err);
     int model = DTI_MODEL_PANEL;
-    if (in.model && dti_project_model_parse(in.model, &model, &err)) {
-        dti_cli_clear(&in);
+    if (in->model && dti_project_model_parse(in->model, &model, &err))
         return dti_cli_fail(&err);
-    }
-    char *tgt_path = calloc(strlen(in.models_dir) + 16, 1), *paths[DTI_PROJECT_MAX_YEARS] = {0};
+    char *tgt_path = calloc(strlen(in->models_dir) + 16, 1), *paths[DTI_PROJECT_MAX_YEARS] = {0};
     if (!tgt_path)
         abort();
-    sprintf(tgt_path, "%s/targets.yaml", in.models_dir);
+    sprintf(tgt_path, "%s/targets.yaml", in->models_dir);
     dti_year *years[DTI_PROJECT_MAX_YEARS] = {0};
     size_t n_years = 0, n_targets = 0;
     dti_target *targets = NULL;
@@ -170,66 +160,66 @@ int dti_cmd_project(int argc, char **argv, int backtest)
     dti_output *out = NULL;
     int frame = -1;
     rc = 0;
-    if (dti_cli_registry(&in, &err) || S_load_history(&in, years, &n_years, paths, &err) ||
-        dti_targets_load(tgt_path, in.reg, &targets, &n_targets, &err) ||
-        dti_project_obs_init(&obs, (const dti_year *const *)years, n_years, in.reg, &err))
+    if (dti_cli_registry(in, &err) || S_load_history(in, years, &n_years, paths, &err) ||
+        dti_targets_load(tgt_path, in->reg, &targets, &n_targets, &err) ||
+        dti_project_obs_init(&obs, (const dti_year *const *)years, n_years, in->reg, &err))
         goto cleanup;
-    dti_cli_input(&in, tgt_path);
-    dti_project_settings set = {.runs = in.runs_given ? in.runs : backtest ? 20000 : 100000,
-                                .seed = (unsigned long)in.seed,
-                                .threads = in.threads_given ? in.threads : dti_cli_cores(),
-                                .until = (int)a.until,
+    dti_cli_input(in, tgt_path);
+    dti_project_settings set = {.runs = in->runs_given ? in->runs : backtest ? 20000 : 100000,
+                                .seed = (unsigned long)in->seed,
+                                .threads = in->threads_given ? in->threads : dti_cli_cores(),
+                                .until = (int)a->until,
                                 .origin_index = n_years - 1};
     if (isatty(STDERR_FILENO) && set.runs >= 100000)
         set.progress = S_progress;
     if (backtest) {
-        int r = S_backtest(&in, &obs, n_years, &set, a.origin, model, &err);
+        int r = S_backtest(in, &obs, n_years, &set, a->origin, model, &err);
         rc = r < 0 ? 1 : 0;
         goto cleanup;
     }
     size_t prov = n_targets ? targets[0].province : 0;
-    if (in.province) {
+    if (in->province) {
         dti_error tmp;
         dti_error_init(&tmp);
-        if (dti_registry_find(in.reg, in.province, &prov, &tmp)) {
+        if (dti_registry_find(in->reg, in->province, &prov, &tmp)) {
             rc = dti_cli_fail(&tmp);
             goto cleanup;
         }
     }
-    for (size_t i = 0; i < a.n_targets; i++)
-        if (a.targets[i].top > dti_registry_count(in.reg)) {
+    for (size_t i = 0; i < a->n_targets; i++)
+        if (a->targets[i].top > dti_registry_count(in->reg)) {
             char msg[128];
-            snprintf(msg, sizeof msg, "--target %d:%zu: K must be at most %zu", a.targets[i].year, a.targets[i].top,
-                     dti_registry_count(in.reg));
-            rc = dti_cli_usage(in.cmd, "%s", msg);
+            snprintf(msg, sizeof msg, "--target %d:%zu: K must be at most %zu", a->targets[i].year, a->targets[i].top,
+                     dti_registry_count(in->reg));
+            rc = dti_cli_usage(in->cmd, "%s", msg);
             goto cleanup;
         }
-    if (a.n_targets) { /* command-line targets replace the file's, for the chosen province */
-        for (size_t i = 0; i < a.n_targets; i++)
-            a.targets[i].province = prov;
+    if (a->n_targets) { /* command-line targets replace the file's, for the chosen province */
+        for (size_t i = 0; i < a->n_targets; i++)
+            a->targets[i].province = prov;
         free(targets);
-        targets = malloc(a.n_targets * sizeof *targets);
+        targets = malloc(a->n_targets * sizeof *targets);
         if (!targets)
             abort();
-        memcpy(targets, a.targets, a.n_targets * sizeof *targets);
-        n_targets = a.n_targets;
+        memcpy(targets, a->targets, a->n_targets * sizeof *targets);
+        n_targets = a->n_targets;
     }
     /* the merged frame, by the rule of models/merger.yaml */
     int units = 0;
-    if (dti_cli_merger(&in, &err) || dti_cli_units(&in, &units, &err))
+    if (dti_cli_merger(in, &err) || dti_cli_units(in, &units, &err))
         goto cleanup;
-    frame = !in.units ? -1 : units ? DTI_FRAME_UNITS : DTI_FRAME_PROVINCES;
+    frame = !in->units ? -1 : units ? DTI_FRAME_UNITS : DTI_FRAME_PROVINCES;
     if (frame != DTI_FRAME_PROVINCES) { /* the provinces' frame alone needs no merged ranking */
-        set.merger = &in.merger;
-        set.merge_year = in.rule.from_year;
+        set.merger = &in->merger;
+        set.merge_year = in->rule.from_year;
     }
     if (dti_project_fit_model(&obs, n_years, model, &fit, &err) || dti_project_simulate(&obs, &fit, &set, &pr, &err) ||
-        dti_cli_output(&in, &out, &err))
+        dti_cli_output(in, &out, &err))
         goto cleanup;
-    dti_project_report rep = {.obs = &obs, .fit = &fit, .set = &set, .pr = &pr, .reg = in.reg, .province = prov,
-                              .all = a.all, .merger = &in.merger, .frame = frame, .targets = targets,
+    dti_project_report rep = {.obs = &obs, .fit = &fit, .set = &set, .pr = &pr, .reg = in->reg, .province = prov,
+                              .all = a->all, .merger = &in->merger, .frame = frame, .targets = targets,
                               .n_targets = n_targets};
-    if (dti_project_write(&rep, in.format, dti_output_stream(out), &err)) {
+    if (dti_project_write(&rep, in->format, dti_output_stream(out), &err)) {
         dti_output_abort(out);
         goto cleanup;
     }
@@ -246,6 +236,21 @@ cleanup:
     for (size_t i = 0; i < DTI_PROJECT_MAX_YEARS; i++)
         free(paths[i]);
     free(tgt_path);
-    dti_cli_clear(&in);
     return rc;
+}
+
+int dti_cmd_project(int argc, char **argv, int backtest)
+{
+    static const dti_cli_opt pro[] = {{"target", required_argument, 't', S_OPT_TARGET},
+                                      {"until", required_argument, 'u', S_OPT_UNTIL},
+                                      {"all", no_argument, 'a', S_OPT_ALL}};
+    static const dti_cli_opt bt[] = {{"origin", required_argument, 'y', S_OPT_ORIGIN}};
+    static const dti_cli_spec spec_project = {
+        "project", DTI_IN_PLACES | DTI_IN(FORMAT) | DTI_IN(OUT) | DTI_IN(BOM) | DTI_IN(PROVINCE) | DTI_IN(MODEL) |
+                       DTI_IN_MC | DTI_IN_MERGER,
+        pro, 3, S_option, 0, NULL, S_project_usage, NULL};
+    static const dti_cli_spec spec_backtest = {"backtest", DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN_MC,
+                                               bt, 1, S_option, 0, S_check, S_backtest_usage, NULL};
+    S_args a = {.until = 2030, .backtest = backtest};
+    return dti_cli_run(backtest ? &spec_backtest : &spec_project, &a, S_project, argc, argv);
 }

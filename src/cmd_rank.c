@@ -62,49 +62,50 @@ static int S_units_table(dti_cli_inputs *in, const dti_year *yr, const char *by,
     return rc;
 }
 
+static int S_rank(dti_cli_inputs *in, void *ctx)
+{
+    const char *by = *(const char **)ctx;
+    dti_error err;
+    dti_error_init(&err);
+    dti_year *yr = NULL;
+    dti_report *doc = NULL;
+    int units = 0, rc;
+    if (dti_cli_year_path(in, &err) || dti_cli_year(in, in->data_path, &yr, &err))
+        goto done;
+    const dti_registry *yreg = dti_year_registry(yr);
+    if (dti_year_frame(yr)) { /* a record of the units themselves */
+        if (in->merge_weight)
+            dti_error_set(&err, DTI_ERR_USAGE, in->data_path, 0, 0,
+                          "this record ranks the %zu units of %s; --merge-weight does not apply",
+                          dti_registry_count(yreg), dti_year_frame(yr));
+        else if (in->units && in->units != dti_registry_count(yreg))
+            dti_error_set(&err, DTI_ERR_USAGE, in->data_path, 0, 0, "this record ranks the %zu units of %s; --units %zu does not apply",
+                          dti_registry_count(yreg), dti_year_frame(yr), in->units);
+    } else if (!dti_cli_units(in, &units, &err) && (units || in->merge_weight)) {
+        dti_cli_merger(in, &err);
+        if (!err.n)
+            S_units_table(in, yr, by, &doc, &err);
+    }
+    if (!err.n && !doc) {
+        dti_ranking rk;
+        if (!dti_ranking_compute(yr, by, &rk, &err)) {
+            doc = dti_present_rank(&rk, in->latest);
+            dti_ranking_clear(&rk);
+        }
+    }
+done:
+    rc = err.n ? dti_cli_fail(&err) : dti_cli_emit(in, doc);
+    dti_report_free(doc);
+    dti_year_free(yr);
+    return rc;
+}
+
 int dti_cmd_rank(int argc, char **argv)
 {
     static const dti_cli_opt extra[] = {{"by", required_argument, 'b', 0}};
     static const dti_cli_spec spec = {"rank",
                                       DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(DATA) | DTI_IN(YEAR) | DTI_IN_MERGER,
-                                      extra, 1, S_rank_option, 0, S_rank_usage, S_rank_notes};
+                                      extra, 1, S_rank_option, 0, NULL, S_rank_usage, S_rank_notes};
     const char *by = "dti";
-    dti_cli_inputs in;
-    int rc = dti_cli_parse(&in, &spec, &by, argc, argv);
-    if (rc >= 0)
-        return rc;
-    dti_error err;
-    dti_error_init(&err);
-    dti_year *yr = NULL;
-    dti_report *doc = NULL;
-    int units = 0;
-    if (dti_cli_year_path(&in, &err) || dti_cli_year(&in, in.data_path, &yr, &err))
-        goto done;
-    const dti_registry *yreg = dti_year_registry(yr);
-    if (dti_year_frame(yr)) { /* a record of the units themselves */
-        if (in.merge_weight)
-            dti_error_set(&err, DTI_ERR_USAGE, in.data_path, 0, 0,
-                          "this record ranks the %zu units of %s; --merge-weight does not apply",
-                          dti_registry_count(yreg), dti_year_frame(yr));
-        else if (in.units && in.units != dti_registry_count(yreg))
-            dti_error_set(&err, DTI_ERR_USAGE, in.data_path, 0, 0, "this record ranks the %zu units of %s; --units %zu does not apply",
-                          dti_registry_count(yreg), dti_year_frame(yr), in.units);
-    } else if (!dti_cli_units(&in, &units, &err) && (units || in.merge_weight)) {
-        dti_cli_merger(&in, &err);
-        if (!err.n)
-            S_units_table(&in, yr, by, &doc, &err);
-    }
-    if (!err.n && !doc) {
-        dti_ranking rk;
-        if (!dti_ranking_compute(yr, by, &rk, &err)) {
-            doc = dti_present_rank(&rk, in.latest);
-            dti_ranking_clear(&rk);
-        }
-    }
-done:
-    rc = err.n ? dti_cli_fail(&err) : dti_cli_emit(&in, doc);
-    dti_report_free(doc);
-    dti_year_free(yr);
-    dti_cli_clear(&in);
-    return rc;
+    return dti_cli_run(&spec, &by, S_rank, argc, argv);
 }

@@ -30,13 +30,50 @@ static const char *S_detail_option(void *ctx, int id, const char *arg)
     return NULL;
 }
 
-/* --model and --data or --year, then the framework and the data table. */
-static int S_load(dti_cli_inputs *in, dti_framework **fw, struct dti_dataset **ds, dti_error *err)
+static const char *S_check(const dti_cli_inputs *in, const void *ctx)
 {
-    int rc = dti_cli_year_path(in, err);
-    if (!rc && !(rc = dti_cli_framework(in, in->model, fw, err)))
-        rc = dti_cli_dataset(in, *fw, ds, err);
+    (void)ctx;
+    return !in->model || (!in->data && !in->year) ? "--model and --data (or --year) are required" : NULL;
+}
+
+/* score (detail >= 0: 1 with --detail) or audit (detail < 0): the framework and the data table, then the
+ * engine (and the merger's units for score --units 34), then the document. */
+static int S_run(dti_cli_inputs *in, int detail)
+{
+    dti_error err;
+    dti_error_init(&err);
+    dti_framework *fw = NULL;
+    struct dti_dataset *ds = NULL;
+    dti_score *sc = NULL, *merged = NULL;
+    dti_audit *au = NULL;
+    dti_report *doc = NULL;
+    int units = 0;
+    if (dti_cli_year_path(in, &err) || dti_cli_framework(in, in->model, &fw, &err) ||
+        dti_cli_dataset(in, fw, &ds, &err))
+        goto done;
+    if (detail < 0) {
+        if (!dti_audit_compute(fw, ds, &au, &err))
+            doc = dti_present_audit(au);
+    } else if (!dti_score_run(fw, ds, &sc, &err) && !dti_cli_units(in, &units, &err) &&
+               !(units && dti_score_merge(sc, in->reg, &in->merger, &merged, &err))) {
+        doc = dti_present_score(merged ? merged : sc, detail, merged ? &in->merger : NULL);
+    }
+done:;
+    int rc = doc ? dti_cli_emit(in, doc) : dti_cli_fail(&err);
+    dti_report_free(doc);
+    dti_audit_free(au);
+    dti_score_free(merged); /* borrows from sc */
+    dti_score_free(sc);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
     return rc;
+}
+
+static int S_score(dti_cli_inputs *in, void *ctx) { return S_run(in, *(int *)ctx); }
+static int S_audit(dti_cli_inputs *in, void *ctx)
+{
+    (void)ctx;
+    return S_run(in, -1);
 }
 
 int dti_cmd_score(int argc, char **argv)
@@ -45,34 +82,9 @@ int dti_cmd_score(int argc, char **argv)
     static const dti_cli_spec spec = {"score",
                                       DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN(DATA) | DTI_IN(YEAR) |
                                           DTI_IN_MERGER,
-                                      extra, 1, S_detail_option, 0, S_score_usage, NULL};
+                                      extra, 1, S_detail_option, 0, S_check, S_score_usage, NULL};
     int detail = 0;
-    dti_cli_inputs in;
-    int rc = dti_cli_parse(&in, &spec, &detail, argc, argv);
-    if (rc >= 0)
-        return rc;
-    if (!in.model || (!in.data && !in.year))
-        return dti_cli_refuse(&in, "--model and --data (or --year) are required");
-    dti_error err;
-    dti_error_init(&err);
-    dti_framework *fw = NULL;
-    struct dti_dataset *ds = NULL;
-    dti_score *sc = NULL, *merged = NULL;
-    int units = 0;
-    if (S_load(&in, &fw, &ds, &err) || dti_score_run(fw, ds, &sc, &err) || dti_cli_units(&in, &units, &err) ||
-        (units && dti_score_merge(sc, in.reg, &in.merger, &merged, &err))) {
-        rc = dti_cli_fail(&err);
-    } else {
-        dti_report *doc = dti_present_score(merged ? merged : sc, detail, merged ? &in.merger : NULL);
-        rc = dti_cli_emit(&in, doc);
-        dti_report_free(doc);
-    }
-    dti_score_free(merged);
-    dti_score_free(sc);
-    dti_dataset_free(ds);
-    dti_framework_free(fw);
-    dti_cli_clear(&in);
-    return rc;
+    return dti_cli_run(&spec, &detail, S_score, argc, argv);
 }
 
 static const char S_audit_usage[] =
@@ -91,28 +103,6 @@ int dti_cmd_audit(int argc, char **argv)
 {
     static const dti_cli_spec spec = {"audit",
                                       DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN(DATA) | DTI_IN(YEAR),
-                                      NULL, 0, NULL, 0, S_audit_usage, NULL};
-    dti_cli_inputs in;
-    int rc = dti_cli_parse(&in, &spec, NULL, argc, argv);
-    if (rc >= 0)
-        return rc;
-    if (!in.model || (!in.data && !in.year))
-        return dti_cli_refuse(&in, "--model and --data (or --year) are required");
-    dti_error err;
-    dti_error_init(&err);
-    dti_framework *fw = NULL;
-    struct dti_dataset *ds = NULL;
-    dti_audit *au = NULL;
-    if (S_load(&in, &fw, &ds, &err) || dti_audit_compute(fw, ds, &au, &err)) {
-        rc = dti_cli_fail(&err);
-    } else {
-        dti_report *doc = dti_present_audit(au);
-        rc = dti_cli_emit(&in, doc);
-        dti_report_free(doc);
-    }
-    dti_audit_free(au);
-    dti_dataset_free(ds);
-    dti_framework_free(fw);
-    dti_cli_clear(&in);
-    return rc;
+                                      NULL, 0, NULL, 0, S_check, S_audit_usage, NULL};
+    return dti_cli_run(&spec, NULL, S_audit, argc, argv);
 }

@@ -22,14 +22,16 @@ static const char S_tune_help[] =
 
 #define S_TUNE_IN (DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN(DATA) | DTI_IN(YEAR))
 
-/* The usage errors every tune command shares: NULL, or the message. */
-static const char *S_missing(const dti_cli_inputs *in, int model_optional)
+/* The usage errors the tune commands share: NULL, or the message. */
+static const char *S_check_fit(const dti_cli_inputs *in, const void *ctx)
 {
-    if (!in->model && !model_optional)
-        return "--model is required";
-    if (!in->data && !in->year)
-        return "--data or --year is required";
-    return NULL;
+    (void)ctx;
+    return !in->data && !in->year ? "--data or --year is required" : NULL;
+}
+
+static const char *S_check(const dti_cli_inputs *in, const void *ctx)
+{
+    return !in->model ? "--model is required" : S_check_fit(in, ctx);
 }
 
 /* The model (--model, when given) and the data (--data or --year; ds NULL: only its path). */
@@ -65,32 +67,26 @@ static const char S_fit_usage[] =
     "  -d, --data FILE         a year record (provinces:) instead\n"
     "  -m, --model FILE        the framework (default: the record's own model); must be linear\n";
 
-static int S_cmd_fit(int argc, char **argv)
+static int S_fit(dti_cli_inputs *in, void *ctx)
 {
-    static const dti_cli_spec spec = {"tune fit", S_TUNE_IN, NULL, 0, NULL, 0, S_fit_usage, NULL};
-    dti_cli_inputs in;
-    int rc = dti_cli_parse(&in, &spec, NULL, argc, argv);
-    if (rc >= 0)
-        return rc;
-    if (S_missing(&in, 1))
-        return dti_cli_refuse(&in, S_missing(&in, 1));
+    (void)ctx;
     dti_error err;
     dti_error_init(&err);
     dti_framework *fw = NULL;
     dti_year *yr = NULL;
     dti_tune_fit_year f;
-    if (S_load(&in, &fw, NULL, &err) || dti_cli_year(&in, in.data_path, &yr, &err) ||
+    int rc;
+    if (S_load(in, &fw, NULL, &err) || dti_cli_year(in, in->data_path, &yr, &err) ||
         dti_tune_fit_year_compute(yr, fw, &f, &err)) {
         rc = dti_cli_fail(&err);
     } else {
         dti_report *doc = dti_present_tune_fit(&f);
-        rc = dti_cli_emit(&in, doc);
+        rc = dti_cli_emit(in, doc);
         dti_report_free(doc);
         dti_tune_fit_year_clear(&f);
     }
     dti_year_free(yr);
     dti_framework_free(fw);
-    dti_cli_clear(&in);
     return rc;
 }
 
@@ -180,20 +176,10 @@ static size_t S_preferred(dti_cli_inputs *in, const struct dti_dataset *ds, cons
     return dti_dataset_find(ds, in->reg, dti_registry_code(in->reg, p), &unit, &quiet) ? (size_t)-1 : unit;
 }
 
-static int S_cmd_sensitivity(int argc, char **argv)
+static int S_sensitivity(dti_cli_inputs *in, void *ctx)
 {
-    static const dti_cli_opt extra[] = {{"uncertainty", required_argument, 0, S_OPT_UNCERTAINTY},
-                                        {"sobol", required_argument, 0, S_OPT_SOBOL}};
-    static const dti_cli_spec spec = {"tune sensitivity",
-                                      S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN_MC | DTI_IN(TOP) | DTI_IN_MERGER,
-                                      extra, 2, S_sens_option, 0, S_sens_usage, NULL};
-    S_sens_args a = {NULL, 2000};
-    dti_cli_inputs in;
-    int rc = dti_cli_parse(&in, &spec, &a, argc, argv);
-    if (rc >= 0)
-        return rc;
-    if (S_missing(&in, 0))
-        return dti_cli_refuse(&in, S_missing(&in, 0));
+    const S_sens_args *a = ctx;
+    int rc = 0;
     dti_error err;
     dti_error_init(&err);
     dti_framework *fw = NULL;
@@ -202,30 +188,30 @@ static int S_cmd_sensitivity(int argc, char **argv)
     char *unc_path = NULL, via[512] = "";
     dti_tune_sens_options so = {0};
     so.unit = so.preferred = (size_t)-1;
-    if (!S_load(&in, &fw, &ds, &err)) {
-        unc_path = a.uncertainty ? strdup(a.uncertainty) : S_uncertainty_path(&in);
-        dti_cli_input(&in, unc_path);
-        so.merger = S_merger(&in, &err);
+    if (!S_load(in, &fw, &ds, &err)) {
+        unc_path = a->uncertainty ? strdup(a->uncertainty) : S_uncertainty_path(in);
+        dti_cli_input(in, unc_path);
+        so.merger = S_merger(in, &err);
         size_t prov;
-        if (!err.n && !dti_uncertainty_load(unc_path, &unc, &err) && in.province)
-            S_find(&in, ds, so.merger, in.province, &so.unit, &prov, via, sizeof via, &err);
+        if (!err.n && !dti_uncertainty_load(unc_path, &unc, &err) && in->province)
+            S_find(in, ds, so.merger, in->province, &so.unit, &prov, via, sizeof via, &err);
     }
     if (!err.n) {
         dti_tune_sens_result res;
         so.fw = fw;
         so.ds = ds;
         so.unc = unc;
-        so.preferred = in.province ? (size_t)-1 : S_preferred(&in, ds, so.merger);
-        so.runs = in.runs_given ? in.runs : 10000;
-        so.sobol_n = a.sobol;
+        so.preferred = in->province ? (size_t)-1 : S_preferred(in, ds, so.merger);
+        so.runs = in->runs_given ? in->runs : 10000;
+        so.sobol_n = a->sobol;
         so.n_boot = S_BOOT_RESAMPLES;
-        so.top = in.top ? in.top : 10;
-        so.threads = in.threads;
-        so.seed = (unsigned long)in.seed;
-        so.reg = in.reg;
+        so.top = in->top ? in->top : 10;
+        so.threads = in->threads;
+        so.seed = (unsigned long)in->seed;
+        so.reg = in->reg;
         if (!dti_tune_sensitivity(&so, &res, &err)) {
             dti_report *doc = dti_present_tune_sens(&so, &res, via[0] ? via : NULL);
-            rc = dti_cli_emit(&in, doc);
+            rc = dti_cli_emit(in, doc);
             dti_report_free(doc);
             dti_tune_sens_result_clear(&res);
         }
@@ -236,7 +222,6 @@ static int S_cmd_sensitivity(int argc, char **argv)
     free(unc_path);
     dti_dataset_free(ds);
     dti_framework_free(fw);
-    dti_cli_clear(&in);
     return rc;
 }
 
@@ -279,33 +264,35 @@ static const char S_goal_usage[] =
     "                          (main indicators merged by the rule of models/merger.yaml; docs/merger.md);\n"
     "                          the data's units must be the registry's provinces\n";
 
+typedef struct S_what_args {
+    const char *costs;
+    int goal;
+} S_what_args;
+
 static const char *S_costs_option(void *ctx, int id, const char *arg)
 {
     (void)id;
-    *(const char **)ctx = arg;
+    ((S_what_args *)ctx)->costs = arg;
     return NULL;
 }
 
-/* tune stability (goal = 0) and tune goal (goal = 1): the same options but --costs. */
-static int S_cmd_what(int argc, char **argv, int goal)
+static const char *S_costs_check(const dti_cli_inputs *in, const void *ctx)
 {
-    static const dti_cli_opt extra[] = {{"costs", required_argument, 0, S_OPT_COSTS}};
-    static const dti_cli_spec stab = {"tune stability", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
-                                      NULL, 0, NULL, 0, S_stab_usage, NULL};
-    static const dti_cli_spec gl = {"tune goal", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
-                                    extra, 1, S_costs_option, 0, S_goal_usage, NULL};
-    const char *costs = NULL;
-    dti_cli_inputs in;
-    int rc = dti_cli_parse(&in, goal ? &gl : &stab, &costs, argc, argv);
-    if (rc >= 0)
-        return rc;
-    const char *missing = S_missing(&in, 0);
-    if (!missing && !in.province)
+    const S_what_args *a = ctx;
+    const char *missing = S_check(in, ctx);
+    if (!missing && !in->province)
         missing = "--province is required";
-    if (!missing && goal && !in.top)
+    if (!missing && a->goal && !in->top)
         missing = "--top is required";
-    if (missing)
-        return dti_cli_refuse(&in, missing);
+    return missing;
+}
+
+/* tune stability (goal = 0) and tune goal (goal = 1): the same options but --costs. */
+static int S_what(dti_cli_inputs *in, void *ctx)
+{
+    const S_what_args *a = ctx;
+    const char *costs = a->costs;
+    int goal = a->goal, rc = 0;
     dti_error err;
     dti_error_init(&err);
     dti_framework *fw = NULL;
@@ -315,10 +302,10 @@ static int S_cmd_what(int argc, char **argv, int goal)
     const dti_merger *m = NULL;
     char via[512] = "";
     size_t unit = 0, prov = 0;
-    if (!S_load(&in, &fw, &ds, &err) && (m = S_merger(&in, &err), !err.n) &&
-        !(m && dti_merger_frame_init(&mf, m, in.reg, (const char *const *)ds->unit, ds->n_units, ds->path, &err)) &&
-        !S_find(&in, ds, m, in.province, &unit, &prov, via, sizeof via, &err) &&
-        !(costs && (dti_cli_input(&in, costs), dti_costs_load(costs, &cs, &err)))) {
+    if (!S_load(in, &fw, &ds, &err) && (m = S_merger(in, &err), !err.n) &&
+        !(m && dti_merger_frame_init(&mf, m, in->reg, (const char *const *)ds->unit, ds->n_units, ds->path, &err)) &&
+        !S_find(in, ds, m, in->province, &unit, &prov, via, sizeof via, &err) &&
+        !(costs && (dti_cli_input(in, costs), dti_costs_load(costs, &cs, &err)))) {
         dti_tune_what w = {fw, ds, m, m ? m->unit[unit] : ds->unit[unit], m ? mf.name[unit] : ds->name[unit],
                            m ? (const char *const *)m->unit : (const char *const *)ds->unit,
                            m ? (const char *const *)mf.name : (const char *const *)ds->name,
@@ -326,7 +313,7 @@ static int S_cmd_what(int argc, char **argv, int goal)
         dti_report *doc = NULL;
         if (!goal) {
             dti_tune_stab_result res;
-            if (!dti_tune_stability_units(fw, ds, m ? &mf : NULL, unit, in.top, &res, &err)) {
+            if (!dti_tune_stability_units(fw, ds, m ? &mf : NULL, unit, in->top, &res, &err)) {
                 doc = dti_present_tune_stability(&w, &res);
                 dti_tune_stab_result_clear(&res);
             }
@@ -341,14 +328,14 @@ static int S_cmd_what(int argc, char **argv, int goal)
             if (!cost)
                 abort();
             if (!dti_costs_apply(cs, fw, cost, &err) &&
-                !dti_tune_goal_units(fw, ds, m ? &mf : NULL, m ? prov : unit, in.top, cs ? cost : NULL, &res, &err)) {
+                !dti_tune_goal_units(fw, ds, m ? &mf : NULL, m ? prov : unit, in->top, cs ? cost : NULL, &res, &err)) {
                 doc = dti_present_tune_goal(&w, &res, costs);
                 dti_tune_goal_result_clear(&res);
             }
             free(cost);
         }
         if (doc)
-            rc = dti_cli_emit(&in, doc);
+            rc = dti_cli_emit(in, doc);
         dti_report_free(doc);
     }
     if (err.n)
@@ -357,8 +344,36 @@ static int S_cmd_what(int argc, char **argv, int goal)
     dti_merger_frame_clear(&mf);
     dti_dataset_free(ds);
     dti_framework_free(fw);
-    dti_cli_clear(&in);
     return rc;
+}
+
+
+static int S_cmd_what(int argc, char **argv, int goal)
+{
+    static const dti_cli_opt extra[] = {{"costs", required_argument, 0, S_OPT_COSTS}};
+    static const dti_cli_spec stab = {"tune stability", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
+                                      NULL, 0, NULL, 0, S_costs_check, S_stab_usage, NULL};
+    static const dti_cli_spec gl = {"tune goal", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
+                                    extra, 1, S_costs_option, 0, S_costs_check, S_goal_usage, NULL};
+    S_what_args a = {NULL, goal};
+    return dti_cli_run(goal ? &gl : &stab, &a, S_what, argc, argv);
+}
+
+static int S_cmd_fit(int argc, char **argv)
+{
+    static const dti_cli_spec spec = {"tune fit", S_TUNE_IN, NULL, 0, NULL, 0, S_check_fit, S_fit_usage, NULL};
+    return dti_cli_run(&spec, NULL, S_fit, argc, argv);
+}
+
+static int S_cmd_sensitivity(int argc, char **argv)
+{
+    static const dti_cli_opt extra[] = {{"uncertainty", required_argument, 0, S_OPT_UNCERTAINTY},
+                                        {"sobol", required_argument, 0, S_OPT_SOBOL}};
+    static const dti_cli_spec spec = {"tune sensitivity",
+                                      S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN_MC | DTI_IN(TOP) | DTI_IN_MERGER,
+                                      extra, 2, S_sens_option, 0, S_check, S_sens_usage, NULL};
+    S_sens_args a = {NULL, 2000};
+    return dti_cli_run(&spec, &a, S_sensitivity, argc, argv);
 }
 
 int dti_cmd_tune(int argc, char **argv)

@@ -193,19 +193,25 @@ int dti_lookup_find(const dti_lookup *l, const char *query, dti_lookup_label lab
 
 /* ---- the registry ------------------------------------------------------------------------------- */
 
-/* "Thái Nguyên (19)", or the name alone for units without a code (per-call buffer ring: a message lists
- * at most 8). */
+#define S_LABEL 160
+/* A label for a message: "Name (code)", or the name alone when the code is empty or the name itself.  From a
+ * ring of 8 buffers: a message lists at most 8 names. */
+static const char *S_label(const char *name, const char *code)
+{
+    static char ring[8][S_LABEL];
+    static size_t next;
+    char *b = ring[next++ % 8];
+    if (code && code[0] && strcmp(name, code) != 0)
+        snprintf(b, S_LABEL, "%s (%s)", name, code);
+    else
+        snprintf(b, S_LABEL, "%s", name);
+    return b;
+}
+
 static const char *S_reg_label(const void *ctx, size_t i)
 {
-    static char ring[8][160];
-    static size_t next;
     const dti_registry *reg = ctx;
-    char *b = ring[next++ % 8];
-    if (reg->p[i].code && reg->p[i].code[0])
-        snprintf(b, sizeof ring[0], "%s (%s)", reg->p[i].name, reg->p[i].code);
-    else
-        snprintf(b, sizeof ring[0], "%s", reg->p[i].name);
-    return b;
+    return S_label(reg->p[i].name, reg->p[i].code);
 }
 
 void dti_registry_index(dti_registry *reg)
@@ -330,15 +336,8 @@ cleanup:
 
 static const char *S_row_label(const void *ctx, size_t u)
 {
-    static char ring[8][160];
-    static size_t next;
     const dti_dataset *ds = ctx;
-    char *b = ring[next++ % 8];
-    if (strcmp(ds->name[u], ds->unit[u]) != 0)
-        snprintf(b, sizeof ring[0], "%s (%s)", ds->name[u], ds->unit[u]);
-    else
-        snprintf(b, sizeof ring[0], "%s", ds->unit[u]);
-    return b;
+    return S_label(ds->name[u], ds->unit[u]);
 }
 
 int dti_dataset_find(const dti_dataset *ds, const dti_registry *reg, const char *query, size_t *row, dti_error *err)

@@ -11,14 +11,6 @@
 
 static const char *const S_action[] = {"none", "winsorise", "log"};
 
-/* The merger's rule in words ("unweighted mean" or "mean weighted by the registry column 'C'"). */
-static void S_rule(const dti_merger *m, char *buf, size_t size)
-{
-    if (m->weight_column)
-        snprintf(buf, size, "mean weighted by the registry column '%s'", m->weight_column);
-    else
-        snprintf(buf, size, "unweighted mean");
-}
 
 /* The outlier treatment of each indicator (score --detail). */
 static void S_treatment(dti_report *doc, const dti_framework *fw, const dti_engine *w, const dti_engine_result *r)
@@ -72,17 +64,16 @@ dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger 
     dti_report_source(doc, "framework", fw->path);
     dti_report_source(doc, "data", ds->path);
     if (m) {
-        char rule[160];
-        S_rule(m, rule, sizeof rule);
         dti_report_meta_text(doc, "merger_map", m->path);
         dti_report_meta_text(doc, "merger_weight", m->weight_column);
         dti_report_source(doc, "merger map", m->path);
         dti_report_title(doc, "%s among the %zu units of the 2025 reorganisation: %zu imputed cells, %zu removed by "
                               "the screen",
                          dti_framework_title(fw), nu, r->n_imputed, r->n_removed);
-        dti_report_text(doc, "A unit's main indicators are the %s of its former provinces' normalised main indicators "
-                             "(map %s), then aggregated by the model.",
-                        rule, m->path);
+        dti_report_text(doc, "A unit's main indicators are the %s mean of its former provinces' normalised main "
+                             "indicators (map %s%s%s), then aggregated by the model.",
+                        m->weight_column ? "weighted" : "unweighted", m->path, m->weight_column ? ", weights: " : "",
+                        m->weight_column ? m->weight_column : "");
     } else {
         dti_report_title(doc, "%s: %zu units, %zu imputed cells, %zu removed by the screen", dti_framework_title(fw), nu,
                          r->n_imputed, r->n_removed);

@@ -13,14 +13,11 @@
  * the free directions counts as determined on its own): below the 4-decimal precision of the data. */
 #define S_SHOW_TOL 0.005
 
-/* The merger's rule in words. */
-static void S_rule(const dti_merger *m, char *buf, size_t size)
-{
-    if (m->weight_column)
-        snprintf(buf, size, "mean weighted by the registry column '%s'", m->weight_column);
-    else
-        snprintf(buf, size, "unweighted mean");
-}
+/* The merger's rule in words, as the arguments of "%s%s%s": "unweighted mean", or "mean weighted by the
+ * registry column 'C'". */
+#define S_RULE(m) \
+    (m)->weight_column ? "mean weighted by the registry column '" : "unweighted mean", \
+        (m)->weight_column ? (m)->weight_column : "", (m)->weight_column ? "'" : ""
 
 /* The frame of an analysis in the metadata: the data's units, or the units of a merger. */
 static void S_frame_meta(dti_report *doc, const dti_merger *m)
@@ -312,15 +309,12 @@ dti_report *dti_present_tune_sens(const dti_tune_sens_options *o, const dti_tune
     dti_report_text(doc, "%s", lines);
     dti_report_text(doc, "Monte Carlo: %zu runs, seed %lu; stages before aggregation memoised for %zu combinations",
                     o->runs, o->seed, r->n_memo);
-    if (o->merger) {
-        char rule[160];
-        S_rule(o->merger, rule, sizeof rule);
+    if (o->merger)
         dti_report_text(doc,
                         "Ranks among the %zu units of the 2025 reorganisation (map %s).\n"
-                        "Each draw's normalised main indicators of the %zu provinces are merged by the rule (%s),\n"
+                        "Each draw's normalised main indicators of the %zu provinces are merged by the rule (%s%s%s),\n"
                         "then aggregated and ranked among the units.",
-                        r->n, o->merger->path, o->merger->n_old, rule);
-    }
+                        r->n, o->merger->path, o->merger->n_old, S_RULE(o->merger));
     dti_report_text(doc, "%zu of %zu units have a nominal score%s.", r->n_scored, r->n,
                     o->merger ? " (every former province with every weighted indicator)" : "");
     if (r->unit_default && o->preferred != DTI_NONE && o->preferred != r->unit)
@@ -387,9 +381,7 @@ dti_report *dti_present_tune_stability(const dti_tune_what *w, const dti_tune_st
 {
     const dti_framework *fw = w->fw;
     dti_report *doc = dti_report_new("tune stability");
-    char rule[160];
     if (w->merger) {
-        S_rule(w->merger, rule, sizeof rule);
         dti_report_title(doc, "Stability of the weights among the units of the 2025 reorganisation: model %s, data %s",
                          fw->name, w->ds->path);
     } else {
@@ -400,9 +392,9 @@ dti_report *dti_present_tune_stability(const dti_tune_what *w, const dti_tune_st
     if (w->merger)
         dti_report_text(doc,
                         "Unit %s (%s): rank %zu among the %zu of %zu units with a score (every former province with\n"
-                        "every weighted indicator).  A unit's main indicators are the %s of its former provinces'\n"
+                        "every weighted indicator).  A unit's main indicators are the %s%s%s of its former provinces'\n"
                         "normalised main indicators (map %s), then aggregated and ranked among the units.",
-                        w->code, w->name, res->rank, res->n_scored, w->n_units, rule, w->merger->path);
+                        w->code, w->name, res->rank, res->n_scored, w->n_units, S_RULE(w->merger), w->merger->path);
     else
         dti_report_text(doc, "%s (%s): rank %zu among the %zu of %zu units with a score (every weighted indicator)",
                         w->name, w->code, res->rank, res->n_scored, w->n_units);
@@ -531,17 +523,14 @@ dti_report *dti_present_tune_goal(const dti_tune_what *w, const dti_tune_goal_re
     dti_report_meta_bool(doc, "reachable", res->already || res->reachable);
     if (costs_path)
         dti_report_source(doc, "costs", costs_path);
-    if (w->merger) {
-        char rule[160];
-        S_rule(w->merger, rule, sizeof rule);
+    if (w->merger)
         dti_report_text(doc,
                         "The plan raises the indicators of the former province %s (%s) alone; the unit's other\n"
-                        "former provinces stay as they are.  A unit's main indicators are the %s of its former\n"
+                        "former provinces stay as they are.  A unit's main indicators are the %s%s%s of its former\n"
                         "provinces' (map %s): +1 in %s's value is +%.4g in the unit's,\n"
                         "so 'weight' below is the effective weight times %.4g.",
-                        ds->name[res->row], ds->unit[res->row], rule, w->merger->path, ds->name[res->row], res->share,
-                        res->share);
-    }
+                        ds->name[res->row], ds->unit[res->row], S_RULE(w->merger), w->merger->path, ds->name[res->row],
+                        res->share, res->share);
     dti_report_text(doc, "Score %.*f, rank %zu among the %zu of %zu units with a score; costs: %s", fw->precision + 1,
                     res->score, res->rank, res->n_scored, res->n_units,
                     costs_path ? costs_path : "1 per unit of every indicator");

@@ -416,25 +416,20 @@ const char *dti_report_cell_human(const dti_table *t, size_t r, size_t c, char *
         return x->show;
     if (!x->set)
         return col->null_shown ? col->null_shown : "";
-    switch (col->type) {
-    case DTI_COL_TEXT:
-        return x->text;
-    case DTI_COL_INT:
-        snprintf(buf, size, "%lld", x->i);
-        return buf;
-    case DTI_COL_BOOL:
+    if (col->type == DTI_COL_BOOL)
         return x->i ? "yes" : "no";
-    case DTI_COL_INTERVAL: {
+    if (col->type == DTI_COL_INTERVAL) {
         char a[32], b[32];
         S_human_number(col, x->x, -1, a, sizeof a);
         S_human_number(col, x->y, -1, b, sizeof b);
         snprintf(buf, size, "%s\u2013%s", a, b);
         return buf;
     }
-    default:
+    if (col->type == DTI_COL_NUM) {
         S_human_number(col, x->x, x->prec, buf, size);
         return buf;
     }
+    return dti_report_cell_data(t, r, c, 0, buf, size); /* text and integers read the same */
 }
 
 const char *dti_report_cell_data(const dti_table *t, size_t r, size_t c, int part, char *buf, size_t size)
@@ -457,6 +452,25 @@ const char *dti_report_cell_data(const dti_table *t, size_t r, size_t c, int par
         dti_report_number(x->x, x->prec, buf, size);
         return buf;
     }
+}
+
+size_t dti_report_fields(const dti_table *t, dti_report_field *f)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < t->n_cols; c++) {
+        if (!dti_report_col_data(t, c))
+            continue;
+        for (int part = 0; part < (t->col[c].type == DTI_COL_INTERVAL ? 2 : 1); part++) {
+            f[n].col = c;
+            f[n].part = part;
+            if (t->col[c].type == DTI_COL_INTERVAL)
+                snprintf(f[n].name, sizeof f[n].name, "%s_%s", t->col[c].name, part ? "hi" : "lo");
+            else
+                snprintf(f[n].name, sizeof f[n].name, "%s", t->col[c].name);
+            n++;
+        }
+    }
+    return n;
 }
 
 int dti_report_col_human(const dti_table *t, size_t c) { return !(t->col[c].flags & DTI_COL_DATA_ONLY); }

@@ -225,6 +225,14 @@ void dti_report_number(double v, int prec, char *buf, size_t size);
  * part 0/1 = the ends of an interval).  `buf` needs 64 bytes; the result may point into the table. */
 const char *dti_report_cell_human(const dti_table *t, size_t r, size_t c, char *buf, size_t size);
 const char *dti_report_cell_data(const dti_table *t, size_t r, size_t c, int part, char *buf, size_t size);
+/* The fields of a table as data formats write them: its data columns, an interval as two fields
+ * (<name>_lo, <name>_hi).  f needs room for 2 n_cols; returns the count. */
+typedef struct dti_report_field {
+    size_t col;
+    int part;       /* interval end: 0 lo, 1 hi */
+    char name[256]; /* the CSV header / JSON key */
+} dti_report_field;
+size_t dti_report_fields(const dti_table *t, dti_report_field *f);
 /* Writes s padded with blanks to `width` display columns (dti_utf8_width), right-aligned or not. */
 void dti_report_pad(FILE *out, const char *s, size_t width, int right);
 /* A JSON string with its escapes (report_json.c: the one JSON escaper; bytes that are not UTF-8 become
@@ -235,5 +243,8 @@ int dti_report_col_right(const dti_table *t, size_t c);
 /* The table's columns for people, aligned by display width: plain text (two blanks between columns),
  * or a Markdown pipe table (md: '|' escaped, newlines as <br>, the alignment row). */
 void dti_report_grid(const dti_table *t, FILE *out, int md);
+/* The document for people (report_text.c): text, or Markdown (the first heading "## ", later ones and
+ * table titles "### ", pipe tables). */
+int dti_report_write_human(const dti_report *doc, const dti_report_options *opt, FILE *out, int md);
 
 #endif

@@ -2,8 +2,10 @@
  * or the one --table names -- with a header row of column names, fields quoted when they hold a
  * comma, a quote or a line break, CRLF line ends, nulls as empty fields, numbers as data
  * (report.h), and optionally a UTF-8 byte order mark so that Excel reads the Vietnamese names. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "report.h"
 
 static void S_field(FILE *out, const char *s)
@@ -23,38 +25,24 @@ static void S_field(FILE *out, const char *s)
 
 static void S_table(const dti_table *t, FILE *out)
 {
-    int first = 1;
-    char name[256];
-    for (size_t c = 0; c < t->n_cols; c++) {
-        if (!dti_report_col_data(t, c))
-            continue;
-        for (int part = 0; part < (t->col[c].type == DTI_COL_INTERVAL ? 2 : 1); part++) {
-            if (t->col[c].type == DTI_COL_INTERVAL)
-                snprintf(name, sizeof name, "%s_%s", t->col[c].name, part ? "hi" : "lo");
-            else
-                snprintf(name, sizeof name, "%s", t->col[c].name);
-            fputs(first ? "" : ",", out);
-            first = 0;
-            S_field(out, name);
-        }
+    dti_report_field *f = dti_xcalloc(2 * t->n_cols + 1, sizeof *f);
+    size_t n = dti_report_fields(t, f);
+    char buf[64];
+    for (size_t k = 0; k < n; k++) {
+        fputs(k ? "," : "", out);
+        S_field(out, f[k].name);
     }
     fputs("\r\n", out);
-    char buf[64];
     for (size_t r = 0; r < t->n_rows; r++) {
-        first = 1;
-        for (size_t c = 0; c < t->n_cols; c++) {
-            if (!dti_report_col_data(t, c))
-                continue;
-            for (int part = 0; part < (t->col[c].type == DTI_COL_INTERVAL ? 2 : 1); part++) {
-                const char *s = dti_report_cell_data(t, r, c, part, buf, sizeof buf);
-                fputs(first ? "" : ",", out);
-                first = 0;
-                if (s)
-                    S_field(out, s);
-            }
+        for (size_t k = 0; k < n; k++) {
+            const char *s = dti_report_cell_data(t, r, f[k].col, f[k].part, buf, sizeof buf);
+            fputs(k ? "," : "", out);
+            if (s)
+                S_field(out, s);
         }
         fputs("\r\n", out);
     }
+    free(f);
 }
 
 static int S_write(const dti_report *doc, const dti_report_options *opt, FILE *out, dti_error *err)

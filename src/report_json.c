@@ -56,17 +56,6 @@ static void S_cell(FILE *out, const dti_table *t, size_t r, size_t c, int part)
         fputs(s, out);
 }
 
-/* The key of column c (part of an interval: <name>_lo, <name>_hi). */
-static void S_key(FILE *out, const dti_table *t, size_t c, int part)
-{
-    char name[256];
-    if (t->col[c].type == DTI_COL_INTERVAL)
-        snprintf(name, sizeof name, "%s_%s", t->col[c].name, part ? "hi" : "lo");
-    else
-        snprintf(name, sizeof name, "%s", t->col[c].name);
-    dti_report_json_string(out, name);
-}
-
 static void S_notes(FILE *out, char *const *note, size_t n, const char *indent)
 {
     fputc('[', out);
@@ -89,43 +78,35 @@ static void S_table(FILE *out, const dti_table *t)
     else
         fputs("null", out);
     fputs(",\n      \"columns\": [", out);
-    int first = 1;
-    for (size_t c = 0; c < t->n_cols; c++) {
-        if (!dti_report_col_data(t, c))
-            continue;
-        for (int part = 0; part < (t->col[c].type == DTI_COL_INTERVAL ? 2 : 1); part++) {
-            fputs(first ? "\n        {\"name\": " : ",\n        {\"name\": ", out);
-            first = 0;
-            S_key(out, t, c, part);
-            fprintf(out, ", \"type\": \"%s\"", S_type_name(t->col[c].type));
-            if (t->col[c].label) {
-                fputs(", \"label\": ", out);
-                dti_report_json_string(out, t->col[c].label);
-            }
-            if (t->col[c].null_meaning) {
-                fputs(", \"null\": ", out);
-                dti_report_json_string(out, t->col[c].null_meaning);
-            }
-            fputc('}', out);
+    dti_report_field *f = dti_xcalloc(2 * t->n_cols + 1, sizeof *f);
+    size_t n = dti_report_fields(t, f);
+    for (size_t k = 0; k < n; k++) {
+        const dti_report_col *col = &t->col[f[k].col];
+        fputs(k ? ",\n        {\"name\": " : "\n        {\"name\": ", out);
+        dti_report_json_string(out, f[k].name);
+        fprintf(out, ", \"type\": \"%s\"", S_type_name(col->type));
+        if (col->label) {
+            fputs(", \"label\": ", out);
+            dti_report_json_string(out, col->label);
         }
-    }
-    fputs(first ? "],\n      \"rows\": [" : "\n      ],\n      \"rows\": [", out);
-    for (size_t r = 0; r < t->n_rows; r++) {
-        fputs(r ? ",\n        {" : "\n        {", out);
-        first = 1;
-        for (size_t c = 0; c < t->n_cols; c++) {
-            if (!dti_report_col_data(t, c))
-                continue;
-            for (int part = 0; part < (t->col[c].type == DTI_COL_INTERVAL ? 2 : 1); part++) {
-                fputs(first ? "" : ", ", out);
-                first = 0;
-                S_key(out, t, c, part);
-                fputs(": ", out);
-                S_cell(out, t, r, c, part);
-            }
+        if (col->null_meaning) {
+            fputs(", \"null\": ", out);
+            dti_report_json_string(out, col->null_meaning);
         }
         fputc('}', out);
     }
+    fputs(n ? "\n      ],\n      \"rows\": [" : "],\n      \"rows\": [", out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        fputs(r ? ",\n        {" : "\n        {", out);
+        for (size_t k = 0; k < n; k++) {
+            fputs(k ? ", " : "", out);
+            dti_report_json_string(out, f[k].name);
+            fputs(": ", out);
+            S_cell(out, t, r, f[k].col, f[k].part);
+        }
+        fputc('}', out);
+    }
+    free(f);
     fputs(t->n_rows ? "\n      ],\n      \"notes\": " : "],\n      \"notes\": ", out);
     S_notes(out, t->note, t->n_notes, "      ");
     fputs("\n    }", out);

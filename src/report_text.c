@@ -1,6 +1,7 @@
 /* report_text.c -- the text writer of the report layer: headings and paragraphs as they are, tables
  * aligned by display width (Vietnamese diacritics take one column, not their UTF-8 bytes), two blanks
- * between columns, no trailing blanks.  The aligned grid is shared with the Markdown writer. */
+ * between columns, no trailing blanks.  The blocks and the aligned grid are shared with the Markdown
+ * writer (report_md.c), which differs in headings and pipes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,10 +98,9 @@ void dti_report_grid(const dti_table *t, FILE *out, int md)
     free(width);
 }
 
-static int S_write(const dti_report *doc, const dti_report_options *opt, FILE *out, dti_error *err)
+int dti_report_write_human(const dti_report *doc, const dti_report_options *opt, FILE *out, int md)
 {
-    (void)err;
-    int first = 1;
+    int first = 1, titles = 0;
     for (size_t k = 0; k < doc->n_blocks; k++) {
         const dti_report_block *b = &doc->block[k];
         if (b->table && !dti_report_table_selected(b->table, opt))
@@ -108,17 +108,25 @@ static int S_write(const dti_report *doc, const dti_report_options *opt, FILE *o
         if (!first)
             fputc('\n', out);
         first = 0;
-        if (!b->table) {
+        if (b->kind == DTI_BLOCK_TITLE && md)
+            fprintf(out, "%s %s\n", titles++ ? "###" : "##", b->text);
+        else if (!b->table)
             fprintf(out, "%s\n", b->text);
+        if (!b->table)
             continue;
-        }
         if (b->table->title)
-            fprintf(out, "%s\n", b->table->title);
-        dti_report_grid(b->table, out, 0);
+            fprintf(out, md ? "### %s\n\n" : "%s\n", b->table->title);
+        dti_report_grid(b->table, out, md);
         for (size_t i = 0; i < b->table->n_notes; i++)
-            fprintf(out, "%s%s\n", i ? "" : "\n", b->table->note[i]);
+            fprintf(out, "%s%s\n", i && !md ? "" : "\n", b->table->note[i]);
     }
     return DTI_OK;
+}
+
+static int S_write(const dti_report *doc, const dti_report_options *opt, FILE *out, dti_error *err)
+{
+    (void)err;
+    return dti_report_write_human(doc, opt, out, 0);
 }
 
 const dti_report_writer dti_report_writer_text = {"text", S_write};
