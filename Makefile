@@ -33,7 +33,7 @@ LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units
+UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: all deps run check unit golden bad formats docs asan bench leakcheck fuzz install clean reference
