@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PKGS     = gsl yaml-0.1 libutf8proc
 TESTPKGS = cmocka
-DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev libcsv-dev
+DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev libcsv-dev cmark
 BUILD   ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
@@ -23,7 +23,11 @@ LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
-          src/rank.c src/table.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c src/fmt.c src/mc.c src/project_latent.c src/project_settings.c src/backtest.c src/project_run.c
+          src/rank.c src/ranking.c src/lookup.c src/output.c src/validate.c src/project.c src/targets.c src/merger.c \
+          src/mc.c src/project_latent.c src/project_settings.c src/backtest.c src/project_run.c
+# the report layer (one document, one writer per format) and the presenters that build its documents
+LIB_SRC += src/report.c src/report_text.c src/report_md.c src/report_csv.c src/report_json.c \
+           src/present_rank.c src/present_score.c src/present_tune.c src/present_misc.c src/present_project.c
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
@@ -32,21 +36,21 @@ LIB_SRC += src/csv_read.c src/dataset_csv.c
 # the analyst's toolkit (issue 14): named and data-driven weights, leave-one-out, comparisons, panel imputation
 LIB_SRC += src/weights.c src/compare.c src/panel.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
-LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
+LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare
+UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz fuzz-csv install clean reference charts browser browser-if-found
+.PHONY: all deps run check unit golden bad formats docs asan bench leakcheck fuzz fuzz-csv install clean reference charts browser browser-if-found
 
 all: $(BUILD)/dtirank
 
 # Installs the libraries when pkg-config cannot find them: as root directly, through sudo otherwise,
 # or stops with the exact command to run.
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) $(TESTPKGS) && [ -f /usr/include/csv.h ]; then :; else \
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) $(TESTPKGS) && [ -f /usr/include/csv.h ] && command -v cmark >/dev/null 2>&1; then :; else \
 	  echo "dtirank: installing $(DEB_PKGS)"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PKGS); \
 	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
@@ -64,11 +68,11 @@ $(BUILD)/libdtirank.a: $(LIB_OBJ)
 
 # The program: main.c dispatches to the commands (cmd_*.c), which share cli.c; all above the library.
 CLI_OBJ = $(BUILD)/main.o $(BUILD)/cli.o $(BUILD)/cmd_rank.o $(BUILD)/cmd_project.o $(BUILD)/cmd_score.o \
-          $(BUILD)/cmd_tune.o
+          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o
 $(BUILD)/dtirank: $(CLI_OBJ) $(BUILD)/libdtirank.a
 	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libdtirank.a $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/fixture_abc.h $(BUILD)/libdtirank.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/testscore.h tests/unit/fixture_abc.h $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -Itests/unit -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(TESTLIBS) $(LIBS)
 
 # The main job on the embedded data.
@@ -78,7 +82,7 @@ run: deps
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@$(MAKE) --no-print-directory unit golden bad charts browser-if-found
+	@$(MAKE) --no-print-directory unit golden bad formats docs charts browser-if-found
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do ./$$t || fail=1; done; exit $$fail
@@ -92,6 +96,14 @@ golden: $(BUILD)/dtirank
 bad: $(BUILD)/dtirank
 	@sh tests/bad/run.sh ./$(BUILD)/dtirank
 
+# Every command in every format through real parsers (json.tool, csv); Debian's python3 (stdlib only).
+formats: $(BUILD)/dtirank
+	@if [ -x /usr/bin/python3 ]; then /usr/bin/python3 tests/formats/check.py ./$(BUILD)/dtirank; \
+	 else echo "formats: /usr/bin/python3 not found, tests/formats/check.py skipped"; fi
+
+# The documents' headings as CommonMark sees them (cmark), so that no code fence is left open.
+docs:
+	@sh tests/docs/check.sh
 # Charts (issue 11): the demo SVGs (SYNTHETIC) checked by tests/chart/check_svg.py, then rendered by
 # headless Chromium (`make browser`; PNGs kept in $(BUILD)/browser).  `make check` runs the browser
 # tests when a browser is installed (.ci/run installs one) and says so when it skips them.

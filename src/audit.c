@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "internal.h"
+#include "report.h"
 
 #define S_SIGN_TOL 1e-12 /* an eigenvector whose components sum to less than this is "balanced": its
                           * sign is then set by its largest component instead */
@@ -153,9 +154,9 @@ int dti_audit_pca(const double *const *cols, size_t k, size_t n, const char *wha
         eigenvalues[f] = NAN;
     if (k < 2 || m < 3)
         return DTI_OK;
-    gsl_matrix *cm = gsl_matrix_alloc(k, k), *ev = gsl_matrix_alloc(k, k);
-    gsl_vector *val = gsl_vector_alloc(k);
-    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(k);
+    gsl_matrix *cm = dti_xgsl(gsl_matrix_alloc(k, k)), *ev = dti_xgsl(gsl_matrix_alloc(k, k));
+    gsl_vector *val = dti_xgsl(gsl_vector_alloc(k));
+    gsl_eigen_symmv_workspace *ws = dti_xgsl(gsl_eigen_symmv_alloc(k));
     double *x = dti_xcalloc(2 * n, sizeof *x), *y = x + n;
     int rc = DTI_OK, defined = 1;
     for (size_t c = 0; c < k && defined; c++)
@@ -229,13 +230,12 @@ static const double *S_col(const dti_audit *a, size_t v)
     return a->r->values + node * a->nu;
 }
 
-int dti_audit_compute(const char *model_path, const char *data_path, const dti_data_options *data_opt,
-                      const char *reg_path, const char *models_dir, dti_audit **out, dti_error *err)
+int dti_audit_compute(const dti_framework *model, const dti_dataset *data, dti_audit **out, dti_error *err)
 {
     *out = NULL;
     dti_audit *a = dti_xcalloc(1, sizeof *a);
     const dti_engine *w;
-    int rc = dti_score_compute(model_path, data_path, data_opt, reg_path, models_dir, &a->sc, err);
+    int rc = dti_score_run(model, data, &a->sc, err);
     if (rc) {
         dti_audit_free(a);
         return rc;
@@ -338,249 +338,6 @@ int dti_audit_compute(const char *model_path, const char *data_path, const dti_d
         return rc;
     }
     *out = a;
-    return DTI_OK;
-}
-
-/* ---- output ------------------------------------------------------------------------------------ */
-
-static const char *S_vid(const dti_audit *a, size_t v)
-{
-    return a->fw->nodes[v < a->nj ? a->ind[v] : a->agg[v - a->nj]].id;
-}
-
-static void S_num(FILE *out, double v, int json)
-{
-    if (isnan(v))
-        fputs(json ? "null" : "NA", out);
-    else
-        fprintf(out, "%.17g", v);
-}
-
-static const char *const S_action[] = {"none", "winsorise", "log"};
-
-static void S_csv_row(FILE *out, const char *section, const char *row, const char *col, double v)
-{
-    fprintf(out, "%s,%s,%s,", section, row, col);
-    S_num(out, v, 0);
-    fputs("\r\n", out);
-}
-
-static void S_write_csv(const dti_audit *a, FILE *out)
-{
-    size_t nv = a->nj + a->na;
-    fputs("section,row,column,value\r\n", out);
-    static const char *const dn[] = {"n", "missing", "mean", "sd", "min", "max", "skewness", "kurtosis"};
-    for (size_t j = 0; j < a->nj; j++) {
-        const dti_audit_desc *d = &a->desc[j];
-        double v[8] = {(double)d->n, (double)d->missing, d->mean, d->sd, d->min, d->max, d->skew, d->kurt};
-        for (size_t k = 0; k < 8; k++)
-            S_csv_row(out, "describe", S_vid(a, j), dn[k], v[k]);
-    }
-    for (size_t j = 0; j < a->nj; j++) {
-        const dti_treat_log *t = &a->r->treat[j];
-        fprintf(out, "treat,%s,action,%s\r\n", S_vid(a, j), S_action[t->action]);
-        S_csv_row(out, "treat", S_vid(a, j), "nwin", (double)t->nwin);
-    }
-    for (size_t p = 0; p < nv; p++)
-        for (size_t q = 0; q < nv; q++)
-            S_csv_row(out, "pearson", S_vid(a, p), S_vid(a, q), a->pearson[p * nv + q]);
-    for (size_t p = 0; p < nv; p++)
-        for (size_t q = 0; q < nv; q++)
-            S_csv_row(out, "spearman", S_vid(a, p), S_vid(a, q), a->spearman[p * nv + q]);
-    for (size_t g = 0; g < a->na; g++) {
-        const dti_audit_group *gr = &a->grp[g];
-        const dti_node *nd = &a->fw->nodes[gr->node];
-        char col[32];
-        S_csv_row(out, "alpha", nd->id, "alpha", gr->alpha);
-        S_csv_row(out, "alpha", nd->id, "n_complete", (double)gr->n_complete);
-        for (size_t f = 0; f < gr->k; f++) {
-            snprintf(col, sizeof col, "pc%zu", f + 1);
-            S_csv_row(out, "eigenvalue", nd->id, col, gr->eigenvalues[f]);
-            S_csv_row(out, "explained", nd->id, col, gr->eigenvalues[f] / (double)gr->k);
-        }
-        for (size_t c = 0; c < gr->k; c++)
-            for (size_t f = 0; f < gr->k; f++) {
-                char row[256];
-                snprintf(col, sizeof col, "pc%zu", f + 1);
-                snprintf(row, sizeof row, "%s/%s", nd->id, a->fw->nodes[nd->children[c]].id);
-                S_csv_row(out, "loading", row, col, gr->loadings[c * gr->k + f]);
-            }
-    }
-    for (size_t j = 0; j < a->nj; j++) {
-        S_csv_row(out, "weight", S_vid(a, j), "nominal", a->nominal[j]);
-        S_csv_row(out, "weight", S_vid(a, j), "effective", a->effective[j]);
-    }
-}
-
-static void S_json_matrix(const dti_audit *a, FILE *out, const char *name, const double *m)
-{
-    size_t nv = a->nj + a->na;
-    fprintf(out, "  \"%s\": {\n", name);
-    for (size_t p = 0; p < nv; p++) {
-        fprintf(out, "    \"%s\": [", S_vid(a, p));
-        for (size_t q = 0; q < nv; q++) {
-            fputs(q ? ", " : "", out);
-            S_num(out, m[p * nv + q], 1);
-        }
-        fprintf(out, "]%s\n", p + 1 < nv ? "," : "");
-    }
-    fputs("  },\n", out);
-}
-
-static void S_write_json(const dti_audit *a, FILE *out)
-{
-    size_t nv = a->nj + a->na;
-    fprintf(out, "{\n  \"model\": \"%s\",\n  \"units\": %zu,\n  \"kept\": %zu,\n", a->fw->name, a->nu,
-            a->nu - a->r->n_removed);
-    fputs("  \"variables\": [", out);
-    for (size_t v = 0; v < nv; v++)
-        fprintf(out, "%s\"%s\"", v ? ", " : "", S_vid(a, v));
-    fputs("],\n  \"indicators\": [\n", out);
-    for (size_t j = 0; j < a->nj; j++) {
-        const dti_audit_desc *d = &a->desc[j];
-        const dti_treat_log *t = &a->r->treat[j];
-        fprintf(out, "    {\"id\": \"%s\", \"n\": %zu, \"missing\": %zu", S_vid(a, j), d->n, d->missing);
-        static const char *const names[] = {"mean", "sd", "min", "max", "skewness", "kurtosis", "nominal_weight",
-                                            "effective_weight"};
-        double v[8] = {d->mean, d->sd, d->min, d->max, d->skew, d->kurt, a->nominal[j], a->effective[j]};
-        for (size_t k = 0; k < 8; k++) {
-            fprintf(out, ", \"%s\": ", names[k]);
-            S_num(out, v[k], 1);
-        }
-        fprintf(out, ", \"treatment\": \"%s\", \"nwin\": %zu}%s\n", S_action[t->action], t->nwin,
-                j + 1 < a->nj ? "," : "");
-    }
-    fputs("  ],\n", out);
-    S_json_matrix(a, out, "pearson", a->pearson);
-    S_json_matrix(a, out, "spearman", a->spearman);
-    fputs("  \"aggregates\": [\n", out);
-    for (size_t g = 0; g < a->na; g++) {
-        const dti_audit_group *gr = &a->grp[g];
-        const dti_node *nd = &a->fw->nodes[gr->node];
-        fprintf(out, "    {\"id\": \"%s\", \"children\": [", nd->id);
-        for (size_t c = 0; c < gr->k; c++)
-            fprintf(out, "%s\"%s\"", c ? ", " : "", a->fw->nodes[nd->children[c]].id);
-        fprintf(out, "], \"n_complete\": %zu, \"alpha\": ", gr->n_complete);
-        S_num(out, gr->alpha, 1);
-        fputs(", \"eigenvalues\": [", out);
-        for (size_t f = 0; f < gr->k; f++) {
-            fputs(f ? ", " : "", out);
-            S_num(out, gr->eigenvalues[f], 1);
-        }
-        fputs("], \"loadings\": [", out);
-        for (size_t c = 0; c < gr->k; c++) {
-            fputs(c ? ", [" : "[", out);
-            for (size_t f = 0; f < gr->k; f++) {
-                fputs(f ? ", " : "", out);
-                S_num(out, gr->loadings[c * gr->k + f], 1);
-            }
-            fputs("]", out);
-        }
-        fprintf(out, "]}%s\n", g + 1 < a->na ? "," : "");
-    }
-    fputs("  ]\n}\n", out);
-}
-
-static void S_fixed(FILE *out, double v, int width, int prec)
-{
-    if (isnan(v))
-        fprintf(out, " %*s", width, "NA");
-    else
-        fprintf(out, " %*.*f", width, prec, v);
-}
-
-static void S_general(FILE *out, double v)
-{
-    if (isnan(v))
-        fprintf(out, " %12s", "NA");
-    else
-        fprintf(out, " %12.6g", v); /* raw units differ by orders of magnitude: significant digits */
-}
-
-static void S_write_text(const dti_audit *a, FILE *out)
-{
-    size_t nv = a->nj + a->na, wid = 9;
-    for (size_t v = 0; v < nv; v++)
-        wid = strlen(S_vid(a, v)) > wid ? strlen(S_vid(a, v)) : wid;
-    int w = (int)wid;
-    fprintf(out, "Audit of %s: %zu units, %zu kept by the screen, %zu indicators, %zu aggregates\n\n",
-            dti_framework_title(a->fw), a->nu, a->nu - a->r->n_removed, a->nj, a->na);
-    fputs("Indicators (denominated raw values, before imputation; sd with n-1; type-2 skewness and excess\n"
-          "kurtosis; treatment by the model's outlier rule)\n",
-          out);
-    fprintf(out, "%-*s %4s %4s %12s %12s %12s %12s %8s %8s  %-9s %4s %8s %8s\n", w, "indicator", "n", "miss", "mean",
-            "sd", "min", "max", "skew", "kurt", "treated", "nwin", "nominal", "effect.");
-    for (size_t j = 0; j < a->nj; j++) {
-        const dti_audit_desc *d = &a->desc[j];
-        fprintf(out, "%-*s %4zu %4zu", w, S_vid(a, j), d->n, d->missing);
-        S_general(out, d->mean);
-        S_general(out, d->sd);
-        S_general(out, d->min);
-        S_general(out, d->max);
-        S_fixed(out, d->skew, 8, 3);
-        S_fixed(out, d->kurt, 8, 3);
-        fprintf(out, "  %-9s %4zu", S_action[a->r->treat[j].action], a->r->treat[j].nwin);
-        S_fixed(out, a->nominal[j], 8, 4);
-        S_fixed(out, a->effective[j], 8, 4);
-        fputc('\n', out);
-    }
-    const double *mats[2] = {a->pearson, a->spearman};
-    static const char *const mname[2] = {"Pearson", "Spearman"};
-    for (size_t m = 0; m < 2; m++) {
-        fprintf(out, "\n%s correlations (normalised indicators and aggregates, pairwise complete)\n%-*s", mname[m],
-                w, "");
-        for (size_t q = 0; q < nv; q++)
-            fprintf(out, " %*s", w, S_vid(a, q));
-        fputc('\n', out);
-        for (size_t p = 0; p < nv; p++) {
-            fprintf(out, "%-*s", w, S_vid(a, p));
-            for (size_t q = 0; q < nv; q++)
-                S_fixed(out, mats[m][p * nv + q], w, 3);
-            fputc('\n', out);
-        }
-    }
-    fputs("\nAggregates: Cronbach's alpha and PCA of the children (correlation matrix, complete units;\n"
-          "loadings are unit-length eigenvectors, sign chosen so that they sum to >= 0)\n",
-          out);
-    for (size_t g = 0; g < a->na; g++) {
-        const dti_audit_group *gr = &a->grp[g];
-        const dti_node *nd = &a->fw->nodes[gr->node];
-        fprintf(out, "\n%s: %zu children, %zu complete units, alpha", nd->id, gr->k, gr->n_complete);
-        S_fixed(out, gr->alpha, 6, 4);
-        fprintf(out, "\n%-*s", w, "component");
-        for (size_t f = 0; f < gr->k; f++) {
-            char col[32];
-            snprintf(col, sizeof col, "pc%zu", f + 1);
-            fprintf(out, " %8s", col);
-        }
-        fprintf(out, "\n%-*s", w, "eigenvalue");
-        for (size_t f = 0; f < gr->k; f++)
-            S_fixed(out, gr->eigenvalues[f], 8, 4);
-        fprintf(out, "\n%-*s", w, "explained");
-        for (size_t f = 0; f < gr->k; f++)
-            S_fixed(out, gr->eigenvalues[f] / (double)gr->k, 8, 4);
-        fputc('\n', out);
-        for (size_t c = 0; c < gr->k; c++) {
-            fprintf(out, "%-*s", w, a->fw->nodes[nd->children[c]].id);
-            for (size_t f = 0; f < gr->k; f++)
-                S_fixed(out, gr->loadings[c * gr->k + f], 8, 4);
-            fputc('\n', out);
-        }
-    }
-}
-
-int dti_audit_write(const dti_audit *a, int format, FILE *out, dti_error *err)
-{
-    if (format == DTI_FORMAT_CSV)
-        S_write_csv(a, out);
-    else if (format == DTI_FORMAT_JSON)
-        S_write_json(a, out);
-    else if (format == DTI_FORMAT_TEXT)
-        S_write_text(a, out);
-    else
-        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "audit writes text, csv or json");
-    if (ferror(out))
-        return dti_error_set(err, DTI_ERR_IO, NULL, 0, 0, "cannot write the audit");
     return DTI_OK;
 }
 

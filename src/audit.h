@@ -12,10 +12,7 @@
 #include "dataset.h"
 #include "dtirank.h"
 #include "engine.h"
-
-/* The engine run behind a score (score.c): the framework, data and result are borrowed from sc. */
-void dti_score_parts(const dti_score *sc, const dti_framework **fw, const dti_dataset **ds,
-                     const dti_engine **w, const dti_engine_result **r);
+#include "score.h"
 
 typedef struct dti_audit_desc {
     size_t n, missing;       /* observed / missing denominated raw values, over all units */
@@ -34,7 +31,7 @@ typedef struct dti_audit_group {
 } dti_audit_group;
 
 typedef struct dti_audit {
-    dti_score *sc;           /* owns the framework, data and engine run */
+    dti_score *sc;           /* the engine run (owned); the framework and data are borrowed */
     const dti_framework *fw;
     const dti_dataset *ds;
     const dti_engine_result *r;
@@ -47,14 +44,10 @@ typedef struct dti_audit {
     double *effective;       /* [nj] r(indicator, index)^2 / sum over indicators */
 } dti_audit;
 
-/* Runs the model on the data (as `score` does) and computes the audit.  *out is owned by the caller:
- * dti_audit_free.  Errors as dti_score_compute. */
-int dti_audit_compute(const char *model_path, const char *data_path, const dti_data_options *data_opt,
-                      const char *reg_path, const char *models_dir, dti_audit **out, dti_error *err);
+/* Runs the model on the data (as `score` does: dti_score_run) and computes the audit.  model and data
+ * are borrowed and must outlive the audit.  *out is owned by the caller: dti_audit_free. */
+int dti_audit_compute(const dti_framework *model, const dti_dataset *data, dti_audit **out, dti_error *err);
 void dti_audit_free(dti_audit *a);
-/* Writes the audit as text, csv (long: section,row,column,value) or json; full precision in csv and
- * json.  md is refused (DTI_ERR_USAGE). */
-int dti_audit_write(const dti_audit *a, int format, FILE *out, dti_error *err);
 
 /* The statistics, on their own (NaN = missing; pairwise deletion).  scratch: 4n doubles, idx/tmp n. */
 double dti_audit_pearson(const double *x, const double *y, size_t n);

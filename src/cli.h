@@ -1,45 +1,171 @@
-/* cli.h -- shared helpers of the dtirank program's commands (cli.c) and the commands themselves
- * (cmd_*.c), dispatched by main.c.  Exit status of every command: 0 success, 1 bad input or usage,
- * 2 internal error. */
+/* cli.h -- what the dtirank program's commands (cmd_*.c, dispatched by main.c) share: one inputs
+ * object holding every option a command may take and what it resolves to (paths, the registry, the
+ * merger), one option table and parser, the loaders in the order the commands call them, the name
+ * lookup on the command line, and one way out (dti_cli_emit: the report layer through the atomic
+ * writer).  Exit status of every command: 0 success, 1 bad input or usage, 2 internal error. */
 #ifndef DTI_CLI_H
 #define DTI_CLI_H
 
 #include <stddef.h>
 
+#include "dataset.h"
 #include "dtirank.h"
 #include "merger.h"
+#include "report.h"
 
-/* Long options without a short form, shared by several commands (getopt_long values). */
-enum { DTI_OPT_REGISTRY = 256, DTI_OPT_MODELS, DTI_OPT_HOME, DTI_OPT_UNITS, DTI_OPT_MERGE_WEIGHT, DTI_OPT_FIRST_FREE };
+/* The options every command shares, by id; a command accepts a set of them (DTI_IN bits). */
+enum dti_cli_opt_id {
+    DTI_O_HOME, DTI_O_REGISTRY, DTI_O_MODELS, DTI_O_DATA, DTI_O_YEAR, DTI_O_MODEL, DTI_O_PROVINCE, DTI_O_UNITS,
+    DTI_O_MERGE_WEIGHT, DTI_O_FORMAT, DTI_O_OUT, DTI_O_TABLE, DTI_O_BOM, DTI_O_RUNS, DTI_O_SEED, DTI_O_THREADS,
+    DTI_O_TOP, DTI_O_DELIMITER, DTI_O_DECIMAL_COMMA, DTI_O_COUNT
+};
+#define DTI_IN(id) (1u << DTI_O_##id)
+/* Where the data are; how the result is written (every command). */
+#define DTI_IN_PLACES (DTI_IN(HOME) | DTI_IN(REGISTRY) | DTI_IN(MODELS))
+#define DTI_IN_OUTPUT (DTI_IN(FORMAT) | DTI_IN(OUT) | DTI_IN(TABLE) | DTI_IN(BOM))
+#define DTI_IN_MERGER (DTI_IN(UNITS) | DTI_IN(MERGE_WEIGHT))
+#define DTI_IN_MC (DTI_IN(RUNS) | DTI_IN(SEED) | DTI_IN(THREADS))
+/* How a CSV data table is read (every command that reads --data). */
+#define DTI_IN_CSV (DTI_IN(DELIMITER) | DTI_IN(DECIMAL_COMMA))
 
-/* The directory holding data/ and models/: --home, else $DTIRANK_HOME, else the build directory. */
-const char *dti_cli_home(const char *opt);
-/* "a/b", malloc'ed (aborts when out of memory). */
-char *dti_cli_join(const char *a, const char *b);
+/* The inputs of one command: the options as given, then what they resolve to.  Filled by
+ * dti_cli_parse and the loaders below; released by dti_cli_clear. */
+typedef struct dti_cli_inputs {
+    const char *cmd; /* "rank", "tune sensitivity": for messages */
+    /* ---- the options as given (NULL / 0: not given) ---- */
+    const char *home_opt, *registry_opt, *models_opt;
+    const char *data;         /* --data FILE */
+    int year;                 /* --year Y (DTI_YEAR_MIN..DTI_YEAR_MAX) */
+    const char *model;        /* --model: a framework file (score, audit, tune) or a projection model */
+    const char *province;     /* --province P */
+    size_t units;             /* --units N: the registry's count or the merger's */
+    const char *merge_weight; /* --merge-weight C */
+    int format;               /* --format (DTI_FORMAT_TEXT by default) */
+    const char *out;          /* --out FILE */
+    dti_report_options report; /* --table NAME, --bom */
+    size_t runs, seed, threads, top; /* with runs_given etc. */
+    int runs_given, seed_given, threads_given;
+    /* Slots for options other branches add (the lead wires them when merging): CSV input (issue 12),
+     * a named weight set (issue 14), overwriting an existing output (issue 13, through the atomic
+     * writer's options). */
+    dti_data_options csv;     /* --delimiter, --decimal-comma */
+    const char *weights;
+    int force;
+    /* the positional arguments after the options */
+    char **args;
+    size_t n_args;
+    /* ---- resolved ---- */
+    const char *home;   /* --home, $DTIRANK_HOME or the build directory */
+    char *reg_path;     /* --registry or HOME/data/provinces.yaml */
+    char *models_dir;   /* --models or HOME/models */
+    char *dti_dir;      /* HOME/data/dti */
+    char *data_path;    /* the data: --data, or the year record of --year (dti_cli_year_path) */
+    char *aliases_path; /* the aliases loaded with the registry (aliases.yaml beside it), or NULL */
+    int latest;         /* no --year: data_path is the latest year of the record */
+    dti_registry *reg;  /* dti_cli_registry: with the units of the 2025 reorganisation attached */
+    dti_merger_rule rule; /* dti_cli_merger */
+    dti_merger merger;
+    int has_merger;
+    const char *inputs[64]; /* files read: never the output (dti_cli_input) */
+    size_t n_inputs;
+} dti_cli_inputs;
+
+/* A command's own option: the long name, whether it takes a value, a short letter (0: none) and an id
+ * handed to the command's handler. */
+typedef struct dti_cli_opt {
+    const char *name;
+    int has_arg;
+    int short_name;
+    int id;
+} dti_cli_opt;
+/* Called for each of a command's own options; returns NULL or a usage message (static storage). */
+typedef const char *(*dti_cli_handler)(void *ctx, int id, const char *arg);
+
+struct dti_cli_inputs;
+/* A command's own check of the options once parsed: NULL, or a usage message ("--model is required"). */
+typedef const char *(*dti_cli_check)(const struct dti_cli_inputs *in, const void *ctx);
+/* A command's work on its parsed inputs (ctx: what its own options filled); returns the exit status. */
+typedef int (*dti_cli_main)(struct dti_cli_inputs *in, void *ctx);
+
+/* A command's command line: the shared options it accepts (DTI_IN bits), its own options, whether it
+ * takes positional arguments, a check of the parsed options, and its help: `usage` (usage line, what
+ * it does, the options whose meaning is its own), then the shared options' lines (one text for every
+ * command), then `notes`. */
+typedef struct dti_cli_spec {
+    const char *cmd; /* "rank", "tune sensitivity" */
+    unsigned accepts;
+    const dti_cli_opt *extra;
+    size_t n_extra;
+    dti_cli_handler on;
+    int positional;
+    dti_cli_check check; /* NULL: none */
+    const char *usage;
+    const char *notes; /* NULL: none */
+} dti_cli_spec;
+
+/* Parses argv (argv[0] the command name) by spec: the shared options fill `in`, each of the command's
+ * own calls spec->on(ctx, id, value), -h/--help prints the help.  Returns -1 to go on, else the exit
+ * status to return (0 after --help, 1 for a usage error, printed). */
+int dti_cli_parse(dti_cli_inputs *in, const dti_cli_spec *spec, void *ctx, int argc, char **argv);
+void dti_cli_clear(dti_cli_inputs *in);
+/* Every command: parse argv by spec (help and usage errors end here), then run(in, ctx), then clear
+ * the inputs.  Returns the exit status. */
+int dti_cli_run(const dti_cli_spec *spec, void *ctx, dti_cli_main run, int argc, char **argv);
+
+/* "dtirank: error: MSG" and "Try 'dtirank CMD --help'." on stderr; returns 1. */
+int dti_cli_usage(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* Prints the errors and returns the exit status (1, or 2 for internal errors). */
 int dti_cli_fail(const dti_error *err);
-/* "dtirank: error: MSG" and "Try 'dtirank CMD --help'." on stderr; returns 1. */
-int dti_cli_usage_error(const char *cmd, const char *msg);
-/* The usage error for getopt_long's ':' (missing value) or '?' (unknown option). */
-int dti_cli_bad_option(const char *cmd, int c, char **argv);
 /* A whole number in lo..hi, or -1. */
 int dti_cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
 /* Online processors (the default thread count). */
 size_t dti_cli_cores(void);
-/* The years with a record <dir>/<year>.yaml, ascending (at most max), and the latest of them (0: none). */
-size_t dti_cli_years(const char *dir, int *years, size_t max);
-int dti_cli_latest_year(const char *dir);
-/* <dti_dir>/<year>.yaml (malloc'ed), or DTI_ERR_USAGE listing the years that exist. */
-int dti_cli_year_path(const char *dti_dir, int year, char **path, dti_error *err);
-/* The registry with the units of the 2025 reorganisation attached (models/merger.yaml and its map),
- * when they fit it: year records that rank units (`frame:`) need them. */
-int dti_cli_load_registry(const char *home, const char *reg_path, dti_registry **reg, dti_error *err);
-/* models/merger.yaml -> data/<map>.yaml -> weights (weight overrides the rule's column).  On failure
- * nothing stays loaded. */
-int dti_cli_load_merger(const char *home, const dti_registry *reg, const char *weight, dti_merger_rule *rule,
-                        dti_merger *m, dti_error *err);
+
+/* Records an input file: dti_cli_emit refuses to write over it. */
+void dti_cli_input(dti_cli_inputs *in, const char *path);
+/* The years with a record <dti_dir>/<year>.yaml, ascending (at most max). */
+size_t dti_cli_years(const dti_cli_inputs *in, int *years, size_t max);
+/* in->data_path: --data, else the record of --year, else the latest year (in->latest).  DTI_ERR_USAGE
+ * listing the years when --year has no record. */
+int dti_cli_year_path(dti_cli_inputs *in, dti_error *err);
+/* in->reg: the registry (--registry), data/aliases.yaml beside the default one, and the units of the
+ * 2025 reorganisation (models/merger.yaml and its map) when they fit it. */
+int dti_cli_registry(dti_cli_inputs *in, dti_error *err);
+/* in->rule, in->merger: models/merger.yaml -> data/<map>.yaml -> weights (--merge-weight overrides the
+ * rule's column); needs in->reg.  Nothing stays loaded on failure. */
+int dti_cli_merger(dti_cli_inputs *in, dti_error *err);
+/* --units N: 0 (not given, or the registry's count: the provinces) or 1 (the merger's units; the
+ * merger is then loaded).  DTI_ERR_USAGE for another N.  --merge-weight alone loads the merger too. */
+int dti_cli_units(dti_cli_inputs *in, int *units, dti_error *err);
+/* Loaders, each recording its file as an input. */
+int dti_cli_framework(dti_cli_inputs *in, const char *path, dti_framework **fw, dti_error *err);
+int dti_cli_year(dti_cli_inputs *in, const char *path, dti_year **yr, dti_error *err);
+/* The data table at in->data_path for framework fw: a generic table, or a year record (read with
+ * in->reg, loaded on demand). */
+int dti_cli_dataset(dti_cli_inputs *in, const dti_framework *fw, dti_dataset **ds, dti_error *err);
+
+/* The unit (of the 2025 reorganisation) a name gives: a unit's name, or a former province's
+ * (dti_registry_find_unit; needs the merger).  When a former province is named for a unit of several,
+ * `via` receives a sentence that says so ("" otherwise). */
+int dti_cli_find_unit(dti_cli_inputs *in, const char *query, size_t *unit, size_t *province, char *via, size_t size,
+                      dti_error *err);
+/* The province an analysis is about when none is named: the first of models/targets.yaml (the project's
+ * default), or (size_t)-1 when there is none. */
+size_t dti_cli_default_province(dti_cli_inputs *in);
+
+/* Writes doc in in->format to --out (atomically, never over an input) or standard output; returns
+ * the exit status.  doc is not freed. */
+int dti_cli_emit(dti_cli_inputs *in, const dti_report *doc);
+/* The output stream for commands not yet on the report layer (project): dti_output_open with the
+ * inputs; a UTF-8 BOM first for --format csv --bom. */
+int dti_cli_output(dti_cli_inputs *in, dti_output **out, dti_error *err);
 
 int dti_cmd_rank(int argc, char **argv);
+int dti_cmd_units(int argc, char **argv);
 int dti_cmd_validate(int argc, char **argv);
 int dti_cmd_score(int argc, char **argv);
 int dti_cmd_audit(int argc, char **argv);

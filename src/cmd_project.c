@@ -1,76 +1,123 @@
-/* cmd_project.c -- `dtirank project` (the main job) and `dtirank backtest`: load the whole record,
- * fit, simulate, report (project.h). */
+/* cmd_project.c -- `dtirank project` (the main job) and `dtirank backtest`: load the whole record, the
+ * targets and models/projection.yaml; compute (project_run.c, backtest.c); present (present_project.c)
+ * through the report layer. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "present.h"
 #include "project.h"
 
-/* Loads every data/dti/<year>.yaml in year order (up to DTI_PROJECT_MAX_YEARS). */
-static int S_load_history(const char *home, const dti_registry *reg, dti_year **years, size_t *n, dti_error *err)
+static const char S_project_usage[] =
+    "Usage: dtirank project [--province P] [--target YEAR:K]... [--until YEAR] [--model M] [OPTIONS]\n"
+    "How likely a province is to reach a target rank: the whole field simulated from the public record\n"
+    "(values where a year has them all, ranks and bounds elsewhere) by the model of models/projection.yaml,\n"
+    "among the 34 units of the 2025 reorganisation and, hypothetically, among the 63 former provinces.\n"
+    "\n"
+    "  -p, --province P        code, Vietnamese, ASCII name or alias (default: the first province of\n"
+    "                          models/targets.yaml, Thái Nguyên)\n"
+    "  -t, --target Y:K        rank <= K in year Y; repeatable (default: the province's targets in\n"
+    "                          models/targets.yaml: 2025:15 and 2030:10 for Thái Nguyên)\n"
+    "  -u, --until Y           last projected year (default: models/projection.yaml, 2030)\n"
+    "  -m, --model M           persistence, trend, panel, ar1, ar1-breaks, effects, effects-breaks or\n"
+    "                          effects-breaks-t (default: models/projection.yaml; docs/projection.md)\n"
+    "  -n, --runs N            simulated runs (default: models/projection.yaml, 100000)\n"
+    "      --compare N         runs of each other candidate model for the model dependence (default 20000;\n"
+    "                          0: none)\n"
+    "  -s, --seed S            random seed (default 1); same seed => identical output at any thread count\n"
+    "  -j, --threads T         threads (default: the number of cores)\n"
+    "  -a, --all               every province and unit (the forecast rows; csv and json)\n"
+    "      --units N           34: the units of the 2025 reorganisation only; 63: the former provinces\n"
+    "                          only (default: both)\n"
+    "      --settings FILE     projection settings (default DIR/models/projection.yaml)\n";
+
+static const char S_backtest_usage[] =
+    "Usage: dtirank backtest [--origin YEAR]... [--model M]... [OPTIONS]\n"
+    "Forecast honesty: each model fitted on the record up to each origin, its forecasts of every later year\n"
+    "of the record scored (log score, 50% and 80% coverage, CRPS, Brier and log scores of top-10 and top-15\n"
+    "membership, rank MAE, PIT), among the 63 provinces and, for 2024, the 34 units; then the\n"
+    "pre-registered choice of the default model (docs/projection.md).\n"
+    "\n"
+    "  -y, --origin YEAR       an origin (repeatable; default: models/projection.yaml, 2021 2022 2023)\n"
+    "  -m, --model M           only this model (repeatable; default: every candidate)\n"
+    "  -n, --runs N            simulated runs per forecast (default: models/projection.yaml, 20000)\n"
+    "  -s, --seed S            random seed (default 1)\n"
+    "  -j, --threads T         threads (default: the number of cores)\n"
+    "      --settings FILE     projection settings (default DIR/models/projection.yaml)\n";
+
+static const char S_backtest_notes[] =
+    "Tables: scores (csv/json: every model, frame, origin and target year, and the pooled rows), choice,\n"
+    "by_origin, pit.  The fits run the sampler of models/projection.yaml once per model and origin: a\n"
+    "minute or two for every candidate.\n";
+
+enum { S_OPT_TARGET, S_OPT_UNTIL, S_OPT_ALL, S_OPT_ORIGIN, S_OPT_SETTINGS, S_OPT_COMPARE, S_OPT_MODEL };
+
+typedef struct S_args {
+    dti_target targets[16];
+    size_t n_targets, until, compare;
+    int origins[DTI_PROJECT_MAX_YEARS];
+    size_t n_origins;
+    int models[DTI_MODEL_COUNT];
+    size_t n_models;
+    int all, backtest, compare_given;
+    const char *settings;
+} S_args;
+
+static const char *S_option(void *ctx, int id, const char *arg)
 {
-    char *dir = dti_cli_join(home, "data/dti"), *models = dti_cli_join(home, "models");
-    *n = 0;
-    int rc = 0;
-    for (int y = 1990; y <= 2100 && !rc && *n < DTI_PROJECT_MAX_YEARS; y++) {
-        char name[32];
-        snprintf(name, sizeof name, "%d.yaml", y);
-        char *path = dti_cli_join(dir, name);
-        if (access(path, R_OK) == 0) {
-            rc = dti_year_load(path, reg, models, &years[*n], err);
-            if (!rc)
-                (*n)++;
-        }
-        free(path);
+    S_args *a = ctx;
+    size_t v;
+    switch (id) {
+    case S_OPT_TARGET: {
+        int y;
+        size_t k;
+        char tail;
+        if (a->n_targets == 16 || strchr(arg, '-') || sscanf(arg, "%d:%zu%c", &y, &k, &tail) != 2 || k < 1 ||
+            y < DTI_YEAR_MIN || y > DTI_YEAR_MAX)
+            return "--target needs YEAR:K, e.g. 2025:15";
+        a->targets[a->n_targets].year = y;
+        a->targets[a->n_targets].top = k;
+        a->n_targets++;
+        return NULL;
     }
-    if (!rc && *n == 0)
-        rc = dti_error_set(err, DTI_ERR_INPUT, dir, 0, 0, "no year records found");
-    free(dir);
-    free(models);
-    return rc;
+    case S_OPT_UNTIL:
+        return dti_cli_parse_size(arg, DTI_YEAR_MIN, DTI_YEAR_MAX, &a->until) ? "--until needs a year such as 2030"
+                                                                               : NULL;
+    case S_OPT_ALL:
+        a->all = 1;
+        return NULL;
+    case S_OPT_SETTINGS:
+        a->settings = arg;
+        return NULL;
+    case S_OPT_COMPARE:
+        a->compare_given = 1;
+        return dti_cli_parse_size(arg, 0, 100000000, &a->compare) ? "--compare needs a whole number (0: none)" : NULL;
+    case S_OPT_MODEL: {
+        dti_error err;
+        dti_error_init(&err);
+        int m;
+        if (dti_project_model_parse(arg, &m, &err)) {
+            static char msg[sizeof err.e[0].message];
+            snprintf(msg, sizeof msg, "%s", err.e[0].message);
+            return msg;
+        }
+        for (size_t k = 0; k < a->n_models; k++)
+            if (a->models[k] == m)
+                return "--model: each model once";
+        a->models[a->n_models++] = m;
+        return NULL;
+    }
+    default:
+        if (dti_cli_parse_size(arg, DTI_YEAR_MIN, DTI_YEAR_MAX, &v))
+            return "--origin needs a year such as 2021";
+        if (a->n_origins == DTI_PROJECT_MAX_YEARS)
+            return "--origin: too many";
+        a->origins[a->n_origins++] = (int)v;
+        return NULL;
+    }
 }
-
-static const char S_project_help[] =
-    "Usage: dtirank project [--province P] [--target YEAR:K]... [--until YEAR] [--model M]\n"
-    "                       [--runs N] [--seed S] [--threads T] [--format F] [--all] [--out FILE]\n"
-    "How likely a province is to reach a target rank: Monte Carlo of the whole field of provinces\n"
-    "from the public record (every exact rank, every bound, the top-10 lists) to a future year.\n"
-    "\n"
-    "  -p, --province P    code, Vietnamese or ASCII name (default: the first province of\n"
-    "                      models/targets.yaml, Thái Nguyên)\n"
-    "  -t, --target Y:K    P(rank <= K) in year Y; repeatable (default: the province's targets in\n"
-    "                      models/targets.yaml: 2025:15 and 2030:10 for Thái Nguyên)\n"
-    "  -u, --until Y       last projected year (default 2030)\n"
-    "  -m, --model M       persistence, trend or panel (default panel; see docs/projection.md)\n"
-    "  -n, --runs N        simulated runs (default 100000)\n"
-    "  -s, --seed S        random seed (default 1); same seed => identical output at any thread count\n"
-    "  -j, --threads T     threads (default: the number of cores)\n"
-    "  -f, --format F      text (default), md, csv or json\n"
-    "  -a, --all           every province (median rank, 80% interval, P(top K))\n"
-    "      --units N       63: the former provinces only; 34: the units of the 2025 reorganisation\n"
-    "                      only (default: both frames from the merger year, models/merger.yaml)\n"
-    "      --merge-weight C  weight the merger mean by the registry number column C\n"
-    "  -o, --out FILE      write to FILE atomically\n"
-    "      --home DIR      the directory holding data/ and models/\n"
-    "  -h, --help          show this help\n";
-
-static const char S_backtest_help[] =
-    "Usage: dtirank backtest --origin YEAR [--model M] [--runs N] [--seed S] [--threads T]\n"
-    "Fits each model on the years up to YEAR and scores its forecasts of the later observed years:\n"
-    "rank mean absolute error and Spearman rho (median vs observed exact ranks), share of observed\n"
-    "ranks inside the 80% interval, Brier and log scores of top-10 and top-15 membership (where the\n"
-    "record decides membership).  All models are shown side by side unless --model is given.\n"
-    "\n"
-    "  -y, --origin YEAR   last year used for fitting\n"
-    "  -m, --model M       only this model (persistence, trend, panel)\n"
-    "  -n, --runs N        simulated runs (default 20000)\n"
-    "  -s, --seed S        random seed (default 1)\n"
-    "  -j, --threads T     threads (default: the number of cores)\n"
-    "      --home DIR      the directory holding data/ and models/\n"
-    "  -h, --help          show this help\n";
-
 
 /* Progress on stderr, only when it is a terminal and the run is long enough to need it. */
 static void S_progress(size_t done, size_t total, void *ctx)
@@ -81,256 +128,234 @@ static void S_progress(size_t done, size_t total, void *ctx)
         fputs("\r                              \r", stderr);
 }
 
-int dti_cmd_project(int argc, char **argv, int backtest)
+/* What both commands read: the registry with the units, the merger, every year record, the targets,
+ * the settings; and the record as the projection sees it. */
+typedef struct {
+    dti_year *years[DTI_PROJECT_MAX_YEARS];
+    char *paths[DTI_PROJECT_MAX_YEARS];
+    size_t n_years;
+    dti_target *targets;
+    size_t n_targets;
+    char *tgt_path, *cfg_path;
+    dti_projection_config cfg;
+    dti_project_obs obs;
+} S_loaded;
+
+static void S_clear(S_loaded *l)
 {
-    static const struct option opts[] = {{"province", required_argument, NULL, 'p'},
-                                         {"target", required_argument, NULL, 't'},
-                                         {"until", required_argument, NULL, 'u'},
-                                         {"model", required_argument, NULL, 'm'},
-                                         {"runs", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"threads", required_argument, NULL, 'j'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"all", no_argument, NULL, 'a'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"origin", required_argument, NULL, 'y'},
-                                         {"units", required_argument, NULL, DTI_OPT_UNITS},
-                                         {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
-                                         {"home", required_argument, NULL, DTI_OPT_HOME},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *cmd = backtest ? "backtest" : "project";
-    const char *province = NULL, *model_s = NULL, *format_s = "text", *out_path = NULL, *home = NULL;
-    const char *merge_weight = NULL;
-    size_t units_opt = 0; /* 0: both frames */
-    dti_target cli_targets[16];
-    size_t n_cli = 0, seed = 1, runs = backtest ? 20000 : 100000, threads = dti_cli_cores(), until = 2030, origin = 0;
-    int all = 0, c;
-    while ((c = getopt_long(argc, argv, ":p:t:u:m:n:s:j:f:ao:y:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p': province = optarg; break;
-        case 't': {
-            int y;
-            size_t k;
-            char tail;
-            if (n_cli == 16 || strchr(optarg, '-') || sscanf(optarg, "%d:%zu%c", &y, &k, &tail) != 2 || k < 1 ||
-                y < DTI_YEAR_MIN || y > DTI_YEAR_MAX)
-                return dti_cli_usage_error(cmd, "--target needs YEAR:K, e.g. 2025:15");
-            cli_targets[n_cli].year = y;
-            cli_targets[n_cli].top = k;
-            n_cli++;
-            break;
-        }
-        case 'u':
-            if (dti_cli_parse_size(optarg, DTI_YEAR_MIN, DTI_YEAR_MAX, &until))
-                return dti_cli_usage_error(cmd, "--until needs a year such as 2030");
-            break;
-        case 'm': model_s = optarg; break;
-        case 'n':
-            if (dti_cli_parse_size(optarg, 1, 100000000, &runs))
-                return dti_cli_usage_error(cmd, "--runs needs a whole number from 1 to 100000000");
-            break;
-        case 's':
-            if (dti_cli_parse_size(optarg, 0, 4294967295UL, &seed))
-                return dti_cli_usage_error(cmd, "--seed needs a whole number from 0 to 4294967295");
-            break;
-        case 'j':
-            if (dti_cli_parse_size(optarg, 1, 256, &threads))
-                return dti_cli_usage_error(cmd, "--threads needs a whole number from 1 to 256");
-            break;
-        case 'f': format_s = optarg; break;
-        case 'a': all = 1; break;
-        case 'o': out_path = optarg; break;
-        case 'y':
-            if (dti_cli_parse_size(optarg, DTI_YEAR_MIN, DTI_YEAR_MAX, &origin))
-                return dti_cli_usage_error(cmd, "--origin needs a year such as 2021");
-            break;
-        case DTI_OPT_HOME: home = optarg; break;
-        case DTI_OPT_UNITS:
-            if (dti_cli_parse_size(optarg, 1, 1000, &units_opt))
-                return dti_cli_usage_error(cmd, "--units needs a number such as 34");
-            break;
-        case DTI_OPT_MERGE_WEIGHT: merge_weight = optarg; break;
-        case 'h': fputs(backtest ? S_backtest_help : S_project_help, stdout); return 0;
-        default: return dti_cli_bad_option(cmd, c, argv);
-        }
+    dti_project_obs_clear(&l->obs);
+    free(l->targets);
+    for (size_t i = 0; i < l->n_years; i++)
+        dti_year_free(l->years[i]);
+    for (size_t i = 0; i < DTI_PROJECT_MAX_YEARS; i++)
+        free(l->paths[i]);
+    free(l->tgt_path);
+    free(l->cfg_path);
+}
+
+static char *S_path(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(len);
+    if (!p)
+        abort();
+    snprintf(p, len, "%s/%s", dir, name);
+    return p;
+}
+
+static int S_load(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_error *err)
+{
+    memset(l, 0, sizeof *l);
+    l->tgt_path = S_path(in->models_dir, "targets.yaml");
+    l->cfg_path = a->settings ? strdup(a->settings) : S_path(in->models_dir, "projection.yaml");
+    if (!l->cfg_path)
+        abort();
+    int rc = dti_cli_registry(in, err);
+    if (rc || (rc = dti_cli_merger(in, err)))
+        return rc;
+    /* every data/dti/<year>.yaml in year order: the province records and, from the reorganisation on,
+     * the records of the units */
+    int list[DTI_PROJECT_MAX_YEARS];
+    size_t n_list = dti_cli_years(in, list, DTI_PROJECT_MAX_YEARS);
+    for (size_t k = 0; k < n_list && !rc; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "%d.yaml", list[k]);
+        l->paths[k] = S_path(in->dti_dir, name);
+        if (!(rc = dti_cli_year(in, l->paths[k], &l->years[l->n_years], err)))
+            l->n_years++;
     }
-    if (optind < argc)
-        return dti_cli_usage_error(cmd, "unexpected argument");
-    if (backtest && !origin)
-        return dti_cli_usage_error(cmd, "--origin YEAR is required");
-    dti_error err;
-    dti_error_init(&err);
-    int format, model = DTI_MODEL_PANEL;
-    if (dti_format_parse(format_s, &format, &err) || (model_s && dti_project_model_parse(model_s, &model, &err)))
-        return dti_cli_fail(&err);
-    home = dti_cli_home(home);
-    char *reg_path = dti_cli_join(home, "data/provinces.yaml"), *tgt_path = dti_cli_join(home, "models/targets.yaml");
-    dti_registry *reg = NULL;
-    dti_year *years[DTI_PROJECT_MAX_YEARS] = {0};
-    size_t n_years = 0, n_targets = 0;
-    dti_target *targets = NULL;
-    dti_project_obs obs = {0};
+    if (!rc && l->n_years == 0)
+        rc = dti_error_set(err, DTI_ERR_INPUT, in->dti_dir, 0, 0, "no year records found");
+    if (rc)
+        return rc;
+    dti_cli_input(in, l->tgt_path);
+    dti_cli_input(in, l->cfg_path);
+    return (rc = dti_targets_load(l->tgt_path, in->reg, &l->targets, &l->n_targets, err)) ||
+                   (rc = dti_projection_config_load(l->cfg_path, &l->cfg, err)) ||
+                   (rc = dti_project_obs_init(&l->obs, (const dti_year *const *)l->years, l->n_years, in->reg,
+                                              &in->merger, err))
+               ? rc
+               : DTI_OK;
+}
+
+static size_t S_threads(const dti_cli_inputs *in) { return in->threads_given ? in->threads : dti_cli_cores(); }
+
+static int S_backtest(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_error *err)
+{
+    const dti_projection_config *cfg = &l->cfg;
+    dti_backtest_settings bs;
+    memset(&bs, 0, sizeof bs);
+    bs.origins = a->n_origins ? a->origins : cfg->origins;
+    bs.n_origins = a->n_origins ? a->n_origins : cfg->n_origins;
+    bs.sampler = cfg->sampler;
+    bs.sampler.seed = (unsigned long)in->seed;
+    bs.sampler.threads = S_threads(in);
+    bs.sim.runs = in->runs_given ? in->runs : cfg->backtest_runs;
+    bs.sim.seed = (unsigned long)in->seed;
+    bs.sim.threads = S_threads(in);
+    bs.sim.merger = &in->merger;
+    bs.sim.merge_year = in->rule.from_year;
+    bs.sim.units_from = cfg->sampler.units_from;
+    bs.sim.n_changes = cfg->n_changes;
+    memcpy(bs.sim.change_year, cfg->change_year, sizeof bs.sim.change_year);
+    memcpy(bs.sim.change_prob, cfg->change_prob, sizeof bs.sim.change_prob);
+    const int *models = a->n_models ? a->models : cfg->candidates;
+    size_t n_models = a->n_models ? a->n_models : cfg->n_candidates;
+    dti_backtest_result res[DTI_MODEL_COUNT];
+    size_t done = 0;
+    int rc = DTI_OK;
+    for (size_t k = 0; k < n_models && !rc; k++)
+        if (!(rc = dti_backtest_model(&l->obs, models[k], &bs, &res[done], err)))
+            done++;
+    int last = bs.origins[bs.n_origins - 1];
+    dti_backtest_choice choice;
+    if (!rc)
+        dti_backtest_choose(res, done, l->obs.n, last, &choice);
+    /* the rule on the positions, from the default model fitted on the whole record */
+    dti_backtest_view v = {.obs = &l->obs, .origins = bs.origins, .n_origins = bs.n_origins, .res = res,
+                           .n_models = done, .choice = &choice, .n_units = in->merger.n_units, .runs = bs.sim.runs,
+                           .seed = bs.sim.seed, .sources = (const char *const *)l->paths, .n_sources = l->n_years};
     dti_project_fit fit = {0};
-    dti_projection pr = {0};
-    dti_output *out = NULL;
-    dti_merger merger = {0};
-    dti_merger_rule rule = {0};
-    int rc = 0, frame = -1;
-    if (dti_cli_load_registry(home, reg_path, &reg, &err) || S_load_history(home, reg, years, &n_years, &err) ||
-        dti_targets_load(tgt_path, reg, &targets, &n_targets, &err) ||
-        dti_cli_load_merger(home, reg, merge_weight, &rule, &merger, &err) ||
-        dti_project_obs_init(&obs, (const dti_year *const *)years, n_years, reg, &merger, &err)) {
-        rc = dti_cli_fail(&err);
-        goto cleanup;
-    }
-    dti_project_settings set = {.runs = runs, .seed = (unsigned long)seed, .threads = threads, .until = (int)until,
-                                .origin_index = n_years - 1, .units_from = 2025, .n_changes = 1,
-                                .change_year = {2025}, .change_prob = {0.5}};
-    dti_latent_settings ls;
-    dti_latent_settings_default(&ls);
-    ls.seed = (unsigned long)seed;
-    ls.threads = threads;
-    if (isatty(STDERR_FILENO) && runs >= 100000)
-        set.progress = S_progress;
-    if (backtest) {
-        size_t oi = 0;
-        while (oi < n_years && obs.year[oi] != (int)origin)
-            oi++;
-        if (oi == n_years) {
-            rc = dti_cli_usage_error(cmd, "--origin must be a year with a record");
-            goto cleanup;
+    if (!rc && dti_project_model_is_latent(cfg->model) &&
+        !(rc = dti_project_fit_model(&l->obs, l->obs.n_years, cfg->model, &bs.sampler, &fit, err))) {
+        size_t nu, nd;
+        int year;
+        if (dti_latent_rule_check(&l->obs, fit.latent, &nu, &nd, &year)) {
+            v.rule_units = nu;
+            v.rule_draws = nd;
+            v.rule_n_draws = fit.latent->n_draws;
+            v.rule_year = year;
+            v.rule_model = cfg->model;
         }
-        dti_backtest_settings bs = {.origins = NULL, .n_origins = 0, .sampler = ls, .sim = set};
-        int origins[3] = {2021, 2022, 2023};
-        bs.origins = origins;
-        bs.n_origins = 3;
-        (void)oi;
-        bs.sim.merger = &merger;
-        bs.sim.merge_year = rule.from_year;
-        dti_backtest_result res[DTI_MODEL_COUNT];
-        int nm = 0;
-        for (int mdl = 0; mdl < DTI_MODEL_COUNT; mdl++) {
-            if (model_s && mdl != model)
-                continue;
-            if (dti_backtest_model(&obs, mdl, &bs, &res[nm], &err)) {
-                rc = dti_cli_fail(&err);
-                goto cleanup;
-            }
-            nm++;
-        }
-        for (int fr = 0; fr < 2; fr++) {
-            size_t ne = fr ? merger.n_units : obs.n;
-            printf("\n== frame %s\n", fr ? "34 units" : "63 provinces");
-            for (int oo = 0; oo <= 3; oo++) {
-                for (int tg = 2022; tg <= 2025; tg++) {
-                    dti_backtest_select sel = {fr, oo < 3 ? origins[oo] : 0, tg < 2025 ? tg : 0};
-                    if (oo < 3 && tg < 2025 && tg <= origins[oo])
-                        continue;
-                    if ((oo == 3) != (tg == 2025))
-                        continue;
-                    printf("origin %s target %s\n", oo < 3 ? (oo == 0 ? "2021" : oo == 1 ? "2022" : "2023") : "all",
-                           tg < 2025 ? (tg == 2022 ? "2022" : tg == 2023 ? "2023" : "2024") : "all");
-                    for (int k = 0; k < nm; k++) {
-                        dti_backtest_summary sm;
-                        dti_backtest_summarise(&res[k], &sel, ne, &sm);
-                        if (!sm.n)
-                            continue;
-                        printf("  %-17s n %3zu  log %.3f (%.3f)  in80 %.2f (%.2f)  in50 %.2f  crps %6.2f  mae %5.2f  "
-                               "b10 %.3f  l10 %.3f  b15 %.3f  l15 %.3f  pit",
-                               dti_project_model_name(res[k].model), sm.n, sm.mean[DTI_BT_LOG], sm.se[DTI_BT_LOG],
-                               sm.mean[DTI_BT_IN80], sm.se[DTI_BT_IN80], sm.mean[DTI_BT_IN50], sm.mean[DTI_BT_CRPS],
-                               sm.mean[DTI_BT_MAE], sm.mean[DTI_BT_BRIER10], sm.mean[DTI_BT_LOG10],
-                               sm.mean[DTI_BT_BRIER15], sm.mean[DTI_BT_LOG15]);
-                        for (int b = 0; b < DTI_BT_PIT_BINS; b++)
-                            printf(" %zu", sm.pit[b]);
-                        printf("\n");
-                    }
-                }
-            }
-        }
-        dti_backtest_choice chc;
-        dti_backtest_choose(res, (size_t)nm, obs.n, 2023, &chc);
-        for (int k = 0; k < nm; k++)
-            printf("%-17s params %d  log %.4f  diff %.4f (se %.4f) within %d  cover80 %.3f last %.3f calibrated %d%s%s\n",
-                   dti_project_model_name(res[k].model), dti_project_model_params(res[k].model), chc.log[k],
-                   chc.diff[k], chc.diff_se[k], chc.within[k], chc.cover80[k], chc.cover80_last[k], chc.calibrated[k],
-                   k == chc.best ? " BEST" : "", k == chc.chosen ? " CHOSEN" : "");
-        for (int k = 0; k < nm; k++)
-            dti_backtest_result_clear(&res[k]);
-        goto cleanup;
+        dti_project_fit_clear(&fit);
     }
-    size_t prov = n_targets ? targets[0].province : 0;
-    if (province) {
-        dti_error tmp;
-        dti_error_init(&tmp);
-        if (dti_registry_find(reg, province, &prov, &tmp)) {
-            rc = dti_cli_fail(&tmp);
-            goto cleanup;
-        }
+    if (!rc) {
+        dti_report *doc = dti_present_backtest(&v);
+        rc = dti_cli_emit(in, doc) ? -1 : DTI_OK;
+        dti_report_free(doc);
     }
-    for (size_t i = 0; i < n_cli; i++)
-        if (cli_targets[i].top > dti_registry_count(reg)) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "--target %d:%zu: K must be at most %zu", cli_targets[i].year, cli_targets[i].top,
-                     dti_registry_count(reg));
-            rc = dti_cli_usage_error(cmd, msg);
-            goto cleanup;
-        }
-    if (n_cli) { /* command-line targets replace the file's, for the chosen province */
-        for (size_t i = 0; i < n_cli; i++)
-            cli_targets[i].province = prov;
-        free(targets);
-        targets = malloc(n_cli * sizeof *targets);
-        if (!targets)
-            abort();
-        memcpy(targets, cli_targets, n_cli * sizeof *targets);
-        n_targets = n_cli;
-    }
-    if (!backtest) { /* the merged frame, by the rule of models/merger.yaml */
-        if (units_opt == dti_registry_count(reg)) {
-            frame = DTI_FRAME_PROVINCES;
-        } else if (units_opt == merger.n_units) {
-            frame = DTI_FRAME_UNITS;
-        } else if (units_opt) {
-            dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "--units must be %zu or %zu", dti_registry_count(reg),
-                          merger.n_units);
-            rc = dti_cli_fail(&err);
-            goto cleanup;
-        }
-        if (frame != DTI_FRAME_PROVINCES) { /* the provinces' frame alone needs no merged ranking */
-            set.merger = &merger;
-            set.merge_year = rule.from_year;
-        }
-    }
-    const char *inputs[] = {reg_path, tgt_path};
-    if (dti_project_fit_model(&obs, n_years, model, &ls, &fit, &err) || dti_project_simulate(&obs, &fit, &set, &pr, &err) ||
-        dti_output_open(out_path, inputs, 2, &out, &err)) {
-        rc = dti_cli_fail(&err);
-        goto cleanup;
-    }
-    dti_project_report rep = {.obs = &obs, .fit = &fit, .set = &set, .pr = &pr, .reg = reg, .province = prov,
-                              .all = all, .merger = &merger, .frame = frame, .targets = targets,
-                              .n_targets = n_targets};
-    if (dti_project_write(&rep, format, dti_output_stream(out), &err)) {
-        dti_output_abort(out);
-        rc = dti_cli_fail(&err);
-        goto cleanup;
-    }
-    if (dti_output_commit(out, &err))
-        rc = dti_cli_fail(&err);
-cleanup:
-    dti_merger_clear(&merger);
-    dti_merger_rule_clear(&rule);
-    dti_projection_clear(&pr);
-    dti_project_fit_clear(&fit);
-    dti_project_obs_clear(&obs);
-    free(targets);
-    for (size_t i = 0; i < n_years; i++)
-        dti_year_free(years[i]);
-    dti_registry_free(reg);
-    free(reg_path);
-    free(tgt_path);
+    for (size_t k = 0; k < done; k++)
+        dti_backtest_result_clear(&res[k]);
     return rc;
 }
 
+static int S_project(dti_cli_inputs *in, S_args *a, S_loaded *l, dti_error *err)
+{
+    dti_projection_config cfg = l->cfg;
+    if (a->until)
+        cfg.until = (int)a->until;
+    int model = cfg.model;
+    if (in->model && dti_project_model_parse(in->model, &model, err))
+        return DTI_ERR_USAGE;
+    size_t prov = l->n_targets ? l->targets[0].province : 0;
+    if (in->province && dti_registry_find(in->reg, in->province, &prov, err))
+        return DTI_ERR_INPUT;
+    for (size_t i = 0; i < a->n_targets; i++)
+        if (a->targets[i].top > dti_registry_count(in->reg))
+            return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "--target %d:%zu: K must be at most %zu",
+                                 a->targets[i].year, a->targets[i].top, dti_registry_count(in->reg));
+    /* the targets: the command line's for the province, else the file's for it */
+    dti_target tg[DTI_HEADLINE_MAX_TARGETS];
+    size_t n_tg = 0;
+    for (size_t i = 0; i < a->n_targets && n_tg < DTI_HEADLINE_MAX_TARGETS / 2; i++) {
+        tg[n_tg] = a->targets[i];
+        tg[n_tg++].province = prov;
+    }
+    for (size_t i = 0; !a->n_targets && i < l->n_targets && n_tg < DTI_HEADLINE_MAX_TARGETS / 2; i++)
+        if (l->targets[i].province == prov || a->all)
+            tg[n_tg++] = l->targets[i];
+    int units = 0, rc = dti_cli_units(in, &units, err);
+    if (rc)
+        return rc;
+    dti_headline_request req = {.model = model, .targets = tg, .n_targets = n_tg,
+                                .frame = !in->units ? -1 : units ? DTI_FRAME_UNITS : DTI_FRAME_PROVINCES,
+                                .runs = in->runs_given ? in->runs : cfg.runs,
+                                .compare_runs = a->compare_given ? a->compare : 20000,
+                                .compare = !a->compare_given || a->compare > 0,
+                                .seed = (unsigned long)in->seed,
+                                .threads = S_threads(in)};
+    if (isatty(STDERR_FILENO) && req.runs >= 100000) {
+        req.progress = S_progress;
+    }
+    dti_project_headline h;
+    if ((rc = dti_project_headline_run(&l->obs, &cfg, &in->merger, in->rule.from_year, &req, &h, err)))
+        return rc;
+    dti_history hu, hp;
+    dti_project_history((const dti_year *const *)l->years, l->n_years, &in->merger, in->rule.from_year, DTI_FRAME_UNITS,
+                        in->merger.unit_of[prov], &hu);
+    dti_project_history((const dti_year *const *)l->years, l->n_years, &in->merger, in->rule.from_year,
+                        DTI_FRAME_PROVINCES, prov, &hp);
+    dti_project_view v = {.h = &h, .obs = &l->obs, .reg = in->reg, .m = &in->merger, .cfg = &cfg, .province = prov,
+                          .all = a->all, .frame = req.frame, .hist_units = &hu, .hist_prov = &hp,
+                          .sources = (const char *const *)l->paths, .n_sources = l->n_years};
+    dti_latent_rule_check(&l->obs, h.fit.latent, &v.rule_units, &v.rule_draws, &v.rule_year);
+    dti_report *doc = dti_present_project(&v);
+    rc = dti_cli_emit(in, doc) ? -1 : DTI_OK;
+    dti_report_free(doc);
+    dti_project_headline_clear(&h);
+    return rc;
+}
+
+static int S_run(dti_cli_inputs *in, void *ctx)
+{
+    S_args *a = ctx;
+    dti_error err;
+    dti_error_init(&err);
+    S_loaded l;
+    int rc = S_load(in, a, &l, &err);
+    if (!rc)
+        rc = a->backtest ? S_backtest(in, a, &l, &err) : S_project(in, a, &l, &err);
+    S_clear(&l);
+    if (rc == -1) /* dti_cli_emit printed its error */
+        return 1;
+    return rc ? dti_cli_fail(&err) : 0;
+}
+
+int dti_cmd_project(int argc, char **argv, int backtest)
+{
+    static const dti_cli_opt pro[] = {{"target", required_argument, 't', S_OPT_TARGET},
+                                      {"until", required_argument, 'u', S_OPT_UNTIL},
+                                      {"all", no_argument, 'a', S_OPT_ALL},
+                                      {"compare", required_argument, 0, S_OPT_COMPARE},
+                                      {"settings", required_argument, 0, S_OPT_SETTINGS}};
+    static const dti_cli_opt bt[] = {{"origin", required_argument, 'y', S_OPT_ORIGIN},
+                                     {"model", required_argument, 'm', S_OPT_MODEL},
+                                     {"settings", required_argument, 0, S_OPT_SETTINGS}};
+    static const dti_cli_spec spec_project = {"project",
+                                              DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(PROVINCE) | DTI_IN(MODEL) |
+                                                  DTI_IN_MC | DTI_IN_MERGER,
+                                              pro,
+                                              5,
+                                              S_option,
+                                              0,
+                                              NULL,
+                                              S_project_usage,
+                                              NULL};
+    static const dti_cli_spec spec_backtest = {"backtest", DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN_MC,
+                                               bt,          3,
+                                               S_option,    0,
+                                               NULL,        S_backtest_usage,
+                                               S_backtest_notes};
+    S_args a = {.backtest = backtest};
+    return dti_cli_run(backtest ? &spec_backtest : &spec_project, &a, S_run, argc, argv);
+}

@@ -1,238 +1,111 @@
-/* cmd_rank.c -- `dtirank rank` (ranking tables, also among the merged units) and `dtirank validate`. */
+/* cmd_rank.c -- `dtirank rank` (ranking tables, also among the merged units): load (cli.c) ->
+ * compute (ranking.c, merger.c) -> present (present_rank.c) -> write (cli.c, the report layer). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "present.h"
 
-static const char S_rank_help[] =
-    "Usage: dtirank rank [--year Y] [--by NODE] [--format text|md|csv|json] [--out FILE]\n"
-    "The ranking table of year Y (default: the latest year in the record, which the title says).\n"
+static const char S_rank_usage[] =
+    "Usage: dtirank rank [--year Y] [--by NODE] [--units 63|34] [--format F] [--out FILE]\n"
+    "The ranking table of year Y (default: the latest year in the record, which the output says).\n"
     "\n"
-    "  -y, --year Y        the year (reads DIR/data/dti/Y.yaml)\n"
-    "  -d, --data FILE     read this year record instead\n"
-    "  -b, --by NODE       rank by dti (default), gov, econ, society or any node of the model\n"
-    "  -f, --format F      text (default, aligned for a terminal), md, csv (RFC 4180) or json\n"
-    "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
-    "      --units N       63 (default: the provinces of the registry) or 34 (the units of the 2025\n"
-    "                      reorganisation, by the rule of models/merger.yaml; see docs/merger.md).\n"
-    "                      Where the year also has a published table of the units (data/dti/Y-34.yaml),\n"
-    "                      its ranks and values are shown beside the computed ones.\n"
-    "      --merge-weight C  weight the merger mean by the registry number column C (e.g. population)\n"
-    "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
-    "      --models DIR    directory of frameworks (default DIR/models)\n"
-    "      --home DIR      the directory holding data/ and models/\n"
-    "  -h, --help          show this help\n"
-    "\n"
+    "  -y, --year Y            the year (reads DIR/data/dti/Y.yaml)\n"
+    "  -d, --data FILE         read this year record instead\n"
+    "  -b, --by NODE           rank by dti (default), gov, econ, society or any node of the model\n"
+    "      --units N           63 (default: the provinces of the registry) or 34 (the units of the 2025\n"
+    "                          reorganisation, by the rule of models/merger.yaml; see docs/merger.md).\n"
+    "                          Where the year also has a published table of the units\n"
+    "                          (data/dti/Y-34.yaml), its ranks and values are shown beside the computed ones.\n";
+
+static const char S_rank_notes[] =
     "Ranks follow the official rule: values rounded to the published precision, ties share a rank\n"
     "and the next is skipped.  Where every province has a value, ranks are computed from values;\n"
     "otherwise the published ranks are shown, with bounds (\u226511 when outside the top 10) and '?'\n"
     "for unknowns.  Where the main indicators are known, the index is recomputed from the model and\n"
     "shown beside the published value; differences above 0.0001 are flagged.\n";
 
-int dti_cmd_rank(int argc, char **argv)
+static const char *S_rank_option(void *ctx, int id, const char *arg)
 {
-    static const struct option opts[] = {{"year", required_argument, NULL, 'y'},
-                                         {"data", required_argument, NULL, 'd'},
-                                         {"by", required_argument, NULL, 'b'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
-                                         {"models", required_argument, NULL, DTI_OPT_MODELS},
-                                         {"home", required_argument, NULL, DTI_OPT_HOME},
-                                         {"units", required_argument, NULL, DTI_OPT_UNITS},
-                                         {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *units_s = NULL, *merge_weight = NULL;
-    const char *year_s = NULL, *data = NULL, *by = "dti", *format_s = "text", *out_path = NULL;
-    const char *registry = NULL, *models = NULL, *home = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, ":y:d:b:f:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'y': year_s = optarg; break;
-        case 'd': data = optarg; break;
-        case 'b': by = optarg; break;
-        case 'f': format_s = optarg; break;
-        case 'o': out_path = optarg; break;
-        case DTI_OPT_REGISTRY: registry = optarg; break;
-        case DTI_OPT_MODELS: models = optarg; break;
-        case DTI_OPT_HOME: home = optarg; break;
-        case DTI_OPT_UNITS: units_s = optarg; break;
-        case DTI_OPT_MERGE_WEIGHT: merge_weight = optarg; break;
-        case 'h': fputs(S_rank_help, stdout); return 0;
-        default: return dti_cli_bad_option("rank", c, argv);
-        }
+    (void)id;
+    *(const char **)ctx = arg; /* --by */
+    return NULL;
+}
+
+/* The ranking among the units of the merger: with the published table of the units when the year
+ * has one (data/dti/<year>-<units>.yaml) and the command names no other data or weights. */
+static int S_units_table(dti_cli_inputs *in, const dti_year *yr, const char *by, dti_report **doc, dti_error *err)
+{
+    if (strcmp(by, "dti") != 0)
+        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "--units ranks by dti only");
+    dti_year *pub = NULL;
+    char *pub_path = NULL;
+    int rc = DTI_OK;
+    if (!in->data && !in->merge_weight) {
+        size_t len = strlen(in->dti_dir) + 32;
+        pub_path = calloc(len, 1);
+        if (!pub_path)
+            abort();
+        snprintf(pub_path, len, "%s/%d-%zu.yaml", in->dti_dir, dti_year_year(yr), in->merger.n_units);
+        if (access(pub_path, F_OK) == 0)
+            rc = dti_cli_year(in, pub_path, &pub, err);
     }
-    if (optind < argc)
-        return dti_cli_usage_error("rank", "unexpected argument");
-    dti_error err;
-    dti_error_init(&err);
-    int format;
-    if (dti_format_parse(format_s, &format, &err))
-        return dti_cli_fail(&err);
-    home = dti_cli_home(home);
-    char *reg_path = registry ? strdup(registry) : dti_cli_join(home, "data/provinces.yaml");
-    char *models_dir = models ? strdup(models) : dti_cli_join(home, "models");
-    char *dti_dir = dti_cli_join(home, "data/dti");
-    char *data_path = NULL, *pub_path = NULL;
-    dti_registry *reg = NULL;
-    dti_year *yr = NULL, *pub = NULL;
-    dti_output *out = NULL;
-    int rc = 0, year = 0, latest = 0;
-    if (data) {
-        data_path = strdup(data);
-    } else {
-        if (year_s) {
-            char *end;
-            long y = strtol(year_s, &end, 10);
-            if (*end || y < DTI_YEAR_MIN || y > DTI_YEAR_MAX) {
-                rc = dti_cli_usage_error("rank", "--year needs a year such as 2022");
-                goto cleanup;
-            }
-            year = (int)y;
-        } else if (!(year = latest = dti_cli_latest_year(dti_dir))) {
-            dti_error_set(&err, DTI_ERR_INPUT, dti_dir, 0, 0, "no year records found");
-            rc = dti_cli_fail(&err);
-            goto cleanup;
-        }
-        if (dti_cli_year_path(dti_dir, year, &data_path, &err)) {
-            rc = dti_cli_fail(&err);
-            goto cleanup;
-        }
+    dti_merger_ranking mr;
+    if (!rc && !(rc = dti_merger_ranking_compute(yr, in->reg, &in->merger, pub, &mr, err))) {
+        *doc = dti_present_rank_units(&mr, in->latest);
+        dti_merger_ranking_clear(&mr);
     }
-    const char *inputs[] = {reg_path, data_path};
-    if (dti_cli_load_registry(home, reg_path, &reg, &err) || dti_year_load(data_path, reg, models_dir, &yr, &err) ||
-        dti_output_open(out_path, inputs, 2, &out, &err)) {
-        rc = dti_cli_fail(&err);
-        goto cleanup;
-    }
-    if (latest && format != DTI_FORMAT_CSV && format != DTI_FORMAT_JSON)
-        fprintf(dti_output_stream(out), "%d is the latest year in the record (--year to choose another).\n", latest);
-    size_t units = dti_registry_count(dti_year_registry(yr));
-    if (units_s && (dti_cli_parse_size(units_s, 1, 1000, &units) || !units)) {
-        dti_output_abort(out);
-        rc = dti_cli_usage_error("rank", "--units needs a number such as 34");
-        goto cleanup;
-    }
-    if (units != dti_registry_count(dti_year_registry(yr)) && dti_year_frame(yr)) {
-        dti_output_abort(out);
-        dti_error_set(&err, DTI_ERR_USAGE, data_path, 0, 0, "this record ranks the %zu units of %s; --units %zu does not apply",
-                      dti_registry_count(dti_year_registry(yr)), dti_year_frame(yr), units);
-        rc = dti_cli_fail(&err);
-        goto cleanup;
-    }
-    if (units != dti_registry_count(dti_year_registry(yr)) || (merge_weight && !dti_year_frame(yr))) {
-        dti_merger_rule rule;
-        dti_merger m;
-        memset(&m, 0, sizeof m);
-        if (dti_cli_load_merger(home, reg, merge_weight, &rule, &m, &err)) {
-            dti_output_abort(out);
-            rc = dti_cli_fail(&err);
-            goto cleanup;
-        }
-        int bad = m.n_units != units;
-        if (bad)
-            dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "the merger map has %zu units, not %zu", m.n_units, units);
-        else if (strcmp(by, "dti") != 0)
-            bad = dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "--units ranks by dti only");
-        if (!bad && !data && !merge_weight) { /* the published table of the units, when there is one */
-            char name[32];
-            snprintf(name, sizeof name, "%d-%zu.yaml", year, units);
-            pub_path = dti_cli_join(dti_dir, name);
-            if (access(pub_path, F_OK) == 0)
-                bad = dti_year_load(pub_path, reg, models_dir, &pub, &err);
-        }
-        if (!bad)
-            bad = dti_table_write_units(yr, reg, &m, pub, format, dti_output_stream(out), &err);
-        dti_merger_clear(&m);
-        dti_merger_rule_clear(&rule);
-        if (bad) {
-            dti_output_abort(out);
-            rc = dti_cli_fail(&err);
-            goto cleanup;
-        }
-    } else if (dti_table_write(yr, dti_year_registry(yr), by, format, dti_output_stream(out), &err)) {
-        dti_output_abort(out);
-        rc = dti_cli_fail(&err);
-        goto cleanup;
-    }
-    if (dti_output_commit(out, &err))
-        rc = dti_cli_fail(&err);
-cleanup:
     dti_year_free(pub);
-    dti_year_free(yr);
     free(pub_path);
-    dti_registry_free(reg);
-    free(reg_path);
-    free(models_dir);
-    free(dti_dir);
-    free(data_path);
     return rc;
 }
 
-static const char S_validate_help[] =
-    "Usage: dtirank validate FILE...\n"
-    "Checks frameworks (models/*.yaml), year records (data/dti/*.yaml) and the province registry.\n"
-    "Prints every error as FILE:LINE:COLUMN: error: MESSAGE, warnings likewise, and 'FILE: ok' for\n"
-    "each valid file.  Exit status 1 if any file has an error.\n"
-    "\n"
-    "      --registry FILE province registry for year records (default DIR/data/provinces.yaml)\n"
-    "      --models DIR    directory of frameworks (default DIR/models)\n"
-    "      --home DIR      the directory holding data/ and models/\n"
-    "  -h, --help          show this help\n";
-
-int dti_cmd_validate(int argc, char **argv)
+static int S_rank(dti_cli_inputs *in, void *ctx)
 {
-    static const struct option opts[] = {{"registry", required_argument, NULL, DTI_OPT_REGISTRY},
-                                         {"models", required_argument, NULL, DTI_OPT_MODELS},
-                                         {"home", required_argument, NULL, DTI_OPT_HOME},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *registry = NULL, *models = NULL, *home = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case DTI_OPT_REGISTRY: registry = optarg; break;
-        case DTI_OPT_MODELS: models = optarg; break;
-        case DTI_OPT_HOME: home = optarg; break;
-        case 'h': fputs(S_validate_help, stdout); return 0;
-        default: return dti_cli_bad_option("validate", c, argv);
+    const char *by = *(const char **)ctx;
+    dti_error err;
+    dti_error_init(&err);
+    dti_year *yr = NULL;
+    dti_report *doc = NULL;
+    int units = 0, rc;
+    if (dti_cli_year_path(in, &err) || dti_cli_year(in, in->data_path, &yr, &err))
+        goto done;
+    const dti_registry *yreg = dti_year_registry(yr);
+    if (dti_year_frame(yr)) { /* a record of the units themselves */
+        if (in->merge_weight)
+            dti_error_set(&err, DTI_ERR_USAGE, in->data_path, 0, 0,
+                          "this record ranks the %zu units of %s; --merge-weight does not apply",
+                          dti_registry_count(yreg), dti_year_frame(yr));
+        else if (in->units && in->units != dti_registry_count(yreg))
+            dti_error_set(&err, DTI_ERR_USAGE, in->data_path, 0, 0, "this record ranks the %zu units of %s; --units %zu does not apply",
+                          dti_registry_count(yreg), dti_year_frame(yr), in->units);
+    } else if (!dti_cli_units(in, &units, &err) && (units || in->merge_weight)) {
+        dti_cli_merger(in, &err);
+        if (!err.n)
+            S_units_table(in, yr, by, &doc, &err);
+    }
+    if (!err.n && !doc) {
+        dti_ranking rk;
+        if (!dti_ranking_compute(yr, by, &rk, &err)) {
+            doc = dti_present_rank(&rk, in->latest);
+            dti_ranking_clear(&rk);
         }
     }
-    if (optind >= argc)
-        return dti_cli_usage_error("validate", "no file to validate");
-    home = dti_cli_home(home);
-    char *reg_path = registry ? strdup(registry) : dti_cli_join(home, "data/provinces.yaml");
-    char *models_dir = models ? strdup(models) : dti_cli_join(home, "models");
-    dti_registry *reg = NULL;
-    dti_error reg_err;
-    dti_error_init(&reg_err);
-    (void)dti_cli_load_registry(home, reg_path, &reg, &reg_err); /* only needed for year records */
-    int status = 0;
-    for (int i = optind; i < argc; i++) {
-        dti_error err, warn;
-        dti_error_init(&err);
-        dti_error_collect(&err);
-        dti_error_init(&warn);
-        dti_error_collect(&warn);
-        const char *kind;
-        int rc = dti_validate_file(argv[i], reg, models_dir, &err, &warn, &kind);
-        if (rc && !reg && err.n && strstr(err.e[0].message, "no province registry")) {
-            dti_error_print(&reg_err, stderr);
-        }
-        dti_error_print(&err, stderr);
-        dti_error_print_kind(&warn, stderr, "warning");
-        if (rc) {
-            status = rc == DTI_ERR_INTERNAL ? 2 : status > 1 ? status : 1;
-        } else {
-            printf("%s: ok (%s%s)\n", argv[i], kind, warn.n ? ", with warnings" : "");
-        }
-    }
-    dti_registry_free(reg);
-    free(reg_path);
-    free(models_dir);
-    return status;
+done:
+    rc = err.n ? dti_cli_fail(&err) : dti_cli_emit(in, doc);
+    dti_report_free(doc);
+    dti_year_free(yr);
+    return rc;
 }
 
+int dti_cmd_rank(int argc, char **argv)
+{
+    static const dti_cli_opt extra[] = {{"by", required_argument, 'b', 0}};
+    static const dti_cli_spec spec = {"rank",
+                                      DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(DATA) | DTI_IN(YEAR) | DTI_IN_MERGER,
+                                      extra, 1, S_rank_option, 0, NULL, S_rank_usage, S_rank_notes};
+    const char *by = "dti";
+    return dti_cli_run(&spec, &by, S_rank, argc, argv);
+}

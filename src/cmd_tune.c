@@ -1,114 +1,12 @@
-/* cmd_tune.c -- `dtirank tune fit|sensitivity|stability|goal`: argv -> library calls (tune.h) ->
- * output and exit status, like the other cmd_*.c files.  Part of the program, not the library. */
+/* cmd_tune.c -- `dtirank tune fit|sensitivity|stability|goal`: load (cli.c) -> compute (tune.h) ->
+ * write, like the other cmd_*.c files.  Part of the program, not the library. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
-
 #include "cli.h"
+#include "present.h"
 #include "tune.h"
-
-/* The options every tune command shares. */
-typedef struct S_common {
-    const char *model, *data, *year, *out, *registry, *models, *home;
-    const char *units, *merge_weight; /* sensitivity, stability, goal: the merged units */
-    const char *delimiter;            /* a CSV table's --delimiter, parsed into data_opt by S_paths */
-    dti_data_options data_opt;        /* how a CSV table is read (--delimiter, --decimal-comma) */
-} S_common;
-
-/* The merged units of --units N / --merge-weight C: the registry and the merger of the rule. */
-typedef struct S_units {
-    dti_registry *reg;
-    dti_merger m;
-    dti_merger_rule rule;
-    int on;
-} S_units;
-
-/* Loads the registry at reg_path and models/merger.yaml's map when --units or --merge-weight is
- * given (as `score --units`); --units must match the map's unit count.  Returns an exit status. */
-static int S_units_load(const char *cmd, const S_common *o, const char *reg_path, S_units *u)
-{
-    memset(u, 0, sizeof *u);
-    size_t units = 0;
-    if (!o->units && !o->merge_weight)
-        return 0;
-    if (o->units && dti_cli_parse_size(o->units, 1, 1000, &units))
-        return dti_cli_usage_error(cmd, "--units needs a number such as 34");
-    dti_error err;
-    dti_error_init(&err);
-    if (dti_registry_load(reg_path, &u->reg, &err) ||
-        dti_cli_load_merger(dti_cli_home(o->home), u->reg, o->merge_weight, &u->rule, &u->m, &err))
-        return dti_cli_fail(&err);
-    u->on = 1;
-    if (units && units != u->m.n_units) {
-        dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "the merger map has %zu units, not %zu", u->m.n_units, units);
-        return dti_cli_fail(&err);
-    }
-    return 0;
-}
-
-static void S_units_clear(S_units *u)
-{
-    if (u->on) {
-        dti_merger_clear(&u->m);
-        dti_merger_rule_clear(&u->rule);
-    }
-    dti_registry_free(u->reg);
-    memset(u, 0, sizeof *u);
-}
-
-enum { OPT_UNCERTAINTY = DTI_OPT_FIRST_FREE, OPT_SOBOL, OPT_COSTS, OPT_FORMAT, OPT_DELIMITER, OPT_DECIMAL_COMMA };
-
-/* --delimiter and --decimal-comma of every tune command: how a CSV table is read. */
-#define S_CSV_OPTIONS                                                                                             \
-    {"delimiter", required_argument, NULL, OPT_DELIMITER}, {"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA}
-#define S_CSV_CASES(o)                                                                                            \
-    case OPT_DELIMITER: (o).delimiter = optarg; break;                                                            \
-    case OPT_DECIMAL_COMMA: (o).data_opt.decimal_comma = 1; break
-
-/* Resolves --data / --year into a path (owned) and the registry and models paths; parses --delimiter. */
-static int S_paths(const char *cmd, S_common *o, char **data, char **reg, char **models)
-{
-    const char *home = dti_cli_home(o->home);
-    *data = *reg = *models = NULL;
-    if (o->delimiter) {
-        dti_error err;
-        dti_error_init(&err);
-        if (dti_delimiter_parse(o->delimiter, &o->data_opt.delimiter, &err))
-            return dti_cli_fail(&err);
-    }
-    if (o->data) {
-        *data = strdup(o->data);
-    } else if (o->year) {
-        size_t y;
-        if (dti_cli_parse_size(o->year, DTI_YEAR_MIN, DTI_YEAR_MAX, &y))
-            return dti_cli_usage_error(cmd, "--year needs a year such as 2022");
-        char rel[64];
-        snprintf(rel, sizeof rel, "data/dti/%zu.yaml", y);
-        *data = dti_cli_join(home, rel);
-    } else {
-        return dti_cli_usage_error(cmd, "--data or --year is required");
-    }
-    *reg = o->registry ? strdup(o->registry) : dti_cli_join(home, "data/provinces.yaml");
-    *models = o->models ? strdup(o->models) : dti_cli_join(home, "models");
-    return 0;
-}
-
-/* S_paths, then the merger frame when --units asks for it; on failure nothing stays allocated. */
-static int S_open(const char *cmd, S_common *o, char **data, char **reg, char **models, S_units *un)
-{
-    int rc = S_paths(cmd, o, data, reg, models);
-    if (rc)
-        return rc;
-    if ((rc = S_units_load(cmd, o, *reg, un))) {
-        S_units_clear(un);
-        free(*data);
-        free(*reg);
-        free(*models);
-    }
-    return rc;
-}
 
 static const char S_tune_help[] =
     "Usage: dtirank tune COMMAND [OPTIONS]\n"
@@ -122,79 +20,87 @@ static const char S_tune_help[] =
     "\n"
     "  -h, --help    show this help (and 'dtirank tune COMMAND --help')\n";
 
-static const char S_fit_help[] =
-    "Usage: dtirank tune fit (--year Y | --data FILE) [--model FILE] [--out FILE] [--delimiter C]\n"
-    "                        [--decimal-comma]\n"
+#define S_TUNE_IN (DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN(DATA) | DTI_IN(YEAR) | DTI_IN_CSV)
+
+/* The usage errors the tune commands share: NULL, or the message. */
+static const char *S_check_fit(const dti_cli_inputs *in, const void *ctx)
+{
+    (void)ctx;
+    return !in->data && !in->year ? "--data or --year is required" : NULL;
+}
+
+static const char *S_check(const dti_cli_inputs *in, const void *ctx)
+{
+    return !in->model ? "--model is required" : S_check_fit(in, ctx);
+}
+
+/* The model (--model, when given) and the data (--data or --year; ds NULL: only its path). */
+static int S_load(dti_cli_inputs *in, dti_framework **fw, struct dti_dataset **ds, dti_error *err)
+{
+    int rc = dti_cli_year_path(in, err);
+    if (!rc && in->model)
+        rc = dti_cli_framework(in, in->model, fw, err);
+    if (!rc && ds)
+        rc = dti_cli_dataset(in, *fw, ds, err);
+    return rc;
+}
+
+/* The merger when --units / --merge-weight ask for the units of the 2025 reorganisation, else NULL. */
+static const dti_merger *S_merger(dti_cli_inputs *in, dti_error *err)
+{
+    int units = 0;
+    if (dti_cli_units(in, &units, err) || !units)
+        return NULL;
+    return &in->merger;
+}
+
+/* ---- tune fit ---------------------------------------------------------------------------------- */
+
+static const char S_fit_usage[] =
+    "Usage: dtirank tune fit (--year Y | --data FILE) [--model FILE] [--out FILE]\n"
     "The weights implied by a published year table: least squares between the index computed from\n"
     "the indicators and the published index, weights >= 0 summing to one.  Prints the fitted weights,\n"
     "their standard errors, RMS and maximum residual and the ranks they give; when the rows cannot\n"
     "identify the weights it says so and prints the combinations the data do pin down.\n"
     "\n"
-    "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
-    "  -d, --data FILE     a year record (provinces:) instead, or a CSV table of provinces with the\n"
-    "                      published index as a column named by the index (e.g. dti) and --model\n"
-    "  -m, --model FILE    the framework (default: the record's own model); must be linear\n"
-    "      --delimiter C   the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
-    "      --decimal-comma the CSV table writes 0,5267 for 0.5267\n"
-    "  -o, --out FILE      write to FILE atomically; default standard output\n"
-    "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
-    "      --models DIR    directory of frameworks (default DIR/models)\n"
-    "      --home DIR      the directory holding data/ and models/\n"
-    "  -h, --help          show this help\n";
+    "  -y, --year Y            the year record DIR/data/dti/Y.yaml\n"
+    "  -d, --data FILE         a year record (provinces:) instead\n"
+    "  -m, --model FILE        the framework (default: the record's own model); must be linear\n";
 
-static int S_cmd_fit(int argc, char **argv)
+/* The record of tune fit: a YAML year record, or a CSV table of provinces read for --model. */
+static int S_fit_year(dti_cli_inputs *in, dti_year **yr, dti_error *err)
 {
-    static const struct option opts[] = {{"year", required_argument, NULL, 'y'},
-                                         {"data", required_argument, NULL, 'd'},
-                                         {"model", required_argument, NULL, 'm'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         S_CSV_OPTIONS,
-                                         {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
-                                         {"models", required_argument, NULL, DTI_OPT_MODELS},
-                                         {"home", required_argument, NULL, DTI_OPT_HOME},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    S_common o = {0};
-    int c;
-    while ((c = getopt_long(argc, argv, ":y:d:m:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'y': o.year = optarg; break;
-        case 'd': o.data = optarg; break;
-        case 'm': o.model = optarg; break;
-        case 'o': o.out = optarg; break;
-        S_CSV_CASES(o);
-        case DTI_OPT_REGISTRY: o.registry = optarg; break;
-        case DTI_OPT_MODELS: o.models = optarg; break;
-        case DTI_OPT_HOME: o.home = optarg; break;
-        case 'h': fputs(S_fit_help, stdout); return 0;
-        default: return dti_cli_bad_option("tune fit", c, argv);
-        }
-    }
-    if (optind < argc)
-        return dti_cli_usage_error("tune fit", "unexpected argument");
-    char *data, *reg, *models;
-    int rc = S_paths("tune fit", &o, &data, &reg, &models);
-    if (rc)
-        return rc;
+    dti_cli_input(in, in->data_path);
+    int rc = dti_cli_registry(in, err);
+    return rc ? rc : dti_dataset_load_year(in->data_path, in->model, &in->csv, in->reg, in->models_dir, yr, err);
+}
+
+static int S_fit(dti_cli_inputs *in, void *ctx)
+{
+    (void)ctx;
     dti_error err;
     dti_error_init(&err);
-    const char *inputs[] = {data, reg, o.model ? o.model : data};
-    dti_output *out = NULL;
-    if (dti_output_open(o.out, inputs, 3, &out, &err)) {
+    dti_framework *fw = NULL;
+    dti_year *yr = NULL;
+    dti_tune_fit_year f;
+    int rc;
+    if (S_load(in, &fw, NULL, &err) || S_fit_year(in, &yr, &err) ||
+        dti_tune_fit_year_compute(yr, fw, &f, &err)) {
         rc = dti_cli_fail(&err);
-    } else if (dti_tune_fit_report(o.model, data, &o.data_opt, reg, models, dti_output_stream(out), &err)) {
-        dti_output_abort(out);
-        rc = dti_cli_fail(&err);
-    } else if (dti_output_commit(out, &err)) {
-        rc = dti_cli_fail(&err);
+    } else {
+        dti_report *doc = dti_present_tune_fit(&f);
+        rc = dti_cli_emit(in, doc);
+        dti_report_free(doc);
+        dti_tune_fit_year_clear(&f);
     }
-    free(data);
-    free(reg);
-    free(models);
+    dti_year_free(yr);
+    dti_framework_free(fw);
     return rc;
 }
 
-static const char S_sens_help[] =
+/* ---- tune sensitivity --------------------------------------------------------------------------- */
+
+static const char S_sens_usage[] =
     "Usage: dtirank tune sensitivity --model FILE (--data FILE | --year Y) [OPTIONS]\n"
     "Monte Carlo uncertainty analysis (JRC style): every unit's nominal and median rank, 5-95% rank\n"
     "interval and P(top K) when the inputs of the uncertainty file vary; Sobol first- and total-order\n"
@@ -202,8 +108,6 @@ static const char S_sens_help[] =
     "\n"
     "  -m, --model FILE        the framework (e.g. models/asem.yaml, models/dti-2022.yaml)\n"
     "  -d, --data FILE         a data table, a DTI year record or a CSV table (docs/methods.md)\n"
-    "      --delimiter C       the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
-    "      --decimal-comma     the CSV table writes 0,5267 for 0.5267\n"
     "  -y, --year Y            the year record DIR/data/dti/Y.yaml\n"
     "      --uncertainty FILE  the uncertain inputs (default DIR/models/uncertainty-dti.yaml for DTI\n"
     "                          models, DIR/models/uncertainty-NAME.yaml otherwise)\n"
@@ -216,140 +120,122 @@ static const char S_sens_help[] =
     "      --units N           34: ranks among the units of the 2025 reorganisation (each draw's\n"
     "                          normalised main indicators merged by the rule of models/merger.yaml,\n"
     "                          then aggregated; docs/merger.md); --province then names a province\n"
-    "                          (its unit) or a unit; the data's units must be the registry's provinces\n"
-    "      --merge-weight C    weight the merger mean by the registry number column C\n"
-    "  -o, --out FILE          write to FILE atomically; default standard output\n"
-    "      --registry FILE     province registry (default DIR/data/provinces.yaml)\n"
-    "      --models DIR        directory of frameworks (default DIR/models)\n"
-    "      --home DIR          the directory holding data/ and models/\n"
-    "  -h, --help              show this help\n";
+    "                          (its unit) or a unit; the data's units must be the registry's provinces\n";
 
 #define S_BOOT_RESAMPLES 1000 /* bootstrap resamples of the Sobol indices */
+enum { S_OPT_UNCERTAINTY, S_OPT_SOBOL, S_OPT_COSTS };
 
-static int S_cmd_sensitivity(int argc, char **argv)
+typedef struct S_sens_args {
+    const char *uncertainty;
+    size_t sobol;
+} S_sens_args;
+
+static const char *S_sens_option(void *ctx, int id, const char *arg)
 {
-    static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
-                                         {"data", required_argument, NULL, 'd'},
-                                         {"year", required_argument, NULL, 'y'},
-                                         {"uncertainty", required_argument, NULL, OPT_UNCERTAINTY},
-                                         {"province", required_argument, NULL, 'p'},
-                                         {"runs", required_argument, NULL, 'n'},
-                                         {"sobol", required_argument, NULL, OPT_SOBOL},
-                                         {"top", required_argument, NULL, 'k'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"threads", required_argument, NULL, 'j'},
-                                         {"units", required_argument, NULL, DTI_OPT_UNITS},
-                                         {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
-                                         {"out", required_argument, NULL, 'o'},
-                                         S_CSV_OPTIONS,
-                                         {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
-                                         {"models", required_argument, NULL, DTI_OPT_MODELS},
-                                         {"home", required_argument, NULL, DTI_OPT_HOME},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *cmd = "tune sensitivity";
-    S_common o = {0};
-    dti_tune_sens_options so = {0};
-    so.runs = 10000;
-    so.sobol_n = 2000;
-    so.n_boot = S_BOOT_RESAMPLES;
-    so.top = 10;
-    so.threads = 1;
-    so.seed = 1;
-    const char *unc = NULL;
-    size_t seed = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":m:d:y:p:n:k:s:j:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'm': o.model = optarg; break;
-        case 'd': o.data = optarg; break;
-        case 'y': o.year = optarg; break;
-        case OPT_UNCERTAINTY: unc = optarg; break;
-        case 'p': so.province = optarg; break;
-        case 'n':
-            if (dti_cli_parse_size(optarg, 1, 100000000, &so.runs))
-                return dti_cli_usage_error(cmd, "--runs needs a number from 1 to 100000000");
-            break;
-        case OPT_SOBOL:
-            /* fewer than 100 base rows give degenerate estimates and bootstrap intervals */
-            if (dti_cli_parse_size(optarg, 0, 10000000, &so.sobol_n) || (so.sobol_n > 0 && so.sobol_n < 100))
-                return dti_cli_usage_error(cmd, "--sobol needs 0 (none) or a number from 100 to 10000000");
-            break;
-        case 'k':
-            if (dti_cli_parse_size(optarg, 1, 1000, &so.top))
-                return dti_cli_usage_error(cmd, "--top needs a number from 1 to 1000");
-            break;
-        case 's':
-            if (dti_cli_parse_size(optarg, 0, 4294967295UL, &seed))
-                return dti_cli_usage_error(cmd, "--seed needs a number from 0 to 4294967295");
-            so.seed = (unsigned long)seed;
-            break;
-        case 'j':
-            if (dti_cli_parse_size(optarg, 1, 256, &so.threads))
-                return dti_cli_usage_error(cmd, "--threads needs a number from 1 to 256");
-            break;
-        case DTI_OPT_UNITS: o.units = optarg; break;
-        case DTI_OPT_MERGE_WEIGHT: o.merge_weight = optarg; break;
-        case 'o': o.out = optarg; break;
-        S_CSV_CASES(o);
-        case DTI_OPT_REGISTRY: o.registry = optarg; break;
-        case DTI_OPT_MODELS: o.models = optarg; break;
-        case DTI_OPT_HOME: o.home = optarg; break;
-        case 'h': fputs(S_sens_help, stdout); return 0;
-        default: return dti_cli_bad_option(cmd, c, argv);
-        }
+    S_sens_args *a = ctx;
+    if (id == S_OPT_UNCERTAINTY) {
+        a->uncertainty = arg;
+        return NULL;
     }
-    if (optind < argc)
-        return dti_cli_usage_error(cmd, "unexpected argument");
-    if (!o.model)
-        return dti_cli_usage_error(cmd, "--model is required");
-    char *data, *reg, *models;
-    S_units un;
-    int rc = S_open(cmd, &o, &data, &reg, &models, &un);
-    if (rc)
-        return rc;
-    so.merger = un.on ? &un.m : NULL;
-    so.reg = un.reg;
-    char *unc_path = NULL;
-    if (unc) {
-        unc_path = strdup(unc);
-    } else { /* models/uncertainty-dti.yaml for dti-*, models/uncertainty-<file stem>.yaml otherwise */
-        const char *base = strrchr(o.model, '/');
-        base = base ? base + 1 : o.model;
-        char name[256];
-        if (!strncmp(base, "dti", 3))
-            snprintf(name, sizeof name, "models/uncertainty-dti.yaml");
-        else
-            snprintf(name, sizeof name, "models/uncertainty-%.*s.yaml", (int)strcspn(base, "."), base);
-        unc_path = dti_cli_join(dti_cli_home(o.home), name);
-    }
-    so.model_path = o.model;
-    so.data_path = data;
-    so.data_opt = &o.data_opt;
-    so.reg_path = reg;
-    so.models_dir = models;
-    so.uncertainty_path = unc_path;
+    /* fewer than 100 base rows give degenerate estimates and bootstrap intervals */
+    if (dti_cli_parse_size(arg, 0, 10000000, &a->sobol) || (a->sobol > 0 && a->sobol < 100))
+        return "--sobol needs 0 (none) or a number from 100 to 10000000";
+    return NULL;
+}
+
+/* models/uncertainty-dti.yaml for dti-*, models/uncertainty-<file stem>.yaml otherwise (malloc'ed). */
+static char *S_uncertainty_path(const dti_cli_inputs *in)
+{
+    const char *base = strrchr(in->model, '/');
+    base = base ? base + 1 : in->model;
+    size_t len = strlen(in->models_dir) + strlen(base) + 32;
+    char *path = calloc(len, 1);
+    if (!path)
+        abort();
+    if (!strncmp(base, "dti", 3))
+        snprintf(path, len, "%s/uncertainty-dti.yaml", in->models_dir);
+    else
+        snprintf(path, len, "%s/uncertainty-%.*s.yaml", in->models_dir, (int)strcspn(base, "."), base);
+    return path;
+}
+
+/* The row (a data unit) or the unit of the merger a name gives; with the merger, *province is the
+ * former province named ((size_t)-1 for a unit's own name) and `via` may say how it was resolved. */
+static int S_find(dti_cli_inputs *in, const struct dti_dataset *ds, const dti_merger *m, const char *query,
+                  size_t *unit, size_t *province, char *via, size_t size, dti_error *err)
+{
+    via[0] = '\0';
+    if (m)
+        return dti_cli_find_unit(in, query, unit, province, via, size, err);
+    *province = (size_t)-1;
+    return dti_dataset_find(ds, in->reg, query, unit, err);
+}
+
+/* The unit to prefer when none is named: the project's (models/targets.yaml), where the data have it. */
+static size_t S_preferred(dti_cli_inputs *in, const struct dti_dataset *ds, const dti_merger *m)
+{
+    size_t p = dti_cli_default_province(in), unit;
+    if (p == (size_t)-1)
+        return p;
+    if (m)
+        return m->unit_of[p];
+    dti_error quiet;
+    dti_error_init(&quiet);
+    return dti_dataset_find(ds, in->reg, dti_registry_code(in->reg, p), &unit, &quiet) ? (size_t)-1 : unit;
+}
+
+static int S_sensitivity(dti_cli_inputs *in, void *ctx)
+{
+    const S_sens_args *a = ctx;
+    int rc = 0;
     dti_error err;
     dti_error_init(&err);
-    const char *inputs[] = {data, reg, o.model, unc_path};
-    dti_output *out = NULL;
-    if (dti_output_open(o.out, inputs, 4, &out, &err)) {
-        rc = dti_cli_fail(&err);
-    } else if (dti_tune_sensitivity_report(&so, dti_output_stream(out), &err)) {
-        dti_output_abort(out);
-        rc = dti_cli_fail(&err);
-    } else if (dti_output_commit(out, &err)) {
-        rc = dti_cli_fail(&err);
+    dti_framework *fw = NULL;
+    struct dti_dataset *ds = NULL;
+    dti_uncertainty *unc = NULL;
+    char *unc_path = NULL, via[512] = "";
+    dti_tune_sens_options so = {0};
+    so.unit = so.preferred = (size_t)-1;
+    if (!S_load(in, &fw, &ds, &err)) {
+        unc_path = a->uncertainty ? strdup(a->uncertainty) : S_uncertainty_path(in);
+        dti_cli_input(in, unc_path);
+        so.merger = S_merger(in, &err);
+        size_t prov;
+        if (!err.n && !dti_uncertainty_load(unc_path, &unc, &err) && in->province)
+            S_find(in, ds, so.merger, in->province, &so.unit, &prov, via, sizeof via, &err);
     }
+    if (!err.n) {
+        dti_tune_sens_result res;
+        so.fw = fw;
+        so.ds = ds;
+        so.unc = unc;
+        so.preferred = in->province ? (size_t)-1 : S_preferred(in, ds, so.merger);
+        so.runs = in->runs_given ? in->runs : 10000;
+        so.sobol_n = a->sobol;
+        so.n_boot = S_BOOT_RESAMPLES;
+        so.top = in->top ? in->top : 10;
+        so.threads = in->threads;
+        so.seed = (unsigned long)in->seed;
+        so.reg = in->reg;
+        if (!dti_tune_sensitivity(&so, &res, &err)) {
+            dti_report *doc = dti_present_tune_sens(&so, &res, via[0] ? via : NULL);
+            rc = dti_cli_emit(in, doc);
+            dti_report_free(doc);
+            dti_tune_sens_result_clear(&res);
+        }
+    }
+    if (err.n)
+        rc = dti_cli_fail(&err);
+    dti_uncertainty_free(unc);
     free(unc_path);
-    S_units_clear(&un);
-    free(data);
-    free(reg);
-    free(models);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
     return rc;
 }
 
-static const char S_stab_help[] =
+/* ---- tune stability and tune goal ---------------------------------------------------------------- */
+
+static const char S_stab_usage[] =
     "Usage: dtirank tune stability --model FILE (--data FILE | --year Y) --province P [OPTIONS]\n"
     "For each weight, the interval of its share (the other weights of the same parent rescaled in\n"
     "proportion, so the shares still sum to 1) over which P's rank -- or, with --top K, its membership\n"
@@ -357,26 +243,17 @@ static const char S_stab_help[] =
     "beyond each end (a tornado chart).  Exact breakpoints for arithmetic means; otherwise a grid and\n"
     "bisection on the engine.  Only units with a score (every weighted indicator) are ranked.\n"
     "\n"
-    "  -m, --model FILE    the framework (e.g. models/dti-2022.yaml)\n"
-    "  -d, --data FILE     a data table, a DTI year record or a CSV table (docs/methods.md)\n"
-    "      --delimiter C   the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
-    "      --decimal-comma the CSV table writes 0,5267 for 0.5267\n"
-    "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
-    "  -p, --province P    the unit (code, name, or name without diacritics)\n"
-    "  -k, --top K         the interval of top-K membership instead of the rank\n"
-    "      --units N       34: P's unit's rank among the units of the 2025 reorganisation (normalised\n"
-    "                      main indicators merged by the rule of models/merger.yaml, then aggregated;\n"
-    "                      docs/merger.md); P names a province (its unit) or a unit; the data's units\n"
-    "                      must be the registry's provinces\n"
-    "      --merge-weight C  weight the merger mean by the registry number column C\n"
-    "  -f, --format F      text (default), csv or json\n"
-    "  -o, --out FILE      write to FILE atomically; default standard output\n"
-    "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
-    "      --models DIR    directory of frameworks (default DIR/models)\n"
-    "      --home DIR      the directory holding data/ and models/\n"
-    "  -h, --help          show this help\n";
+    "  -m, --model FILE        the framework (e.g. models/dti-2022.yaml)\n"
+    "  -d, --data FILE         a data table or a DTI year record\n"
+    "  -y, --year Y            the year record DIR/data/dti/Y.yaml\n"
+    "  -p, --province P        the unit (code, name, or name without diacritics)\n"
+    "  -k, --top K             the interval of top-K membership instead of the rank\n"
+    "      --units N           34: P's unit's rank among the units of the 2025 reorganisation (normalised\n"
+    "                          main indicators merged by the rule of models/merger.yaml, then aggregated;\n"
+    "                          docs/merger.md); P names a province (its unit) or a unit; the data's units\n"
+    "                          must be the registry's provinces\n";
 
-static const char S_goal_help[] =
+static const char S_goal_usage[] =
     "Usage: dtirank tune goal --model FILE (--data FILE | --year Y) --province P --top K [OPTIONS]\n"
     "The smallest improvements of P's indicator values that bring it into the top K, all else fixed:\n"
     "the cheapest plan (minimum of sum cost x increase, each indicator capped at the model's range or,\n"
@@ -384,130 +261,133 @@ static const char S_goal_help[] =
     "alone, the increase needed or 'cannot reach'.  Linear models only (identity normalisation,\n"
     "arithmetic means, as the official DTI).\n"
     "\n"
-    "  -m, --model FILE    the framework (e.g. models/dti-2022.yaml)\n"
-    "  -d, --data FILE     a data table, a DTI year record or a CSV table (docs/methods.md)\n"
-    "      --delimiter C   the CSV table's delimiter: ',', ';' or tab (default: from its header)\n"
-    "      --decimal-comma the CSV table writes 0,5267 for 0.5267\n"
-    "  -y, --year Y        the year record DIR/data/dti/Y.yaml\n"
-    "  -p, --province P    the unit (code, name, or name without diacritics)\n"
-    "  -k, --top K         the target: rank K or better\n"
-    "      --costs FILE    cost per unit of each indicator (costs: {id: cost}; default 1)\n"
-    "      --units N       34: bring P's unit into the top K among the units of the 2025\n"
-    "                      reorganisation by raising the indicators of the former province P alone\n"
-    "                      (main indicators merged by the rule of models/merger.yaml; docs/merger.md);\n"
-    "                      the data's units must be the registry's provinces\n"
-    "      --merge-weight C  weight the merger mean by the registry number column C\n"
-    "  -o, --out FILE      write to FILE atomically; default standard output\n"
-    "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
-    "      --models DIR    directory of frameworks (default DIR/models)\n"
-    "      --home DIR      the directory holding data/ and models/\n"
-    "  -h, --help          show this help\n";
+    "  -m, --model FILE        the framework (e.g. models/dti-2022.yaml)\n"
+    "  -d, --data FILE         a data table or a DTI year record\n"
+    "  -y, --year Y            the year record DIR/data/dti/Y.yaml\n"
+    "  -p, --province P        the unit (code, name, or name without diacritics)\n"
+    "  -k, --top K             the target: rank K or better\n"
+    "      --costs FILE        cost per unit of each indicator (costs: {id: cost}; default 1)\n"
+    "      --units N           34: bring P's unit into the top K among the units of the 2025\n"
+    "                          reorganisation by raising the indicators of the former province P alone\n"
+    "                          (main indicators merged by the rule of models/merger.yaml; docs/merger.md);\n"
+    "                          the data's units must be the registry's provinces\n";
 
-/* tune stability (goal = 0) and tune goal (goal = 1): the same options but --format / --costs. */
-static int S_cmd_what(int argc, char **argv, int goal)
+typedef struct S_what_args {
+    const char *costs;
+    int goal;
+} S_what_args;
+
+static const char *S_costs_option(void *ctx, int id, const char *arg)
 {
-    static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
-                                         {"data", required_argument, NULL, 'd'},
-                                         {"year", required_argument, NULL, 'y'},
-                                         {"province", required_argument, NULL, 'p'},
-                                         {"top", required_argument, NULL, 'k'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"costs", required_argument, NULL, OPT_COSTS},
-                                         {"units", required_argument, NULL, DTI_OPT_UNITS},
-                                         {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
-                                         {"out", required_argument, NULL, 'o'},
-                                         S_CSV_OPTIONS,
-                                         {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
-                                         {"models", required_argument, NULL, DTI_OPT_MODELS},
-                                         {"home", required_argument, NULL, DTI_OPT_HOME},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *cmd = goal ? "tune goal" : "tune stability";
-    S_common o = {0};
-    dti_tune_what_options wo = {0};
-    wo.format = DTI_FORMAT_TEXT;
-    int c;
-    while ((c = getopt_long(argc, argv, ":m:d:y:p:k:f:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'm': o.model = optarg; break;
-        case 'd': o.data = optarg; break;
-        case 'y': o.year = optarg; break;
-        case 'p': wo.province = optarg; break;
-        case 'k':
-            if (dti_cli_parse_size(optarg, 1, 1000, &wo.top))
-                return dti_cli_usage_error(cmd, "--top needs a number from 1 to 1000");
-            break;
-        case 'f':
-            if (goal)
-                return dti_cli_usage_error(cmd, "unknown option '--format'");
-            if (!strcmp(optarg, "text"))
-                wo.format = DTI_FORMAT_TEXT;
-            else if (!strcmp(optarg, "csv"))
-                wo.format = DTI_FORMAT_CSV;
-            else if (!strcmp(optarg, "json"))
-                wo.format = DTI_FORMAT_JSON;
-            else
-                return dti_cli_usage_error(cmd, "--format needs text, csv or json");
-            break;
-        case OPT_COSTS:
-            if (!goal)
-                return dti_cli_usage_error(cmd, "unknown option '--costs'");
-            wo.costs_path = optarg;
-            break;
-        case DTI_OPT_UNITS: o.units = optarg; break;
-        case DTI_OPT_MERGE_WEIGHT: o.merge_weight = optarg; break;
-        case 'o': o.out = optarg; break;
-        S_CSV_CASES(o);
-        case DTI_OPT_REGISTRY: o.registry = optarg; break;
-        case DTI_OPT_MODELS: o.models = optarg; break;
-        case DTI_OPT_HOME: o.home = optarg; break;
-        case 'h': fputs(goal ? S_goal_help : S_stab_help, stdout); return 0;
-        default: return dti_cli_bad_option(cmd, c, argv);
-        }
-    }
-    if (optind < argc)
-        return dti_cli_usage_error(cmd, "unexpected argument");
-    if (!o.model)
-        return dti_cli_usage_error(cmd, "--model is required");
-    if (!wo.province)
-        return dti_cli_usage_error(cmd, "--province is required");
-    if (goal && !wo.top)
-        return dti_cli_usage_error(cmd, "--top is required");
-    char *data, *reg, *models;
-    S_units un;
-    int rc = S_open(cmd, &o, &data, &reg, &models, &un);
-    if (rc)
-        return rc;
-    wo.merger = un.on ? &un.m : NULL;
-    wo.reg = un.reg;
-    wo.model_path = o.model;
-    wo.data_path = data;
-    wo.data_opt = &o.data_opt;
-    wo.reg_path = reg;
-    wo.models_dir = models;
+    (void)id;
+    ((S_what_args *)ctx)->costs = arg;
+    return NULL;
+}
+
+static const char *S_costs_check(const dti_cli_inputs *in, const void *ctx)
+{
+    const S_what_args *a = ctx;
+    const char *missing = S_check(in, ctx);
+    if (!missing && !in->province)
+        missing = "--province is required";
+    if (!missing && a->goal && !in->top)
+        missing = "--top is required";
+    return missing;
+}
+
+/* tune stability (goal = 0) and tune goal (goal = 1): the same options but --costs. */
+static int S_what(dti_cli_inputs *in, void *ctx)
+{
+    const S_what_args *a = ctx;
+    const char *costs = a->costs;
+    int goal = a->goal, rc = 0;
     dti_error err;
     dti_error_init(&err);
-    const char *inputs[] = {data, reg, o.model, wo.costs_path ? wo.costs_path : data};
-    dti_output *out = NULL;
-    if (dti_output_open(o.out, inputs, 4, &out, &err)) {
-        rc = dti_cli_fail(&err);
-    } else if ((goal ? dti_tune_goal_report : dti_tune_stability_report)(&wo, dti_output_stream(out), &err)) {
-        dti_output_abort(out);
-        rc = dti_cli_fail(&err);
-    } else if (dti_output_commit(out, &err)) {
-        rc = dti_cli_fail(&err);
+    dti_framework *fw = NULL;
+    struct dti_dataset *ds = NULL;
+    dti_costs *cs = NULL;
+    dti_merger_frame mf = {0};
+    const dti_merger *m = NULL;
+    char via[512] = "";
+    size_t unit = 0, prov = 0;
+    if (!S_load(in, &fw, &ds, &err) && (m = S_merger(in, &err), !err.n) &&
+        !(m && dti_merger_frame_init(&mf, m, in->reg, (const char *const *)ds->unit, ds->n_units, ds->path, &err)) &&
+        !S_find(in, ds, m, in->province, &unit, &prov, via, sizeof via, &err) &&
+        !(costs && (dti_cli_input(in, costs), dti_costs_load(costs, &cs, &err)))) {
+        dti_tune_what w = {fw, ds, m, m ? m->unit[unit] : ds->unit[unit], m ? mf.name[unit] : ds->name[unit],
+                           m ? (const char *const *)m->unit : (const char *const *)ds->unit,
+                           m ? (const char *const *)mf.name : (const char *const *)ds->name,
+                           m ? m->n_units : ds->n_units, via[0] ? via : NULL};
+        dti_report *doc = NULL;
+        if (!goal) {
+            dti_tune_stab_result res;
+            if (!dti_tune_stability_units(fw, ds, m ? &mf : NULL, unit, in->top, &res, &err)) {
+                doc = dti_present_tune_stability(&w, &res);
+                dti_tune_stab_result_clear(&res);
+            }
+        } else if (m && prov == (size_t)-1) { /* the plan moves one former province's indicators */
+            dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0,
+                          "tune goal --units improves the indicators of one former province: name a province of "
+                          "unit '%s' (%s)",
+                          m->unit[unit], mf.name[unit]);
+        } else {
+            double *cost = calloc(ds->n_indicators + 1, sizeof *cost);
+            dti_tune_goal_result res;
+            if (!cost)
+                abort();
+            if (!dti_costs_apply(cs, fw, cost, &err) &&
+                !dti_tune_goal_units(fw, ds, m ? &mf : NULL, m ? prov : unit, in->top, cs ? cost : NULL, &res, &err)) {
+                doc = dti_present_tune_goal(&w, &res, costs);
+                dti_tune_goal_result_clear(&res);
+            }
+            free(cost);
+        }
+        if (doc)
+            rc = dti_cli_emit(in, doc);
+        dti_report_free(doc);
     }
-    S_units_clear(&un);
-    free(data);
-    free(reg);
-    free(models);
+    if (err.n)
+        rc = dti_cli_fail(&err);
+    dti_costs_free(cs);
+    dti_merger_frame_clear(&mf);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
     return rc;
+}
+
+
+static int S_cmd_what(int argc, char **argv, int goal)
+{
+    static const dti_cli_opt extra[] = {{"costs", required_argument, 0, S_OPT_COSTS}};
+    static const dti_cli_spec stab = {"tune stability", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
+                                      NULL, 0, NULL, 0, S_costs_check, S_stab_usage, NULL};
+    static const dti_cli_spec gl = {"tune goal", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
+                                    extra, 1, S_costs_option, 0, S_costs_check, S_goal_usage, NULL};
+    S_what_args a = {NULL, goal};
+    return dti_cli_run(goal ? &gl : &stab, &a, S_what, argc, argv);
+}
+
+static int S_cmd_fit(int argc, char **argv)
+{
+    static const dti_cli_spec spec = {"tune fit", S_TUNE_IN, NULL, 0, NULL, 0, S_check_fit, S_fit_usage, NULL};
+    return dti_cli_run(&spec, NULL, S_fit, argc, argv);
+}
+
+static int S_cmd_sensitivity(int argc, char **argv)
+{
+    static const dti_cli_opt extra[] = {{"uncertainty", required_argument, 0, S_OPT_UNCERTAINTY},
+                                        {"sobol", required_argument, 0, S_OPT_SOBOL}};
+    static const dti_cli_spec spec = {"tune sensitivity",
+                                      S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN_MC | DTI_IN(TOP) | DTI_IN_MERGER,
+                                      extra, 2, S_sens_option, 0, S_check, S_sens_usage, NULL};
+    S_sens_args a = {NULL, 2000};
+    return dti_cli_run(&spec, &a, S_sensitivity, argc, argv);
 }
 
 int dti_cmd_tune(int argc, char **argv)
 {
     if (argc < 2)
-        return dti_cli_usage_error("tune", "no tune command given");
+        return dti_cli_usage("tune", "no tune command given");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
         fputs(S_tune_help, stdout);
@@ -521,7 +401,5 @@ int dti_cmd_tune(int argc, char **argv)
         return S_cmd_what(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "goal"))
         return S_cmd_what(argc - 1, argv + 1, 1);
-    char msg[256];
-    snprintf(msg, sizeof msg, "unknown tune command '%s'", cmd);
-    return dti_cli_usage_error("tune", msg);
+    return dti_cli_usage("tune", "unknown tune command '%s'", cmd);
 }

@@ -239,26 +239,18 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
     return DTI_OK;
 }
 
-/* A year record: its provinces become the units, the framework's indicators are looked up by id. */
-static int S_from_year(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
-                       dti_dataset **out, dti_error *err)
+int dti_dataset_from_year(const dti_year *yr, const dti_framework *fw, dti_dataset **out, dti_error *err)
 {
-    dti_registry *reg = NULL;
-    dti_year *yr = NULL;
-    int rc;
-    if (!reg_path)
-        return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0, "a year record needs the province registry");
-    if ((rc = dti_registry_load(reg_path, &reg, err)) || (rc = dti_year_load(path, reg, models_dir, &yr, err))) {
-        dti_registry_free(reg);
-        return rc;
-    }
-    dti_dataset *ds = dti_dataset_new(path, fw, yr->n, 0);
+    *out = NULL;
+    const dti_registry *reg = yr->reg;
+    int rc = DTI_OK;
+    dti_dataset *ds = dti_dataset_new(yr->path, fw, yr->n, 0);
     size_t *ind = dti_xcalloc(fw->n_nodes, sizeof *ind);
     dti_engine_indicators(fw, ind);
     for (size_t j = 0; j < ds->n_indicators && !rc; j++) {
         size_t node = dti_framework_node_find(yr->fw, fw->nodes[ind[j]].id);
         if (node == DTI_NONE) {
-            rc = dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "model %s of this record has no node '%s' (model %s)",
+            rc = dti_error_set(err, DTI_ERR_INPUT, yr->path, 0, 0, "model %s of this record has no node '%s' (model %s)",
                                yr->fw->name, fw->nodes[ind[j]].id, fw->name);
             break;
         }
@@ -273,11 +265,10 @@ static int S_from_year(const char *path, const dti_framework *fw, const char *re
         ds->name[u] = dti_strdup(reg->p[yr->prov[u]].name);
     }
     if (!rc && fw->n_denominators)
-        rc = dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "a year record has no denominators (model %s divides by '%s')",
-                           fw->name, fw->denominators[0]);
+        rc = dti_error_set(err, DTI_ERR_INPUT, yr->path, 0, 0,
+                           "a year record has no denominators (model %s divides by '%s')", fw->name,
+                           fw->denominators[0]);
     free(ind);
-    dti_year_free(yr);
-    dti_registry_free(reg);
     if (rc) {
         dti_dataset_free(ds);
         return rc;
@@ -286,18 +277,32 @@ static int S_from_year(const char *path, const dti_framework *fw, const char *re
     return DTI_OK;
 }
 
-int dti_dataset_load(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
-                     dti_dataset **out, dti_error *err)
+/* A year record: loaded with the registry, its provinces become the units. */
+static int S_from_year(const char *path, const dti_framework *fw, const dti_registry *reg, const char *models_dir,
+                       dti_dataset **out, dti_error *err)
 {
-    return dti_dataset_load_with(path, fw, reg_path, models_dir, NULL, out, err);
+    dti_year *yr = NULL;
+    if (!reg)
+        return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0, "a year record needs the province registry");
+    int rc = dti_year_load(path, reg, models_dir, &yr, err);
+    if (!rc)
+        rc = dti_dataset_from_year(yr, fw, out, err);
+    dti_year_free(yr);
+    return rc;
 }
 
-int dti_dataset_load_with(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+int dti_dataset_load(const char *path, const dti_framework *fw, const dti_registry *reg, const char *models_dir,
+                     dti_dataset **out, dti_error *err)
+{
+    return dti_dataset_load_with(path, fw, reg, models_dir, NULL, out, err);
+}
+
+int dti_dataset_load_with(const char *path, const dti_framework *fw, const dti_registry *reg, const char *models_dir,
                           const dti_data_options *opt, dti_dataset **out, dti_error *err)
 {
     *out = NULL;
     if (dti_csv_sniff(path))
-        return dti_dataset_load_csv(path, fw, reg_path, opt, out, err);
+        return dti_dataset_load_csv(path, fw, reg, opt, out, err);
     if (opt && (opt->delimiter || opt->decimal_comma))
         return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
                              "--delimiter and --decimal-comma are for CSV tables, and this file is YAML");
@@ -315,7 +320,7 @@ int dti_dataset_load_with(const char *path, const dti_framework *fw, const char 
         rc = S_load_table(path, root, fw, out, err);
     dti_ynode_free(root);
     if (year_record)
-        rc = S_from_year(path, fw, reg_path, models_dir, out, err);
+        rc = S_from_year(path, fw, reg, models_dir, out, err);
     return rc;
 }
 
@@ -396,7 +401,7 @@ static dti_year *S_year_of(const dti_dataset *ds, dti_framework *fw, const dti_r
 }
 
 int dti_dataset_load_year(const char *path, const char *model_path, const dti_data_options *opt,
-                          const dti_registry *reg, const char *reg_path, const char *models_dir, dti_year **out,
+                          const dti_registry *reg, const char *models_dir, dti_year **out,
                           dti_error *err)
 {
     *out = NULL;
@@ -412,7 +417,7 @@ int dti_dataset_load_year(const char *path, const char *model_path, const dti_da
     dti_dataset *ds = NULL;
     int rc;
     if ((rc = dti_framework_load(model_path, &fw, err)) ||
-        (rc = dti_dataset_load_csv(path, fw, reg_path, opt, &ds, err))) {
+        (rc = dti_dataset_load_csv(path, fw, reg, opt, &ds, err))) {
         dti_framework_free(fw);
         return rc;
     }

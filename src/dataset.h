@@ -35,22 +35,26 @@ typedef struct dti_dataset {
 
 /* Reads `path` for framework `fw` (borrowed: it must outlive nothing here, the dataset copies what it
  * needs).  A generic table has a top-level `units:` list; a DTI year record (`provinces:`) is read
- * through dti_year_load with the registry at reg_path and frameworks in models_dir, and its units are
- * the provinces it lists (code and Vietnamese name from the registry).  Every error has the file,
- * line and column.  *out is owned by the caller: dti_dataset_free. */
-int dti_dataset_load(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+ * through dti_year_load with the registry `reg` and frameworks in models_dir, and adapted by
+ * dti_dataset_from_year.  Every error has the file, line and column.  *out is owned by the caller:
+ * dti_dataset_free.  The one loader of data tables (with year.c for year records). */
+int dti_dataset_load(const char *path, const dti_framework *fw, const dti_registry *reg, const char *models_dir,
                      dti_dataset **out, dti_error *err);
 /* The same with the CSV options (NULL = the defaults): a CSV table (dti_csv_sniff decides) is read by
  * dti_dataset_load_csv; for a YAML file the options must be the defaults. */
-int dti_dataset_load_with(const char *path, const dti_framework *fw, const char *reg_path, const char *models_dir,
+int dti_dataset_load_with(const char *path, const dti_framework *fw, const dti_registry *reg, const char *models_dir,
                           const dti_data_options *opt, dti_dataset **out, dti_error *err);
 /* A CSV table (docs/methods.md, "CSV tables"): wide (a unit column, then one column per indicator,
  * optional name, group:, denominator:, previous: columns, published index/aggregate values and
- * `<id>_rank` columns) or long (unit, indicator, value[, year]).  The units are the registry's
- * provinces (read from reg_path) when the unit column is headed `province` (or `tỉnh`) or the framework
- * has `years:` (a DTI framework); free codes otherwise.  Every error has the file, line and column. */
-int dti_dataset_load_csv(const char *path, const dti_framework *fw, const char *reg_path,
+ * `<id>_rank` columns) or long (unit, indicator, value[, year]).  The units are the provinces of `reg`
+ * (borrowed) when the unit column is headed `province` (or `tỉnh`) or the framework has `years:` (a DTI
+ * framework); free codes otherwise.  Every error has the file, line and column. */
+int dti_dataset_load_csv(const char *path, const dti_framework *fw, const dti_registry *reg,
                          const dti_data_options *opt, dti_dataset **out, dti_error *err);
+/* A loaded year record as a data table for `fw`: its provinces become the units (code and Vietnamese
+ * name from the registry), the framework's indicators are looked up by id in the record's model.
+ * No I/O.  *out: dti_dataset_free. */
+int dti_dataset_from_year(const dti_year *yr, const dti_framework *fw, dti_dataset **out, dti_error *err);
 void dti_dataset_free(dti_dataset *ds);
 /* An empty table of n_units units for fw (NaN everywhere, room for n_groups group columns), for the
  * loaders.  Column j of indicator node `id`: dti_dataset_column. */
@@ -64,7 +68,7 @@ size_t dti_dataset_column(const dti_framework *fw, const char *id, size_t *node)
  * record: indicators and published index values, ranks from `<id>_rank` columns, year 0 unless the
  * long form gives one, units = the table's rows.  reg must outlive the record. */
 int dti_dataset_load_year(const char *path, const char *model_path, const dti_data_options *opt,
-                          const dti_registry *reg, const char *reg_path, const char *models_dir, dti_year **out,
+                          const dti_registry *reg, const char *models_dir, dti_year **out,
                           dti_error *err);
 
 /* Labels of group column `name` as small integers: labels[u] < *n_groups, (size_t)-1 when the unit has
@@ -72,5 +76,10 @@ int dti_dataset_load_year(const char *path, const char *model_path, const dti_da
  * or DTI_ERR_INPUT when the data have no such column. */
 int dti_dataset_groups(const dti_dataset *ds, const char *name, size_t *labels, size_t *n_groups,
                        const char **texts, dti_error *err);
+
+/* The row of the unit a query names (lookup.c): by code or name; when the data's units are the
+ * provinces of `reg` (a year record; reg may be NULL), by the registry's lookup, aliases included.
+ * DTI_ERR_INPUT with the candidates or the nearest names otherwise. */
+int dti_dataset_find(const dti_dataset *ds, const dti_registry *reg, const char *query, size_t *row, dti_error *err);
 
 #endif

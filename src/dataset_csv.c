@@ -63,7 +63,7 @@ typedef struct S_ctx {
     size_t key, name, indicator, amount, year; /* fields of those columns, DTI_NONE when absent */
     int is_long;
     int by_province;   /* the unit column is headed province (or tỉnh) */
-    dti_registry *reg; /* the units are its provinces (owned), or NULL: free codes */
+    const dti_registry *reg; /* the units are its provinces (borrowed), or NULL: free codes */
     dti_dataset *ds;
 } S_ctx;
 
@@ -538,21 +538,14 @@ static int S_header(S_ctx *x)
 
 /* ---- units -------------------------------------------------------------------------------------- */
 
-/* The province named by cell c, with a "did you mean" for an unknown name. */
+/* The province named by cell c (an unknown name gets the lookup's "did you mean"). */
 static int S_province(const S_ctx *x, const dti_csv_cell *c, size_t *p)
 {
     dti_error tmp;
     dti_error_init(&tmp);
     if (!dti_registry_find(x->reg, c->text, p, &tmp))
         return DTI_OK;
-    char show[200];
-    dti_csv_show(c->text, show, sizeof show);
-    size_t near = strstr(tmp.e[0].message, "unknown province '") == tmp.e[0].message
-                      ? dti_registry_nearest(x->reg, c->text)
-                      : DTI_NONE;
-    if (near != DTI_NONE)
-        return S_err(x, c, "unknown province '%s' (did you mean '%s'?)", show, x->reg->p[near].name);
-    return S_err(x, c, "%s", tmp.e[0].message);
+    return S_err(x, c, "%s", tmp.e[0].message); /* the lookup names the nearest provinces */
 }
 
 static int S_empty_unit(const S_ctx *x, const dti_csv_cell *c)
@@ -845,7 +838,7 @@ static int S_long(S_ctx *x)
 
 /* ---- the loader --------------------------------------------------------------------------------- */
 
-int dti_dataset_load_csv(const char *path, const dti_framework *fw, const char *reg_path,
+int dti_dataset_load_csv(const char *path, const dti_framework *fw, const dti_registry *reg,
                          const dti_data_options *opt, dti_dataset **out, dti_error *err)
 {
     *out = NULL;
@@ -879,12 +872,11 @@ int dti_dataset_load_csv(const char *path, const dti_framework *fw, const char *
         goto cleanup;
     }
     if (x.by_province || fw->n_years) {
-        if (!reg_path) {
+        if (!reg) {
             rc = dti_error_set(err, DTI_ERR_USAGE, path, 0, 0, "a table of provinces needs the province registry");
             goto cleanup;
         }
-        if ((rc = dti_registry_load(reg_path, &x.reg, err)))
-            goto cleanup;
+        x.reg = reg;
     }
     rc = x.is_long ? S_long(&x) : S_wide(&x);
     if (!rc) {
@@ -918,7 +910,6 @@ cleanup:
     free(x.fold_denom);
     free(x.col);
     free(x.ind);
-    dti_registry_free(x.reg);
     dti_csv_free(t);
     return rc;
 }

@@ -69,19 +69,31 @@ typedef struct dti_registry dti_registry;
 int dti_registry_load(const char *path, dti_registry **out, dti_error *err);
 void dti_registry_free(dti_registry *reg);
 size_t dti_registry_count(const dti_registry *reg);
-/* Borrowed strings, valid until dti_registry_free. */
+/* Borrowed strings, valid until dti_registry_free.  The library's own modules read the structures
+ * (internal.h); programs above it (cmd_*.c) use these functions only. */
 const char *dti_registry_name(const dti_registry *reg, size_t i);
 const char *dti_registry_code(const dti_registry *reg, size_t i);
 const char *dti_registry_ascii(const dti_registry *reg, size_t i);
-const char *dti_registry_region(const dti_registry *reg, size_t i);
 const char *dti_registry_successor(const dti_registry *reg, size_t i);
-/* Finds a province by code ("19", "019"), Vietnamese name or ASCII name, ignoring case, diacritics,
- * punctuation and a leading "TP."/"Thành phố".  Returns 0 and sets *index, or DTI_ERR_INPUT with a
- * message that names the query (and the candidates when it is ambiguous). */
+/* Finds a province by code ("19", "019"), Vietnamese name, ASCII name or alias (data/aliases.yaml),
+ * ignoring case, diacritics, spaces, punctuation, a leading "TP."/"Thành phố"/"Tỉnh" and a trailing
+ * "city"/"province".  Returns 0 and sets *index, or DTI_ERR_INPUT with a message that names the query
+ * and the candidates when it is ambiguous, or the nearest names when it is unknown (lookup.c). */
 int dti_registry_find(const dti_registry *reg, const char *query, size_t *index, dti_error *err);
+/* With the units of a reorganisation attached (dti_registry_attach_units): the unit a query names --
+ * a unit's name, or a former province's (its unit).  *province: the former province the query also
+ * names (its index), else (size_t)-1 ("TP. Huế" names the unit only; "Bắc Kạn" and "Thái Nguyên"
+ * name a province of the unit Thái Nguyên too). */
+int dti_registry_find_unit(const dti_registry *reg, const char *query, size_t *unit, size_t *province,
+                           dti_error *err);
+/* Adds the aliases of `path` (data/aliases.yaml: `aliases: {code: [name, ...]}`) to the lookup of reg;
+ * an alias naming another province is an error at its position. */
+int dti_registry_load_aliases(dti_registry *reg, const char *path, dti_error *err);
 /* Attaches the registry of the units of a reorganisation (built by the merger module) to a provinces'
  * registry, which then owns it: year records with `frame: <map>` are read against it. */
 void dti_registry_attach_units(dti_registry *reg, dti_registry *units);
+/* The units' registry attached to reg, or NULL. */
+const dti_registry *dti_registry_units(const dti_registry *reg);
 
 /* ---- frameworks (models/dti-*.yaml) ---------------------------------------------------------------- */
 
@@ -96,17 +108,10 @@ enum dti_node_role {
 
 int dti_framework_load(const char *path, dti_framework **out, dti_error *err);
 void dti_framework_free(dti_framework *fw);
-const char *dti_framework_name(const dti_framework *fw);
 const char *dti_framework_title(const dti_framework *fw);
-int dti_framework_precision(const dti_framework *fw); /* published decimals, e.g. 4 */
-size_t dti_framework_node_count(const dti_framework *fw);
 /* Index of the node with this id, or (size_t)-1. */
 size_t dti_framework_node_find(const dti_framework *fw, const char *id);
-const char *dti_framework_node_id(const dti_framework *fw, size_t i);
 const char *dti_framework_node_name(const dti_framework *fw, size_t i, int english);
-int dti_framework_node_role(const dti_framework *fw, size_t i);
-double dti_framework_node_weight(const dti_framework *fw, size_t i);
-size_t dti_framework_root(const dti_framework *fw);
 /* 0 when some weight is `unknown` (not published, e.g. DTI 2024): the index cannot be computed from
  * the indicators, tables rank on the published index. */
 int dti_framework_weights_known(const dti_framework *fw);
@@ -129,12 +134,6 @@ int dti_year_year(const dti_year *yr);
 const char *dti_year_frame(const dti_year *yr);
 /* The registry the record's entries index: the provinces', or the attached units' one. */
 const dti_registry *dti_year_registry(const dti_year *yr);
-size_t dti_year_units(const dti_year *yr);
-const dti_framework *dti_year_framework(const dti_year *yr);
-const char *dti_year_path(const dti_year *yr);
-/* Disagreements in the record that do not stop it loading (a rank contradicting a published value),
- * each with its position; print them with dti_error_print as warnings. */
-const dti_error *dti_year_warnings(const dti_year *yr);
 
 /* ---- ranking rule ---------------------------------------------------------------------------------- */
 
@@ -144,18 +143,6 @@ const dti_error *dti_year_warnings(const dti_year *yr);
  * may be NULL) receives the indices sorted by rank, ties in index order, NaN last. */
 int dti_rank_competition(const double *values, size_t n, int precision, size_t *ranks, size_t *order,
                          dti_error *err);
-
-/* ---- ranking tables -------------------------------------------------------------------------------- */
-
-enum dti_format { DTI_FORMAT_TEXT, DTI_FORMAT_MD, DTI_FORMAT_CSV, DTI_FORMAT_JSON };
-
-/* Parses "text", "md", "csv", "json"; returns 0 or DTI_ERR_USAGE. */
-int dti_format_parse(const char *s, int *format, dti_error *err);
-
-/* Writes the ranking table of a year, ordered by the node `by` ("dti", "gov", "econ", "society" or any
- * node id the framework has).  See docs/guide.md for the columns of each format. */
-int dti_table_write(const dti_year *yr, const dti_registry *reg, const char *by, int format, FILE *out,
-                    dti_error *err);
 
 /* ---- data tables in CSV (docs/methods.md, "CSV tables") ------------------------------------------ */
 
@@ -173,24 +160,32 @@ int dti_delimiter_parse(const char *s, char *delimiter, dti_error *err);
 
 typedef struct dti_score dti_score;
 
-/* Scores the data at data_path with the framework at model_path: the methods of the model's
- * `defaults:` and node settings (denominate, impute, screen, treat, normalise, aggregate), then
- * competition ranks of the index.  data_path is a generic table (`units:`, e.g. data/asem.yaml), a
- * DTI year record (`provinces:`, read with the registry at reg_path and frameworks in models_dir) or
- * a CSV table read with data_opt (NULL = the defaults).  *out is owned by the caller: dti_score_free. */
-int dti_score_compute(const char *model_path, const char *data_path, const dti_data_options *data_opt,
-                      const char *reg_path, const char *models_dir, dti_score **out, dti_error *err);
+/* Runs the composite-index engine (docs/methods.md) once: the methods of the framework's `defaults:`
+ * and node settings (denominate, impute, screen, treat, normalise, aggregate), then competition ranks
+ * of the index, on a loaded data table (dataset.h: dti_dataset_load).  fw and the data are borrowed and
+ * must outlive the score.  *out is owned by the caller: dti_score_free. */
+struct dti_dataset;
+int dti_score_run(const dti_framework *fw, const struct dti_dataset *data, dti_score **out, dti_error *err);
 void dti_score_free(dti_score *sc);
-/* Writes the scores (rank, unit, name, index, every aggregate; with detail, every normalised indicator
- * and, in json, the outlier treatment log) as text, md, csv or json.  See docs/methods.md. */
-int dti_score_write(const dti_score *sc, int format, int detail, FILE *out, dti_error *err);
 
 /* ---- validation ----------------------------------------------------------------------------------- */
 
-/* Recognises the kind of `path` (framework, year record or registry), loads it and records every error
- * found in `err` (use collect mode) and record warnings in `warnings`.  *kind names what was checked. */
-int dti_validate_file(const char *path, const dti_registry *reg, const char *models_dir, dti_error *err,
-                      dti_error *warnings, const char **kind);
+/* What a file is checked against: the registry (year records, merger maps, targets, aliases; may be
+ * NULL), the frameworks a year record or data table names, and a framework given by the user for data
+ * tables, uncertain inputs and goal costs (NULL: data tables are checked against the model they name,
+ * or for their structure alone). */
+typedef struct dti_validate_options {
+    const dti_registry *reg;
+    const char *models_dir;
+    const dti_framework *model;
+} dti_validate_options;
+
+/* Recognises the kind of `path` from its top-level keys (framework, year record, registry, data table,
+ * merger map, merger rule, targets, uncertain inputs, goal costs, aliases), loads it with the loader
+ * every command uses and records every error found in `err` (use collect mode) and record warnings in
+ * `warnings`.  *kind names what was checked. */
+int dti_validate_file(const char *path, const dti_validate_options *o, dti_error *err, dti_error *warnings,
+                      const char **kind);
 
 /* ---- output files ---------------------------------------------------------------------------------- */
 

@@ -441,7 +441,6 @@ void dti_framework_compute(const dti_framework *fw, double *vals)
     }
 }
 
-const char *dti_framework_name(const dti_framework *fw) { return fw->name; }
 /* The first scored node whose weight is unknown under the weights in use (a named set may supply them). */
 static size_t S_unknown_weight(const dti_framework *fw)
 {
@@ -465,12 +464,6 @@ int dti_framework_require_weights(const dti_framework *fw, dti_error *err)
                          nd->id, fw->name);
 }
 const char *dti_framework_title(const dti_framework *fw) { return fw->title ? fw->title : fw->name; }
-int dti_framework_precision(const dti_framework *fw) { return fw->precision; }
-size_t dti_framework_node_count(const dti_framework *fw) { return fw->n_nodes; }
-size_t dti_framework_root(const dti_framework *fw) { return fw->root; }
-const char *dti_framework_node_id(const dti_framework *fw, size_t i) { return fw->nodes[i].id; }
-int dti_framework_node_role(const dti_framework *fw, size_t i) { return fw->nodes[i].role; }
-double dti_framework_node_weight(const dti_framework *fw, size_t i) { return fw->nodes[i].weight; }
 
 const char *dti_framework_node_name(const dti_framework *fw, size_t i, int english)
 {

@@ -31,10 +31,44 @@ typedef struct dti_province {
     size_t line, column;
 } dti_province;
 
+/* A name lookup (lookup.c): folded keys -> entry index.  `what` names the entries in messages. */
+typedef struct dti_lookup {
+    char **key;
+    size_t *index;
+    size_t n, cap;
+    const char *what; /* "province", "unit" */
+} dti_lookup;
+/* How an entry is named in a message ("Thái Nguyên (19)"); the string lives until the 8th next call. */
+typedef const char *(*dti_lookup_label)(const void *ctx, size_t index);
+/* The folded key of a name: dti_name_fold, a leading "tp "/"thanh pho "/"tinh " and a trailing
+ * " city"/" province" dropped, no spaces; a code without its leading zeros.  Caller frees. */
+char *dti_lookup_key(const char *s);
+void dti_lookup_init(dti_lookup *l, const char *what);
+void dti_lookup_clear(dti_lookup *l);
+/* Adds `name` for entry `index` (nothing for an empty name).  Two entries may share a key: a query
+ * of that key is then ambiguous. */
+void dti_lookup_add(dti_lookup *l, const char *name, size_t index);
+/* The entry a name's key already names (the first), or DTI_NONE. */
+size_t dti_lookup_owner(const dti_lookup *l, const char *name);
+/* The one entry whose key is the query's, else DTI_ERR_INPUT: ambiguous (the candidates listed by
+ * `label`), or unknown with the nearest names (dti_edit_distance on the keys). */
+int dti_lookup_find(const dti_lookup *l, const char *query, dti_lookup_label label, const void *ctx, size_t *index,
+                    dti_error *err);
+/* Builds reg->names from the codes, names and ASCII names (dti_registry_load does it). */
+void dti_registry_index(dti_registry *reg);
+/* Optimal string alignment distance (Levenshtein with adjacent transpositions) of two byte strings;
+ * (size_t)-1 when either is longer than 255 bytes. */
+size_t dti_edit_distance(const char *a, const char *b);
+
 struct dti_registry {
     char *path;
     size_t n;
     dti_province *p;
+    dti_lookup *names; /* codes, names, ASCII names, aliases (lookup.c) */
+    size_t n_aliases;  /* the aliases as written (dti_registry_load_aliases), for listing */
+    char **alias;
+    size_t *alias_of;  /* [n_aliases] the province of each */
+    size_t *unit_of;   /* a units' registry: [provinces of the registry it is attached to] unit of each */
     /* A registry of the 34 units of a reorganisation is built from its map (dti_merger_units_registry):
      * `frame` is then the map's name (e.g. "merger-2025"), the name a year record gives as `frame:`;
      * NULL for the provinces' registry. */
@@ -109,11 +143,6 @@ struct dti_year {
 #define DTI_TOP 10              /* the official list published every year is a top ten */
 #define DTI_MAX_NODES_STACK 256 /* frameworks up to this size compute without allocating */
 
-/* The province whose name (Vietnamese or ASCII, folded, without a leading "TP."/"Thành phố") is
- * nearest to `query` by edit distance, for a "did you mean"; DTI_NONE when none is close
- * (dti_edit_close).  Codes are not suggested. */
-size_t dti_registry_nearest(const dti_registry *reg, const char *query);
-
 /* Entry of registry province p in the year file, or DTI_NONE. */
 size_t dti_year_entry(const dti_year *yr, size_t p);
 /* Rank bounds of province p for `node` from its rank fact and, for the index, the top-10 list
@@ -125,27 +154,23 @@ void dti_year_values(const dti_year *yr, size_t p, size_t node, double *publishe
 
 char *dti_strdup(const char *s);     /* aborts on out of memory, as cmark does */
 void *dti_xcalloc(size_t n, size_t size);
+/* p, or abort with "out of memory" when a GSL allocation returned NULL (the program turns GSL's
+ * error handler off, so an allocation failure comes back as NULL, as calloc's does). */
+void *dti_xgsl(void *p);
 /* Folds a name for lookup: NFD, case fold, strip marks, đ -> d, non-alphanumerics -> one space. */
 char *dti_name_fold(const char *s);
 /* The ASCII form of a Vietnamese name, case kept: diacritics dropped, Đ/đ -> D/d ("Thái Nguyên" ->
  * "Thai Nguyen"); other non-ASCII characters become '?'.  Caller frees. */
 char *dti_ascii_of(const char *s);
-/* Levenshtein distance of two strings, in bytes (used on folded names, which are ASCII for Vietnamese
- * and Latin names): insertions, deletions and substitutions each cost 1. */
-size_t dti_edit_distance(const char *a, const char *b);
 /* Whether a name at `distance` from the folded query `key` is close enough to suggest ("did you
- * mean"): at most 1 + strlen(key) / 4 edits.  One rule for every suggestion. */
+ * mean"): at most 1 edit up to 5 characters, 2 up to 10, 3 beyond.  One rule for every suggestion
+ * (names, indicator columns). */
 int dti_edit_close(size_t distance, const char *key);
 /* Index of the name nearest to `query` by edit distance on folded forms (dti_name_fold), the first on
  * a tie, or DTI_NONE when none is close (dti_edit_close). */
 size_t dti_name_nearest(const char *query, const char *const *names, size_t n);
 /* Display width in terminal columns of a UTF-8 string (utf8proc_charwidth). */
 size_t dti_utf8_width(const char *s);
-/* Output helpers (fmt.c): a JSON string with escapes, an RFC 4180 CSV field (quoted when needed),
- * and `s` padded with blanks to `width` display columns (right-aligned when `right`). */
-void dti_fmt_json_string(FILE *out, const char *s);
-void dti_fmt_csv_field(FILE *out, const char *s);
-void dti_fmt_pad(FILE *out, const char *s, size_t width, int right);
 /* The rounding key of the official rule: v * 10^precision rounded half away from zero (after
  * snapping binary noise), as a double holding an integer; values too large to have decimals are their
  * own key.  Equal keys are ties. */

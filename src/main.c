@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "cli.h"
 
 static const char S_main_help[] =
@@ -13,6 +15,7 @@ static const char S_main_help[] =
     "Commands:\n"
     "  rank       the ranking table of a year (official rule: ties share a rank)\n"
     "  validate   check data and model files and report every error found\n"
+    "  units      the names of the provinces and of the units of the 2025 reorganisation\n"
     "  score      composite scores of a model on a data table (normalise, treat, aggregate, rank)\n"
     "  audit      statistics of a model on its data: correlations, alpha, PCA, effective weights\n"
     "  project    P(top k) and rank intervals of a province in future years (the main job)\n"
@@ -28,8 +31,10 @@ static const char S_main_help[] =
 
 int main(int argc, char **argv)
 {
+    /* GSL's default handler aborts; the library checks every GSL status and reports it through dti_error */
+    gsl_set_error_handler_off();
     if (argc < 2)
-        return dti_cli_usage_error(NULL, "no command given");
+        return dti_cli_usage(NULL, "no command given");
     const char *cmd = argv[1];
     opterr = 0;
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
@@ -49,13 +54,13 @@ int main(int argc, char **argv)
         return dti_cmd_audit(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return dti_cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "units"))
+        return dti_cmd_units(argc - 1, argv + 1);
     if (!strcmp(cmd, "project"))
         return dti_cmd_project(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "backtest"))
         return dti_cmd_project(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "tune"))
         return dti_cmd_tune(argc - 1, argv + 1);
-    char msg[256];
-    snprintf(msg, sizeof msg, "unknown command '%s'", cmd);
-    return dti_cli_usage_error(NULL, msg);
+    return dti_cli_usage(NULL, "unknown command '%s'", cmd);
 }

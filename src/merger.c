@@ -228,27 +228,23 @@ dti_registry *dti_merger_units_registry(const dti_merger *m, const dti_registry 
         q->key_ascii = dti_name_fold(q->ascii);
         q->line = 0;
     }
+    u->unit_of = dti_xcalloc(m->n_old, sizeof *u->unit_of);
+    memcpy(u->unit_of, m->unit_of, m->n_old * sizeof *u->unit_of);
+    dti_registry_index(u);
     return u;
 }
 
+static const char *S_unit_label(const void *ctx, size_t j) { return ((const dti_merger *)ctx)->unit[j]; }
+
 int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_error *err)
 {
-    char *key = dti_name_fold(query);
-    const char *k = !strncmp(key, "tp ", 3) ? key + 3 : key;
-    int found = 0;
-    for (size_t j = 0; j < m->n_units && !found; j++) {
-        char *u = dti_name_fold(m->unit[j]);
-        const char *uk = !strncmp(u, "tp ", 3) ? u + 3 : u;
-        if (!strcmp(uk, k)) {
-            *unit = j;
-            found = 1;
-        }
-        free(u);
-    }
-    free(key);
-    if (found)
-        return DTI_OK;
-    return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "unknown unit '%s' in the merger map", query);
+    dti_lookup l;
+    dti_lookup_init(&l, "unit");
+    for (size_t j = 0; j < m->n_units; j++)
+        dti_lookup_add(&l, m->unit[j], j);
+    int rc = dti_lookup_find(&l, query, S_unit_label, m, unit, err);
+    dti_lookup_clear(&l);
+    return rc;
 }
 
 int dti_merger_frame_init(dti_merger_frame *f, const dti_merger *m, const dti_registry *reg, const char *const *codes,
@@ -305,25 +301,6 @@ void dti_merger_frame_merge(const dti_merger_frame *f, const double *in, size_t 
             col[p] = in[j * nr + f->row_of[p]];
         dti_merger_apply(f->m, col, out + j * nu);
     }
-}
-
-int dti_merger_query(const dti_merger *m, const dti_registry *reg, const char *query, size_t *unit, size_t *province,
-                     dti_error *err)
-{
-    dti_error tmp;
-    dti_error_init(&tmp);
-    size_t p;
-    *province = DTI_NONE;
-    if (!dti_registry_find(reg, query, &p, &tmp) && p < m->n_old) {
-        *province = p;
-        *unit = m->unit_of[p];
-        return DTI_OK;
-    }
-    dti_error_init(&tmp);
-    if (!dti_merger_find(m, query, unit, &tmp))
-        return DTI_OK;
-    return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "'%s' is neither a province of the registry nor a unit of %s",
-                         query, m->path ? m->path : "the merger map");
 }
 
 static const char *const S_rule_keys[] = {"map", "rule", "weight", "from_year", "note", NULL};
@@ -386,9 +363,7 @@ void dti_merger_rule_clear(dti_merger_rule *rule)
     memset(rule, 0, sizeof *rule);
 }
 
-/* ---- tables among the units ------------------------------------------------------------------ */
-
-enum { S_BY_VALUE, S_BY_LATENT, S_BY_NONE };
+/* ---- the ranking among the units ------------------------------------------------------------- */
 
 /* The largest difference between a unit value computed by the rule from rounded inputs and the published
  * (rounded) unit value that rounding alone explains: the mean of values each within 0.5e-p of the truth
@@ -396,9 +371,23 @@ enum { S_BY_VALUE, S_BY_LATENT, S_BY_NONE };
 static double S_rounding_tolerance(int precision) { return pow(10.0, -precision); }
 #define S_TOL_EPS 1e-9 /* binary noise on top of the rounding tolerance */
 
-int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti_merger *m, const dti_year *pub,
-                          int format, FILE *out, dti_error *err)
+void dti_merger_ranking_clear(dti_merger_ranking *r)
 {
+    free(r->value);
+    free(r->latent);
+    free(r->rank);
+    free(r->order);
+    free(r->exact);
+    free(r->pub_rank);
+    free(r->pub_value);
+    free(r->differs);
+    memset(r, 0, sizeof *r);
+}
+
+int dti_merger_ranking_compute(const dti_year *yr, const dti_registry *reg, const dti_merger *m, const dti_year *pub,
+                               dti_merger_ranking *out, dti_error *err)
+{
+    memset(out, 0, sizeof *out);
     if (m->n_old != reg->n)
         return dti_error_set(err, DTI_ERR_INPUT, m->path, 0, 0, "the merger map does not match the registry");
     if (pub && (pub->reg->n != m->n_units || pub->year != yr->year))
@@ -406,165 +395,71 @@ int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti
                              pub->reg->n, pub->year);
     const dti_framework *fw = yr->fw;
     size_t n = reg->n, nu = m->n_units, root = fw->root;
+    out->yr = yr;
+    out->pub = pub;
+    out->m = m;
+    out->reg = reg;
     double *val = dti_xcalloc(n, sizeof *val), *lat = dti_xcalloc(n, sizeof *lat);
-    double *uval = dti_xcalloc(nu, sizeof *uval), *ulat = dti_xcalloc(nu, sizeof *ulat);
-    size_t *exact = dti_xcalloc(n, sizeof *exact), *rank = dti_xcalloc(nu, sizeof *rank);
-    size_t *order = dti_xcalloc(nu, sizeof *order);
+    out->value = dti_xcalloc(nu, sizeof *out->value);
+    out->latent = dti_xcalloc(nu, sizeof *out->latent);
+    out->exact = dti_xcalloc(n, sizeof *out->exact);
+    out->rank = dti_xcalloc(nu, sizeof *out->rank);
+    out->order = dti_xcalloc(nu, sizeof *out->order);
     for (size_t p = 0; p < n; p++) {
         double pv, comp;
         size_t lo, hi;
         dti_year_values(yr, p, root, &pv, &comp);
         val[p] = !isnan(pv) ? pv : comp;
-        exact[p] = dti_year_rank_bounds(yr, p, root, &lo, &hi, NULL);
-        lat[p] = exact[p] ? -gsl_cdf_ugaussian_Pinv(((double)exact[p] - 0.5) / (double)yr->units) : NAN;
+        out->exact[p] = dti_year_rank_bounds(yr, p, root, &lo, &hi, NULL);
+        lat[p] = out->exact[p] ? -gsl_cdf_ugaussian_Pinv(((double)out->exact[p] - 0.5) / (double)yr->units) : NAN;
     }
-    dti_merger_apply(m, val, uval);
-    dti_merger_apply(m, lat, ulat);
+    dti_merger_apply(m, val, out->value);
+    dti_merger_apply(m, lat, out->latent);
+    free(val);
+    free(lat);
     size_t with_val = 0, with_lat = 0;
     for (size_t j = 0; j < nu; j++) {
-        with_val += isnan(uval[j]) ? 0u : 1u;
-        with_lat += isnan(ulat[j]) ? 0u : 1u;
+        with_val += isnan(out->value[j]) ? 0u : 1u;
+        with_lat += isnan(out->latent[j]) ? 0u : 1u;
     }
-    int method = with_val == nu ? S_BY_VALUE : with_lat == nu ? S_BY_LATENT : S_BY_NONE;
-    if (method == S_BY_VALUE)
-        dti_rank_competition(uval, nu, fw->precision, rank, order, err);
-    else if (method == S_BY_LATENT)
-        dti_rank_competition(ulat, nu, -1, rank, order, err);
+    out->method = with_val == nu ? DTI_MERGER_BY_VALUE : with_lat == nu ? DTI_MERGER_BY_LATENT : DTI_MERGER_BY_NONE;
+    int rc = DTI_OK;
+    if (out->method == DTI_MERGER_BY_VALUE)
+        rc = dti_rank_competition(out->value, nu, fw->precision, out->rank, out->order, err);
+    else if (out->method == DTI_MERGER_BY_LATENT)
+        rc = dti_rank_competition(out->latent, nu, -1, out->rank, out->order, err);
     else
         for (size_t j = 0; j < nu; j++)
-            order[j] = j;
+            out->order[j] = j;
     /* The published table of the units, where there is one: its ranks and values beside ours. */
-    size_t *prank = dti_xcalloc(nu, sizeof *prank);
-    double *pval = dti_xcalloc(nu, sizeof *pval);
-    size_t n_prank = 0, n_pval = 0, rank_ok = 0, val_ok = 0;
-    double max_vdiff = 0, tol = S_rounding_tolerance(fw->precision);
+    out->pub_rank = dti_xcalloc(nu, sizeof *out->pub_rank);
+    out->pub_value = dti_xcalloc(nu, sizeof *out->pub_value);
+    out->differs = dti_xcalloc(nu, sizeof *out->differs);
+    out->tol = S_rounding_tolerance(fw->precision);
     for (size_t j = 0; j < nu; j++) {
-        pval[j] = NAN;
+        out->pub_value[j] = NAN;
         if (!pub)
             continue;
         double comp;
         size_t lo, hi;
-        prank[j] = dti_year_rank_bounds(pub, j, pub->fw->root, &lo, &hi, NULL);
-        dti_year_values(pub, j, pub->fw->root, &pval[j], &comp);
-        if (prank[j]) {
-            n_prank++;
-            rank_ok += method != S_BY_NONE && rank[j] == prank[j];
+        out->pub_rank[j] = dti_year_rank_bounds(pub, j, pub->fw->root, &lo, &hi, NULL);
+        dti_year_values(pub, j, pub->fw->root, &out->pub_value[j], &comp);
+        if (out->pub_rank[j]) {
+            out->n_pub_rank++;
+            int same = out->method != DTI_MERGER_BY_NONE && out->rank[j] == out->pub_rank[j];
+            out->rank_ok += (size_t)same;
+            out->differs[j] |= !same;
         }
-        if (!isnan(pval[j])) {
-            n_pval++;
-            double d = fabs(pval[j] - uval[j]);
-            val_ok += d <= tol + S_TOL_EPS;
-            max_vdiff = d > max_vdiff ? d : max_vdiff;
-        }
-    }
-    static const char *const method_name[] = {"value", "latent", "unknown"};
-    const char *rule = method == S_BY_VALUE
-                           ? "official rule on the merged values (mean of the former provinces' values)"
-                           : method == S_BY_LATENT
-                                 ? "APPROXIMATION: mean normal score of the former provinces' ranks among 63 "
-                                   "(the record has ranks, not values; docs/merger.md)"
-                                 : "not determined: some former provinces have no exact rank this year (use "
-                                   "`dtirank project --units 34` for a distribution)";
-    char former[4096];
-    if (format == DTI_FORMAT_CSV)
-        fputs("rank,rank_method,unit,former_provinces,dti,latent_score,published_rank,published_dti\r\n", out);
-    else if (format == DTI_FORMAT_JSON)
-        fputs("[\n", out);
-    else {
-        const char *base = strrchr(m->path, '/');
-        fprintf(out, "%sDTI %d among the %zu units of the 2025 reorganisation (map %s, %s mean%s%s)\n%s",
-                format == DTI_FORMAT_MD ? "## " : "", yr->year, nu, base ? base + 1 : m->path,
-                m->weight_column ? "weighted" : "unweighted", m->weight_column ? " by " : "",
-                m->weight_column ? m->weight_column : "", format == DTI_FORMAT_MD ? "\n" : "");
-        fprintf(out, "Ranked by: %s.\n", rule);
-        if (pub)
-            fprintf(out,
-                    "Published table %s: %zu ranks and %zu values; %zu/%zu ranks and %zu/%zu values reproduced "
-                    "(largest value difference %.5f; up to %.4f is input rounding: every value is published to "
-                    "%d decimals).\n",
-                    pub->path, n_prank, n_pval, rank_ok, n_prank, val_ok, n_pval, max_vdiff, tol, fw->precision);
-        fputc('\n', out);
-    }
-    size_t wname = 4;
-    for (size_t j = 0; j < nu; j++)
-        if (dti_utf8_width(m->unit[j]) > wname)
-            wname = dti_utf8_width(m->unit[j]);
-    if (format == DTI_FORMAT_TEXT)
-        fprintf(out, "rank  %-*s  %-8s  %s%sformer provinces (rank among %zu)\n", (int)wname, "unit", "dti",
-                pub ? "published  " : "", pub ? "          " : "", yr->units);
-    else if (format == DTI_FORMAT_MD)
-        fprintf(out, "| rank | unit | dti |%s former provinces (rank among %zu) |\n|---:|---|---:|%s---|\n",
-                pub ? " published |" : "", yr->units, pub ? "---|" : "");
-    for (size_t k = 0; k < nu; k++) {
-        size_t j = order[k], o = 0;
-        former[0] = '\0';
-        for (size_t p = 0; p < n && o + 1 < sizeof former; p++) {
-            if (m->unit_of[p] != j)
-                continue;
-            if (exact[p])
-                o += (size_t)snprintf(former + o, sizeof former - o, "%s%s (%zu)", o ? ", " : "", reg->p[p].name, exact[p]);
-            else
-                o += (size_t)snprintf(former + o, sizeof former - o, "%s%s (?)", o ? ", " : "", reg->p[p].name);
-        }
-        if (o + 1 >= sizeof former) /* cut: say so rather than end mid-name */
-            snprintf(former + sizeof former - 8, 8, " [...]");
-        char rk[32] = "", dv[32] = "", lv[32] = "";
-        if (method != S_BY_NONE && rank[j])
-            snprintf(rk, sizeof rk, "%zu", rank[j]);
-        if (!isnan(uval[j]))
-            snprintf(dv, sizeof dv, "%.*f", fw->precision + 2, uval[j]);
-        if (!isnan(ulat[j]))
-            snprintf(lv, sizeof lv, "%.6f", ulat[j]);
-        char pr[32] = "", pv[32] = "", pub_show[64] = "";
-        if (prank[j])
-            snprintf(pr, sizeof pr, "%zu", prank[j]);
-        if (!isnan(pval[j]))
-            snprintf(pv, sizeof pv, "%.*f", fw->precision, pval[j]);
-        if (pr[0] || pv[0])
-            snprintf(pub_show, sizeof pub_show, "%s%s%s%s%s", pr[0] ? pr : "", pr[0] && pv[0] ? " (" : "", pv,
-                     pr[0] && pv[0] ? ")" : "",
-                     (pr[0] && method != S_BY_NONE && rank[j] != prank[j]) ||
-                             (pv[0] && fabs(pval[j] - uval[j]) > tol + S_TOL_EPS)
-                         ? " DIFFERS"
-                         : "");
-        if (format == DTI_FORMAT_CSV) {
-            fprintf(out, "%s,%s,", rk, method_name[method]);
-            dti_fmt_csv_field(out, m->unit[j]);
-            fputc(',', out);
-            dti_fmt_csv_field(out, former);
-            fprintf(out, ",%s,%s,%s,%s\r\n", dv, lv, pr, pv);
-        } else if (format == DTI_FORMAT_JSON) {
-            fprintf(out, "  {\"rank\": %s, \"rank_method\": \"%s\", \"unit\": ", rk[0] ? rk : "null", method_name[method]);
-            dti_fmt_json_string(out, m->unit[j]);
-            fputs(", \"former_provinces\": ", out);
-            dti_fmt_json_string(out, former);
-            fprintf(out, ", \"dti\": %s, \"latent_score\": %s, \"published_rank\": %s, \"published_dti\": %s}%s\n",
-                    dv[0] ? dv : "null", lv[0] ? lv : "null", pr[0] ? pr : "null", pv[0] ? pv : "null",
-                    k + 1 < nu ? "," : "");
-        } else if (format == DTI_FORMAT_MD) {
-            if (pub)
-                fprintf(out, "| %s | %s | %s | %s | %s |\n", rk[0] ? rk : "?", m->unit[j], dv, pub_show, former);
-            else
-                fprintf(out, "| %s | %s | %s | %s |\n", rk[0] ? rk : "?", m->unit[j], dv, former);
-        } else {
-            fprintf(out, "%4s  ", rk[0] ? rk : "?");
-            dti_fmt_pad(out, m->unit[j], wname, 0);
-            fprintf(out, "  %-8s  ", dv[0] ? dv : "");
-            if (pub)
-                dti_fmt_pad(out, pub_show, 19, 0), fputs("  ", out);
-            fprintf(out, "%s\n", former);
+        if (!isnan(out->pub_value[j])) {
+            out->n_pub_value++;
+            double d = fabs(out->pub_value[j] - out->value[j]);
+            int same = d <= out->tol + S_TOL_EPS;
+            out->value_ok += (size_t)same;
+            out->differs[j] |= !same;
+            out->max_vdiff = d > out->max_vdiff ? d : out->max_vdiff;
         }
     }
-    if (format == DTI_FORMAT_JSON)
-        fputs("]\n", out);
-    free(val);
-    free(lat);
-    free(uval);
-    free(ulat);
-    free(exact);
-    free(rank);
-    free(order);
-    free(prank);
-    free(pval);
-    return DTI_OK;
+    if (rc)
+        dti_merger_ranking_clear(out);
+    return rc;
 }

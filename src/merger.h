@@ -50,7 +50,7 @@ void dti_merger_rule_clear(dti_merger_rule *rule);
  * against it (dti_registry_attach_units).  Caller frees (dti_registry_free). */
 dti_registry *dti_merger_units_registry(const dti_merger *m, const dti_registry *reg, const char *frame);
 
-/* Unit index of a name (code, Vietnamese or ASCII name of a unit, folded like province names), or
+/* Unit index of a name (Vietnamese or ASCII name of a unit, folded like province names: lookup.c), or
  * DTI_ERR_INPUT. */
 int dti_merger_find(const dti_merger *m, const char *query, size_t *unit, dti_error *err);
 
@@ -75,19 +75,29 @@ void dti_merger_frame_clear(dti_merger_frame *f);
  * n_cols columns (dti_merger_apply per column).  col needs n_old doubles.  Allocates nothing. */
 void dti_merger_frame_merge(const dti_merger_frame *f, const double *in, size_t n_cols, double *out, double *col);
 
-/* The unit named by a query: a province of the registry gives its unit (*province = its registry
- * index), else a unit name of the map (dti_merger_find; *province = DTI_NONE).  DTI_ERR_USAGE when
- * it is neither. */
-int dti_merger_query(const dti_merger *m, const dti_registry *reg, const char *query, size_t *unit, size_t *province,
-                     dti_error *err);
-
-/* The ranking table of a year among the merged units: by the official rule on merged values where
- * every unit has one, else by the mean normal score of the former provinces' exact ranks (an
- * approximation, stated in the output), else unknown. */
-/* `pub` (may be NULL): the published table of the units that year (a record with `frame:`), shown beside
- * the computed one with a count of what it reproduces. */
-int dti_table_write_units(const dti_year *yr, const dti_registry *reg, const dti_merger *m, const dti_year *pub,
-                          int format, FILE *out, dti_error *err);
+/* The ranking of a year among the merged units: by the official rule on merged values where every
+ * unit has one (DTI_MERGER_BY_VALUE), else by the mean normal score of the former provinces' exact
+ * ranks (DTI_MERGER_BY_LATENT, an approximation), else none.  `pub` (may be NULL): the published
+ * table of the units that year (a record with `frame:`), compared with the computed one. */
+enum { DTI_MERGER_BY_VALUE, DTI_MERGER_BY_LATENT, DTI_MERGER_BY_NONE };
+typedef struct dti_merger_ranking {
+    const dti_year *yr, *pub;      /* borrowed */
+    const dti_merger *m;
+    const dti_registry *reg;
+    int method;                    /* DTI_MERGER_BY_* */
+    double *value, *latent;        /* [n_units] merged value and latent score (NaN: none) */
+    size_t *rank, *order;          /* [n_units] rank (0: none) and the units by rank */
+    size_t *exact;                 /* [n_old] the former provinces' exact ranks (0: none) */
+    size_t *pub_rank;              /* [n_units] published rank (0: none) */
+    double *pub_value;             /* [n_units] published value (NaN: none) */
+    int *differs;                  /* [n_units] the published rank or value differs from ours */
+    size_t n_pub_rank, n_pub_value, rank_ok, value_ok;
+    double max_vdiff;              /* largest |published - merged| value */
+    double tol;                    /* the difference input rounding explains */
+} dti_merger_ranking;
+int dti_merger_ranking_compute(const dti_year *yr, const dti_registry *reg, const dti_merger *m, const dti_year *pub,
+                               dti_merger_ranking *out, dti_error *err);
+void dti_merger_ranking_clear(dti_merger_ranking *r);
 
 /* A score among the merged units: the main indicators (normalised values) of `src`, whose units must
  * be the registry's provinces, are merged by the rule of `m` and aggregated and ranked by the same

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -228,7 +229,12 @@ static int S_fit_panel(const dti_project_obs *obs, size_t n_fit, dti_project_fit
                            m);
     } else {
         double c0, c1, cov00, cov01, cov11, sumsq;
-        gsl_fit_linear(x, 1, y, 1, m, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        int st = gsl_fit_linear(x, 1, y, 1, m, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        if (st) {
+            free(x);
+            free(y);
+            return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "the panel regression failed: %s", gsl_strerror(st));
+        }
         if (!(sumsq > 0) || !isfinite(c1)) { /* every pair on one line: the noise cannot be estimated */
             free(x);
             free(y);
@@ -823,7 +829,7 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         w[k].muu = dti_xcalloc(nu + 1, sizeof(double));
         w[k].ev = dti_xcalloc(ne * job.n_keys + 1, sizeof(unsigned long));
         w[k].score = score;
-        w[k].rng = gsl_rng_alloc(gsl_rng_taus2);
+        w[k].rng = dti_xgsl(gsl_rng_alloc(gsl_rng_taus2));
         if (!w[k].rng)
             abort();
     }

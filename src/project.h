@@ -207,22 +207,7 @@ typedef struct dti_target {
 /* Loads models/targets.yaml; *out (n_out entries) is owned by the caller (free). */
 int dti_targets_load(const char *path, const dti_registry *reg, dti_target **out, size_t *n_out, dti_error *err);
 
-/* Writes the projection of province `prov` (or of every province when all != 0) with the targets:
- * text (the main job's table), md, csv (one row per province and year) or json. */
-typedef struct dti_project_report {
-    const dti_project_obs *obs;
-    const dti_project_fit *fit;
-    const dti_project_settings *set;
-    const dti_projection *pr;
-    const dti_registry *reg;
-    size_t province;
-    int all;
-    const struct dti_merger *merger; /* NULL: the provinces' frame only */
-    int frame;                       /* -1 both frames, else DTI_FRAME_* only */
-    const dti_target *targets;
-    size_t n_targets;
-} dti_project_report;
-int dti_project_write(const dti_project_report *rep, int format, FILE *out, dti_error *err);
+
 
 /* ---- the main job (project_run.c) ------------------------------------------------------------------ */
 

@@ -210,6 +210,7 @@ int dti_latent_rule_check(const dti_project_obs *obs, const dti_latent_fit *fit,
 int dti_project_history(const dti_year *const *years, size_t n_years, const dti_merger *m, int merge_year, int frame,
                         size_t entity, dti_history *h)
 {
+    (void)merge_year;
     memset(h, 0, sizeof *h);
     for (size_t t = 0; t < n_years && h->n < DTI_PROJECT_MAX_YEARS; t++) {
         const dti_year *yr = years[t];
@@ -231,9 +232,8 @@ int dti_project_history(const dti_year *const *years, size_t n_years, const dti_
             h->n++;
             continue;
         }
-        /* a unit in a province year: by the rule, where every former province has a value */
-        if (yr->year < merge_year)
-            continue;
+        /* a unit in a province year: by the rule, where every former province has a value (before the
+         * reorganisation too: what the rule would have given) */
         size_t n = yr->reg->n, nu = m->n_units;
         double *v = dti_xcalloc(n, sizeof *v), *uv = dti_xcalloc(nu, sizeof *uv);
         for (size_t p = 0; p < n; p++) {

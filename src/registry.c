@@ -1,7 +1,7 @@
-/* registry.c -- the province registry (data/provinces.yaml) and name lookup.
+/* registry.c -- the province registry (data/provinces.yaml); names are looked up by lookup.c.
  *
- * A province can be named by code, Vietnamese name or ASCII name; lookup ignores case, diacritics,
- * punctuation and a leading "TP."/"Thành phố", so "thai nguyen", "Thái Nguyên" and "19" all work.
+ * A province is named by code, Vietnamese name or ASCII name; the lookup (lookup.c) ignores case,
+ * diacritics, spaces and punctuation, so "thai nguyen", "Thái Nguyên" and "19" all work.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -12,16 +12,6 @@
 
 static const char *const S_top_keys[] = {"source", "note", "provinces", NULL};
 static const char *const S_prov_keys[] = {"code", "name", "ascii", "region", "successor_2025", "numbers", NULL};
-
-/* Drops a leading "tp " or "thanh pho " from a folded name: people write "Hồ Chí Minh" or "TP.HCM". */
-static const char *S_strip_city(const char *k)
-{
-    if (!strncmp(k, "tp ", 3))
-        return k + 3;
-    if (!strncmp(k, "thanh pho ", 10))
-        return k + 10;
-    return k;
-}
 
 static int S_load_province(const dti_yctx *c, const dti_ynode *m, dti_province *p)
 {
@@ -117,6 +107,7 @@ cleanup:
         dti_registry_free(reg);
         return rc;
     }
+    dti_registry_index(reg);
     *out = reg;
     return DTI_OK;
 }
@@ -140,6 +131,14 @@ void dti_registry_free(dti_registry *reg)
         free(p->numbers);
     }
     free(reg->p);
+    if (reg->names)
+        dti_lookup_clear(reg->names);
+    free(reg->names);
+    free(reg->unit_of);
+    for (size_t k = 0; k < reg->n_aliases; k++)
+        free(reg->alias[k]);
+    free(reg->alias);
+    free(reg->alias_of);
     free(reg->path);
     free(reg->frame);
     dti_registry_free(reg->units);
@@ -152,67 +151,12 @@ void dti_registry_attach_units(dti_registry *reg, dti_registry *units)
     reg->units = units;
 }
 
+const dti_registry *dti_registry_units(const dti_registry *reg) { return reg->units; }
 size_t dti_registry_count(const dti_registry *reg) { return reg->n; }
 const char *dti_registry_name(const dti_registry *reg, size_t i) { return reg->p[i].name; }
 const char *dti_registry_code(const dti_registry *reg, size_t i) { return reg->p[i].code; }
 const char *dti_registry_ascii(const dti_registry *reg, size_t i) { return reg->p[i].ascii; }
-const char *dti_registry_region(const dti_registry *reg, size_t i) { return reg->p[i].region ? reg->p[i].region : ""; }
 const char *dti_registry_successor(const dti_registry *reg, size_t i)
 {
     return reg->p[i].successor ? reg->p[i].successor : "";
-}
-
-int dti_registry_find(const dti_registry *reg, const char *query, size_t *index, dti_error *err)
-{
-    int digits = *query != '\0';
-    for (const char *s = query; *s; s++)
-        digits = digits && isdigit((unsigned char)*s);
-    if (digits) {
-        long q = strtol(query, NULL, 10);
-        for (size_t i = 0; i < reg->n; i++)
-            if (reg->p[i].code[0] && strtol(reg->p[i].code, NULL, 10) == q) {
-                *index = i;
-                return DTI_OK;
-            }
-        return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "unknown province code '%s'", query);
-    }
-    char *key = dti_name_fold(query);
-    const char *k = S_strip_city(key);
-    size_t found = DTI_NONE, n_found = 0;
-    for (size_t i = 0; i < reg->n; i++) {
-        const dti_province *p = &reg->p[i];
-        if (!strcmp(k, S_strip_city(p->key_name)) || !strcmp(k, S_strip_city(p->key_ascii))) {
-            if (n_found++ == 0)
-                found = i;
-        }
-    }
-    free(key);
-    if (n_found == 1) {
-        *index = found;
-        return DTI_OK;
-    }
-    if (n_found > 1)
-        return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "province '%s' is ambiguous; use its code", query);
-    return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
-                         "unknown province '%s' (give a code, a Vietnamese or an ASCII name)", query);
-}
-
-size_t dti_registry_nearest(const dti_registry *reg, const char *query)
-{
-    char *key = dti_name_fold(query);
-    const char *k = S_strip_city(key);
-    size_t best = DTI_NONE, best_d = SIZE_MAX;
-    for (size_t i = 0; i < reg->n; i++) {
-        const dti_province *p = &reg->p[i];
-        size_t d = dti_edit_distance(k, S_strip_city(p->key_name)), e = dti_edit_distance(k, S_strip_city(p->key_ascii));
-        if (e < d)
-            d = e;
-        if (d < best_d) {
-            best_d = d;
-            best = i;
-        }
-    }
-    int close = best != DTI_NONE && dti_edit_close(best_d, k);
-    free(key);
-    return close ? best : DTI_NONE;
 }

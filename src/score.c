@@ -1,6 +1,5 @@
-/* score.c -- `dtirank score`: load a framework and a data table, run the engine once, write the
- * scores.  The last stage of the pipeline (engine.c does the arithmetic); text and md for people,
- * csv and json at full precision (%.17g) for programs. */
+/* score.c -- `dtirank score`: run the engine once on a loaded framework and data table (engine.c does
+ * the arithmetic), and the same among the units of a merger.  Presented by present_score.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +8,12 @@
 #include "engine.h"
 #include "audit.h"
 #include "internal.h"
+#include "report.h"
 #include "merger.h"
 
 struct dti_score {
-    dti_framework *fw;
-    dti_dataset *ds;
+    const dti_framework *fw; /* borrowed */
+    const dti_dataset *ds;   /* borrowed */
     dti_engine *w;
     dti_engine_result r;
     size_t *cols;  /* nodes shown: the root, then the other aggregates in file order */
@@ -33,10 +33,6 @@ void dti_score_free(dti_score *sc)
             free(sc->owned_names[u]);
         free(sc->owned_names);
     }
-    if (!sc->merged) { /* a merged score borrows the framework and data of its source */
-        dti_dataset_free(sc->ds);
-        dti_framework_free(sc->fw);
-    }
     free(sc->cols);
     free(sc);
 }
@@ -52,18 +48,14 @@ static void S_columns(dti_score *sc)
             sc->cols[sc->n_cols++] = i;
 }
 
-int dti_score_compute(const char *model_path, const char *data_path, const dti_data_options *data_opt,
-                      const char *reg_path, const char *models_dir, dti_score **out, dti_error *err)
+int dti_score_run(const dti_framework *fw, const dti_dataset *ds, dti_score **out, dti_error *err)
 {
     *out = NULL;
     dti_score *sc = dti_xcalloc(1, sizeof *sc);
     size_t *groups = NULL;
     int rc;
-    if ((rc = dti_framework_load(model_path, &sc->fw, err)) ||
-        (rc = dti_dataset_load_with(data_path, sc->fw, reg_path, models_dir, data_opt, &sc->ds, err)))
-        goto cleanup;
-    const dti_framework *fw = sc->fw;
-    const dti_dataset *ds = sc->ds;
+    sc->fw = fw;
+    sc->ds = ds;
     dti_engine_settings set = {0};
     set.denominators = ds->denominators;
     set.unit_names = (const char *const *)ds->unit;
@@ -79,7 +71,7 @@ int dti_score_compute(const char *model_path, const char *data_path, const dti_d
     if ((rc = dti_engine_run(sc->w, ds->values, &set, &sc->r, err))) {
         /* the engine names the indicator and unit; the file is where the data came from */
         if (err->n && !err->e[err->n - 1].path[0])
-            snprintf(err->e[err->n - 1].path, sizeof err->e[err->n - 1].path, "%s", data_path);
+            snprintf(err->e[err->n - 1].path, sizeof err->e[err->n - 1].path, "%s", ds->path);
         goto cleanup;
     }
     S_columns(sc);
@@ -95,161 +87,6 @@ cleanup:
     return DTI_OK;
 }
 
-/* Text cells of one row: rank, unit, name, then the numbers. */
-static void S_cell(const dti_score *sc, size_t u, size_t c, int full, char *buf, size_t len)
-{
-    const dti_engine_result *r = &sc->r;
-    size_t nj = r->n_indicators, nu = r->n_units;
-    double v = c < sc->n_cols ? r->values[sc->cols[c] * nu + u] : r->normalised[(c - sc->n_cols) * nu + u];
-    (void)nj;
-    if (isnan(v))
-        snprintf(buf, len, "%s", full ? "" : "NA");
-    else if (full)
-        snprintf(buf, len, "%.17g", v);
-    else /* the rounding of the ranking rule, so equal-looking values are ties */
-        snprintf(buf, len, "%.*f", sc->fw->precision, dti_round_key(v, sc->fw->precision) / pow(10.0, sc->fw->precision));
-}
-
-static const char *S_col_id(const dti_score *sc, size_t c)
-{
-    size_t node = c < sc->n_cols ? sc->cols[c] : dti_engine_indicator_node(sc->w, c - sc->n_cols);
-    return sc->fw->nodes[node].id;
-}
-
-static void S_write_json(const dti_score *sc, int detail, size_t n_c, FILE *out)
-{
-    const dti_engine_result *r = &sc->r;
-    char buf[64];
-    fputs("{\n  \"model\": ", out);
-    dti_fmt_json_string(out, sc->fw->name);
-    fputs(",\n  \"data\": ", out);
-    dti_fmt_json_string(out, sc->ds->path);
-    fprintf(out, ",\n  \"units\": %zu,\n  \"imputed\": %zu,\n  \"still_missing\": %zu,\n  \"removed\": %zu,\n",
-            r->n_units, r->n_imputed, r->n_still_missing, r->n_removed);
-    fputs("  \"scores\": [\n", out);
-    for (size_t k = 0; k < r->n_units; k++) {
-        size_t u = r->order[k];
-        fputs("    {\"rank\": ", out);
-        if (r->rank[u])
-            fprintf(out, "%zu", r->rank[u]);
-        else
-            fputs("null", out);
-        fputs(", \"unit\": ", out);
-        dti_fmt_json_string(out, sc->code[u]);
-        fputs(", \"name\": ", out);
-        dti_fmt_json_string(out, sc->name[u]);
-        fprintf(out, ", \"kept\": %s", r->kept[u] ? "true" : "false");
-        for (size_t c = 0; c < n_c; c++) {
-            S_cell(sc, u, c, 1, buf, sizeof buf);
-            fputs(", ", out);
-            dti_fmt_json_string(out, S_col_id(sc, c));
-            fprintf(out, ": %s", buf[0] ? buf : "null");
-        }
-        fprintf(out, "}%s\n", k + 1 < r->n_units ? "," : "");
-    }
-    fputs("  ]", out);
-    if (detail) {
-        static const char *const action[] = {"none", "winsorise", "log"};
-        fputs(",\n  \"treatment\": [\n", out);
-        for (size_t j = 0; j < r->n_indicators; j++) {
-            const dti_treat_log *t = &r->treat[j];
-            const char *side = t->n_high && t->n_low ? "both" : t->n_high ? "high" : t->n_low ? "low" : "none";
-            fputs("    {\"indicator\": ", out);
-            dti_fmt_json_string(out, sc->fw->nodes[dti_engine_indicator_node(sc->w, j)].id);
-            double v[4] = {t->skew_before, t->kurt_before, t->skew_after, t->kurt_after};
-            static const char *const names[4] = {"skew_before", "kurt_before", "skew_after", "kurt_after"};
-            for (size_t k = 0; k < 4; k++) {
-                if (isnan(v[k]))
-                    fprintf(out, ", \"%s\": null", names[k]);
-                else
-                    fprintf(out, ", \"%s\": %.17g", names[k], v[k]);
-            }
-            fprintf(out, ", \"action\": \"%s\", \"nwin\": %zu, \"side\": \"%s\"}%s\n", action[t->action], t->nwin, side,
-                    j + 1 < r->n_indicators ? "," : "");
-        }
-        fputs("  ]", out);
-    }
-    fputs("\n}\n", out);
-}
-
-int dti_score_write(const dti_score *sc, int format, int detail, FILE *out, dti_error *err)
-{
-    const dti_engine_result *r = &sc->r;
-    size_t n_c = sc->n_cols + (detail ? r->n_indicators : 0);
-    char buf[64];
-    if (format == DTI_FORMAT_JSON) {
-        S_write_json(sc, detail, n_c, out);
-    } else if (format == DTI_FORMAT_CSV) {
-        fputs("rank,unit,name", out);
-        for (size_t c = 0; c < n_c; c++)
-            fprintf(out, ",%s", S_col_id(sc, c));
-        fputs("\r\n", out);
-        for (size_t k = 0; k < r->n_units; k++) {
-            size_t u = r->order[k];
-            if (r->rank[u])
-                fprintf(out, "%zu", r->rank[u]);
-            fputc(',', out);
-            dti_fmt_csv_field(out, sc->code[u]);
-            fputc(',', out);
-            dti_fmt_csv_field(out, sc->name[u]);
-            for (size_t c = 0; c < n_c; c++) {
-                S_cell(sc, u, c, 1, buf, sizeof buf);
-                fprintf(out, ",%s", buf);
-            }
-            fputs("\r\n", out);
-        }
-    } else {
-        /* text and md: widths from the longest cell of each column (names by display width) */
-        int md = format == DTI_FORMAT_MD;
-        size_t wname = 4, wunit = 4, wnum = 5;
-        for (size_t u = 0; u < r->n_units; u++) {
-            size_t a = dti_utf8_width(sc->name[u]), b = dti_utf8_width(sc->code[u]);
-            wname = a > wname ? a : wname;
-            wunit = b > wunit ? b : wunit;
-            for (size_t c = 0; c < n_c; c++) {
-                S_cell(sc, u, c, 0, buf, sizeof buf);
-                wnum = strlen(buf) > wnum ? strlen(buf) : wnum;
-            }
-        }
-        for (size_t c = 0; c < n_c; c++)
-            wnum = strlen(S_col_id(sc, c)) > wnum ? strlen(S_col_id(sc, c)) : wnum;
-        const char *sep = md ? " | " : "  ";
-        if (!md)
-            fprintf(out, "%s: %zu units, %zu imputed cells, %zu removed by the screen\n\n",
-                    dti_framework_title(sc->fw), r->n_units, r->n_imputed, r->n_removed);
-        fprintf(out, "%s%4s%s", md ? "| " : "", "rank", sep);
-        dti_fmt_pad(out, "unit", wunit, 0);
-        fputs(sep, out);
-        dti_fmt_pad(out, "name", wname, 0);
-        for (size_t c = 0; c < n_c; c++)
-            fprintf(out, "%s%*s", sep, (int)wnum, S_col_id(sc, c));
-        fputs(md ? " |\n" : "\n", out);
-        if (md) {
-            fputs("|---:|:---|:---|", out);
-            for (size_t c = 0; c < n_c; c++)
-                fputs("---:|", out);
-            fputc('\n', out);
-        }
-        for (size_t k = 0; k < r->n_units; k++) {
-            size_t u = r->order[k];
-            char rk[24];
-            snprintf(rk, sizeof rk, "%zu", r->rank[u]);
-            fprintf(out, "%s%4s%s", md ? "| " : "", r->rank[u] ? rk : "-", sep);
-            dti_fmt_pad(out, sc->code[u], wunit, 0);
-            fputs(sep, out);
-            dti_fmt_pad(out, sc->name[u], wname, 0);
-            for (size_t c = 0; c < n_c; c++) {
-                S_cell(sc, u, c, 0, buf, sizeof buf);
-                fprintf(out, "%s%*s", sep, (int)wnum, buf);
-            }
-            fputs(md ? " |\n" : "\n", out);
-        }
-    }
-    if (ferror(out))
-        return dti_error_set(err, DTI_ERR_IO, NULL, 0, 0, "cannot write the scores");
-    return DTI_OK;
-}
-
 void dti_score_parts(const dti_score *sc, const dti_framework **fw, const dti_dataset **ds, const dti_engine **w,
                      const dti_engine_result **r)
 {
@@ -258,6 +95,16 @@ void dti_score_parts(const dti_score *sc, const dti_framework **fw, const dti_da
     *w = sc->w;
     *r = &sc->r;
 }
+
+const char *dti_score_unit_code(const dti_score *sc, size_t u) { return sc->code[u]; }
+int dti_score_merged(const dti_score *sc) { return sc->merged; }
+
+const size_t *dti_score_columns(const dti_score *sc, size_t *n)
+{
+    *n = sc->n_cols;
+    return sc->cols;
+}
+const char *dti_score_unit_name(const dti_score *sc, size_t u) { return sc->name[u]; }
 
 int dti_score_merge(const dti_score *src, const dti_registry *reg, const dti_merger *m, dti_score **out, dti_error *err)
 {

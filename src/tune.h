@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "dtirank.h"
+#include "methods.h"
 
 struct dti_merger;       /* merger.h: the 2025 reorganisation (--units) */
 struct dti_merger_frame;
@@ -41,12 +42,29 @@ typedef struct dti_tune_fit_result {
 int dti_tune_fit_ls(const double *X, const double *y, size_t n, size_t p, dti_tune_fit_result *res, dti_error *err);
 void dti_tune_fit_result_clear(dti_tune_fit_result *res);
 
-/* `dtirank tune fit`: loads the year record at data_path (its framework, or model_path when not NULL,
- * resolved by indicator id; or a CSV table of provinces with data_opt, model_path then required:
- * dti_dataset_load_year), fits the weights of the indicators with positive nominal weight on the
- * provinces with all of them and the published index, and writes the report (docs/tuning.md). */
-int dti_tune_fit_report(const char *model_path, const char *data_path, const dti_data_options *data_opt,
-                        const char *reg_path, const char *models_dir, FILE *out, dti_error *err);
+/* `dtirank tune fit` on a year record: the weights of the indicators with positive nominal weight
+ * fitted on the provinces with all of them and the published index (dti_tune_fit_ls), the nominal
+ * weights on the same rows, and the ranks the fitted weights give (docs/tuning.md §1). */
+typedef struct dti_tune_fit_year {
+    const dti_year *yr;          /* borrowed */
+    const dti_framework *fw;     /* the model whose weights are fitted (the record's, or another) */
+    size_t p;                    /* weighted indicators (the unknowns) */
+    const char **ids;            /* [p] their ids (borrowed from fw) */
+    double *nominal;             /* [p] their nominal shares of the index */
+    size_t n, n_full;            /* rows fitted (every indicator and the published index); rows with every
+                                  * indicator */
+    size_t *row;                 /* [n] the record entries fitted */
+    dti_tune_fit_result res;
+    double nominal_rms, nominal_max; /* residuals of the nominal weights on the same rows (NaN: no row) */
+    double *fitted;              /* [yr->n] index with the fitted weights, NaN without every indicator or
+                                  * when not identified */
+    size_t *rank, *order;        /* [yr->n] official-rule ranks of `fitted` (0: none), entries by rank */
+} dti_tune_fit_year;
+
+/* Fits on record yr (model: NULL for the record's own framework, else one resolved by indicator id;
+ * it must be linear).  *out: dti_tune_fit_year_clear. */
+int dti_tune_fit_year_compute(const dti_year *yr, const dti_framework *model, dti_tune_fit_year *out, dti_error *err);
+void dti_tune_fit_year_clear(dti_tune_fit_year *f);
 
 /* ---- the Monte Carlo machinery (tune_mc.c) ---------------------------------------------------- */
 
@@ -88,18 +106,71 @@ void dti_tune_sobol_boot(const double *fA, const double *fB, const double *fAB, 
                          size_t o, size_t n_boot, unsigned long seed, double level, double *S1_lo, double *S1_hi,
                          double *ST_lo, double *ST_hi);
 
+/* ---- the tuning settings (tune_load.c) ------------------------------------------------------------ */
+
+/* The uncertain inputs of `tune sensitivity` (models/uncertainty-*.yaml, docs/tuning.md §2), read
+ * without a framework: each input is one Sobol group. */
+enum dti_unc_kind { DTI_UNC_WEIGHTS, DTI_UNC_NORM, DTI_UNC_AGG, DTI_UNC_TREAT, DTI_UNC_IMPUTE };
+#define DTI_UNC_MAX_CHOICES 16 /* alternatives in one discrete input */
+
+typedef struct dti_unc_input {
+    char *name;
+    int kind;                 /* enum dti_unc_kind */
+    size_t line, column;      /* the input's value (weights: its mapping), for errors against a model */
+    /* weights */
+    int dirichlet;            /* 0: uniform noise */
+    double noise, alpha;      /* +-share; Dirichlet concentration */
+    unsigned levels;          /* bit l: level l randomised (0: all) */
+    /* discrete choices: normalise (norm), aggregate and impute (choice); winsorise: lo..hi points */
+    dti_norm_spec norm[DTI_UNC_MAX_CHOICES];
+    int choice[DTI_UNC_MAX_CHOICES];
+    size_t choice_line[DTI_UNC_MAX_CHOICES], choice_column[DTI_UNC_MAX_CHOICES];
+    size_t n_choice;
+    size_t lo, hi;
+} dti_unc_input;
+
+typedef struct dti_uncertainty {
+    char *path;
+    dti_unc_input *in;
+    size_t n;
+} dti_uncertainty;
+
+/* Reads an uncertainty file; every error at its line and column.  *out: dti_uncertainty_free. */
+int dti_uncertainty_load(const char *path, dti_uncertainty **out, dti_error *err);
+void dti_uncertainty_free(dti_uncertainty *u);
+/* "none", "mean", ... of an imputation method code. */
+const char *dti_uncertainty_impute_name(int method);
+
+/* The costs of `tune goal` (`costs: {indicator id: cost > 0}`), read without a framework. */
+typedef struct dti_costs {
+    char *path;
+    size_t n;
+    char **id;
+    double *cost;
+    size_t *line, *column; /* of each id */
+} dti_costs;
+int dti_costs_load(const char *path, dti_costs **out, dti_error *err);
+void dti_costs_free(dti_costs *c);
+/* cost[j] for the engine's indicator columns of fw: the file's, 1 for an indicator it does not name
+ * (costs NULL: all 1); an id that is no indicator of fw is an error at its position. */
+int dti_costs_apply(const dti_costs *costs, const dti_framework *fw, double *cost, dti_error *err);
+
 /* ---- uncertainty and sensitivity of ranks (tune_sens.c) ----------------------------------------- */
 
 struct dti_dataset;
 typedef struct dti_tune_sens dti_tune_sens;
 
-/* Reads the uncertain inputs of `uncertainty_path` (docs/tuning.md §2) for framework fw and data ds
- * (both borrowed; they must outlive the object), makes one engine workspace per thread and memoises
- * stages 1-5 for every combination of the discrete inputs that affect them.  Errors carry the file's
- * line and column.  *out: dti_tune_sens_free. */
-int dti_tune_sens_new(const dti_framework *fw, const struct dti_dataset *ds, const char *uncertainty_path,
-                      size_t threads, dti_tune_sens **out, dti_error *err);
+/* Binds the uncertain inputs u to framework fw and data ds (all borrowed; they must outlive the
+ * object): what does not fit the model (no weighted node at the levels, group imputation without the
+ * model's group) is an error at u's line and column.  Makes one engine workspace per thread and
+ * memoises stages 1-5 for every combination of the discrete inputs that affect them.  ds may be NULL
+ * to check u against fw alone.  *out: dti_tune_sens_free. */
+int dti_tune_sens_new(const dti_framework *fw, const struct dti_dataset *ds, const dti_uncertainty *u, size_t threads,
+                      dti_tune_sens **out, dti_error *err);
 void dti_tune_sens_free(dti_tune_sens *s);
+/* Binds u to fw as dti_tune_sens_new does, without data: what does not fit the model is an error at u's
+ * line and column (validate --model). */
+int dti_tune_sens_check(const dti_framework *fw, const dti_uncertainty *u, dti_error *err);
 /* Ranks among the units of a merger frame (borrowed; it must outlive s) from now on: the memo of each
  * discrete choice is merged once by the rule, and every draw runs only the units' workspace on it
  * with the draw's weights and aggregation (without a memo: the provinces' run, merged into per-thread
@@ -112,9 +183,12 @@ int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_erro
 const size_t *dti_tune_sens_hist(const dti_tune_sens *s, size_t *n);
 
 typedef struct dti_tune_sens_options {
-    const char *model_path, *data_path, *reg_path, *models_dir, *uncertainty_path;
-    const dti_data_options *data_opt; /* a CSV table's options (NULL = the defaults) */
-    const char *province; /* NULL: Thái Nguyên where the data rank it, else the first ranked unit */
+    const dti_framework *fw;              /* the model (borrowed) */
+    const struct dti_dataset *ds;         /* the data (borrowed) */
+    const dti_uncertainty *unc;           /* the uncertain inputs (borrowed) */
+    size_t unit;          /* the unit of the Sobol indices (a data row, or a merger unit); (size_t)-1: the
+                           * preferred one when it has a score, else the first unit with one */
+    size_t preferred;     /* (size_t)-1: none */
     size_t runs;          /* Monte Carlo draws for the rank distributions */
     size_t sobol_n;       /* Saltelli base sample (0: no Sobol indices) */
     size_t n_boot;        /* bootstrap resamples */
@@ -122,13 +196,39 @@ typedef struct dti_tune_sens_options {
     size_t threads;
     unsigned long seed;
     const struct dti_merger *merger; /* NULL; or rank among its units (data units = the registry's
-                                      * provinces; `province` may name a province or a unit) */
+                                      * provinces) */
     const dti_registry *reg;         /* with merger (borrowed) */
 } dti_tune_sens_options;
 
-/* `dtirank tune sensitivity`: loads, runs and writes the report.  The output does not depend on the
- * thread count. */
-int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_error *err);
+/* The result of `tune sensitivity` (every array [n], owned). */
+typedef struct dti_tune_sens_result {
+    size_t n;                 /* units ranked: the data's, or the merger's */
+    char **code, **name;      /* of each unit (merger: the unit's name, "A + B") */
+    size_t *nominal_rank;     /* 0: no score at the nominal settings */
+    double *nominal_score;
+    size_t *order;            /* units by nominal rank, unranked last */
+    size_t *median, *q05, *q95; /* rank quantiles of the draws that rank the unit (0: never ranked) */
+    size_t *ranked;           /* draws that rank the unit */
+    double *p_top;            /* share of the draws with rank <= top */
+    size_t n_scored;          /* units with a nominal score */
+    size_t unit;              /* the unit of the Sobol indices */
+    int unit_default;         /* chosen by default, not asked for */
+    size_t n_memo;            /* combinations memoised */
+    size_t k;                 /* inputs (Sobol groups) */
+    size_t *moved;            /* [k] weights each input moves (0: not a weights input) */
+    size_t sobol_n, evaluations;
+    double *sobol;            /* [(output * k + g) * 6 + s], output 0 rank, 1 score; s: S1, ST, S1 lo,
+                               * S1 hi, ST lo, ST hi (NaN when the output does not vary) */
+} dti_tune_sens_result;
+
+#define DTI_TUNE_SENS_LEVEL 0.95 /* bootstrap interval level of the Sobol indices */
+
+/* `dtirank tune sensitivity`: the nominal run, the Monte Carlo rank distributions and the Sobol
+ * indices.  A unit asked for (o->unit) without a nominal score is refused (DTI_ERR_INPUT), never
+ * reported as rank 0.  The result does not depend on the thread count.  *out:
+ * dti_tune_sens_result_clear. */
+int dti_tune_sensitivity(const dti_tune_sens_options *o, dti_tune_sens_result *out, dti_error *err);
+void dti_tune_sens_result_clear(dti_tune_sens_result *r);
 
 /* ---- stability intervals of each weight and goal seeking (tune_what.c) --------------------------- */
 
@@ -181,6 +281,7 @@ typedef struct dti_tune_goal_result {
     double share;           /* a unit of increase of that row moves the ranked unit's main indicator by
                              * `share` (w_P / sum of its unit's weights; 1 without a merger) */
     size_t rank;            /* nominal rank */
+    size_t n_scored, n_units; /* units with a nominal score (the ranked set) and units of the frame */
     double score;           /* nominal score */
     double needed;          /* the smallest score that reaches rank <= top (ties by the official rule) */
     size_t rival;           /* the unit whose score sets `needed` (DTI_NONE when already in) */
@@ -213,25 +314,5 @@ int dti_tune_goal(const dti_framework *fw, const struct dti_dataset *ds, size_t 
 int dti_tune_goal_units(const dti_framework *fw, const struct dti_dataset *ds, const struct dti_merger_frame *mf,
                         size_t who, size_t top, const double *cost, dti_tune_goal_result *res, dti_error *err);
 void dti_tune_goal_result_clear(dti_tune_goal_result *res);
-
-/* Reads a costs file (`costs: {indicator id: cost > 0}`; unnamed indicators cost 1) into cost[j] for
- * the engine's indicator columns of fw.  Errors carry the file's line and column. */
-int dti_tune_costs_load(const char *path, const dti_framework *fw, double *cost, dti_error *err);
-
-typedef struct dti_tune_what_options {
-    const char *model_path, *data_path, *reg_path, *models_dir;
-    const dti_data_options *data_opt; /* a CSV table's options (NULL = the defaults) */
-    const char *province; /* required */
-    size_t top;           /* stability: 0 = rank; goal: K >= 1 */
-    const char *costs_path; /* goal: NULL = every cost 1 */
-    int format;           /* DTI_FORMAT_TEXT, _CSV or _JSON */
-    const struct dti_merger *merger; /* NULL; or rank among its units (the data's units must be the
-                                      * registry's provinces) -- borrowed, with reg */
-    const dti_registry *reg;
-} dti_tune_what_options;
-
-/* `dtirank tune stability` and `dtirank tune goal`: load, compute, write (docs/tuning.md §3-4). */
-int dti_tune_stability_report(const dti_tune_what_options *o, FILE *out, dti_error *err);
-int dti_tune_goal_report(const dti_tune_what_options *o, FILE *out, dti_error *err);
 
 #endif

@@ -1,11 +1,12 @@
 /* tune_fit.c -- `dtirank tune fit`: the weights implied by a published table.  Non-negative,
  * sum-to-one least squares between the index computed from the indicators and the published index,
- * with an identification check (the SVD of the design) before any estimate is printed.  Reads a year
- * record through year.c; above the ranking rule (rank.c).  Method: docs/tuning.md §1. */
+ * with an identification check (the SVD of the design) before any estimate is given.  On a loaded
+ * year record; above the ranking rule (rank.c); presented by present_tune.c.  Method: docs/tuning.md §1. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit.h>
@@ -24,7 +25,6 @@
 /* A multiplier of a bound constraint counts as negative (release the weight) below -S_KKT_TOL times
  * the gradient scale: rounding in X'(Xw - y) is of order 1e-16 of it. */
 #define S_KKT_TOL 1e-10
-#define S_SHOW_TOL 0.005 /* direction coefficients smaller than this are not printed */
 #define S_MAX_ITER_PER_COL 10 /* active-set iterations: each changes the free set; 10 p is ample */
 
 void dti_tune_fit_result_clear(dti_tune_fit_result *res)
@@ -51,9 +51,9 @@ static int S_eqls(const double *X, const double *y, size_t n, size_t p, const si
         return 0;
     }
     size_t q = m - 1, last = F[m - 1];
-    gsl_matrix *A = gsl_matrix_alloc(n, q), *C = gsl_matrix_alloc(q, q);
-    gsl_vector *b = gsl_vector_alloc(n), *wt = gsl_vector_alloc(n), *v = gsl_vector_alloc(q);
-    gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(n, q);
+    gsl_matrix *A = dti_xgsl(gsl_matrix_alloc(n, q)), *C = dti_xgsl(gsl_matrix_alloc(q, q));
+    gsl_vector *b = dti_xgsl(gsl_vector_alloc(n)), *wt = dti_xgsl(gsl_vector_alloc(n)), *v = dti_xgsl(gsl_vector_alloc(q));
+    gsl_multifit_linear_workspace *ws = dti_xgsl(gsl_multifit_linear_alloc(n, q));
     for (size_t i = 0; i < n; i++) {
         for (size_t a = 0; a < q; a++)
             gsl_matrix_set(A, i, a, X[i * p + F[a]] - X[i * p + last]);
@@ -86,8 +86,8 @@ static int S_eqls(const double *X, const double *y, size_t n, size_t p, const si
 static int S_svd(const double *X, size_t n, size_t p, dti_tune_fit_result *res)
 {
     size_t M = n + 1 > p ? n + 1 : p;
-    gsl_matrix *A = gsl_matrix_calloc(M, p), *V = gsl_matrix_alloc(p, p);
-    gsl_vector *S = gsl_vector_alloc(p), *work = gsl_vector_alloc(p);
+    gsl_matrix *A = dti_xgsl(gsl_matrix_calloc(M, p)), *V = dti_xgsl(gsl_matrix_alloc(p, p));
+    gsl_vector *S = dti_xgsl(gsl_vector_alloc(p)), *work = dti_xgsl(gsl_vector_alloc(p));
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < p; j++)
             gsl_matrix_set(A, i, j, X[i * p + j]);
@@ -133,8 +133,10 @@ int dti_tune_fit_ls(const double *X, const double *y, size_t n, size_t p, dti_tu
     for (size_t j = 0; j < p; j++)
         res->w[j] = res->se[j] = NAN;
     res->rms = res->max_abs = NAN;
-    if (S_svd(X, n, p, res))
-        return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "the singular value decomposition failed");
+    int st = S_svd(X, n, p, res);
+    if (st)
+        return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "the singular value decomposition failed: %s",
+                             gsl_strerror(st));
     res->identified = res->rank == p;
     if (!res->identified)
         return DTI_OK;
@@ -158,8 +160,9 @@ int dti_tune_fit_ls(const double *X, const double *y, size_t n, size_t p, dti_tu
         for (size_t j = 0; j < p; j++)
             if (free_[j])
                 F[m++] = j;
-        if (S_eqls(X, y, n, p, F, m, z, cov)) {
-            rc = dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "least squares on the free weights failed");
+        if ((st = S_eqls(X, y, n, p, F, m, z, cov))) {
+            rc = dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "least squares on the free weights failed: %s",
+                               gsl_strerror(st));
             goto cleanup;
         }
         int feasible = 1;
@@ -276,53 +279,50 @@ static double S_path_weight(const dti_framework *fw, size_t i)
     return w;
 }
 
-static void S_direction(FILE *out, const dti_tune_fit_result *r, size_t k, const char *const *ids)
+void dti_tune_fit_year_clear(dti_tune_fit_year *f)
 {
-    int first = 1;
-    for (size_t j = 0; j < r->n_cols; j++) {
-        double c = r->v[j * r->n_cols + k];
-        if (fabs(c) < S_SHOW_TOL)
-            continue;
-        fprintf(out, "%s%.3f %s", first ? "" : c < 0 ? " - " : " + ", first ? c : fabs(c), ids[j]);
-        first = 0;
-    }
-    fputc('\n', out);
+    dti_tune_fit_result_clear(&f->res);
+    free(f->ids);
+    free(f->nominal);
+    free(f->row);
+    free(f->fitted);
+    free(f->rank);
+    free(f->order);
+    memset(f, 0, sizeof *f);
 }
 
-int dti_tune_fit_report(const char *model_path, const char *data_path, const dti_data_options *data_opt,
-                        const char *reg_path, const char *models_dir, FILE *out, dti_error *err)
+/* Refuses a model the least squares cannot fit: normalised indicators, other means than arithmetic. */
+static int S_linear(const dti_framework *fw, dti_error *err)
 {
-    dti_registry *reg = NULL;
-    dti_year *yr = NULL;
-    dti_framework *own = NULL;
-    size_t *ind = NULL, *col = NULL, *row = NULL, *rk = NULL;
-    double *X = NULL, *y = NULL, *nominal = NULL, *all = NULL;
-    const char **ids = NULL;
-    dti_tune_fit_result res = {0};
-    int rc;
-    if ((rc = dti_registry_load(reg_path, &reg, err)) || (rc = dti_dataset_load_year(data_path, model_path, data_opt, reg, reg_path, models_dir, &yr, err)))
-        goto cleanup;
-    if (model_path && (rc = dti_framework_load(model_path, &own, err)))
-        goto cleanup;
-    const dti_framework *rf = yr->fw, *fw = own ? own : rf;
-    size_t nn = rf->n_nodes;
     for (size_t i = 0; i < fw->n_nodes; i++) {
         const dti_node *nd = &fw->nodes[i];
         if (nd->role == DTI_NODE_INDICATOR && nd->parent != DTI_NONE && nd->norm.method != DTI_NORM_NONE)
-            rc = dti_error_set(err, DTI_ERR_INPUT, fw->path, nd->line, nd->column,
-                               "tune fit needs a linear model: indicator '%s' is normalised (%s)", nd->id,
-                               dti_norm_method_name(nd->norm.method));
-        else if (nd->n_children && nd->agg.method != DTI_AGG_ARITHMETIC)
-            rc = dti_error_set(err, DTI_ERR_INPUT, fw->path, nd->line, nd->column,
-                               "tune fit needs a linear model: '%s' is aggregated by the %s mean", nd->id,
-                               dti_agg_method_name(nd->agg.method));
-        if (rc)
-            goto cleanup;
+            return dti_error_set(err, DTI_ERR_INPUT, fw->path, nd->line, nd->column,
+                                 "tune fit needs a linear model: indicator '%s' is normalised (%s)", nd->id,
+                                 dti_norm_method_name(nd->norm.method));
+        if (nd->n_children && nd->agg.method != DTI_AGG_ARITHMETIC)
+            return dti_error_set(err, DTI_ERR_INPUT, fw->path, nd->line, nd->column,
+                                 "tune fit needs a linear model: '%s' is aggregated by the %s mean", nd->id,
+                                 dti_agg_method_name(nd->agg.method));
     }
+    return DTI_OK;
+}
+
+int dti_tune_fit_year_compute(const dti_year *yr, const dti_framework *model, dti_tune_fit_year *f, dti_error *err)
+{
+    memset(f, 0, sizeof *f);
+    const dti_framework *rf = yr->fw, *fw = model ? model : rf;
+    size_t nn = rf->n_nodes, *ind = NULL, *col = NULL;
+    double *X = NULL, *y = NULL;
+    f->yr = yr;
+    f->fw = fw;
+    int rc = S_linear(fw, err);
+    if (rc)
+        return rc;
     ind = dti_xcalloc(fw->n_nodes, sizeof *ind);
     col = dti_xcalloc(fw->n_nodes, sizeof *col);
-    ids = dti_xcalloc(fw->n_nodes, sizeof *ids);
-    nominal = dti_xcalloc(fw->n_nodes, sizeof *nominal);
+    f->ids = dti_xcalloc(fw->n_nodes, sizeof *f->ids);
+    f->nominal = dti_xcalloc(fw->n_nodes, sizeof *f->nominal);
     size_t nj = dti_engine_indicators(fw, ind), p = 0;
     for (size_t j = 0; j < nj; j++) {
         double wj = S_path_weight(fw, ind[j]);
@@ -330,155 +330,69 @@ int dti_tune_fit_report(const char *model_path, const char *data_path, const dti
             continue; /* an unscored indicator (DTI smart city) is no unknown */
         size_t node = dti_framework_node_find(rf, fw->nodes[ind[j]].id);
         if (node == DTI_NONE) {
-            rc = dti_error_set(err, DTI_ERR_INPUT, data_path, 0, 0, "the record's model %s has no indicator '%s'",
+            rc = dti_error_set(err, DTI_ERR_INPUT, yr->path, 0, 0, "the record's model %s has no indicator '%s'",
                                rf->name, fw->nodes[ind[j]].id);
             goto cleanup;
         }
         col[p] = node;
-        ids[p] = fw->nodes[ind[j]].id;
-        nominal[p++] = wj;
+        f->ids[p] = fw->nodes[ind[j]].id;
+        f->nominal[p++] = wj;
     }
+    f->p = p;
     X = dti_xcalloc(yr->n * p + 1, sizeof *X);
     y = dti_xcalloc(yr->n + 1, sizeof *y);
-    row = dti_xcalloc(yr->n + 1, sizeof *row);
-    all = dti_xcalloc(yr->n + 1, sizeof *all);
-    rk = dti_xcalloc(yr->n + 1, sizeof *rk);
-    size_t n = 0, n_full = 0;
+    f->row = dti_xcalloc(yr->n + 1, sizeof *f->row);
     for (size_t u = 0; u < yr->n; u++) {
         int full = 1;
         for (size_t k = 0; k < p; k++) {
-            const dti_fact *f = &yr->value[u * nn + col[k]];
-            full &= f->known;
-            if (f->known)
-                X[n * p + k] = f->value;
+            const dti_fact *fa = &yr->value[u * nn + col[k]];
+            full &= fa->known;
+            if (fa->known)
+                X[f->n * p + k] = fa->value;
         }
-        all[u] = NAN;
         if (!full)
             continue;
-        n_full++;
+        f->n_full++;
         const dti_fact *pub = &yr->value[u * nn + rf->root];
         if (!pub->known)
             continue;
-        y[n] = pub->value;
-        row[n++] = u;
+        y[f->n] = pub->value;
+        f->row[f->n++] = u;
     }
-    if ((rc = dti_tune_fit_ls(X, y, n, p, &res, err)))
+    if ((rc = dti_tune_fit_ls(X, y, f->n, p, &f->res, err)))
         goto cleanup;
-
-    fprintf(out, "Implied weights: model %s, data %s", fw->name, data_path);
-    if (yr->year) /* a CSV table may give no year */
-        fprintf(out, " (%d)", yr->year);
-    fputc('\n', out);
-    fprintf(out, "Rows with the published index and all %zu weighted indicators: %zu of %zu; unknowns: %zu weights "
-                 "(>= 0, sum 1)\n",
-            p, n, yr->n, p);
-    fprintf(out, "Rank of the design [X; 1'] (rows + the sum-to-one constraint): %zu of %zu\n\n", res.rank, p);
-
     /* the nominal weights on the same rows: a consistency check, not an estimate */
     double rss0 = 0, max0 = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < f->n; i++) {
         double r = y[i];
         for (size_t k = 0; k < p; k++)
-            r -= X[i * p + k] * nominal[k];
+            r -= X[i * p + k] * f->nominal[k];
         rss0 += r * r;
         max0 = fabs(r) > max0 ? fabs(r) : max0;
     }
-
-    if (!res.identified) {
-        fprintf(out, "NOT IDENTIFIED: %zu rows and the sum-to-one constraint determine at most %zu independent\n"
-                     "combinations of the %zu weights (rank %zu); %zu directions are free, so no unique set of\n"
-                     "weights fits best and no weights are printed.\n\n",
-                n, n + 1 < p ? n + 1 : p, p, res.rank, p - res.rank);
-        fputs("Combinations the data pin down (right singular vectors of [X; 1'], singular value):\n", out);
-        for (size_t k = 0; k < res.rank; k++) {
-            fprintf(out, "  s = %-9.4g ", res.sv[k]);
-            S_direction(out, &res, k, ids);
-        }
-        fputs("Free directions (adding any multiple leaves every fitted row unchanged):\n", out);
-        for (size_t k = res.rank; k < p; k++) {
-            fputs("  ", out);
-            S_direction(out, &res, k, ids);
-        }
-        fputs("Weights determined individually (no component in a free direction): ", out);
-        int any = 0;
-        for (size_t j = 0; j < p; j++) {
-            double nrm = 0;
-            for (size_t k = res.rank; k < p; k++)
-                nrm += res.v[j * p + k] * res.v[j * p + k];
-            if (sqrt(nrm) < S_SHOW_TOL) {
-                fprintf(out, "%s%s", any ? ", " : "", ids[j]);
-                any = 1;
-            }
-        }
-        fputs(any ? "\n" : "none\n", out);
-        if (n)
-            fprintf(out, "\nThe nominal weights of %s fit these %zu rows with RMS residual %.2g and maximum %.2g:\n"
-                         "consistent with the record, but not implied by it.\n",
-                    fw->name, n, sqrt(rss0 / (double)n), max0);
-        goto cleanup;
-    }
-
-    fprintf(out, "%-20s %9s %9s %9s\n", "indicator", "nominal", "fitted", "se");
-    for (size_t k = 0; k < p; k++) {
-        char se[32];
-        if (res.at_bound[k])
-            snprintf(se, sizeof se, "(bound)");
-        else if (isnan(res.se[k]))
-            snprintf(se, sizeof se, "-");
-        else
-            snprintf(se, sizeof se, "%.2g", res.se[k]);
-        fprintf(out, "%-20s %9.4f %9.4f %9s\n", ids[k], nominal[k], res.w[k], se);
-    }
-    fprintf(out, "\nRMS residual %.3g, maximum %.3g (%s); residual degrees of freedom %zu\n", res.rms, res.max_abs,
-            n ? reg->p[yr->prov[row[res.max_row]]].name : "-", res.dof);
-    fprintf(out, "Nominal weights on the same rows: RMS residual %.3g, maximum %.3g\n\n", n ? sqrt(rss0 / (double)n) : NAN,
-            max0);
+    f->nominal_rms = f->n ? sqrt(rss0 / (double)f->n) : NAN;
+    f->nominal_max = f->n ? max0 : NAN;
     /* the ranks the fitted weights give, among the provinces with every weighted indicator */
+    f->fitted = dti_xcalloc(yr->n + 1, sizeof *f->fitted);
+    f->rank = dti_xcalloc(yr->n + 1, sizeof *f->rank);
+    f->order = dti_xcalloc(yr->n + 1, sizeof *f->order);
     for (size_t u = 0; u < yr->n; u++) {
-        int full = 1;
-        double s = 0;
+        int full = f->res.identified;
+        double sc = 0;
         for (size_t k = 0; k < p; k++) {
-            const dti_fact *f = &yr->value[u * nn + col[k]];
-            full &= f->known;
-            s += f->known ? f->value * res.w[k] : 0;
+            const dti_fact *fa = &yr->value[u * nn + col[k]];
+            full &= fa->known;
+            sc += fa->known ? fa->value * f->res.w[k] : 0;
         }
-        all[u] = full ? s : NAN;
+        f->fitted[u] = full ? sc : NAN;
     }
-    size_t *order = dti_xcalloc(yr->n + 1, sizeof *order);
-    dti_rank_competition(all, yr->n, fw->precision, rk, order, err);
-    fprintf(out, "Ranks with the fitted weights (%zu provinces with every weighted indicator):\n", n_full);
-    fprintf(out, "%5s %9s %9s %9s  %s\n", "rank", "fitted", "published", "pub.rank", "province");
-    for (size_t k = 0; k < yr->n; k++) {
-        size_t u = order[k];
-        if (!rk[u])
-            continue;
-        const dti_fact *pub = &yr->value[u * nn + rf->root];
-        size_t lo, hi, exact = dti_year_rank_bounds(yr, yr->prov[u], rf->root, &lo, &hi, NULL);
-        char pr[24], pv[24];
-        if (pub->known)
-            snprintf(pv, sizeof pv, "%.4f", pub->value);
-        else
-            snprintf(pv, sizeof pv, "-");
-        if (exact)
-            snprintf(pr, sizeof pr, "%zu", exact);
-        else
-            snprintf(pr, sizeof pr, "%zu-%zu", lo, hi);
-        fprintf(out, "%5zu %9.4f %9s %9s  %s\n", rk[u], all[u], pv, pr, reg->p[yr->prov[u]].name);
-    }
-    free(order);
+    rc = dti_rank_competition(f->fitted, yr->n, fw->precision, f->rank, f->order, err);
 cleanup:
-    dti_tune_fit_result_clear(&res);
-    free(rk);
-    free(all);
-    free(row);
     free(y);
     free(X);
-    free(nominal);
-    free(ids);
     free(col);
     free(ind);
-    dti_framework_free(own);
-    dti_year_free(yr);
-    dti_registry_free(reg);
+    if (rc)
+        dti_tune_fit_year_clear(f);
     return rc;
 }

@@ -25,7 +25,7 @@ typedef struct S_job {
     double *fA, *fB, *fAB;
     pthread_mutex_t lock;
     int failed;
-    dti_error err; /* the first failure */
+    dti_error_entry first; /* the first failure (one entry: a dti_error is 67 KB, never copied whole) */
 } S_job;
 
 typedef struct S_work {
@@ -38,8 +38,10 @@ typedef struct S_work {
 static void S_fail(S_job *job, const dti_error *err)
 {
     pthread_mutex_lock(&job->lock);
-    if (!job->failed)
-        job->err = *err;
+    if (!job->failed && err->n)
+        job->first = err->e[0];
+    else if (!job->failed)
+        job->first.code = DTI_ERR_INTERNAL;
     job->failed = 1;
     pthread_mutex_unlock(&job->lock);
 }
@@ -97,7 +99,7 @@ static int S_run(S_job *job, dti_error *err)
     size_t threads = sp->threads ? sp->threads : 1;
     job->n_blocks = (job->n + DTI_TUNE_BLOCK - 1) / DTI_TUNE_BLOCK;
     pthread_mutex_init(&job->lock, NULL);
-    dti_error_init(&job->err);
+    memset(&job->first, 0, sizeof job->first);
     S_work *w = dti_xcalloc(threads, sizeof *w);
     pthread_t *tid = dti_xcalloc(threads, sizeof *tid);
     int *started = dti_xcalloc(threads, sizeof *started);
@@ -105,7 +107,7 @@ static int S_run(S_job *job, dti_error *err)
     for (size_t k = 0; k < threads; k++) {
         w[k].job = job;
         w[k].k = k;
-        w[k].rng = gsl_rng_alloc(gsl_rng_taus2);
+        w[k].rng = dti_xgsl(gsl_rng_alloc(gsl_rng_taus2));
         w[k].a = dti_xcalloc(d, sizeof(double));
         w[k].b = dti_xcalloc(d, sizeof(double));
         w[k].ab = dti_xcalloc(d, sizeof(double));
@@ -129,8 +131,11 @@ static int S_run(S_job *job, dti_error *err)
     free(w);
     pthread_mutex_destroy(&job->lock);
     if (job->failed) {
-        *err = job->err;
-        return err->code ? err->code : DTI_ERR_INTERNAL;
+        const dti_error_entry *e = &job->first;
+        int code = e->code ? e->code : DTI_ERR_INTERNAL;
+        if (e->message[0])
+            return dti_error_set(err, code, e->path[0] ? e->path : NULL, e->line, e->column, "%s", e->message);
+        return dti_error_set(err, code, NULL, 0, 0, "a Monte Carlo worker failed");
     }
     return DTI_OK;
 }
@@ -205,7 +210,7 @@ void dti_tune_sobol_boot(const double *fA, const double *fB, const double *fAB, 
     double *s1 = dti_xcalloc(k * n_boot + 1, sizeof *s1), *st = dti_xcalloc(k * n_boot + 1, sizeof *st);
     double *t1 = dti_xcalloc(k + 1, sizeof *t1), *tt = dti_xcalloc(k + 1, sizeof *tt);
     double *col = dti_xcalloc(n_boot + 1, sizeof *col);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng *r = dti_xgsl(gsl_rng_alloc(gsl_rng_taus2));
     gsl_rng_set(r, dti_stream_seed(seed, 0, S_PHASE_BOOT));
     for (size_t b = 0; b < n_boot; b++) {
         for (size_t i = 0; i < n; i++)

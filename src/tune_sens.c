@@ -1,7 +1,7 @@
 /* tune_sens.c -- `dtirank tune sensitivity`: Monte Carlo uncertainty analysis of ranks (JRC audit
- * style) and Sobol indices of one unit's rank and score by input group.  Reads the uncertain inputs
- * from an uncertainty file (models/uncertainty-*.yaml), turns each draw of uniforms into engine
- * overrides (engine.h: dti_engine_run_override) and runs them through the sampler of tune_mc.c.
+ * style) and Sobol indices of one unit's rank and score by input group.  Binds the uncertain inputs
+ * (read by tune_load.c from models/uncertainty-*.yaml) to the framework, turns each draw of uniforms
+ * into engine overrides (engine.h: dti_engine_run_override) and runs them through the sampler of tune_mc.c.
  * Stages 1-5 (impute, treat, normalise) depend only on the discrete choices, so their result is
  * computed once per combination (the memo) and each draw starts at the aggregation.  Among the units
  * of the 2025 reorganisation (--units), each memo is merged once by the rule and each draw aggregates
@@ -17,28 +17,24 @@
 #include "internal.h"
 #include "merger.h"
 #include "tune.h"
-#include "ynode.h"
 
 #define S_MEMO_MAX 256      /* discrete combinations memoised (each nj x nu doubles) ... */
 #define S_MEMO_CELLS ((size_t)1 << 24) /* ... within 128 MB; beyond, every draw runs every stage */
-#define S_BOOT_LEVEL 0.95 /* bootstrap interval level */
-#define S_MAX_CHOICES 16    /* alternatives in one discrete input */
 
-enum { S_IN_WEIGHTS, S_IN_NORM, S_IN_AGG, S_IN_TREAT, S_IN_IMPUTE };
-
+/* One uncertain input bound to the framework (dti_tune_sens_new): the spec's settings, and for
+ * weights the nodes it moves. */
 typedef struct S_input {
-    char *name;
-    int kind;
-    size_t dim, off; /* uniforms used and their offset in a draw */
+    const char *name; /* borrowed from the spec */
+    int kind;         /* enum dti_unc_kind */
+    size_t dim, off;  /* uniforms used and their offset in a draw */
     /* weights */
     int dirichlet;
     double noise, alpha;
-    unsigned levels; /* bit l: level l randomised (0: all) */
     size_t *nodes, n_nodes;
     double *share;   /* dirichlet: nominal share of the node among its randomised siblings */
     /* discrete choices */
-    dti_norm_spec norm[S_MAX_CHOICES];
-    int choice[S_MAX_CHOICES];
+    dti_norm_spec norm[DTI_UNC_MAX_CHOICES];
+    int choice[DTI_UNC_MAX_CHOICES];
     size_t n_choice;
     size_t lo, hi; /* winsorisation limit range */
 } S_input;
@@ -75,61 +71,7 @@ struct dti_tune_sens {
     char *path;
 };
 
-static const char *const S_impute_names[] = {"none", "mean", "median", "group_mean", "group_median", NULL};
-static const int S_impute_codes[] = {DTI_IMPUTE_NONE, DTI_IMPUTE_MEAN, DTI_IMPUTE_MEDIAN, DTI_IMPUTE_GROUP_MEAN,
-                                     DTI_IMPUTE_GROUP_MEDIAN};
-
-/* ---- the uncertainty file ------------------------------------------------------------------------- */
-
-static int S_name_index(const dti_yctx *c, const dti_ynode *n, const char *what, const char *(*name)(int),
-                        int count, int *out)
-{
-    int rc = dti_y_expect(c, n, DTI_Y_SCALAR, what);
-    if (rc)
-        return rc;
-    for (int k = 0; k < count; k++)
-        if (!strcmp(name(k), n->text)) {
-            *out = k;
-            return DTI_OK;
-        }
-    return dti_y_error(c, n, "unknown %s '%s'", what, n->text);
-}
-
-static const char *S_impute_name(int k) { return S_impute_names[k]; }
-
-static int S_norm_spec(const dti_yctx *c, const dti_ynode *v, dti_norm_spec *s)
-{
-    static const char *const keys[] = {"method", "min", "max", "mean", "sd", NULL};
-    memset(s, 0, sizeof *s);
-    s->min = 0;
-    s->max = 1;
-    s->mean = 0;
-    s->sd = 1;
-    s->low = s->high = NAN;
-    const dti_ynode *m = v;
-    int rc;
-    if (v->kind == DTI_Y_MAPPING) {
-        if ((rc = dti_y_check_keys(c, v, keys, "a normalisation")) ||
-            (rc = dti_y_require(c, v, "method", "a normalisation", &m)))
-            return rc;
-        const char *num[] = {"min", "max", "mean", "sd"};
-        double *dst[] = {&s->min, &s->max, &s->mean, &s->sd};
-        for (size_t k = 0; k < 4; k++) {
-            const dti_ynode *x = dti_ynode_get(v, num[k]);
-            if (x && (rc = dti_y_number(c, x, num[k], dst[k])))
-                return rc;
-        }
-    }
-    if ((rc = S_name_index(c, m, "normalisation method", dti_norm_method_name, DTI_NORM_BLOM + 1, &s->method)))
-        return rc;
-    if (s->method == DTI_NORM_GOALPOSTS)
-        return dti_y_error(c, m, "goalposts need per-indicator limits: not available in an uncertainty set");
-    if (!(s->min < s->max))
-        return dti_y_error(c, v, "normalise: min must be below max");
-    if (!(s->sd > 0))
-        return dti_y_error(c, v, "normalise: sd must be positive");
-    return DTI_OK;
-}
+/* ---- the inputs bound to the framework -------------------------------------------------------------- */
 
 /* Level of every node: 1 for indicators, 1 + the highest child level for aggregates (COINr's). */
 static void S_levels(const dti_framework *fw, unsigned *level)
@@ -144,51 +86,24 @@ static void S_levels(const dti_framework *fw, unsigned *level)
     }
 }
 
-static int S_load_weights(const dti_yctx *c, const dti_ynode *v, const dti_framework *fw, S_input *in)
+/* The weights an input moves: every positive weight at its levels, with its share among its siblings. */
+static int S_bind_weights(const dti_uncertainty *u, const dti_unc_input *spec, const dti_framework *fw, S_input *in,
+                          dti_error *err)
 {
-    static const char *const keys[] = {"noise", "dirichlet", "levels", NULL};
-    int rc;
-    if ((rc = dti_y_expect(c, v, DTI_Y_MAPPING, "weights")) || (rc = dti_y_check_keys(c, v, keys, "weights")))
-        return rc;
-    const dti_ynode *noise = dti_ynode_get(v, "noise"), *dir = dti_ynode_get(v, "dirichlet");
-    const dti_ynode *lv = dti_ynode_get(v, "levels");
-    if (!noise == !dir)
-        return dti_y_error(c, v, "weights need exactly one of 'noise' (uniform +-share) and 'dirichlet' (concentration)");
-    if (noise) {
-        if ((rc = dti_y_number(c, noise, "noise", &in->noise)))
-            return rc;
-        if (!(in->noise >= 0 && in->noise < 1))
-            return dti_y_error(c, noise, "noise must be in [0, 1)");
-    } else {
-        in->dirichlet = 1;
-        if ((rc = dti_y_number(c, dir, "dirichlet", &in->alpha)))
-            return rc;
-        if (!(in->alpha > 0))
-            return dti_y_error(c, dir, "the Dirichlet concentration must be positive");
-    }
-    if (lv) {
-        if ((rc = dti_y_expect(c, lv, DTI_Y_SEQUENCE, "levels")))
-            return rc;
-        for (size_t k = 0; k < lv->n; k++) {
-            long l;
-            if ((rc = dti_y_integer(c, lv->items[k], "a level", 1, 31, &l)))
-                return rc;
-            in->levels |= 1u << l;
-        }
-    }
     unsigned *level = dti_xcalloc(fw->n_nodes, sizeof *level);
     S_levels(fw, level);
     in->nodes = dti_xcalloc(fw->n_nodes, sizeof *in->nodes);
     in->share = dti_xcalloc(fw->n_nodes, sizeof *in->share);
     for (size_t i = 0; i < fw->n_nodes; i++) {
         const dti_node *nd = &fw->nodes[i];
-        if (nd->parent == DTI_NONE || !(nd->weight > 0) || (in->levels && !(in->levels & (1u << level[i]))))
+        if (nd->parent == DTI_NONE || !(nd->weight > 0) || (spec->levels && !(spec->levels & (1u << level[i]))))
             continue;
         in->nodes[in->n_nodes++] = i;
     }
     free(level);
     if (!in->n_nodes)
-        return dti_y_error(c, v, "no weighted node at these levels");
+        return dti_error_set(err, DTI_ERR_INPUT, u->path, spec->line, spec->column,
+                             "no weighted node of model %s at these levels", fw->name);
     for (size_t k = 0; k < in->n_nodes; k++) {
         double sum = 0;
         for (size_t q = 0; q < in->n_nodes; q++)
@@ -200,64 +115,27 @@ static int S_load_weights(const dti_yctx *c, const dti_ynode *v, const dti_frame
     return DTI_OK;
 }
 
-static int S_load_input(const dti_yctx *c, const dti_ynode *e, const dti_framework *fw, S_input *in)
+static int S_bind(const dti_uncertainty *u, const dti_unc_input *spec, const dti_framework *fw, S_input *in,
+                  dti_error *err)
 {
-    static const char *const keys[] = {"name", "weights", "normalise", "aggregate", "winsorise", "impute", NULL};
-    int rc;
-    const dti_ynode *nm;
-    if ((rc = dti_y_expect(c, e, DTI_Y_MAPPING, "an uncertain input")) ||
-        (rc = dti_y_check_keys(c, e, keys, "an uncertain input")) ||
-        (rc = dti_y_require(c, e, "name", "an uncertain input", &nm)) || (rc = dti_y_string(c, nm, "name", &in->name)))
-        return rc;
-    const dti_ynode *v = NULL;
-    size_t found = 0;
-    for (int k = 0; k < 5; k++) {
-        const dti_ynode *x = dti_ynode_get(e, keys[k + 1]);
-        if (x) {
-            v = x;
-            in->kind = k;
-            found++;
-        }
-    }
-    if (found != 1)
-        return dti_y_error(c, e, "an uncertain input needs exactly one of weights, normalise, aggregate, winsorise, "
-                                 "impute");
-    if (in->kind == S_IN_WEIGHTS)
-        return S_load_weights(c, v, fw, in);
-    if ((rc = dti_y_expect(c, v, DTI_Y_SEQUENCE, keys[in->kind + 1])))
-        return rc;
+    in->name = spec->name;
+    in->kind = spec->kind;
+    in->dirichlet = spec->dirichlet;
+    in->noise = spec->noise;
+    in->alpha = spec->alpha;
+    memcpy(in->norm, spec->norm, sizeof in->norm);
+    memcpy(in->choice, spec->choice, sizeof in->choice);
+    in->n_choice = spec->n_choice;
+    in->lo = spec->lo;
+    in->hi = spec->hi;
+    if (spec->kind == DTI_UNC_WEIGHTS)
+        return S_bind_weights(u, spec, fw, in, err);
     in->dim = 1;
-    if (in->kind == S_IN_TREAT) {
-        long lo, hi;
-        if (v->n != 2)
-            return dti_y_error(c, v, "winsorise needs [lowest, highest] limits in points");
-        if ((rc = dti_y_integer(c, v->items[0], "a winsorisation limit", 1, 1000, &lo)) ||
-            (rc = dti_y_integer(c, v->items[1], "a winsorisation limit", 1, 1000, &hi)))
-            return rc;
-        if (hi < lo)
-            return dti_y_error(c, v, "winsorise: the lowest limit is above the highest");
-        in->lo = (size_t)lo;
-        in->hi = (size_t)hi;
-        in->n_choice = in->hi - in->lo + 1;
-        return DTI_OK;
-    }
-    if (v->n < 1 || v->n > S_MAX_CHOICES)
-        return dti_y_error(c, v, "a set of 1 to %d alternatives is needed", S_MAX_CHOICES);
-    in->n_choice = v->n;
-    for (size_t k = 0; k < v->n; k++) {
-        if (in->kind == S_IN_NORM)
-            rc = S_norm_spec(c, v->items[k], &in->norm[k]);
-        else if (in->kind == S_IN_AGG)
-            rc = S_name_index(c, v->items[k], "aggregation method", dti_agg_method_name, DTI_AGG_HARMONIC + 1,
-                              &in->choice[k]);
-        else if (!(rc = S_name_index(c, v->items[k], "imputation method", S_impute_name, 5, &in->choice[k])))
-            in->choice[k] = S_impute_codes[in->choice[k]];
-        if (rc)
-            return rc;
-        if (in->kind == S_IN_IMPUTE && (in->choice[k] == DTI_IMPUTE_GROUP_MEAN || in->choice[k] == DTI_IMPUTE_GROUP_MEDIAN) &&
+    for (size_t k = 0; spec->kind == DTI_UNC_IMPUTE && k < spec->n_choice; k++)
+        if ((spec->choice[k] == DTI_IMPUTE_GROUP_MEAN || spec->choice[k] == DTI_IMPUTE_GROUP_MEDIAN) &&
             !fw->defaults.impute.group)
-            return dti_y_error(c, v->items[k], "group imputation needs the model's impute group");
-    }
+            return dti_error_set(err, DTI_ERR_INPUT, u->path, spec->choice_line[k], spec->choice_column[k],
+                                 "group imputation needs the model's impute group (model %s has none)", fw->name);
     return DTI_OK;
 }
 
@@ -281,9 +159,9 @@ static int S_eval(void *state, const double *u, int accumulate, double *y, dti_e
     for (size_t i = 0; i < s->n_in; i++) {
         const S_input *in = &s->in[i];
         const double *ui = u + in->off;
-        size_t ch = in->kind == S_IN_WEIGHTS ? 0 : S_pick(ui[0], in->n_choice);
+        size_t ch = in->kind == DTI_UNC_WEIGHTS ? 0 : S_pick(ui[0], in->n_choice);
         switch (in->kind) {
-        case S_IN_WEIGHTS:
+        case DTI_UNC_WEIGHTS:
             if (!in->dirichlet) {
                 for (size_t k = 0; k < in->n_nodes; k++)
                     t->weight[in->nodes[k]] = s->nominal[in->nodes[k]] * (1 + in->noise * (2 * ui[k] - 1));
@@ -304,14 +182,14 @@ static int S_eval(void *state, const double *u, int accumulate, double *y, dti_e
                 t->weight[nd] = t->weight[nd] / t->gsum[fw->nodes[nd].parent] * nomsum;
             }
             break;
-        case S_IN_NORM:
+        case DTI_UNC_NORM:
             ov.norm = &in->norm[ch];
             memo = memo * in->n_choice + ch;
             break;
-        case S_IN_AGG:
+        case DTI_UNC_AGG:
             ov.agg_method = in->choice[ch];
             break;
-        case S_IN_TREAT:
+        case DTI_UNC_TREAT:
             ov.treat_max_points = in->lo + ch;
             memo = memo * in->n_choice + ch;
             break;
@@ -369,7 +247,6 @@ void dti_tune_sens_free(dti_tune_sens *s)
         free(s->st[k].hist);
     }
     for (size_t i = 0; i < s->n_in; i++) {
-        free(s->in[i].name);
         free(s->in[i].nodes);
         free(s->in[i].share);
     }
@@ -387,12 +264,25 @@ void dti_tune_sens_free(dti_tune_sens *s)
     free(s);
 }
 
+int dti_tune_sens_check(const dti_framework *fw, const dti_uncertainty *u, dti_error *err)
+{
+    int rc = DTI_OK;
+    for (size_t i = 0; i < u->n && !rc; i++) {
+        S_input in;
+        memset(&in, 0, sizeof in);
+        rc = S_bind(u, &u->in[i], fw, &in, err);
+        free(in.nodes);
+        free(in.share);
+    }
+    return rc;
+}
+
 /* Builds the memo: stages 1-5 for every combination of the discrete inputs that affect them. */
 static int S_memo(dti_tune_sens *s, dti_error *err)
 {
     size_t combos = 1, cells = s->ds->n_units * s->ds->n_indicators;
     for (size_t i = 0; i < s->n_in; i++)
-        if (s->in[i].kind == S_IN_NORM || s->in[i].kind == S_IN_TREAT || s->in[i].kind == S_IN_IMPUTE)
+        if (s->in[i].kind == DTI_UNC_NORM || s->in[i].kind == DTI_UNC_TREAT || s->in[i].kind == DTI_UNC_IMPUTE)
             combos *= s->in[i].n_choice;
     if (combos > S_MEMO_MAX || combos * cells > S_MEMO_CELLS)
         return DTI_OK;
@@ -405,13 +295,13 @@ static int S_memo(dti_tune_sens *s, dti_error *err)
         size_t rest = m;
         for (size_t i = s->n_in; i-- > 0;) { /* the mixed radix of S_eval, last input fastest */
             const S_input *in = &s->in[i];
-            if (in->kind != S_IN_NORM && in->kind != S_IN_TREAT && in->kind != S_IN_IMPUTE)
+            if (in->kind != DTI_UNC_NORM && in->kind != DTI_UNC_TREAT && in->kind != DTI_UNC_IMPUTE)
                 continue;
             size_t ch = rest % in->n_choice;
             rest /= in->n_choice;
-            if (in->kind == S_IN_NORM)
+            if (in->kind == DTI_UNC_NORM)
                 ov.norm = &in->norm[ch];
-            else if (in->kind == S_IN_TREAT)
+            else if (in->kind == DTI_UNC_TREAT)
                 ov.treat_max_points = in->lo + ch;
             else
                 ov.impute_method = in->choice[ch];
@@ -429,39 +319,26 @@ static int S_memo(dti_tune_sens *s, dti_error *err)
     return DTI_OK;
 }
 
-int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const char *uncertainty_path, size_t threads,
+int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const dti_uncertainty *u, size_t threads,
                       dti_tune_sens **out, dti_error *err)
 {
     *out = NULL;
     dti_tune_sens *s = dti_xcalloc(1, sizeof *s);
     s->fw = fw;
     s->ds = ds;
-    s->path = dti_strdup(uncertainty_path);
+    s->path = dti_strdup(u->path);
     s->threads = threads ? threads : 1;
-    dti_ynode *root = NULL;
-    dti_yctx c = {uncertainty_path, err};
-    const dti_ynode *list;
-    static const char *const top_keys[] = {"inputs", "note", NULL};
-    int rc;
-    if ((rc = dti_yaml_load(uncertainty_path, &root, err)) ||
-        (rc = dti_y_expect(&c, root, DTI_Y_MAPPING, "an uncertainty file")) ||
-        (rc = dti_y_check_keys(&c, root, top_keys, "an uncertainty file")) ||
-        (rc = dti_y_require(&c, root, "inputs", "an uncertainty file", &list)) ||
-        (rc = dti_y_expect(&c, list, DTI_Y_SEQUENCE, "inputs")))
-        goto cleanup;
-    if (!list->n) {
-        rc = dti_y_error(&c, list, "no uncertain inputs");
-        goto cleanup;
+    int rc = DTI_OK;
+    s->in = dti_xcalloc(u->n, sizeof *s->in);
+    for (size_t i = 0; i < u->n && !rc; i++) {
+        s->n_in++; /* counted first: a half-bound input is freed too */
+        if (!(rc = S_bind(u, &u->in[i], fw, &s->in[i], err))) {
+            s->in[i].off = s->dim;
+            s->dim += s->in[i].dim;
+        }
     }
-    s->in = dti_xcalloc(list->n, sizeof *s->in);
-    for (size_t i = 0; i < list->n; i++) {
-        s->n_in++; /* counted first: a half-read input is freed too */
-        if ((rc = S_load_input(&c, list->items[i], fw, &s->in[i])))
-            goto cleanup;
-        s->in[i].off = s->dim;
-        s->dim += s->in[i].dim;
-    }
-    s->n_in = list->n;
+    if (rc)
+        goto cleanup;
     s->set.denominators = ds->denominators; /* the data are needed from here on */
     s->set.unit_names = (const char *const *)ds->unit;
     s->group_of = dti_xcalloc(s->dim, sizeof *s->group_of);
@@ -477,7 +354,7 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const char
         int need = fw->defaults.impute.method == DTI_IMPUTE_GROUP_MEAN ||
                    fw->defaults.impute.method == DTI_IMPUTE_GROUP_MEDIAN;
         for (size_t i = 0; i < s->n_in; i++)
-            for (size_t k = 0; s->in[i].kind == S_IN_IMPUTE && k < s->in[i].n_choice; k++)
+            for (size_t k = 0; s->in[i].kind == DTI_UNC_IMPUTE && k < s->in[i].n_choice; k++)
                 need |= s->in[i].choice[k] == DTI_IMPUTE_GROUP_MEAN || s->in[i].choice[k] == DTI_IMPUTE_GROUP_MEDIAN;
         if (need && (rc = dti_dataset_groups(ds, fw->defaults.impute.group, s->groups, &s->set.n_groups, NULL, err)))
             goto cleanup;
@@ -497,7 +374,6 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const char
     }
     rc = S_memo(s, err);
 cleanup:
-    dti_ynode_free(root);
     if (rc) {
         dti_tune_sens_free(s);
         return rc;
@@ -563,7 +439,7 @@ int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_erro
     return rc;
 }
 
-/* ---- the report ------------------------------------------------------------------------------------ */
+/* ---- the analysis ----------------------------------------------------------------------------------- */
 
 /* Smallest rank whose cumulative count reaches pct% of the ranked draws of unit v. */
 static size_t S_rank_quantile(const size_t *h, size_t nu, unsigned pct)
@@ -579,233 +455,175 @@ static size_t S_rank_quantile(const size_t *h, size_t nu, unsigned pct)
     return 0;
 }
 
-static void S_describe(FILE *out, const dti_tune_sens *s, const S_input *in)
+void dti_tune_sens_result_clear(dti_tune_sens_result *r)
 {
-    fprintf(out, "  %-16s ", in->name);
-    switch (in->kind) {
-    case S_IN_WEIGHTS:
-        if (in->dirichlet)
-            fprintf(out, "Dirichlet around the nominal shares, concentration %g, %zu weights", in->alpha, in->n_nodes);
-        else
-            fprintf(out, "uniform +-%g%% around nominal, %zu weights", 100 * in->noise, in->n_nodes);
-        if (in->levels) {
-            fputs(" (levels", out);
-            for (unsigned l = 1; l < 32; l++)
-                if (in->levels & (1u << l))
-                    fprintf(out, " %u", l);
-            fputc(')', out);
-        }
-        break;
-    case S_IN_TREAT:
-        fprintf(out, "winsorisation limit %zu to %zu points", in->lo, in->hi);
-        break;
-    default:
-        fputs("one of:", out);
-        for (size_t k = 0; k < in->n_choice; k++) {
-            const dti_norm_spec *ns = &in->norm[k];
-            if (in->kind == S_IN_NORM && ns->method == DTI_NORM_ZSCORE)
-                fprintf(out, " zscore(%g, %g)", ns->mean, ns->sd);
-            else if (in->kind == S_IN_NORM && ns->method == DTI_NORM_MINMAX)
-                fprintf(out, " minmax[%g, %g]", ns->min, ns->max);
-            else if (in->kind == S_IN_NORM)
-                fprintf(out, " %s", dti_norm_method_name(ns->method));
-            else if (in->kind == S_IN_AGG)
-                fprintf(out, " %s", dti_agg_method_name(in->choice[k]));
-            else
-                fprintf(out, " %s", S_impute_names[in->choice[k] - DTI_IMPUTE_NONE]);
-        }
+    for (size_t v = 0; r->code && v < r->n; v++) {
+        free(r->code[v]);
+        free(r->name[v]);
     }
-    (void)s;
-    fputc('\n', out);
+    free(r->code);
+    free(r->name);
+    free(r->nominal_rank);
+    free(r->nominal_score);
+    free(r->order);
+    free(r->median);
+    free(r->q05);
+    free(r->q95);
+    free(r->ranked);
+    free(r->p_top);
+    free(r->moved);
+    free(r->sobol);
+    memset(r, 0, sizeof *r);
 }
 
-static void S_ci(char *buf, size_t len, double v, double lo, double hi)
+/* The nominal run: the data's units, or (with a merger frame) the provinces' normalised main
+ * indicators merged by the rule, then aggregated and ranked among the units.  Fills the rows of r. */
+static int S_nominal(const dti_tune_sens_options *o, const dti_tune_sens *s, const dti_merger_frame *mf,
+                     dti_tune_sens_result *r, dti_error *err)
 {
-    if (isnan(v))
-        snprintf(buf, len, "-");
-    else
-        snprintf(buf, len, "%.3f [%.2f, %.2f]", v, lo, hi);
-}
-
-/* Finds the unit: code, exact name, or folded name; *v = DTI_NONE when absent. */
-static void S_find_unit(const dti_dataset *ds, const char *q, size_t *v)
-{
-    char *fq = dti_name_fold(q);
-    *v = DTI_NONE;
-    for (size_t u = 0; u < ds->n_units && *v == DTI_NONE; u++) {
-        char *fn = dti_name_fold(ds->name[u]);
-        if (!strcmp(ds->unit[u], q) || !strcmp(ds->name[u], q) || !strcmp(fn, fq))
-            *v = u;
-        free(fn);
-    }
-    free(fq);
-}
-
-int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_error *err)
-{
-    dti_framework *fw = NULL;
-    dti_dataset *ds = NULL;
-    dti_tune_sens *s = NULL;
-    dti_engine *w = NULL, *uw = NULL;
-    double *fA = NULL, *fB = NULL, *fAB = NULL, *merged = NULL, *col = NULL;
-    dti_merger_frame mf = {0};
-    int rc;
-    if ((rc = dti_framework_load(o->model_path, &fw, err)) ||
-        (rc = dti_dataset_load_with(o->data_path, fw, o->reg_path, o->models_dir, o->data_opt, &ds, err)) ||
-        (o->merger && (rc = dti_merger_frame_init(&mf, o->merger, o->reg, (const char *const *)ds->unit, ds->n_units,
-                                                  ds->path, err))) ||
-        (rc = dti_tune_sens_new(fw, ds, o->uncertainty_path, o->threads, &s, err)))
-        goto cleanup;
-    size_t nu = ds->n_units, nn = fw->n_nodes;
-    /* the nominal run */
-    w = dti_engine_alloc(fw, nu);
+    const dti_framework *fw = o->fw;
+    const dti_dataset *ds = o->ds;
+    dti_engine *w = dti_engine_alloc(fw, ds->n_units), *uw = NULL;
+    double *merged = NULL, *col = NULL;
     dti_engine_result nom;
-    if ((rc = dti_engine_run(w, ds->values, &s->set, &nom, err)))
-        goto cleanup;
-    /* the rows of the report: the data's units, or the merger's */
-    const char *const *code = (const char *const *)ds->unit, *const *name = (const char *const *)ds->name;
-    if (o->merger) { /* the nominal units: the provinces' normalised main indicators merged, aggregated */
+    int rc = dti_engine_run(w, ds->values, &s->set, &nom, err);
+    size_t nu = ds->n_units;
+    if (!rc && mf) {
         size_t nk = o->merger->n_units, nj = ds->n_indicators;
         merged = dti_xcalloc(nj * nk + 1, sizeof *merged);
         col = dti_xcalloc(o->merger->n_old, sizeof *col);
-        dti_merger_frame_merge(&mf, nom.normalised, nj, merged, col);
+        dti_merger_frame_merge(mf, nom.normalised, nj, merged, col);
         uw = dti_engine_alloc(fw, nk);
         dti_engine_override ov = {.agg_method = -1, .impute_method = -1, .normalised = merged};
         dti_engine_settings us = {.unit_names = (const char *const *)o->merger->unit};
-        if ((rc = dti_engine_run_override(uw, merged, &us, &ov, &nom, err)))
-            goto cleanup;
+        rc = dti_engine_run_override(uw, merged, &us, &ov, &nom, err);
         nu = nk;
-        code = (const char *const *)o->merger->unit;
-        name = (const char *const *)mf.name;
-        size_t unit = 0, prov;
-        if (o->province) {
-            if ((rc = dti_merger_query(o->merger, o->reg, o->province, &unit, &prov, err)))
-                goto cleanup;
-        } else { /* Thái Nguyên's unit where ranked, else the first ranked unit */
-            dti_error tmp;
-            dti_error_init(&tmp);
-            if (dti_merger_query(o->merger, o->reg, "Thai Nguyen", &unit, &prov, &tmp) || !nom.rank[unit])
-                for (unit = 0; unit < nu && !nom.rank[unit]; unit++)
-                    ;
-            if (unit == nu)
-                unit = 0;
-        }
-        dti_tune_sens_set_units(s, &mf, unit);
-    } else if (o->province) {
-        S_find_unit(ds, o->province, &s->unit);
-        if (s->unit == DTI_NONE) {
-            rc = dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "no unit '%s' in %s", o->province, o->data_path);
-            goto cleanup;
-        }
-    } else { /* Thái Nguyên where the data rank it, else the first ranked unit */
-        S_find_unit(ds, "Thai Nguyen", &s->unit);
-        if (s->unit == DTI_NONE || !nom.rank[s->unit])
-            for (s->unit = 0; s->unit < nu && !nom.rank[s->unit]; s->unit++)
-                ;
-        if (s->unit == nu)
-            s->unit = 0;
     }
+    if (!rc) {
+        r->n = nu;
+        r->code = dti_xcalloc(nu, sizeof *r->code);
+        r->name = dti_xcalloc(nu, sizeof *r->name);
+        r->nominal_rank = dti_xcalloc(nu, sizeof *r->nominal_rank);
+        r->nominal_score = dti_xcalloc(nu, sizeof *r->nominal_score);
+        r->order = dti_xcalloc(nu, sizeof *r->order);
+        for (size_t v = 0; v < nu; v++) {
+            r->code[v] = dti_strdup(mf ? o->merger->unit[v] : ds->unit[v]);
+            r->name[v] = dti_strdup(mf ? mf->name[v] : ds->name[v]);
+            r->nominal_rank[v] = nom.rank[v];
+            r->nominal_score[v] = nom.values[fw->root * nu + v];
+            r->order[v] = nom.order[v];
+            r->n_scored += nom.rank[v] ? 1u : 0u;
+        }
+    }
+    free(col);
+    free(merged);
+    dti_engine_free(uw);
+    dti_engine_free(w);
+    return rc;
+}
+
+/* The unit of the Sobol indices: the one asked for (refused without a score), else the preferred one
+ * when it has a score, else the first unit with one. */
+static int S_pick_unit(const dti_tune_sens_options *o, const dti_merger_frame *mf, dti_tune_sens_result *r,
+                       dti_error *err)
+{
+    if (o->unit != DTI_NONE) {
+        r->unit = o->unit;
+        if (r->nominal_rank[o->unit])
+            return DTI_OK;
+        if (mf)
+            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                                 "unit %s (%s) has no score: a former province lacks a weighted indicator (%zu of %zu "
+                                 "units have a score)",
+                                 r->code[o->unit], r->name[o->unit], r->n_scored, r->n);
+        return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
+                             "%s (%s) has no score: it lacks a weighted indicator (%zu of %zu units have a score)",
+                             r->name[o->unit], r->code[o->unit], r->n_scored, r->n);
+    }
+    r->unit_default = 1;
+    if (o->preferred != DTI_NONE && r->nominal_rank[o->preferred]) {
+        r->unit = o->preferred;
+        return DTI_OK;
+    }
+    for (r->unit = 0; r->unit < r->n && !r->nominal_rank[r->unit]; r->unit++)
+        ;
+    if (r->unit == r->n)
+        return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "no unit has a score (0 of %zu): nothing to analyse", r->n);
+    return DTI_OK;
+}
+
+int dti_tune_sensitivity(const dti_tune_sens_options *o, dti_tune_sens_result *r, dti_error *err)
+{
+    memset(r, 0, sizeof *r);
+    const dti_dataset *ds = o->ds;
+    dti_tune_sens *s = NULL;
+    double *fA = NULL, *fB = NULL, *fAB = NULL;
+    dti_merger_frame mf = {0};
+    int rc;
+    if ((o->merger && (rc = dti_merger_frame_init(&mf, o->merger, o->reg, (const char *const *)ds->unit, ds->n_units,
+                                                  ds->path, err))) ||
+        (rc = dti_tune_sens_new(o->fw, ds, o->unc, o->threads, &s, err)) ||
+        (rc = S_nominal(o, s, o->merger ? &mf : NULL, r, err)) ||
+        (rc = S_pick_unit(o, o->merger ? &mf : NULL, r, err)))
+        goto cleanup;
+    if (o->merger)
+        dti_tune_sens_set_units(s, &mf, r->unit);
+    else
+        s->unit = r->unit;
     if ((rc = dti_tune_sens_mc(s, o->runs, o->seed, err)))
         goto cleanup;
-    size_t k = s->n_in, n = o->sobol_n;
+    size_t nu = r->n, k = s->n_in, n = o->sobol_n;
+    r->n_memo = s->n_memo;
+    r->k = k;
+    r->moved = dti_xcalloc(k, sizeof *r->moved);
+    for (size_t g = 0; g < k; g++)
+        r->moved[g] = s->in[g].kind == DTI_UNC_WEIGHTS ? s->in[g].n_nodes : 0;
+    r->median = dti_xcalloc(nu, sizeof *r->median);
+    r->q05 = dti_xcalloc(nu, sizeof *r->q05);
+    r->q95 = dti_xcalloc(nu, sizeof *r->q95);
+    r->ranked = dti_xcalloc(nu, sizeof *r->ranked);
+    r->p_top = dti_xcalloc(nu, sizeof *r->p_top);
+    const size_t *h0 = s->st[0].hist;
+    for (size_t v = 0; v < nu; v++) {
+        const size_t *h = h0 + v * (nu + 1);
+        size_t intop = 0;
+        for (size_t q = 1; q <= nu; q++) {
+            r->ranked[v] += h[q];
+            intop += q <= o->top ? h[q] : 0;
+        }
+        r->median[v] = S_rank_quantile(h, nu, 50);
+        r->q05[v] = S_rank_quantile(h, nu, 5);
+        r->q95[v] = S_rank_quantile(h, nu, 95);
+        r->p_top[v] = o->runs ? (double)intop / (double)o->runs : NAN;
+    }
+    r->sobol_n = n;
     if (n) {
+        r->evaluations = n * (k + 2);
         fA = dti_xcalloc(2 * n, sizeof *fA);
         fB = dti_xcalloc(2 * n, sizeof *fB);
         fAB = dti_xcalloc(2 * n * k, sizeof *fAB);
         dti_tune_sampler sp = S_sampler(s, o->seed);
         if ((rc = dti_tune_saltelli(&sp, n, fA, fB, fAB, err)))
             goto cleanup;
-    }
-
-    fprintf(out, "Uncertainty and sensitivity analysis: model %s, data %s\n", fw->name, o->data_path);
-    fprintf(out, "Uncertain inputs (%s), each a Sobol group:\n", o->uncertainty_path);
-    for (size_t i = 0; i < s->n_in; i++)
-        S_describe(out, s, &s->in[i]);
-    fprintf(out, "Monte Carlo: %zu runs, seed %lu; stages before aggregation memoised for %zu combinations\n",
-            o->runs, o->seed, s->n_memo);
-    size_t wcode = 8;
-    if (o->merger) {
-        size_t n_scored = 0;
-        for (size_t v = 0; v < nu; v++) {
-            size_t wv = dti_utf8_width(code[v]);
-            wcode = wv > wcode ? wv : wcode;
-            n_scored += nom.rank[v] ? 1u : 0u;
-        }
-        fprintf(out, "Ranks among the %zu units of the 2025 reorganisation (map %s).\n"
-                     "Each draw's normalised main indicators of the %zu provinces are merged by the rule (%s),\n"
-                     "then aggregated and ranked among the units; %zu units have a nominal score (every former\n"
-                     "province with every weighted indicator)\n",
-                nu, o->merger->path, o->merger->n_old,
-                o->merger->weight_column ? "mean weighted by the registry column" : "unweighted mean", n_scored);
-        if (o->merger->weight_column)
-            fprintf(out, "Merger weights: registry column '%s'\n", o->merger->weight_column);
-    }
-    fputc('\n', out);
-    char topk[32];
-    snprintf(topk, sizeof topk, "P(top %zu)", o->top);
-    fprintf(out, "%7s %6s %9s %9s  ", "nominal", "median", "5%-95%", topk);
-    dti_fmt_pad(out, "unit", wcode, 0);
-    fprintf(out, " %s\n", o->merger ? "former provinces" : "name");
-    const size_t *h0 = s->st[0].hist;
-    for (size_t q = 0; q < nu; q++) {
-        size_t v = nom.order[q];
-        const size_t *h = h0 + v * (nu + 1);
-        size_t intop = 0, ranked = 0;
-        for (size_t r = 1; r <= nu; r++) {
-            ranked += h[r];
-            intop += r <= o->top ? h[r] : 0;
-        }
-        if (!nom.rank[v] && !ranked)
-            continue;
-        char nr[16], iv[24];
-        snprintf(nr, sizeof nr, "%zu", nom.rank[v]);
-        snprintf(iv, sizeof iv, "%zu-%zu", S_rank_quantile(h, nu, 5), S_rank_quantile(h, nu, 95));
-        fprintf(out, "%7s %6zu %9s %9.3f  ", nom.rank[v] ? nr : "-", S_rank_quantile(h, nu, 50), iv,
-                o->runs ? (double)intop / (double)o->runs : NAN);
-        dti_fmt_pad(out, code[v], wcode, 0);
-        fprintf(out, " %s\n", name[v]);
-    }
-    if (n) {
-        if (o->merger)
-            fprintf(out, "\nSobol indices of unit %s (%s): nominal rank %zu among the units, score %.4f\n",
-                    code[s->unit], name[s->unit], nom.rank[s->unit], nom.values[fw->root * nu + s->unit]);
-        else
-            fprintf(out, "\nSobol indices of %s (%s): nominal rank %zu, score %.4f\n", name[s->unit], code[s->unit],
-                    nom.rank[s->unit], nom.values[fw->root * nu + s->unit]);
-        fprintf(out, "Saltelli design, base sample %zu: %zu model evaluations; first order: Saltelli 2010,\n"
-                     "total order: Jansen; %.0f%% percentile bootstrap intervals (%zu resamples)\n",
-                n, n * (k + 2), 100 * S_BOOT_LEVEL, o->n_boot);
-        double *S1 = dti_xcalloc(4 * k * 3, sizeof *S1);
+        r->sobol = dti_xcalloc(2 * k * 6, sizeof *r->sobol);
+        double *b = dti_xcalloc(6 * k, sizeof *b); /* S1[k], ST[k], S1 lo, S1 hi, ST lo, ST hi */
         for (size_t oi = 0; oi < 2; oi++) {
-            double *b = S1 + oi * 6 * k;
             dti_tune_sobol(fA, fB, fAB, n, k, 2, oi, b, b + k);
-            dti_tune_sobol_boot(fA, fB, fAB, n, k, 2, oi, o->n_boot, o->seed, S_BOOT_LEVEL, b + 2 * k, b + 3 * k,
-                                b + 4 * k, b + 5 * k);
+            dti_tune_sobol_boot(fA, fB, fAB, n, k, 2, oi, o->n_boot, o->seed, DTI_TUNE_SENS_LEVEL, b + 2 * k,
+                                b + 3 * k, b + 4 * k, b + 5 * k);
+            for (size_t g = 0; g < k; g++)
+                for (size_t q = 0; q < 6; q++)
+                    r->sobol[(oi * k + g) * 6 + q] = b[q * k + g];
         }
-        fprintf(out, "%-16s %-22s %-22s %-22s %-22s\n", "input", "S1 rank", "ST rank", "S1 score", "ST score");
-        for (size_t g = 0; g < k; g++) {
-            char c1[64], c2[64], c3[64], c4[64];
-            double *r = S1, *sc = S1 + 6 * k;
-            S_ci(c1, sizeof c1, r[g], r[2 * k + g], r[3 * k + g]);
-            S_ci(c2, sizeof c2, r[k + g], r[4 * k + g], r[5 * k + g]);
-            S_ci(c3, sizeof c3, sc[g], sc[2 * k + g], sc[3 * k + g]);
-            S_ci(c4, sizeof c4, sc[k + g], sc[4 * k + g], sc[5 * k + g]);
-            fprintf(out, "%-16s %-22s %-22s %-22s %-22s\n", s->in[g].name, c1, c2, c3, c4);
-        }
-        free(S1);
+        free(b);
     }
-    (void)nn;
 cleanup:
     free(fAB);
     free(fB);
     free(fA);
-    free(col);
-    free(merged);
-    dti_engine_free(uw);
-    dti_engine_free(w);
     dti_tune_sens_free(s);
     dti_merger_frame_clear(&mf);
-    dti_dataset_free(ds);
-    dti_framework_free(fw);
+    if (rc)
+        dti_tune_sens_result_clear(r);
     return rc;
 }

@@ -29,6 +29,13 @@ void *dti_xcalloc(size_t n, size_t size)
     return p;
 }
 
+void *dti_xgsl(void *p)
+{
+    if (!p)
+        S_oom();
+    return p;
+}
+
 char *dti_ascii_of(const char *s)
 {
     utf8proc_uint8_t *mapped = NULL;
@@ -150,35 +157,40 @@ unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long ph
 
 size_t dti_edit_distance(const char *a, const char *b)
 {
-    /* Levenshtein (Wagner-Fischer) with one row: d[j] = distance of a[0..i) and b[0..j). */
-    size_t nb = strlen(b);
-    size_t *d = dti_xcalloc(nb + 1, sizeof *d);
-    for (size_t j = 0; j <= nb; j++)
-        d[j] = j;
-    for (size_t i = 1; a[i - 1]; i++) {
-        size_t diag = d[0]; /* d[i-1][j-1] */
-        d[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t up = d[j]; /* d[i-1][j] */
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (d[j - 1] + 1 < best)
-                best = d[j - 1] + 1;
-            diag = up;
-            d[j] = best;
+    /* Damerau's optimal string alignment (Boytsov 2011, "Indexing methods for approximate dictionary
+     * searching"): three rows of the dynamic programme, so no allocation. */
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 255 || m > 255)
+        return (size_t)-1;
+    size_t rows[3][256], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= m; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1], d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < d)
+                d = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < d)
+                d = prev2[j - 2] + 1;
+            cur[j] = d;
         }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
     }
-    size_t r = d[nb];
-    free(d);
-    return r;
+    return prev[m];
 }
 
 int dti_edit_close(size_t distance, const char *key)
 {
-    /* one edit in any word, one more per four characters: "awarness" -> "awareness" (1 of 8),
-     * "ha noii" -> "ha noi"; but not "gas" -> "co2" or "atlantis" -> "an giang" */
-    return distance <= 1 + strlen(key) / 4;
+    /* one slip in a short name, two in a name of 6 to 10 letters, three beyond (a transposition counts
+     * one): "awarness" -> "awareness", "hanoii" -> "hanoi"; not "gas" -> "co2" */
+    size_t len = strlen(key);
+    return distance <= (len <= 5 ? 1u : len <= 10 ? 2u : 3u);
 }
 
 size_t dti_name_nearest(const char *query, const char *const *names, size_t n)

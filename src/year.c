@@ -468,7 +468,3 @@ void dti_year_values(const dti_year *yr, size_t p, size_t node, double *publishe
 int dti_year_year(const dti_year *yr) { return yr->year; }
 const char *dti_year_frame(const dti_year *yr) { return yr->reg->frame; }
 const dti_registry *dti_year_registry(const dti_year *yr) { return yr->reg; }
-size_t dti_year_units(const dti_year *yr) { return yr->units; }
-const dti_framework *dti_year_framework(const dti_year *yr) { return yr->fw; }
-const char *dti_year_path(const dti_year *yr) { return yr->path; }
-const dti_error *dti_year_warnings(const dti_year *yr) { return &yr->warnings; }

@@ -19,7 +19,10 @@ rank --year 2022
 rank --year 2020 --by gov --format json
 rank --year 2022 --units 34 --format csv
 rank --data tests/bad/files/decimal_comma.yaml
-validate models/dti-2022.yaml data/dti/2021.yaml data/merger-2025.yaml models/targets.yaml
+validate models/dti-2022.yaml data/dti/2021.yaml data/merger-2025.yaml models/targets.yaml models/merger.yaml models/uncertainty-dti.yaml data/aliases.yaml data/asem.yaml
+validate --model models/asem.yaml tests/bad/files/unc_levels.yaml tests/golden/validate_table_no_model/table.yaml
+units --units 34 --format json
+units --format md
 project --runs 2000
 project --runs 2000 --units 34 --format json
 backtest --origin 2021 --runs 1000
@@ -27,9 +30,17 @@ score --model models/asem.yaml --data data/asem.yaml --detail --format json
 score --model models/dti-2022.yaml --year 2022 --units 34
 audit --model models/asem.yaml --data data/asem.yaml
 tune fit --model models/dti-2022.yaml --data data/dti/2022.yaml
-tune sensitivity --model models/asem.yaml --data data/asem.yaml --runs 2000
+tune sensitivity --model models/asem.yaml --data data/asem.yaml --runs 2000 --format json
+tune sensitivity --model models/dti-2022.yaml --year 2022 --runs 300 --sobol 100 --units 34 --province Hue
+tune sensitivity --model models/dti-2022.yaml --year 2022 --province "Thai Nguyen" --runs 100
+tune fit --year 2020 --format csv
+audit --model models/dti-2022.yaml --year 2022 --format md
+rank --year 2024 --units 34 --format json --table units
+score --model models/asem.yaml --data data/asem.yaml --format csv --bom --out /tmp/leakcheck_out.csv
 tune stability --model models/dti-2022.yaml --year 2022 --province "Da Nang"
-tune goal --model models/dti-2022.yaml --year 2022 --province "Can Tho" --top 3
+tune goal --model models/dti-2022.yaml --year 2022 --province "Can Tho" --top 3 --format json
+tune goal --model models/dti-2022.yaml --year 2022 --province Hue --top 1 --units 34 --costs tests/bad/files/costs_unknown.yaml
+tune stability --model models/dti-2020.yaml --year 2020 --province "Thai Ngyuen"
 tune stability --model models/dti-2022.yaml --year 2022 --province "Quang Ninh" --units 34
 score --model models/asem.yaml --data tests/csv/asem_long_semicolon.csv --decimal-comma
 audit --model models/example-raw.yaml --data tests/csv/example_raw.csv
@@ -37,6 +48,6 @@ tune fit --model models/dti-2022.yaml --data tests/csv/dti2022_long.csv
 score --model models/dti-2022.yaml --data tests/bad/files/csv_unit_two_spellings.csv
 score --model models/asem.yaml --data tests/bad/files/csv_unbalanced_quote.csv
 CMDS
-rm -f /tmp/leakcheck.$$
+rm -f /tmp/leakcheck.$$ /tmp/leakcheck_out.csv
 echo "leakcheck: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -40,18 +40,20 @@ static void S_die(const dti_error *err)
     exit(2);
 }
 
-static double S_time(const dti_framework *fw, const dti_dataset *ds, const char *unc, size_t threads, size_t runs)
+static double S_time(const dti_framework *fw, const dti_dataset *ds, const char *path, size_t threads, size_t runs)
 {
     dti_error err;
     dti_error_init(&err);
     dti_tune_sens *s = NULL;
-    if (dti_tune_sens_new(fw, ds, unc, threads, &s, &err))
+    dti_uncertainty *unc = NULL;
+    if (dti_uncertainty_load(path, &unc, &err) || dti_tune_sens_new(fw, ds, unc, threads, &s, &err))
         S_die(&err);
     double t0 = S_now();
     if (dti_tune_sens_mc(s, runs, 1, &err))
         S_die(&err);
     double t = S_now() - t0;
     dti_tune_sens_free(s);
+    dti_uncertainty_free(unc);
     return t;
 }
 

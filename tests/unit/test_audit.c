@@ -1,6 +1,7 @@
-/* test_audit.c -- `dtirank audit` against independent values: the whole CSV output on ASEM against
- * tests/reference/asem_expected_audit.csv (numpy/scipy, tests/reference/audit_reference.py), and the
- * statistics on small hand cases, degenerate ones included. */
+/* test_audit.c -- `dtirank audit` against independent values: every statistic of the audit of ASEM
+ * against tests/reference/asem_expected_audit.csv (numpy/scipy, tests/reference/audit_reference.py; one
+ * row per statistic: section,row,column,value), and the statistics on small hand cases, degenerate ones
+ * included. */
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "audit.h"
 #include "internal.h"
 #include "testutil.h"
+#include "testscore.h"
 
 #define REF_REL 1e-9  /* numpy/scipy sum in another order; measured agreement is ~1e-13 */
 #define REF_ABS 1e-12 /* correlations and loadings near 0 have no useful relative error */
@@ -48,6 +50,75 @@ static S_row *S_rows(char *text, size_t *n)
     return r;
 }
 
+/* The audit's statistics as the reference's rows: (section, row, column, value), NaN as "NA". */
+typedef struct {
+    S_row *r;
+    size_t n, cap;
+} S_long;
+
+static void S_put(S_long *l, const char *section, const char *row, const char *col, double v, const char *text)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 1024;
+        l->r = realloc(l->r, l->cap * sizeof *l->r);
+        assert_non_null(l->r);
+    }
+    snprintf(l->r[l->n].key, sizeof l->r[l->n].key, "%s,%s,%s", section, row, col);
+    if (text)
+        snprintf(l->r[l->n].value, sizeof l->r[l->n].value, "%s", text);
+    else if (isnan(v))
+        snprintf(l->r[l->n].value, sizeof l->r[l->n].value, "NA");
+    else
+        snprintf(l->r[l->n].value, sizeof l->r[l->n].value, "%.17g", v);
+    l->n++;
+}
+
+static const char *S_vid(const dti_audit *a, size_t v)
+{
+    return a->fw->nodes[v < a->nj ? a->ind[v] : a->agg[v - a->nj]].id;
+}
+
+static S_row *S_audit_rows(const dti_audit *a, size_t *n)
+{
+    static const char *const action[] = {"none", "winsorise", "log"};
+    static const char *const dn[] = {"n", "missing", "mean", "sd", "min", "max", "skewness", "kurtosis"};
+    S_long l = {0};
+    size_t nv = a->nj + a->na;
+    char row[256], col[32];
+    for (size_t j = 0; j < a->nj; j++) {
+        const dti_audit_desc *d = &a->desc[j];
+        double v[8] = {(double)d->n, (double)d->missing, d->mean, d->sd, d->min, d->max, d->skew, d->kurt};
+        for (size_t k = 0; k < 8; k++)
+            S_put(&l, "describe", S_vid(a, j), dn[k], v[k], NULL);
+        S_put(&l, "treat", S_vid(a, j), "action", 0, action[a->r->treat[j].action]);
+        S_put(&l, "treat", S_vid(a, j), "nwin", (double)a->r->treat[j].nwin, NULL);
+        S_put(&l, "weight", S_vid(a, j), "nominal", a->nominal[j], NULL);
+        S_put(&l, "weight", S_vid(a, j), "effective", a->effective[j], NULL);
+    }
+    for (size_t p = 0; p < nv; p++)
+        for (size_t q = 0; q < nv; q++) {
+            S_put(&l, "pearson", S_vid(a, p), S_vid(a, q), a->pearson[p * nv + q], NULL);
+            S_put(&l, "spearman", S_vid(a, p), S_vid(a, q), a->spearman[p * nv + q], NULL);
+        }
+    for (size_t g = 0; g < a->na; g++) {
+        const dti_audit_group *gr = &a->grp[g];
+        const dti_node *nd = &a->fw->nodes[gr->node];
+        S_put(&l, "alpha", nd->id, "alpha", gr->alpha, NULL);
+        S_put(&l, "alpha", nd->id, "n_complete", (double)gr->n_complete, NULL);
+        for (size_t f = 0; f < gr->k; f++) {
+            snprintf(col, sizeof col, "pc%zu", f + 1);
+            S_put(&l, "eigenvalue", nd->id, col, gr->eigenvalues[f], NULL);
+            S_put(&l, "explained", nd->id, col, gr->eigenvalues[f] / (double)gr->k, NULL);
+            for (size_t c = 0; c < gr->k; c++) {
+                snprintf(row, sizeof row, "%s/%s", nd->id, a->fw->nodes[nd->children[c]].id);
+                S_put(&l, "loading", row, col, gr->loadings[c * gr->k + f], NULL);
+            }
+        }
+    }
+    *n = l.n;
+    return l.r;
+}
+
 static int S_cmp(const void *a, const void *b) { return strcmp(((const S_row *)a)->key, ((const S_row *)b)->key); }
 
 static char *S_slurp(const char *path)
@@ -71,19 +142,17 @@ static void test_audit_asem_reference(void **state)
     dti_error err;
     dti_error_init(&err);
     dti_audit *a = NULL;
-    int rc = dti_audit_compute(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", NULL, NULL, NULL, &a, &err);
+    dti_framework *fw = NULL;
+    dti_dataset *ds = NULL;
+    assert_int_equal(dti_framework_load(DTI_SRCDIR "/models/asem.yaml", &fw, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(DTI_SRCDIR "/data/asem.yaml", fw, NULL, NULL, &ds, &err), DTI_OK);
+    int rc = dti_audit_compute(fw, ds, &a, &err);
     if (rc)
         dti_error_print(&err, stderr);
     assert_int_equal(rc, DTI_OK);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    assert_non_null(mem);
-    assert_int_equal(dti_audit_write(a, DTI_FORMAT_CSV, mem, &err), DTI_OK);
-    fclose(mem);
     char *want_text = S_slurp(DTI_SRCDIR "/tests/reference/asem_expected_audit.csv");
     size_t ng, nw;
-    S_row *got = S_rows(buf, &ng), *want = S_rows(want_text, &nw);
+    S_row *got = S_audit_rows(a, &ng), *want = S_rows(want_text, &nw);
     assert_int_equal(ng, nw); /* 8295 rows: every statistic is checked */
     qsort(got, ng, sizeof *got, S_cmp);
     qsort(want, nw, sizeof *want, S_cmp);
@@ -104,8 +173,9 @@ static void test_audit_asem_reference(void **state)
     free(got);
     free(want);
     free(want_text);
-    free(buf);
     dti_audit_free(a);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
 }
 
 static void test_audit_statistics_hand(void **state)
@@ -147,8 +217,7 @@ static void test_audit_flags_asem_reference(void **state)
     dti_error err;
     dti_error_init(&err);
     dti_audit *a = NULL;
-    assert_int_equal(dti_audit_compute(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", NULL, NULL, NULL, &a,
-                                       &err),
+    assert_int_equal(dti_test_audit(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", &a, &err),
                      DTI_OK);
     dti_audit_flags fl;
     assert_int_equal(dti_audit_flags_compute(a, NULL, &fl, &err), DTI_OK);
@@ -172,7 +241,7 @@ static void test_audit_flags_asem_reference(void **state)
     fclose(f);
     assert_int_equal(k, fl.n); /* 22: no flag more, none less */
     dti_audit_flags_clear(&fl);
-    dti_audit_free(a);
+    dti_test_audit_free(a);
 }
 
 static void S_write(const char *text, char *path)
@@ -201,7 +270,7 @@ static void test_audit_flags_hand(void **state)
     dti_error err;
     dti_error_init(&err);
     dti_audit *a = NULL;
-    int rc = dti_audit_compute(model, data, NULL, NULL, NULL, &a, &err);
+    int rc = dti_test_audit(model, data, &a, &err);
     unlink(model);
     unlink(data);
     assert_int_equal(rc, DTI_OK);
@@ -255,7 +324,7 @@ static void test_audit_flags_hand(void **state)
     assert_int_equal(dti_audit_flags_compute(a, &t, &fl, &err), DTI_OK);
     assert_int_equal(fl.n, 0);
     dti_audit_flags_clear(&fl);
-    dti_audit_free(a);
+    dti_test_audit_free(a);
 }
 
 int main(void)

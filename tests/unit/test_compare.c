@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "panel.h"
 #include "testutil.h"
+#include "testscore.h"
 #include "weights.h"
 
 #define HAND_TOL 1e-14
@@ -135,7 +136,7 @@ static dti_score *S_asem(const char *agg_line)
     dti_error err;
     dti_error_init(&err);
     dti_score *sc = NULL;
-    int rc = dti_score_compute(path, DTI_SRCDIR "/data/asem.yaml", NULL, NULL, NULL, &sc, &err);
+    int rc = dti_test_score(path, DTI_SRCDIR "/data/asem.yaml", &sc, &err);
     if (agg_line)
         unlink(tmp);
     assert_int_equal(rc, DTI_OK);
@@ -198,7 +199,7 @@ static void test_loo_asem_reference(void **state)
     fclose(f);
     assert_int_equal(rows, 49);
     dti_loo_free(w);
-    dti_score_free(sc);
+    dti_test_score_free(sc);
 }
 
 /* ---- two variants ------------------------------------------------------------------------------ */
@@ -299,8 +300,8 @@ static void test_compare_variants_asem_reference(void **state)
     assert_int_equal(rows, 51);
     assert_int_equal(c.n_entered, entered);
     dti_compare_clear(&c);
-    dti_score_free(sb);
-    dti_score_free(sa);
+    dti_test_score_free(sb);
+    dti_test_score_free(sa);
 }
 
 /* ---- ranks within groups ----------------------------------------------------------------------- */

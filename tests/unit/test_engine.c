@@ -279,9 +279,11 @@ static void test_engine_dti2022_published(void **state)
     dti_dataset *ds = NULL;
     assert_int_equal(dti_framework_load(DTI_SRCDIR "/models/dti-2022.yaml", &fw, &err), DTI_OK);
     assert_int_equal(fw->defaults.norm.method, DTI_NORM_NONE); /* no `defaults`: identity, arithmetic */
-    assert_int_equal(dti_dataset_load(DTI_SRCDIR "/data/dti/2022.yaml", fw, DTI_SRCDIR "/data/provinces.yaml",
-                                      DTI_SRCDIR "/models", &ds, &err),
+    dti_registry *reg = NULL;
+    assert_int_equal(dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(DTI_SRCDIR "/data/dti/2022.yaml", fw, reg, DTI_SRCDIR "/models", &ds, &err),
                      DTI_OK);
+    dti_registry_free(reg); /* the data copy the codes and names they need */
     dti_engine *w = dti_engine_alloc(fw, ds->n_units);
     dti_engine_result r;
     assert_int_equal(dti_engine_run(w, ds->values, NULL, &r, &err), DTI_OK);

@@ -7,6 +7,8 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "audit.h"
+#include "dataset.h"
 #include "internal.h"
 #include "merger.h"
 #include "project.h"
@@ -49,16 +51,19 @@ static void test_merger_worked_example(void **state)
     assert_close(unit[0], 0.475, 1e-12, 0);
     assert_close(unit[1], 0.600, 1e-12, 0); /* unchanged unit keeps its value */
 
-    /* Merging then ranking (the table) equals ranking the merged values computed by hand. */
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    assert_int_equal(dti_table_write_units(yr, reg, &m, NULL, DTI_FORMAT_CSV, out, &err), DTI_OK);
-    fclose(out);
-    assert_string_equal(buf, "rank,rank_method,unit,former_provinces,dti,latent_score,published_rank,published_dti\r\n"
-                             "1,value,Gamma,Gamma (?),0.600000,,,\r\n"
-                             "2,value,Alpha-Beta,\"Alpha (?), Beta (?)\",0.475000,,,\r\n");
-    free(buf);
+    /* Merging then ranking equals ranking the merged values computed by hand: Gamma 0.600 first,
+     * Alpha-Beta 0.475 second, by value (every unit has one). */
+    dti_merger_ranking mr;
+    assert_int_equal(dti_merger_ranking_compute(yr, reg, &m, NULL, &mr, &err), DTI_OK);
+    assert_int_equal(mr.method, DTI_MERGER_BY_VALUE);
+    assert_string_equal(m.unit[mr.order[0]], "Gamma");
+    assert_string_equal(m.unit[mr.order[1]], "Alpha-Beta");
+    assert_int_equal(mr.rank[mr.order[0]], 1);
+    assert_int_equal(mr.rank[mr.order[1]], 2);
+    assert_close(mr.value[mr.order[0]], 0.600, 1e-12, 0);
+    assert_close(mr.value[mr.order[1]], 0.475, 1e-12, 0);
+    assert_int_equal(mr.exact[0], 0); /* the example's record has values, not ranks */
+    dti_merger_ranking_clear(&mr);
 
     assert_int_equal(dti_merger_set_weights(&m, reg, "population", &err), DTI_OK);
     dti_merger_apply(&m, dti, unit);
@@ -82,30 +87,28 @@ static void test_merger_score_units(void **state)
     dti_merger m;
     assert_int_equal(dti_registry_load(S_path("reg.yaml"), &reg, &err), DTI_OK);
     assert_int_equal(dti_merger_load(S_path("map.yaml"), reg, &m, &err), DTI_OK);
-    assert_int_equal(dti_score_compute(S_path("models/dti-2022.yaml"), S_path("year.yaml"), NULL, S_path("reg.yaml"),
-                                       S_path("models"), &sc, &err),
-                     DTI_OK);
+    dti_framework *fw = NULL;
+    dti_dataset *ds = NULL;
+    assert_int_equal(dti_framework_load(S_path("models/dti-2022.yaml"), &fw, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(S_path("year.yaml"), fw, reg, S_path("models"), &ds, &err), DTI_OK);
+    assert_int_equal(dti_score_run(fw, ds, &sc, &err), DTI_OK);
     assert_int_equal(dti_score_merge(sc, reg, &m, &merged, &err), DTI_OK);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    assert_int_equal(dti_score_write(merged, DTI_FORMAT_CSV, 0, out, &err), DTI_OK);
-    fclose(out);
-    char unit1[32], unit2[32], name1[64], name2[64];
-    double v1, v2;
-    int r1, r2;
-    const char *row = strstr(buf, "\r\n") + 2;
-    assert_int_equal(sscanf(row, "%d,%31[^,],%63[^,],%lf", &r1, unit1, name1, &v1), 4);
-    row = strstr(row, "\r\n") + 2;
-    assert_int_equal(sscanf(row, "%d,%31[^,],%63[^,],%lf", &r2, unit2, name2, &v2), 4);
-    assert_int_equal(r1, 1);
-    assert_string_equal(unit1, "Gamma");
-    assert_close(v1, 0.600, 1e-12, 0);
-    assert_int_equal(r2, 2);
-    assert_string_equal(unit2, "Alpha-Beta");
-    assert_string_equal(name2, "Alpha + Beta");
-    assert_close(v2, 0.475, 1e-12, 0);
-    free(buf);
+    const dti_framework *mfw;
+    const dti_dataset *mds;
+    const dti_engine *w;
+    const dti_engine_result *r;
+    dti_score_parts(merged, &mfw, &mds, &w, &r);
+    assert_int_equal(r->n_units, 2);
+    size_t first = r->order[0], second = r->order[1];
+    assert_int_equal(r->rank[first], 1);
+    assert_string_equal(m.unit[first], "Gamma");
+    assert_close(r->values[fw->root * 2 + first], 0.600, 1e-12, 0);
+    assert_int_equal(r->rank[second], 2);
+    assert_string_equal(m.unit[second], "Alpha-Beta");
+    assert_string_equal(dti_score_unit_name(merged, second), "Alpha + Beta");
+    assert_close(r->values[fw->root * 2 + second], 0.475, 1e-12, 0);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
     dti_score_free(merged);
     dti_score_free(sc);
     dti_merger_clear(&m);
@@ -190,35 +193,25 @@ static void test_merger_units_2022_reference(void **state)
     assert_int_equal(dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err), DTI_OK);
     assert_int_equal(dti_year_load(DTI_SRCDIR "/data/dti/2022.yaml", reg, DTI_SRCDIR "/models", &yr, &err), DTI_OK);
     assert_int_equal(dti_merger_load(DTI_SRCDIR "/data/merger-2025.yaml", reg, &m, &err), DTI_OK);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    assert_int_equal(dti_table_write_units(yr, reg, &m, NULL, DTI_FORMAT_CSV, out, &err), DTI_OK);
-    fclose(out);
+    dti_merger_ranking mr;
+    assert_int_equal(dti_merger_ranking_compute(yr, reg, &m, NULL, &mr, &err), DTI_OK);
+    assert_int_equal(mr.method, DTI_MERGER_BY_VALUE);
     FILE *ref = fopen(DTI_SRCDIR "/tests/reference/merger_2022_expected.csv", "r");
     assert_non_null(ref);
     char line[512];
     assert_non_null(fgets(line, sizeof line, ref)); /* header */
-    const char *row = strstr(buf, "\r\n") + 2;    /* our first data row */
     int n = 0;
     while (fgets(line, sizeof line, ref)) {
         char *unit = strtok(line, ","), *rank = strtok(NULL, ","), *dti = strtok(NULL, ",\n");
-        /* our row: rank,value,<unit>,"former...",dti,latent,published_rank,published_dti */
-        char want[128];
-        snprintf(want, sizeof want, "%s,value,%s,", rank, unit);
-        assert_memory_equal(row, want, strlen(want));
-        const char *end = strstr(row, "\r\n");
-        const char *q = end; /* dti is the fourth field from the end */
-        for (int k = 0; k < 4; k++)
-            while (*--q != ',')
-                ;
-        assert_close(strtod(q + 1, NULL), strtod(dti, NULL), 0, 5e-7); /* printed with 6 decimals */
-        row = end + 2;
+        size_t j = mr.order[n]; /* the reference lists the units in rank order, ties as we order them */
+        assert_string_equal(m.unit[j], unit);
+        assert_int_equal(mr.rank[j], strtol(rank, NULL, 10));
+        assert_close(mr.value[j], strtod(dti, NULL), 0, 1e-12); /* the reference: exact decimals */
         n++;
     }
     fclose(ref);
     assert_int_equal(n, 34);
-    free(buf);
+    dti_merger_ranking_clear(&mr);
     dti_merger_clear(&m);
     dti_year_free(yr);
     dti_registry_free(reg);
@@ -245,49 +238,39 @@ static void test_merger_units_2024_published(void **state)
     assert_int_equal(dti_year_load(DTI_SRCDIR "/data/dti/2024-34.yaml", reg, DTI_SRCDIR "/models", &pub, &err), DTI_OK);
     assert_string_equal(dti_year_frame(pub), "merger-2025");
     assert_int_equal(dti_registry_count(dti_year_registry(pub)), 34);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    assert_int_equal(dti_table_write_units(yr, reg, &m, pub, DTI_FORMAT_TEXT, out, &err), DTI_OK);
-    fclose(out);
-    assert_non_null(strstr(buf, "13 ranks and 8 values; 13/13 ranks and 8/8 values reproduced "
-                                "(largest value difference 0.00007;"));
-    assert_null(strstr(buf, "DIFFERS"));
-    free(buf);
-    buf = NULL;
-    out = open_memstream(&buf, &len);
-    assert_int_equal(dti_table_write_units(yr, reg, &m, pub, DTI_FORMAT_CSV, out, &err), DTI_OK);
-    fclose(out);
-    const char *tn = strstr(buf, "\r\n8,value,Thái Nguyên,\"Bắc Kạn (32), Thái Nguyên (6)\",0.752100,");
-    assert_non_null(tn);
-    assert_memory_equal(strstr(tn + 2, "\r\n") - 3, ",8,", 3); /* published 8th, no published value */
-    const char *hcm = strstr(buf, "\r\n4,value,TP. Hồ Chí Minh,");
-    assert_non_null(hcm);
-    assert_non_null(strstr(hcm, ",0.776933,"));
-    assert_memory_equal(strstr(hcm + 2, "\r\n") - 9, ",4,0.7770", 9);
-    /* every published rank and value, row by row: rank == published_rank, |dti - published| <= 1e-4 */
-    size_t checked_r = 0, checked_v = 0;
-    for (const char *row = strstr(buf, "\r\n") + 2; *row; row = strstr(row, "\r\n") + 2) {
-        const char *end = strstr(row, "\r\n"), *q = end;
-        const char *f[4];
-        for (int k = 3; k >= 0; k--) {
-            while (*--q != ',')
-                ;
-            f[k] = q + 1;
-        }
-        long rank = strtol(row, NULL, 10);
-        if (f[2] != f[3] - 1) { /* a published rank */
-            assert_int_equal(strtol(f[2], NULL, 10), rank);
+    dti_merger_ranking mr;
+    assert_int_equal(dti_merger_ranking_compute(yr, reg, &m, pub, &mr, &err), DTI_OK);
+    assert_int_equal(mr.n_pub_rank, 13);
+    assert_int_equal(mr.n_pub_value, 8);
+    assert_int_equal(mr.rank_ok, 13);
+    assert_int_equal(mr.value_ok, 8);
+    assert_close(mr.max_vdiff, 0.0000666667, 0, 1e-9); /* TP. Hồ Chí Minh: 0.7770 - 0.776933... */
+    size_t tn, hcm, checked_r = 0, checked_v = 0;
+    assert_int_equal(dti_merger_find(&m, "Thái Nguyên", &tn, &err), DTI_OK);
+    assert_int_equal(dti_merger_find(&m, "TP. Hồ Chí Minh", &hcm, &err), DTI_OK);
+    assert_int_equal(mr.rank[tn], 8);
+    assert_close(mr.value[tn], 0.7521, 0, 1e-12);
+    assert_int_equal(mr.pub_rank[tn], 8); /* published 8th, no published value */
+    assert_true(isnan(mr.pub_value[tn]));
+    assert_int_equal(mr.rank[hcm], 4);
+    assert_close(mr.value[hcm], 2.3308 / 3, 0, 1e-12);
+    assert_int_equal(mr.pub_rank[hcm], 4);
+    assert_close(mr.pub_value[hcm], 0.7770, 0, 0);
+    /* every published rank and value, unit by unit: rank == published rank, |dti - published| <= 1e-4 */
+    for (size_t j = 0; j < m.n_units; j++) {
+        assert_false(mr.differs[j]);
+        if (mr.pub_rank[j]) {
+            assert_int_equal(mr.rank[j], mr.pub_rank[j]);
             checked_r++;
         }
-        if (f[3] != end) { /* a published value */
-            assert_close(strtod(f[0], NULL), strtod(f[3], NULL), 0, 1e-4 + 1e-9);
+        if (!isnan(mr.pub_value[j])) {
+            assert_close(mr.value[j], mr.pub_value[j], 0, 1e-4 + 1e-9);
             checked_v++;
         }
     }
     assert_int_equal(checked_r, 13);
     assert_int_equal(checked_v, 8);
-    free(buf);
+    dti_merger_ranking_clear(&mr);
     dti_year_free(pub);
     dti_year_free(yr);
     dti_merger_clear(&m);

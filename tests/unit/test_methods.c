@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "internal.h"
 #include "testutil.h"
+#include "testscore.h"
 
 #define HAND_TOL 1e-14 /* hand values are given to 16-17 significant digits */
 
@@ -608,7 +609,7 @@ static dti_score *S_asem_with(const char *agg)
     dti_error err;
     dti_error_init(&err);
     dti_score *sc = NULL;
-    int rc = dti_score_compute(path, DTI_SRCDIR "/data/asem.yaml", NULL, NULL, NULL, &sc, &err);
+    int rc = dti_test_score(path, DTI_SRCDIR "/data/asem.yaml", &sc, &err);
     unlink(path);
     if (rc)
         dti_error_print(&err, stderr);
@@ -655,7 +656,7 @@ static void test_engine_asem_generalised_copeland_reference(void **state)
             checked++;
         }
         fclose(f);
-        dti_score_free(sc);
+        dti_test_score_free(sc);
     }
     assert_int_equal(checked, 4 * 51 * 12); /* 11 aggregates and the rank, 51 units, 4 methods */
 }

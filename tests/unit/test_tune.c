@@ -10,6 +10,7 @@
 
 #include "dataset.h"
 #include "internal.h"
+#include "present.h"
 #include "testutil.h"
 #include "tune.h"
 
@@ -153,30 +154,49 @@ static void test_dti_tune_fit_ls_not_identified(void **state)
 
 /* The real 2022 record: five provinces with all eight values, so 6 equations (with sum = 1) for 8
  * unknowns: the report must refuse an answer and show the directions. */
+static char *S_text(const dti_report *doc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    dti_error err;
+    dti_error_init(&err);
+    assert_int_equal(dti_report_write(doc, DTI_FORMAT_TEXT, NULL, f, &err), DTI_OK);
+    fclose(f);
+    return buf;
+}
+
 static void test_dti_tune_fit_report_2022_not_identified(void **state)
 {
     (void)state;
-    char path[] = "/tmp/dti_test_tune_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w+");
     dti_error err;
     dti_error_init(&err);
-    int rc = dti_tune_fit_report(NULL, DTI_SRCDIR "/data/dti/2022.yaml", NULL, DTI_SRCDIR "/data/provinces.yaml",
-                                 DTI_SRCDIR "/models", f, &err);
+    dti_registry *reg = NULL;
+    dti_year *yr = NULL;
+    assert_int_equal(dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err), DTI_OK);
+    assert_int_equal(dti_year_load(DTI_SRCDIR "/data/dti/2022.yaml", reg, DTI_SRCDIR "/models", &yr, &err), DTI_OK);
+    dti_tune_fit_year f;
+    int rc = dti_tune_fit_year_compute(yr, NULL, &f, &err);
     if (rc)
         dti_error_print(&err, stderr);
     assert_int_equal(rc, DTI_OK);
-    rewind(f);
-    char text[16384];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    text[n] = '\0';
-    fclose(f);
-    unlink(path);
+    assert_int_equal(f.p, 8);
+    assert_int_equal(f.n, 5);
+    assert_int_equal(f.n_full, 5);
+    assert_false(f.res.identified);
+    for (size_t u = 0; u < yr->n; u++) /* no weights, so no ranks with them */
+        assert_int_equal(f.rank[u], 0);
+    dti_report *doc = dti_present_tune_fit(&f);
+    char *text = S_text(doc);
     assert_non_null(strstr(text, "all 8 weighted indicators: 5 of 63"));
     assert_non_null(strstr(text, "NOT IDENTIFIED"));
     assert_non_null(strstr(text, "Free directions"));
     assert_null(strstr(text, "Ranks with the fitted weights"));
+    free(text);
+    dti_report_free(doc);
+    dti_tune_fit_year_clear(&f);
+    dti_year_free(yr);
+    dti_registry_free(reg);
 }
 
 /* The real 2022 record against tests/reference/tune_fit_reference.py (numpy's LAPACK SVD of the rows
@@ -236,26 +256,15 @@ static void test_dti_tune_fit_ls_2022_reference(void **state)
         assert_close(res.sv[k], S_ref(ref, key), SV_REL, 0);
     }
     dti_tune_fit_result_clear(&res);
+
+    /* the nominal weights' RMS and maximum residual on the same rows */
+    dti_tune_fit_year fy;
+    assert_int_equal(dti_tune_fit_year_compute(yr, NULL, &fy, &err), DTI_OK);
+    assert_close(fy.nominal_rms, S_ref(ref, "nominal_rms"), 1e-9, 0); /* numpy sums in another order */
+    assert_close(fy.nominal_max, S_ref(ref, "nominal_max"), 1e-9, 0);
+    dti_tune_fit_year_clear(&fy);
     dti_year_free(yr);
     dti_registry_free(reg);
-
-    /* the report prints the nominal weights' RMS and maximum to 2 significant digits */
-    char path[] = "/tmp/dti_test_tune_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *o = fdopen(fd, "w+");
-    assert_int_equal(dti_tune_fit_report(NULL, DTI_SRCDIR "/data/dti/2022.yaml", NULL, DTI_SRCDIR "/data/provinces.yaml",
-                                         DTI_SRCDIR "/models", o, &err),
-                     DTI_OK);
-    rewind(o);
-    static char text[16384];
-    len = fread(text, 1, sizeof text - 1, o);
-    text[len] = '\0';
-    fclose(o);
-    unlink(path);
-    char want[128];
-    snprintf(want, sizeof want, "RMS residual %.2g and maximum %.2g", S_ref(ref, "nominal_rms"), S_ref(ref, "nominal_max"));
-    assert_non_null(strstr(text, want));
 }
 
 /* ---- Sobol estimators ---------------------------------------------------------------------------- */
@@ -368,40 +377,53 @@ static void test_dti_tune_saltelli_threads(void **state)
     assert_memory_equal(ab1, ab3, sizeof ab1);
 }
 
-/* The whole report (ASEM, every input randomised) is byte-identical at 1 and 2 threads. */
-static void S_report(size_t threads, char *text, size_t len)
+/* The whole analysis (ASEM, every input randomised) is the same at 1 and 2 threads, bit for bit, and so
+ * is its document. */
+static void S_sens(size_t threads, dti_tune_sens_result *r, char **text)
 {
-    char path[] = "/tmp/dti_test_tune_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w+");
-    dti_tune_sens_options o = {.model_path = DTI_SRCDIR "/models/asem.yaml",
-                               .data_path = DTI_SRCDIR "/data/asem.yaml",
-                               .reg_path = DTI_SRCDIR "/data/provinces.yaml",
-                               .models_dir = DTI_SRCDIR "/models",
-                               .uncertainty_path = DTI_SRCDIR "/models/uncertainty-asem.yaml",
-                               .runs = 2500, .sobol_n = 1200, .n_boot = 50, .top = 10, .threads = threads, .seed = 3};
     dti_error err;
     dti_error_init(&err);
-    int rc = dti_tune_sensitivity_report(&o, f, &err);
+    dti_framework *fw = NULL;
+    dti_dataset *ds = NULL;
+    dti_uncertainty *u = NULL;
+    assert_int_equal(dti_framework_load(DTI_SRCDIR "/models/asem.yaml", &fw, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(DTI_SRCDIR "/data/asem.yaml", fw, NULL, NULL, &ds, &err), DTI_OK);
+    assert_int_equal(dti_uncertainty_load(DTI_SRCDIR "/models/uncertainty-asem.yaml", &u, &err), DTI_OK);
+    dti_tune_sens_options o = {.fw = fw, .ds = ds, .unc = u, .unit = (size_t)-1, .preferred = (size_t)-1,
+                               .runs = 2500, .sobol_n = 1200, .n_boot = 50, .top = 10, .threads = threads, .seed = 3};
+    int rc = dti_tune_sensitivity(&o, r, &err);
     if (rc)
         dti_error_print(&err, stderr);
     assert_int_equal(rc, DTI_OK);
-    rewind(f);
-    size_t n = fread(text, 1, len - 1, f);
-    text[n] = '\0';
-    fclose(f);
-    unlink(path);
+    dti_report *doc = dti_present_tune_sens(&o, r, NULL);
+    *text = S_text(doc);
+    dti_report_free(doc);
+    dti_uncertainty_free(u);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
 }
 
-static void test_dti_tune_sensitivity_report_threads(void **state)
+static void test_dti_tune_sensitivity_threads(void **state)
 {
     (void)state;
-    static char t1[65536], t2[65536];
-    S_report(1, t1, sizeof t1);
-    S_report(2, t2, sizeof t2);
+    dti_tune_sens_result r1, r2;
+    char *t1, *t2;
+    S_sens(1, &r1, &t1);
+    S_sens(2, &r2, &t2);
+    assert_int_equal(r1.n, 51);
+    assert_int_equal(r1.n_scored, 51);
+    assert_int_equal(r1.evaluations, 7200); /* 1200 (4 + 2) */
+    assert_memory_equal(r1.median, r2.median, r1.n * sizeof *r1.median);
+    assert_memory_equal(r1.q05, r2.q05, r1.n * sizeof *r1.q05);
+    assert_memory_equal(r1.q95, r2.q95, r1.n * sizeof *r1.q95);
+    assert_memory_equal(r1.p_top, r2.p_top, r1.n * sizeof *r1.p_top);
+    assert_memory_equal(r1.sobol, r2.sobol, 2 * r1.k * 6 * sizeof *r1.sobol);
     assert_string_equal(t1, t2);
-    assert_non_null(strstr(t1, "7200 model evaluations")); /* 1200 (4 + 2) */
+    assert_non_null(strstr(t1, "7200 model evaluations"));
+    free(t1);
+    free(t2);
+    dti_tune_sens_result_clear(&r1);
+    dti_tune_sens_result_clear(&r2);
 }
 
 /* Uncertainty-file errors are reported at their line and column. */
@@ -430,17 +452,57 @@ static void test_dti_tune_sens_new_errors(void **state)
         FILE *f = fdopen(fd, "w");
         fputs(cases[i].text, f);
         fclose(f);
-        dti_tune_sens *s = NULL;
+        dti_uncertainty *u = NULL;
         dti_error_init(&err);
-        int rc = dti_tune_sens_new(fw, NULL, path, 1, &s, &err);
+        int rc = dti_uncertainty_load(path, &u, &err);
         unlink(path);
         assert_int_equal(rc, DTI_ERR_INPUT);
-        assert_null(s);
+        assert_null(u);
         char msg[600];
         snprintf(msg, sizeof msg, "%zu:%zu: %s", err.e[0].line, err.e[0].column, err.e[0].message);
         assert_string_equal(msg, cases[i].want);
     }
     dti_framework_free(fw);
+
+    /* what does not fit the model is found when the inputs are bound to it, at the same positions:
+     * ASEM's weights have levels 1 to 4 (no node at level 9); example-raw imputes from the previous
+     * year and has no impute group.  Columns by hand: "    weights: {" puts '{' at 14; "    impute: [none, "
+     * puts 'g' at 20. */
+    static const struct {
+        const char *model, *data, *text, *want;
+    } bind[] = {
+        {"asem", "asem", "inputs:\n  - name: w\n    weights: {noise: 0.1, levels: [9]}\n",
+         "3:14: no weighted node of model asem at these levels"},
+        {"example-raw", "example-raw", "inputs:\n  - name: i\n    impute: [none, group_mean]\n",
+         "3:20: group imputation needs the model's impute group (model example-raw has none)"},
+    };
+    for (size_t i = 0; i < sizeof bind / sizeof bind[0]; i++) {
+        char path[] = "/tmp/dti_test_tune_XXXXXX", mpath[256], dpath[256];
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        FILE *f = fdopen(fd, "w");
+        fputs(bind[i].text, f);
+        fclose(f);
+        snprintf(mpath, sizeof mpath, DTI_SRCDIR "/models/%s.yaml", bind[i].model);
+        snprintf(dpath, sizeof dpath, DTI_SRCDIR "/data/%s.yaml", bind[i].data);
+        dti_dataset *ds = NULL;
+        dti_uncertainty *u = NULL;
+        dti_tune_sens *sn = NULL;
+        dti_error_init(&err);
+        assert_int_equal(dti_framework_load(mpath, &fw, &err), DTI_OK);
+        assert_int_equal(dti_dataset_load(dpath, fw, NULL, NULL, &ds, &err), DTI_OK);
+        assert_int_equal(dti_uncertainty_load(path, &u, &err), DTI_OK);
+        unlink(path);
+        assert_int_equal(dti_tune_sens_new(fw, ds, u, 1, &sn, &err), DTI_ERR_INPUT);
+        assert_null(sn);
+        char msg[600];
+        snprintf(msg, sizeof msg, "%zu:%zu: %s", err.e[0].line, err.e[0].column, err.e[0].message);
+        assert_string_equal(msg, bind[i].want);
+        assert_string_equal(err.e[0].path, u->path);
+        dti_uncertainty_free(u);
+        dti_dataset_free(ds);
+        dti_framework_free(fw);
+    }
 }
 
 /* ---- tune stability and tune goal (hand-worked 4-unit example) ------------------------------------ */
@@ -659,7 +721,7 @@ int main(void)
         cmocka_unit_test(test_dti_tune_sobol_ishigami),
         cmocka_unit_test(test_dti_tune_sobol_linear),
         cmocka_unit_test(test_dti_tune_saltelli_threads),
-        cmocka_unit_test(test_dti_tune_sensitivity_report_threads),
+        cmocka_unit_test(test_dti_tune_sensitivity_threads),
         cmocka_unit_test(test_dti_tune_sens_new_errors),
         cmocka_unit_test(test_dti_tune_stability_hand_rounded),
         cmocka_unit_test(test_dti_tune_stability_hand_unrounded),

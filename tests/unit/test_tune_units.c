@@ -13,6 +13,7 @@
 #include "merger.h"
 #include "tune.h"
 #include "fixture_abc.h"
+#include "present.h"
 #include "testutil.h"
 
 static int S_setup(void **state)
@@ -74,13 +75,23 @@ static void S_ex_load(S_ex *x, const char *map, const char *year)
     dti_error_init(&err);
     memset(x, 0, sizeof *x);
     assert_int_equal(dti_framework_load(S_path("models/dti-2022.yaml"), &x->fw, &err), DTI_OK);
-    assert_int_equal(dti_dataset_load(S_path(year), x->fw, S_path("reg.yaml"), S_path("models"), &x->ds, &err),
-                     DTI_OK);
     assert_int_equal(dti_registry_load(S_path("reg.yaml"), &x->reg, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(S_path(year), x->fw, x->reg, S_path("models"), &x->ds, &err), DTI_OK);
     assert_int_equal(dti_merger_load(S_path(map), x->reg, &x->m, &err), DTI_OK);
     assert_int_equal(dti_merger_frame_init(&x->f, &x->m, x->reg, (const char *const *)x->ds->unit, x->ds->n_units,
                                            x->ds->path, &err),
                      DTI_OK);
+    dti_registry_attach_units(x->reg, dti_merger_units_registry(&x->m, x->reg, "map"));
+}
+
+/* An uncertainty file of the example, loaded (dti_uncertainty_free). */
+static dti_uncertainty *S_unc(const char *name)
+{
+    dti_error err;
+    dti_error_init(&err);
+    dti_uncertainty *u = NULL;
+    assert_int_equal(dti_uncertainty_load(S_path(name), &u, &err), DTI_OK);
+    return u;
 }
 
 static void S_ex_free(S_ex *x)
@@ -159,13 +170,18 @@ static void test_dti_tune_stability_units_hand(void **state)
     dti_tune_stab_result_clear(&res);
     /* the unit of a province named on the command line: Beta's unit is Alpha-Beta */
     size_t u, p;
-    assert_int_equal(dti_merger_query(&x.m, x.reg, "Beta", &u, &p, &err), DTI_OK);
+    assert_int_equal(dti_registry_find_unit(x.reg, "Beta", &u, &p, &err), DTI_OK);
     assert_int_equal(u, ab);
     assert_int_equal(p, 1);
-    assert_int_equal(dti_merger_query(&x.m, x.reg, "alpha-beta", &u, &p, &err), DTI_OK);
+    assert_int_equal(dti_registry_find_unit(x.reg, "alpha-beta", &u, &p, &err), DTI_OK);
     assert_int_equal(u, ab);
     assert_int_equal(p, DTI_NONE);
-    assert_int_equal(dti_merger_query(&x.m, x.reg, "Delta", &u, &p, &err), DTI_ERR_USAGE);
+    assert_int_equal(dti_registry_find_unit(x.reg, "Delta", &u, &p, &err), DTI_ERR_INPUT);
+    /* "delta" is 2 edits from "beta": too far to suggest for a 5-letter name */
+    assert_string_equal(err.e[0].message, "unknown unit or province 'Delta' (give a unit's name, or a province's code or name)");
+    dti_error_init(&err);
+    assert_int_equal(dti_registry_find_unit(x.reg, "Gama", &u, &p, &err), DTI_ERR_INPUT);
+    assert_string_equal(err.e[0].message, "unknown unit or province 'Gama' (did you mean Gamma?)");
     S_ex_free(&x);
 }
 
@@ -269,8 +285,8 @@ static void test_dti_tune_units_group_imputation(void **state)
     dti_merger m;
     dti_merger_frame f;
     assert_int_equal(dti_framework_load(S_path("models/grp.yaml"), &fw, &err), DTI_OK);
-    assert_int_equal(dti_dataset_load(S_path("grp.yaml"), fw, S_path("reg.yaml"), S_path("models"), &ds, &err), DTI_OK);
     assert_int_equal(dti_registry_load(S_path("reg.yaml"), &reg, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(S_path("grp.yaml"), fw, reg, S_path("models"), &ds, &err), DTI_OK);
     assert_int_equal(dti_merger_load(S_path("map.yaml"), reg, &m, &err), DTI_OK);
     assert_int_equal(dti_merger_frame_init(&f, &m, reg, (const char *const *)ds->unit, ds->n_units, ds->path, &err),
                      DTI_OK);
@@ -323,8 +339,9 @@ static void test_dti_tune_units_identity(void **state)
     const char *files[] = {"unc_z.yaml", "unc_nomemo.yaml"};
     for (size_t f = 0; f < 2; f++) {
         dti_tune_sens *sp = NULL, *su = NULL;
-        assert_int_equal(dti_tune_sens_new(x.fw, x.ds, S_path(files[f]), 2, &sp, &err), DTI_OK);
-        assert_int_equal(dti_tune_sens_new(x.fw, x.ds, S_path(files[f]), 2, &su, &err), DTI_OK);
+        dti_uncertainty *unc = S_unc(files[f]);
+        assert_int_equal(dti_tune_sens_new(x.fw, x.ds, unc, 2, &sp, &err), DTI_OK);
+        assert_int_equal(dti_tune_sens_new(x.fw, x.ds, unc, 2, &su, &err), DTI_OK);
         dti_tune_sens_set_units(su, &x.f, 0);
         assert_int_equal(dti_tune_sens_mc(sp, 3000, 7, &err), DTI_OK);
         assert_int_equal(dti_tune_sens_mc(su, 3000, 7, &err), DTI_OK);
@@ -339,6 +356,7 @@ static void test_dti_tune_units_identity(void **state)
         assert_true(moved > 0);
         dti_tune_sens_free(sp);
         dti_tune_sens_free(su);
+        dti_uncertainty_free(unc);
     }
     S_ex_free(&x);
 }
@@ -353,16 +371,17 @@ static void test_dti_tune_units_identity(void **state)
  *     below 1), geometric exp((125 ln .25 + 125 ln .5 + 250 ln .5 + 125 ln .75)/1000) = 0.6255 > 0.5.
  * So Gamma is 1st and Alpha-Beta 2nd in every draw: histograms (0, 0, N) and (0, N, 0).  The report
  * is the same at 1 and 3 threads, and names the rule. */
-static void S_sens_report(const S_ex *x, size_t threads, char **text)
+static void S_sens(const S_ex *x, const dti_uncertainty *u, size_t threads, dti_tune_sens_result *r, char **text)
 {
     dti_error err;
     dti_error_init(&err);
-    dti_tune_sens_options o = {.model_path = S_path("models/dti-2022.yaml"),
-                               .data_path = S_path("year.yaml"),
-                               .reg_path = S_path("reg.yaml"),
-                               .models_dir = S_path("models"),
-                               .uncertainty_path = S_path("unc.yaml"),
-                               .province = "Beta",
+    size_t beta_unit, prov;
+    assert_int_equal(dti_registry_find_unit(x->reg, "Beta", &beta_unit, &prov, &err), DTI_OK);
+    dti_tune_sens_options o = {.fw = x->fw,
+                               .ds = x->ds,
+                               .unc = u,
+                               .unit = beta_unit,
+                               .preferred = (size_t)-1,
                                .runs = 2500,
                                .sobol_n = 300,
                                .n_boot = 100,
@@ -371,10 +390,13 @@ static void S_sens_report(const S_ex *x, size_t threads, char **text)
                                .seed = 11,
                                .merger = &x->m,
                                .reg = x->reg};
+    assert_int_equal(dti_tune_sensitivity(&o, r, &err), DTI_OK);
+    dti_report *doc = dti_present_tune_sens(&o, r, NULL);
     size_t len = 0;
     FILE *f = open_memstream(text, &len);
-    assert_int_equal(dti_tune_sensitivity_report(&o, f, &err), DTI_OK);
+    assert_int_equal(dti_report_write(doc, DTI_FORMAT_TEXT, NULL, f, &err), DTI_OK);
     fclose(f);
+    dti_report_free(doc);
 }
 
 static void test_dti_tune_sens_units(void **state)
@@ -385,7 +407,8 @@ static void test_dti_tune_sens_units(void **state)
     S_ex x;
     S_ex_load(&x, "map.yaml", "year.yaml");
     dti_tune_sens *s = NULL;
-    assert_int_equal(dti_tune_sens_new(x.fw, x.ds, S_path("unc.yaml"), 3, &s, &err), DTI_OK);
+    dti_uncertainty *unc = S_unc("unc.yaml");
+    assert_int_equal(dti_tune_sens_new(x.fw, x.ds, unc, 3, &s, &err), DTI_OK);
     dti_tune_sens_set_units(s, &x.f, 0);
     assert_int_equal(dti_tune_sens_mc(s, 4000, 3, &err), DTI_OK);
     size_t n;
@@ -395,19 +418,35 @@ static void test_dti_tune_sens_units(void **state)
     assert_memory_equal(h, want, sizeof want);
     dti_tune_sens_free(s);
 
+    dti_tune_sens_result r1, r3;
     char *t1 = NULL, *t3 = NULL;
-    S_sens_report(&x, 1, &t1);
-    S_sens_report(&x, 3, &t3);
+    S_sens(&x, unc, 1, &r1, &t1);
+    S_sens(&x, unc, 3, &r3, &t3);
     assert_string_equal(t1, t3);
+    size_t ab = r1.unit;
+    assert_string_equal(r1.code[ab], "Alpha-Beta");
+    assert_string_equal(r1.name[ab], "Alpha + Beta");
+    assert_int_equal(r1.nominal_rank[ab], 2);
+    assert_int_equal(r1.median[ab], 2);
+    assert_int_equal(r1.q05[ab], 2);
+    assert_int_equal(r1.q95[ab], 2);
+    assert_close(r1.p_top[ab], 0, 0, 0);
+    assert_close(r1.nominal_score[ab], 0.475, 1e-12, 0);
+    assert_int_equal(r1.nominal_rank[1 - ab], 1);
+    assert_int_equal(r1.median[1 - ab], 1);
+    assert_close(r1.p_top[1 - ab], 1, 0, 0);
+    /* the rank never moves: its Sobol indices are undefined (NaN) */
+    for (size_t g = 0; g < r1.k; g++)
+        assert_true(isnan(r1.sobol[g * 6]) && isnan(r1.sobol[g * 6 + 1]));
     assert_non_null(strstr(t1, "Ranks among the 2 units of the 2025 reorganisation"));
     assert_non_null(strstr(t1, "merged by the rule (unweighted mean)"));
-    assert_non_null(strstr(t1, "      2      2       2-2     0.000  Alpha-Beta Alpha + Beta\n"));
-    assert_non_null(strstr(t1, "      1      1       1-1     1.000  Gamma      Gamma\n"));
-    /* the rank never moves: its Sobol indices are undefined ("-") */
     assert_non_null(strstr(t1, "Sobol indices of unit Alpha-Beta (Alpha + Beta): nominal rank 2 among the units, "
                                "score 0.4750\n"));
     free(t1);
     free(t3);
+    dti_tune_sens_result_clear(&r1);
+    dti_tune_sens_result_clear(&r3);
+    dti_uncertainty_free(unc);
     S_ex_free(&x);
 }
 

@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "internal.h"
 #include "testutil.h"
+#include "testscore.h"
 #include "weights.h"
 
 #define HAND_TOL 1e-14
@@ -72,7 +73,7 @@ static void test_weight_sets_select(void **state)
     assert_close(r.values[fw->root], 0.65, HAND_TOL, 0);
     assert_int_equal(dti_framework_weights_select(fw, "tilted", &err), DTI_OK);
     assert_string_equal(dti_framework_weights_selected(fw), "tilted");
-    assert_close(dti_framework_node_weight(fw, dti_framework_node_find(fw, "b")), 0, 0, 0);
+    assert_close(fw->nodes[dti_framework_node_find(fw, "b")].weight, 0, 0, 0);
     assert_int_equal(dti_engine_run(w, raw, NULL, &r, &err), DTI_OK);
     assert_close(r.values[fw->root], 0.675, HAND_TOL, 0);
     assert_int_equal(dti_framework_weights_select(fw, "default", &err), DTI_OK);
@@ -218,8 +219,7 @@ static dti_score *S_asem(const dti_framework **fw, const dti_engine_result **r)
     dti_error err;
     dti_error_init(&err);
     dti_score *sc = NULL;
-    assert_int_equal(dti_score_compute(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", NULL, NULL, NULL, &sc,
-                                       &err),
+    assert_int_equal(dti_test_score(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", &sc, &err),
                      DTI_OK);
     const dti_dataset *ds;
     const dti_engine *w;
@@ -266,7 +266,7 @@ static void test_weights_pca_asem_reference(void **state)
     fclose(f);
     assert_int_equal(checked, 11 * 3 + 2 * 59); /* 3 rows per group; weight and loading of 59 children */
     dti_weights_pca_clear(&p);
-    dti_score_free(sc);
+    dti_test_score_free(sc);
 }
 
 /* ---- equal-influence weights ------------------------------------------------------------------- */
@@ -390,7 +390,7 @@ static void test_weights_balance_asem_reference(void **state)
                      DTI_OK);
     assert_close(f_check, b.objective, 1e-12, 0); /* the shares give the same f as the raw theta^2 */
     dti_weights_balance_clear(&b);
-    dti_score_free(sc);
+    dti_test_score_free(sc);
 }
 
 int main(void)

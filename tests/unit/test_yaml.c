@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "ynode.h"
+#include <gsl/gsl_errno.h>
+
 #include "testutil.h"
 
 static char S_path[64];
@@ -93,6 +95,7 @@ static void test_yaml_scalars(void **state)
 
 int main(void)
 {
+    gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_yaml_load_errors),
         cmocka_unit_test(test_yaml_load_depth),

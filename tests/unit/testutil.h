@@ -13,23 +13,6 @@
 
 #ifndef DTI_SRCDIR
 #define DTI_SRCDIR "."
-/* Splits a CSV line of a reference file (no quoted fields there) into at most max fields, in place;
- * returns the count. */
-static inline size_t dti_test_split_csv(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; n < max;) {
-        f[n++] = p;
-        char *c = strchr(p, ',');
-        if (!c)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    return n;
-}
-
 #endif
 
 /* |got - want| <= abs_tol + rel_tol * |want|; NaN matches only NaN (cmocka 1.1.5 has no double assert). */
