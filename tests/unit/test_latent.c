@@ -10,6 +10,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "internal.h"
+#include "merger.h"
 #include "project.h"
 #include "testutil.h"
 
@@ -235,6 +236,96 @@ static void test_latent_infeasible_record(void **state)
     dti_project_obs_clear(o);
 }
 
+/* ---- against the independent reference (tests/reference/projection_reference.py, numpy, written
+ * without this code: a collapsed sampler with slice-sampled parameters) on the real record ---------- */
+
+/* The reference value of `key` in a reference CSV (comment lines skipped): the column `col` of the
+ * first row whose first fields join to `key` ("effects,34,0.5,P_top15_2025" or "2024,effects,rho"). */
+static double S_ref_value(const char *file, const char *key, size_t col)
+{
+    FILE *f = fopen(file, "r");
+    assert_non_null(f);
+    char line[512], copy[512];
+    double v = NAN;
+    while (fgets(line, sizeof line, f) && isnan(v)) {
+        if (line[0] == '#' || strncmp(line, key, strlen(key)) != 0 || line[strlen(key)] != ',')
+            continue;
+        snprintf(copy, sizeof copy, "%s", line);
+        char *fl[16];
+        size_t n = dti_test_split_csv(copy, fl, 16);
+        assert_true(col < n);
+        v = strtod(fl[col], NULL);
+    }
+    fclose(f);
+    if (isnan(v))
+        fail_msg("%s: no row %s", file, key);
+    return v;
+}
+
+/* The model `effects` on the record 2020-2024: posterior means of rho and omega2 within 0.05 of the
+ * reference's (their posterior sds are 0.11 and 0.18; both samplers' Monte Carlo error is about 0.01),
+ * and Thái Nguyên's unit among the 34 -- P(top 15 in 2025), P(top 10 in 2030), P(top 10 in every year
+ * 2025-2030), the 2025 edition change drawn with probability 0.5 -- within 0.03 of the reference's: the
+ * two Monte Carlo errors (0.004-0.007 each) and the reference's weight s^63 for the value years'
+ * scale where this code uses the exact s^61 (which moves P(top 15) by about 0.006, the reference's
+ * notes). */
+static void test_latent_matches_reference(void **state)
+{
+    (void)state;
+    dti_error err;
+    dti_error_init(&err);
+    dti_registry *reg = NULL;
+    dti_merger m;
+    assert_int_equal(dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err), DTI_OK);
+    assert_int_equal(dti_merger_load(DTI_SRCDIR "/data/merger-2025.yaml", reg, &m, &err), DTI_OK);
+    dti_registry_attach_units(reg, dti_merger_units_registry(&m, reg, "merger-2025"));
+    dti_year *years[5];
+    for (int y = 2020; y <= 2024; y++) {
+        char path[256];
+        snprintf(path, sizeof path, DTI_SRCDIR "/data/dti/%d.yaml", y);
+        assert_int_equal(dti_year_load(path, reg, DTI_SRCDIR "/models", &years[y - 2020], &err), DTI_OK);
+    }
+    dti_project_obs obs;
+    assert_int_equal(dti_project_obs_init(&obs, (const dti_year *const *)years, 5, reg, &m, &err), DTI_OK);
+    dti_latent_settings ls;
+    dti_latent_settings_default(&ls); /* 4 chains x 3000 sweeps: the shipped settings */
+    ls.threads = 2;
+    size_t tn;
+    assert_int_equal(dti_registry_find(reg, "Thái Nguyên", &tn, &err), DTI_OK);
+    size_t u = m.unit_of[tn];
+    dti_project_event ev[3] = {{DTI_FRAME_UNITS, u, 2025, 2025, 15},
+                               {DTI_FRAME_UNITS, u, 2030, 2030, 10},
+                               {DTI_FRAME_UNITS, u, 2025, 2030, 10}};
+    dti_project_settings set = {.runs = 40000, .seed = 1, .threads = 2, .until = 2030, .origin_index = 4,
+                                .merger = &m, .merge_year = 2024, .units_from = 2025, .n_changes = 1,
+                                .change_year = {2025}, .change_prob = {0.5}, .events = ev, .n_events = 3};
+    dti_project_fit fit;
+    dti_projection pr;
+    assert_int_equal(dti_project_fit_model(&obs, 5, DTI_MODEL_EFFECTS, &ls, &fit, &err), DTI_OK);
+    assert_int_equal(dti_project_simulate(&obs, &fit, &set, &pr, &err), DTI_OK);
+    const char *params = DTI_SRCDIR "/tests/reference/projection_params.csv";
+    const char *fc = DTI_SRCDIR "/tests/reference/projection_forecast.csv";
+    double rho = S_ref_value(params, "2024,effects,rho", 3), w2 = S_ref_value(params, "2024,effects,omega2", 3);
+    print_message("rho %.3f (reference %.3f), omega2 %.3f (reference %.3f)\n", fit.latent->mean[0], rho,
+                  fit.latent->mean[2], w2);
+    assert_close(fit.latent->mean[0], rho, 0, 0.05);
+    assert_close(fit.latent->mean[2], w2, 0, 0.05);
+    static const char *const keys[3] = {"effects,34,0.5,P_top15_2025", "effects,34,0.5,P_top10_2030",
+                                        "effects,34,0.5,P_top10_every_year_2025_2030"};
+    for (int k = 0; k < 3; k++) {
+        double p = (double)pr.event_hits[k] / (double)pr.runs, want = S_ref_value(fc, keys[k], 5);
+        print_message("%s: %.3f +- %.3f (reference %.3f)\n", keys[k], p, pr.event_se[k], want);
+        assert_close(p, want, 0, 0.03);
+    }
+    dti_projection_clear(&pr);
+    dti_project_fit_clear(&fit);
+    dti_project_obs_clear(&obs);
+    for (int k = 0; k < 5; k++)
+        dti_year_free(years[k]);
+    dti_merger_clear(&m);
+    dti_registry_free(reg);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -243,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_latent_forecast_calibrated),
         cmocka_unit_test(test_latent_threads),
         cmocka_unit_test(test_latent_infeasible_record),
+        cmocka_unit_test(test_latent_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
