@@ -165,10 +165,18 @@ leakcheck: all
 	@sh tests/leakcheck.sh ./$(BUILD)/dtirank
 
 # Speed figures, printed side by side (no timing assertions in tests).
-bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune
+bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune $(BUILD)/bench_project
+	@./$(BUILD)/bench_project
+	@if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then \
+	   echo "  numpy yardstick (the old panel workload, 100000 runs, vectorised): $$(/usr/bin/python3 tests/bench/panel_numpy.py) s"; \
+	 else echo "  numpy yardstick skipped: Debian's python3-numpy is not installed"; fi
 	@sh tests/bench/bench_project.sh ./$(BUILD)/dtirank
 	@./$(BUILD)/bench_engine
 	@./$(BUILD)/bench_tune
+
+# the projection: the sampler's fit and the Monte Carlo of the default model (median of 5, spread)
+$(BUILD)/bench_project: tests/bench/bench_project.c $(BUILD)/libdtirank.a
+	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
 # the engine's time per evaluation on synthetic 63 x 8 and 63 x 50 tables; leave-one-out on ASEM
 $(BUILD)/bench_engine: tests/bench/bench_engine.c $(BUILD)/libdtirank.a

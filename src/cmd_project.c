@@ -134,6 +134,9 @@ typedef struct {
     dti_year *years[DTI_PROJECT_MAX_YEARS];
     char *paths[DTI_PROJECT_MAX_YEARS];
     size_t n_years;
+    dti_year *pub[DTI_PROJECT_MAX_YEARS]; /* the units' own published tables (data/dti/<year>-34.yaml) */
+    char *pub_paths[DTI_PROJECT_MAX_YEARS];
+    size_t n_pub;
     dti_target *targets;
     size_t n_targets;
     char *tgt_path, *cfg_path;
@@ -147,8 +150,12 @@ static void S_clear(S_loaded *l)
     free(l->targets);
     for (size_t i = 0; i < l->n_years; i++)
         dti_year_free(l->years[i]);
-    for (size_t i = 0; i < DTI_PROJECT_MAX_YEARS; i++)
+    for (size_t i = 0; i < l->n_pub; i++)
+        dti_year_free(l->pub[i]);
+    for (size_t i = 0; i < DTI_PROJECT_MAX_YEARS; i++) {
         free(l->paths[i]);
+        free(l->pub_paths[i]);
+    }
     free(l->tgt_path);
     free(l->cfg_path);
 }
@@ -186,6 +193,18 @@ static int S_load(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_error *e
     }
     if (!rc && l->n_years == 0)
         rc = dti_error_set(err, DTI_ERR_INPUT, in->dti_dir, 0, 0, "no year records found");
+    for (size_t k = 0; k < n_list && !rc; k++) { /* a year's table of the units, beside its provinces' one */
+        char name[48];
+        snprintf(name, sizeof name, "%d-%zu.yaml", list[k], in->merger.n_units);
+        char *p = S_path(in->dti_dir, name);
+        if (access(p, F_OK) != 0) {
+            free(p);
+            continue;
+        }
+        l->pub_paths[l->n_pub] = p;
+        if (!(rc = dti_cli_year(in, p, &l->pub[l->n_pub], err)))
+            l->n_pub++;
+    }
     if (rc)
         return rc;
     dti_cli_input(in, l->tgt_path);
@@ -301,9 +320,11 @@ static int S_project(dti_cli_inputs *in, S_args *a, S_loaded *l, dti_error *err)
     if ((rc = dti_project_headline_run(&l->obs, &cfg, &in->merger, in->rule.from_year, &req, &h, err)))
         return rc;
     dti_history hu, hp;
-    dti_project_history((const dti_year *const *)l->years, l->n_years, &in->merger, in->rule.from_year, DTI_FRAME_UNITS,
+    dti_project_history((const dti_year *const *)l->years, l->n_years, (const dti_year *const *)l->pub, l->n_pub,
+                        &in->merger, DTI_FRAME_UNITS,
                         in->merger.unit_of[prov], &hu);
-    dti_project_history((const dti_year *const *)l->years, l->n_years, &in->merger, in->rule.from_year,
+    dti_project_history((const dti_year *const *)l->years, l->n_years, (const dti_year *const *)l->pub, l->n_pub,
+                        &in->merger,
                         DTI_FRAME_PROVINCES, prov, &hp);
     dti_project_view v = {.h = &h, .obs = &l->obs, .reg = in->reg, .m = &in->merger, .cfg = &cfg, .province = prov,
                           .all = a->all, .frame = req.frame, .hist_units = &hu, .hist_prov = &hp,

@@ -195,7 +195,10 @@ static void S_record_table(const dti_project_view *v, dti_report *doc, int frame
             snprintf(buf, sizeof buf, "? of %zu", pt->n);
         dti_table_text(t, r, c_rank, buf);
         dti_table_num(t, r, c_value, pt->value);
-        dti_table_text(t, r, c_how, pt->published ? "published" : "by the rule: mean of the former provinces");
+        dti_table_text(t, r, c_how, pt->published && pt->precision ? (pt->pub_value ? "by the rule; rank and value published"
+                                                                                     : "by the rule; rank published")
+                                    : pt->published ? "published"
+                                                    : "by the rule: mean of the former provinces");
     }
     if (frame == DTI_FRAME_PROVINCES || !hs->n_near)
         return;
@@ -388,12 +391,14 @@ static void S_model_text(const dti_project_view *v, dti_report *doc)
     if (lf) {
         static const char *const nm[3] = {"\u03c1_w (persistence within an edition)",
                                           "\u03c1_b (across an edition change)", "\u03c9\u00b2 (share of own level)"};
+        static const char *const nm_tied = "\u03c1 (persistence, the same across an edition change)";
         char buf[1024];
         size_t o = 0;
         for (int k = 0; k < 3 && o < sizeof buf; k++)
             if (!isnan(lf->mean[k]))
                 o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s %.2f [%.2f, %.2f] (R-hat %.3f, ESS %.0f)",
-                                      o ? "; " : "", nm[k], lf->mean[k], lf->q05[k], lf->q95[k], lf->rhat[k], lf->ess[k]);
+                                      o ? "; " : "", k == 0 && isnan(lf->mean[1]) ? nm_tied : nm[k], lf->mean[k],
+                                      lf->q05[k], lf->q95[k], lf->rhat[k], lf->ess[k]);
         dti_report_text(doc, "Model %s (latent positions; docs/projection.md): posterior mean [90%% interval] %s; "
                              "%zu chains, %zu draws; every run uses one draw, so parameter uncertainty is propagated.",
                         dti_project_model_name(h->model), buf, lf->chains, lf->n_draws);

@@ -286,7 +286,8 @@ typedef struct dti_history_point {
     int derived;         /* the rank is derived from a stated change */
     double value;        /* NaN: unknown */
     int precision;       /* 0 for a published value (its own digits), else the rule's published precision */
-    int published;       /* the rank and value are the record's own, not computed by the rule */
+    int published;       /* the rank is the record's own (or a published table of the units agrees with it) */
+    int pub_value;       /* a unit's value is published too (in its units' table) */
 } dti_history_point;
 typedef struct dti_history_near {
     size_t entity, rank;
@@ -299,8 +300,10 @@ typedef struct dti_history {
     size_t n_near;
     int near_year;
 } dti_history;
-int dti_project_history(const dti_year *const *years, size_t n_years, const struct dti_merger *m, int merge_year,
-                        int frame, size_t entity, dti_history *h);
+/* pub (n_pub, may be NULL): the units' own published tables (records with `frame:`, such as
+ * data/dti/2024-34.yaml), which mark a unit's rank computed by the rule as published where they agree. */
+int dti_project_history(const dti_year *const *years, size_t n_years, const dti_year *const *pub, size_t n_pub,
+                        const struct dti_merger *m, int frame, size_t entity, dti_history *h);
 
 /* ---- backtest (backtest.c) --------------------------------------------------------------------- */
 

@@ -207,10 +207,9 @@ int dti_latent_rule_check(const dti_project_obs *obs, const dti_latent_fit *fit,
 
 /* ---- the record around an entity ---------------------------------------------------------------- */
 
-int dti_project_history(const dti_year *const *years, size_t n_years, const dti_merger *m, int merge_year, int frame,
-                        size_t entity, dti_history *h)
+int dti_project_history(const dti_year *const *years, size_t n_years, const dti_year *const *pub, size_t n_pub,
+                        const dti_merger *m, int frame, size_t entity, dti_history *h)
 {
-    (void)merge_year;
     memset(h, 0, sizeof *h);
     for (size_t t = 0; t < n_years && h->n < DTI_PROJECT_MAX_YEARS; t++) {
         const dti_year *yr = years[t];
@@ -225,9 +224,9 @@ int dti_project_history(const dti_year *const *years, size_t n_years, const dti_
         if (frame == DTI_FRAME_PROVINCES || units_rec) { /* the entity is an entry of the record */
             pt->n = cnt;
             pt->rank = dti_year_rank_bounds(yr, entity, root, &pt->lo, &pt->hi, &pt->derived);
-            double pub, comp;
-            dti_year_values(yr, entity, root, &pub, &comp);
-            pt->value = !isnan(pub) ? pub : comp;
+            double pv, comp;
+            dti_year_values(yr, entity, root, &pv, &comp);
+            pt->value = !isnan(pv) ? pv : comp;
             pt->published = 1;
             h->n++;
             continue;
@@ -237,9 +236,9 @@ int dti_project_history(const dti_year *const *years, size_t n_years, const dti_
         size_t n = yr->reg->n, nu = m->n_units;
         double *v = dti_xcalloc(n, sizeof *v), *uv = dti_xcalloc(nu, sizeof *uv);
         for (size_t p = 0; p < n; p++) {
-            double pub, comp;
-            dti_year_values(yr, p, root, &pub, &comp);
-            v[p] = !isnan(pub) ? pub : comp;
+            double pv, comp;
+            dti_year_values(yr, p, root, &pv, &comp);
+            v[p] = !isnan(pv) ? pv : comp;
         }
         dti_merger_apply(m, v, uv);
         size_t *rank = dti_xcalloc(nu, sizeof *rank);
@@ -252,6 +251,15 @@ int dti_project_history(const dti_year *const *years, size_t n_years, const dti_
             pt->rank = pt->lo = pt->hi = rank[entity];
             pt->value = uv[entity];
             pt->precision = yr->fw->precision;
+            for (size_t k = 0; k < n_pub; k++) /* the units' own table of that year, where it is published */
+                if (pub[k]->year == yr->year && pub[k]->reg->n == nu) {
+                    size_t lo, hi;
+                    double pv, pc;
+                    size_t r = dti_year_rank_bounds(pub[k], entity, pub[k]->fw->root, &lo, &hi, NULL);
+                    dti_year_values(pub[k], entity, pub[k]->fw->root, &pv, &pc);
+                    pt->published = r == rank[entity] ? 1 : 0;
+                    pt->pub_value = !isnan(pv);
+                }
             /* the neighbours of the last such year: the entities ranked just above and below */
             h->n_near = 0;
             for (size_t j = 0; j < nu && h->n_near < DTI_HISTORY_NEAR; j++) {
