@@ -22,7 +22,7 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) $(WARN) -Isrc \
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
-LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
+LIB_SRC = src/error.c src/util.c src/io.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
           src/rank.c src/table.c src/output.c src/validate.c src/project.c src/targets.c src/project_report.c src/merger.c src/fmt.c
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \

@@ -39,7 +39,11 @@ int dti_cli_fail(const dti_error *err)
 
 int dti_cli_usage_error(const char *cmd, const char *msg)
 {
-    fprintf(stderr, "dtirank: error: %s\nTry 'dtirank %s%s--help'.\n", msg, cmd ? cmd : "", cmd ? " " : "");
+    dti_error err; /* the message may echo an argument: printed through the error object, made safe */
+    dti_error_init(&err);
+    dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "%s", msg);
+    dti_error_print(&err, stderr);
+    fprintf(stderr, "Try 'dtirank %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return 1;
 }
 
@@ -68,7 +72,7 @@ int dti_cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out)
 size_t dti_cli_cores(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
+    return n < 1 ? 1 : (size_t)n > DTI_THREADS_MAX ? DTI_THREADS_MAX : (size_t)n;
 }
 
 /* The latest year with a file data/dti/<year>.yaml, or 0. */
@@ -99,11 +103,17 @@ int dti_cli_load_merger(const char *home, const dti_registry *reg, const char *w
     free(rule_path);
     if (rc)
         return rc;
-    char name[256];
-    snprintf(name, sizeof name, "data/%s.yaml", rule->map);
-    char *map_path = dti_cli_join(home, name);
-    rc = dti_merger_load(map_path, reg, m, err);
+    /* data/<map>.yaml, built at its full length: a cut name could name another file */
+    char *data_dir = dti_cli_join(home, "data"), *map_path = dti_cli_join(data_dir, rule->map);
+    size_t len = strlen(map_path) + sizeof ".yaml";
+    char *map_file = malloc(len);
+    if (!map_file)
+        abort();
+    snprintf(map_file, len, "%s.yaml", map_path);
+    rc = dti_merger_load(map_file, reg, m, err);
+    free(map_file);
     free(map_path);
+    free(data_dir);
     if (!rc && (rc = dti_merger_set_weights(m, reg, weight ? weight : rule->weight, err)))
         dti_merger_clear(m);
     if (rc) /* nothing stays loaded on failure */

@@ -10,7 +10,20 @@
 #include "merger.h"
 
 /* Long options without a short form, shared by several commands (getopt_long values). */
-enum { DTI_OPT_REGISTRY = 256, DTI_OPT_MODELS, DTI_OPT_HOME, DTI_OPT_UNITS, DTI_OPT_MERGE_WEIGHT, DTI_OPT_FIRST_FREE };
+enum {
+    DTI_OPT_REGISTRY = 256,
+    DTI_OPT_MODELS,
+    DTI_OPT_HOME,
+    DTI_OPT_UNITS,
+    DTI_OPT_MERGE_WEIGHT,
+    DTI_OPT_FORCE,
+    DTI_OPT_FIRST_FREE
+};
+
+#define DTI_CLI_THREADS_ERROR "--threads needs a whole number from 1 to 64"
+
+/* The help line of --force (every command with --out). */
+#define DTI_CLI_FORCE_HELP "      --force         with --out: replace a symbolic link or a file with other hard links\n"
 
 /* The directory holding data/ and models/: --home, else $DTIRANK_HOME, else the build directory. */
 const char *dti_cli_home(const char *opt);
@@ -24,7 +37,7 @@ int dti_cli_usage_error(const char *cmd, const char *msg);
 int dti_cli_bad_option(const char *cmd, int c, char **argv);
 /* A whole number in lo..hi, or -1. */
 int dti_cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
-/* Online processors (the default thread count). */
+/* Online processors, at most DTI_THREADS_MAX (the default thread count). */
 size_t dti_cli_cores(void);
 /* The latest year with a file <dir>/<year>.yaml, or 0. */
 int dti_cli_latest_year(const char *dir);

@@ -46,13 +46,14 @@ static const char S_project_help[] =
     "  -m, --model M       persistence, trend or panel (default panel; see docs/projection.md)\n"
     "  -n, --runs N        simulated runs (default 100000)\n"
     "  -s, --seed S        random seed (default 1); same seed => identical output at any thread count\n"
-    "  -j, --threads T     threads (default: the number of cores)\n"
+    "  -j, --threads T     threads, at most 64 (default: the number of cores)\n"
     "  -f, --format F      text (default), md, csv or json\n"
     "  -a, --all           every province (median rank, 80% interval, P(top K))\n"
     "      --units N       63: the former provinces only; 34: the units of the 2025 reorganisation\n"
     "                      only (default: both frames from the merger year, models/merger.yaml)\n"
     "      --merge-weight C  weight the merger mean by the registry number column C\n"
     "  -o, --out FILE      write to FILE atomically\n"
+    DTI_CLI_FORCE_HELP
     "      --home DIR      the directory holding data/ and models/\n"
     "  -h, --help          show this help\n";
 
@@ -67,7 +68,7 @@ static const char S_backtest_help[] =
     "  -m, --model M       only this model (persistence, trend, panel)\n"
     "  -n, --runs N        simulated runs (default 20000)\n"
     "  -s, --seed S        random seed (default 1)\n"
-    "  -j, --threads T     threads (default: the number of cores)\n"
+    "  -j, --threads T     threads, at most 64 (default: the number of cores)\n"
     "      --home DIR      the directory holding data/ and models/\n"
     "  -h, --help          show this help\n";
 
@@ -92,6 +93,7 @@ int dti_cmd_project(int argc, char **argv, int backtest)
                                          {"threads", required_argument, NULL, 'j'},
                                          {"format", required_argument, NULL, 'f'},
                                          {"all", no_argument, NULL, 'a'},
+                                         {"force", no_argument, NULL, DTI_OPT_FORCE},
                                          {"out", required_argument, NULL, 'o'},
                                          {"origin", required_argument, NULL, 'y'},
                                          {"units", required_argument, NULL, DTI_OPT_UNITS},
@@ -106,6 +108,7 @@ int dti_cmd_project(int argc, char **argv, int backtest)
     dti_target cli_targets[16];
     size_t n_cli = 0, seed = 1, runs = backtest ? 20000 : 100000, threads = dti_cli_cores(), until = 2030, origin = 0;
     int all = 0, c;
+    unsigned out_flags = 0;
     while ((c = getopt_long(argc, argv, ":p:t:u:m:n:s:j:f:ao:y:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p': province = optarg; break;
@@ -135,12 +138,13 @@ int dti_cmd_project(int argc, char **argv, int backtest)
                 return dti_cli_usage_error(cmd, "--seed needs a whole number from 0 to 4294967295");
             break;
         case 'j':
-            if (dti_cli_parse_size(optarg, 1, 256, &threads))
-                return dti_cli_usage_error(cmd, "--threads needs a whole number from 1 to 256");
+            if (dti_cli_parse_size(optarg, 1, DTI_THREADS_MAX, &threads))
+                return dti_cli_usage_error(cmd, DTI_CLI_THREADS_ERROR);
             break;
         case 'f': format_s = optarg; break;
         case 'a': all = 1; break;
         case 'o': out_path = optarg; break;
+        case DTI_OPT_FORCE: out_flags |= DTI_OUTPUT_FORCE; break;
         case 'y':
             if (dti_cli_parse_size(optarg, 1900, 2200, &origin))
                 return dti_cli_usage_error(cmd, "--origin needs a year such as 2021");
@@ -259,9 +263,8 @@ int dti_cmd_project(int argc, char **argv, int backtest)
             set.merge_year = rule.from_year;
         }
     }
-    const char *inputs[] = {reg_path, tgt_path};
     if (dti_project_fit_model(&obs, n_years, model, &fit, &err) || dti_project_simulate(&obs, &fit, &set, &pr, &err) ||
-        dti_output_open(out_path, inputs, 2, &out, &err)) {
+        dti_output_open(out_path, out_flags, &out, &err)) {
         rc = dti_cli_fail(&err);
         goto cleanup;
     }

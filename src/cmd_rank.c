@@ -15,6 +15,7 @@ static const char S_rank_help[] =
     "  -b, --by NODE       rank by dti (default), gov, econ, society or any node of the model\n"
     "  -f, --format F      text (default, aligned for a terminal), md, csv (RFC 4180) or json\n"
     "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
+    DTI_CLI_FORCE_HELP
     "      --units N       63 (default: the provinces of the registry) or 34 (the units of the 2025\n"
     "                      reorganisation, by the rule of models/merger.yaml; see docs/merger.md)\n"
     "      --merge-weight C  weight the merger mean by the registry number column C (e.g. population)\n"
@@ -35,6 +36,7 @@ int dti_cmd_rank(int argc, char **argv)
                                          {"data", required_argument, NULL, 'd'},
                                          {"by", required_argument, NULL, 'b'},
                                          {"format", required_argument, NULL, 'f'},
+                                         {"force", no_argument, NULL, DTI_OPT_FORCE},
                                          {"out", required_argument, NULL, 'o'},
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
@@ -46,6 +48,7 @@ int dti_cmd_rank(int argc, char **argv)
     const char *units_s = NULL, *merge_weight = NULL;
     const char *year_s = NULL, *data = NULL, *by = "dti", *format_s = "text", *out_path = NULL;
     const char *registry = NULL, *models = NULL, *home = NULL;
+    unsigned out_flags = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":y:d:b:f:o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -54,6 +57,7 @@ int dti_cmd_rank(int argc, char **argv)
         case 'b': by = optarg; break;
         case 'f': format_s = optarg; break;
         case 'o': out_path = optarg; break;
+        case DTI_OPT_FORCE: out_flags |= DTI_OUTPUT_FORCE; break;
         case DTI_OPT_REGISTRY: registry = optarg; break;
         case DTI_OPT_MODELS: models = optarg; break;
         case DTI_OPT_HOME: home = optarg; break;
@@ -100,9 +104,8 @@ int dti_cmd_rank(int argc, char **argv)
         snprintf(name, sizeof name, "%d.yaml", year);
         data_path = dti_cli_join(dti_dir, name);
     }
-    const char *inputs[] = {reg_path, data_path};
     if (dti_registry_load(reg_path, &reg, &err) || dti_year_load(data_path, reg, models_dir, &yr, &err) ||
-        dti_output_open(out_path, inputs, 2, &out, &err)) {
+        dti_output_open(out_path, out_flags, &out, &err)) {
         rc = dti_cli_fail(&err);
         goto cleanup;
     }

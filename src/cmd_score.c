@@ -19,6 +19,7 @@ static const char S_score_help[] =
     "  -y, --year Y        the DTI year record DIR/data/dti/Y.yaml (instead of --data)\n"
     "  -f, --format F      text (default), md, csv or json; csv and json carry full precision\n"
     "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
+    DTI_CLI_FORCE_HELP
     "      --detail        add every normalised indicator (and, in json, the outlier treatment log)\n"
     "      --units N       34: scores of the units of the 2025 reorganisation (main indicators merged\n"
     "                      by the rule of models/merger.yaml, then aggregated; docs/merger.md)\n"
@@ -35,6 +36,7 @@ int dti_cmd_score(int argc, char **argv)
                                          {"data", required_argument, NULL, 'd'},
                                          {"year", required_argument, NULL, 'y'},
                                          {"format", required_argument, NULL, 'f'},
+                                         {"force", no_argument, NULL, DTI_OPT_FORCE},
                                          {"out", required_argument, NULL, 'o'},
                                          {"detail", no_argument, NULL, OPT_DETAIL},
                                          {"units", required_argument, NULL, DTI_OPT_UNITS},
@@ -48,6 +50,7 @@ int dti_cmd_score(int argc, char **argv)
     const char *registry = NULL, *models = NULL, *home = NULL;
     const char *year_s = NULL, *units_s = NULL, *merge_weight = NULL;
     int c, detail = 0;
+    unsigned out_flags = 0;
     while ((c = getopt_long(argc, argv, ":m:d:y:f:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
@@ -55,6 +58,7 @@ int dti_cmd_score(int argc, char **argv)
         case 'y': year_s = optarg; break;
         case 'f': format_s = optarg; break;
         case 'o': out_path = optarg; break;
+        case DTI_OPT_FORCE: out_flags |= DTI_OUTPUT_FORCE; break;
         case OPT_DETAIL: detail = 1; break;
         case DTI_OPT_UNITS: units_s = optarg; break;
         case DTI_OPT_MERGE_WEIGHT: merge_weight = optarg; break;
@@ -89,7 +93,6 @@ int dti_cmd_score(int argc, char **argv)
         snprintf(rel, sizeof rel, "data/dti/%ld.yaml", year);
         data = year_path = dti_cli_join(home, rel);
     }
-    const char *inputs[] = {model, data, reg_path};
     dti_score *sc = NULL, *merged = NULL;
     dti_output *out = NULL;
     dti_registry *reg = NULL;
@@ -112,7 +115,7 @@ int dti_cmd_score(int argc, char **argv)
                                units)) ||
                 dti_score_merge(sc, reg, &merger, &merged, &err))) {
         rc = dti_cli_fail(&err);
-    } else if (dti_output_open(out_path, inputs, 3, &out, &err)) {
+    } else if (dti_output_open(out_path, out_flags, &out, &err)) {
         rc = dti_cli_fail(&err);
     } else if (dti_score_write(merged ? merged : sc, format, detail, dti_output_stream(out), &err)) {
         dti_output_abort(out);
@@ -144,6 +147,7 @@ static const char S_audit_help[] =
     "  -f, --format F      text (default), csv (section,row,column,value) or json; csv and json carry\n"
     "                      full precision\n"
     "  -o, --out FILE      write to FILE atomically (never an input file); default standard output\n"
+    DTI_CLI_FORCE_HELP
     "      --registry FILE province registry for year records (default DIR/data/provinces.yaml)\n"
     "      --models DIR    frameworks named by year records (default DIR/models)\n"
     "      --home DIR      the directory holding data/ and models/\n"
@@ -154,6 +158,7 @@ int dti_cmd_audit(int argc, char **argv)
     static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
                                          {"data", required_argument, NULL, 'd'},
                                          {"format", required_argument, NULL, 'f'},
+                                         {"force", no_argument, NULL, DTI_OPT_FORCE},
                                          {"out", required_argument, NULL, 'o'},
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
@@ -162,6 +167,7 @@ int dti_cmd_audit(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *model = NULL, *data = NULL, *format_s = "text", *out_path = NULL;
     const char *registry = NULL, *models = NULL, *home = NULL;
+    unsigned out_flags = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":m:d:f:o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -169,6 +175,7 @@ int dti_cmd_audit(int argc, char **argv)
         case 'd': data = optarg; break;
         case 'f': format_s = optarg; break;
         case 'o': out_path = optarg; break;
+        case DTI_OPT_FORCE: out_flags |= DTI_OUTPUT_FORCE; break;
         case DTI_OPT_REGISTRY: registry = optarg; break;
         case DTI_OPT_MODELS: models = optarg; break;
         case DTI_OPT_HOME: home = optarg; break;
@@ -192,12 +199,11 @@ int dti_cmd_audit(int argc, char **argv)
     home = dti_cli_home(home);
     char *reg_path = registry ? strdup(registry) : dti_cli_join(home, "data/provinces.yaml");
     char *models_dir = models ? strdup(models) : dti_cli_join(home, "models");
-    const char *inputs[] = {model, data, reg_path};
     dti_audit *au = NULL;
     dti_output *out = NULL;
     int rc = 0;
     if (dti_audit_compute(model, data, reg_path, models_dir, &au, &err) ||
-        dti_output_open(out_path, inputs, 3, &out, &err)) {
+        dti_output_open(out_path, out_flags, &out, &err)) {
         rc = dti_cli_fail(&err);
     } else if (dti_audit_write(au, format, dti_output_stream(out), &err)) {
         dti_output_abort(out);

@@ -12,6 +12,7 @@
 /* The options every tune command shares. */
 typedef struct S_common {
     const char *model, *data, *year, *out, *registry, *models, *home;
+    unsigned out_flags; /* DTI_OUTPUT_FORCE with --force */
     const char *units, *merge_weight; /* sensitivity, stability, goal: the merged units */
 } S_common;
 
@@ -118,6 +119,7 @@ static const char S_fit_help[] =
     "  -d, --data FILE     a year record (provinces:) instead\n"
     "  -m, --model FILE    the framework (default: the record's own model); must be linear\n"
     "  -o, --out FILE      write to FILE atomically; default standard output\n"
+    DTI_CLI_FORCE_HELP
     "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
     "      --models DIR    directory of frameworks (default DIR/models)\n"
     "      --home DIR      the directory holding data/ and models/\n"
@@ -128,6 +130,7 @@ static int S_cmd_fit(int argc, char **argv)
     static const struct option opts[] = {{"year", required_argument, NULL, 'y'},
                                          {"data", required_argument, NULL, 'd'},
                                          {"model", required_argument, NULL, 'm'},
+                                         {"force", no_argument, NULL, DTI_OPT_FORCE},
                                          {"out", required_argument, NULL, 'o'},
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
@@ -142,6 +145,7 @@ static int S_cmd_fit(int argc, char **argv)
         case 'd': o.data = optarg; break;
         case 'm': o.model = optarg; break;
         case 'o': o.out = optarg; break;
+        case DTI_OPT_FORCE: o.out_flags |= DTI_OUTPUT_FORCE; break;
         case DTI_OPT_REGISTRY: o.registry = optarg; break;
         case DTI_OPT_MODELS: o.models = optarg; break;
         case DTI_OPT_HOME: o.home = optarg; break;
@@ -157,9 +161,8 @@ static int S_cmd_fit(int argc, char **argv)
         return rc;
     dti_error err;
     dti_error_init(&err);
-    const char *inputs[] = {data, reg, o.model ? o.model : data};
     dti_output *out = NULL;
-    if (dti_output_open(o.out, inputs, 3, &out, &err)) {
+    if (dti_output_open(o.out, o.out_flags, &out, &err)) {
         rc = dti_cli_fail(&err);
     } else if (dti_tune_fit_report(o.model, data, reg, models, dti_output_stream(out), &err)) {
         dti_output_abort(out);
@@ -189,13 +192,15 @@ static const char S_sens_help[] =
     "      --sobol N           Saltelli base sample, 100 or more; N (k + 2) evaluations (default 2000; 0: none)\n"
     "  -k, --top K             P(rank <= K) (default 10)\n"
     "  -s, --seed S            random seed (default 1)\n"
-    "  -j, --threads T         threads (default 1); the output is the same at any count\n"
+    "  -j, --threads T         threads, at most 64 (default: the number of cores); the output is the\n"
+    "                          same at any count\n"
     "      --units N           34: ranks among the units of the 2025 reorganisation (each draw's\n"
     "                          normalised main indicators merged by the rule of models/merger.yaml,\n"
     "                          then aggregated; docs/merger.md); --province then names a province\n"
     "                          (its unit) or a unit; the data's units must be the registry's provinces\n"
     "      --merge-weight C    weight the merger mean by the registry number column C\n"
     "  -o, --out FILE          write to FILE atomically; default standard output\n"
+    "      --force             with --out: replace a symbolic link or a file with other hard links\n"
     "      --registry FILE     province registry (default DIR/data/provinces.yaml)\n"
     "      --models DIR        directory of frameworks (default DIR/models)\n"
     "      --home DIR          the directory holding data/ and models/\n"
@@ -217,6 +222,7 @@ static int S_cmd_sensitivity(int argc, char **argv)
                                          {"threads", required_argument, NULL, 'j'},
                                          {"units", required_argument, NULL, DTI_OPT_UNITS},
                                          {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
+                                         {"force", no_argument, NULL, DTI_OPT_FORCE},
                                          {"out", required_argument, NULL, 'o'},
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
@@ -230,7 +236,7 @@ static int S_cmd_sensitivity(int argc, char **argv)
     so.sobol_n = 2000;
     so.n_boot = S_BOOT_RESAMPLES;
     so.top = 10;
-    so.threads = 1;
+    so.threads = dti_cli_cores();
     so.seed = 1;
     const char *unc = NULL;
     size_t seed = 1;
@@ -261,12 +267,13 @@ static int S_cmd_sensitivity(int argc, char **argv)
             so.seed = (unsigned long)seed;
             break;
         case 'j':
-            if (dti_cli_parse_size(optarg, 1, 256, &so.threads))
-                return dti_cli_usage_error(cmd, "--threads needs a number from 1 to 256");
+            if (dti_cli_parse_size(optarg, 1, DTI_THREADS_MAX, &so.threads))
+                return dti_cli_usage_error(cmd, DTI_CLI_THREADS_ERROR);
             break;
         case DTI_OPT_UNITS: o.units = optarg; break;
         case DTI_OPT_MERGE_WEIGHT: o.merge_weight = optarg; break;
         case 'o': o.out = optarg; break;
+        case DTI_OPT_FORCE: o.out_flags |= DTI_OUTPUT_FORCE; break;
         case DTI_OPT_REGISTRY: o.registry = optarg; break;
         case DTI_OPT_MODELS: o.models = optarg; break;
         case DTI_OPT_HOME: o.home = optarg; break;
@@ -291,12 +298,16 @@ static int S_cmd_sensitivity(int argc, char **argv)
     } else { /* models/uncertainty-dti.yaml for dti-*, models/uncertainty-<file stem>.yaml otherwise */
         const char *base = strrchr(o.model, '/');
         base = base ? base + 1 : o.model;
-        char name[256];
+        size_t len = strlen(base) + sizeof "models/uncertainty-.yaml"; /* the whole stem: never cut */
+        char *name = malloc(len);
+        if (!name)
+            abort();
         if (!strncmp(base, "dti", 3))
-            snprintf(name, sizeof name, "models/uncertainty-dti.yaml");
+            snprintf(name, len, "models/uncertainty-dti.yaml");
         else
-            snprintf(name, sizeof name, "models/uncertainty-%.*s.yaml", (int)strcspn(base, "."), base);
+            snprintf(name, len, "models/uncertainty-%.*s.yaml", (int)strcspn(base, "."), base);
         unc_path = dti_cli_join(dti_cli_home(o.home), name);
+        free(name);
     }
     so.model_path = o.model;
     so.data_path = data;
@@ -305,9 +316,8 @@ static int S_cmd_sensitivity(int argc, char **argv)
     so.uncertainty_path = unc_path;
     dti_error err;
     dti_error_init(&err);
-    const char *inputs[] = {data, reg, o.model, unc_path};
     dti_output *out = NULL;
-    if (dti_output_open(o.out, inputs, 4, &out, &err)) {
+    if (dti_output_open(o.out, o.out_flags, &out, &err)) {
         rc = dti_cli_fail(&err);
     } else if (dti_tune_sensitivity_report(&so, dti_output_stream(out), &err)) {
         dti_output_abort(out);
@@ -343,6 +353,7 @@ static const char S_stab_help[] =
     "      --merge-weight C  weight the merger mean by the registry number column C\n"
     "  -f, --format F      text (default), csv or json\n"
     "  -o, --out FILE      write to FILE atomically; default standard output\n"
+    DTI_CLI_FORCE_HELP
     "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
     "      --models DIR    directory of frameworks (default DIR/models)\n"
     "      --home DIR      the directory holding data/ and models/\n"
@@ -368,6 +379,7 @@ static const char S_goal_help[] =
     "                      the data's units must be the registry's provinces\n"
     "      --merge-weight C  weight the merger mean by the registry number column C\n"
     "  -o, --out FILE      write to FILE atomically; default standard output\n"
+    DTI_CLI_FORCE_HELP
     "      --registry FILE province registry (default DIR/data/provinces.yaml)\n"
     "      --models DIR    directory of frameworks (default DIR/models)\n"
     "      --home DIR      the directory holding data/ and models/\n"
@@ -385,6 +397,7 @@ static int S_cmd_what(int argc, char **argv, int goal)
                                          {"costs", required_argument, NULL, OPT_COSTS},
                                          {"units", required_argument, NULL, DTI_OPT_UNITS},
                                          {"merge-weight", required_argument, NULL, DTI_OPT_MERGE_WEIGHT},
+                                         {"force", no_argument, NULL, DTI_OPT_FORCE},
                                          {"out", required_argument, NULL, 'o'},
                                          {"registry", required_argument, NULL, DTI_OPT_REGISTRY},
                                          {"models", required_argument, NULL, DTI_OPT_MODELS},
@@ -426,6 +439,7 @@ static int S_cmd_what(int argc, char **argv, int goal)
         case DTI_OPT_UNITS: o.units = optarg; break;
         case DTI_OPT_MERGE_WEIGHT: o.merge_weight = optarg; break;
         case 'o': o.out = optarg; break;
+        case DTI_OPT_FORCE: o.out_flags |= DTI_OUTPUT_FORCE; break;
         case DTI_OPT_REGISTRY: o.registry = optarg; break;
         case DTI_OPT_MODELS: o.models = optarg; break;
         case DTI_OPT_HOME: o.home = optarg; break;
@@ -454,9 +468,8 @@ static int S_cmd_what(int argc, char **argv, int goal)
     wo.models_dir = models;
     dti_error err;
     dti_error_init(&err);
-    const char *inputs[] = {data, reg, o.model, wo.costs_path ? wo.costs_path : data};
     dti_output *out = NULL;
-    if (dti_output_open(o.out, inputs, 4, &out, &err)) {
+    if (dti_output_open(o.out, o.out_flags, &out, &err)) {
         rc = dti_cli_fail(&err);
     } else if ((goal ? dti_tune_goal_report : dti_tune_stability_report)(&wo, dti_output_stream(out), &err)) {
         dti_output_abort(out);

@@ -197,6 +197,8 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
         if ((v = dti_ynode_get(list->items[u], "groups")) && v->kind == DTI_Y_MAPPING)
             max_cols += v->n;
     dti_dataset *ds = S_new(path, fw, list->n, max_cols);
+    dti_strmap seen; /* unit code -> first row: duplicates in O(n) */
+    dti_strmap_init(&seen, list->n);
     for (size_t u = 0; u < list->n && !rc; u++) {
         const dti_ynode *m = list->items[u], *id;
         if ((rc = dti_y_expect(&c, m, DTI_Y_MAPPING, "a unit")) ||
@@ -204,13 +206,11 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
             (rc = dti_y_require(&c, m, "unit", "a unit", &id)) || (rc = dti_y_string(&c, id, "unit", &ds->unit[u])))
             break;
         ds->line[u] = m->line;
-        for (size_t k = 0; k < u; k++)
-            if (!strcmp(ds->unit[k], ds->unit[u])) {
-                rc = dti_y_error(&c, id, "duplicate unit '%s' (first at line %zu)", ds->unit[u], ds->line[k]);
-                break;
-            }
-        if (rc)
+        size_t first = dti_strmap_put(&seen, ds->unit[u], u);
+        if (first != DTI_NONE) {
+            rc = dti_y_error(&c, id, "duplicate unit '%s' (first at line %zu)", ds->unit[u], ds->line[first]);
             break;
+        }
         if ((v = dti_ynode_get(m, "name")) && (rc = dti_y_string(&c, v, "name", &ds->name[u])))
             break;
         if (!ds->name[u])
@@ -227,6 +227,7 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
                 break;
         }
     }
+    dti_strmap_clear(&seen);
     if (rc) {
         dti_dataset_free(ds);
         return rc;
@@ -314,18 +315,19 @@ int dti_dataset_groups(const dti_dataset *ds, const char *name, size_t *labels, 
         return dti_error_set(err, DTI_ERR_INPUT, ds->path, 0, 0, "no unit has a group '%s'", name);
     const char *const *col = (const char *const *)ds->group_text + g * ds->n_units;
     *n_groups = 0;
+    dti_strmap seen; /* label -> group: O(n) */
+    dti_strmap_init(&seen, ds->n_units);
     for (size_t u = 0; u < ds->n_units; u++) {
         labels[u] = DTI_NONE;
         if (!col[u])
             continue;
-        for (size_t k = 0; k < u && labels[u] == DTI_NONE; k++)
-            if (col[k] && !strcmp(col[k], col[u]))
-                labels[u] = labels[k];
+        labels[u] = dti_strmap_put(&seen, col[u], *n_groups);
         if (labels[u] == DTI_NONE) {
             if (texts)
                 texts[*n_groups] = col[u];
             labels[u] = (*n_groups)++;
         }
     }
+    dti_strmap_clear(&seen);
     return DTI_OK;
 }

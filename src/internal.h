@@ -11,6 +11,10 @@
 #include "methods.h"
 
 #define DTI_NONE SIZE_MAX /* "no index": no parent, not found */
+/* Names that become parts of file names or column names are refused beyond these lengths (never
+ * cut: a cut name could name another file or column).  A node id also names columns ("<id>_rank"). */
+#define DTI_ID_MAX 128
+#define DTI_FILE_STEM_MAX 200
 
 /* One published fact: a value or a rank, with its evidence.  A rank may be known only by bounds. */
 typedef struct dti_fact {
@@ -22,9 +26,25 @@ typedef struct dti_fact {
     size_t line, column;
 } dti_fact;
 
+/* A string -> index map by open addressing (FNV-1a): the duplicate checks of the loaders in O(n)
+ * instead of comparing every pair.  Keys are borrowed: they must outlive the map. */
+typedef struct dti_strmap {
+    size_t cap, n;     /* slots (a power of two), keys stored */
+    const char **key;  /* [cap] NULL = empty */
+    size_t *val;       /* [cap] */
+} dti_strmap;
+void dti_strmap_init(dti_strmap *m, size_t expected);
+void dti_strmap_clear(dti_strmap *m);
+/* Stores key -> val and returns DTI_NONE, or, when key is already there, leaves it and returns the
+ * value stored first (the first occurrence wins, for "first at line N" messages). */
+size_t dti_strmap_put(dti_strmap *m, const char *key, size_t val);
+/* The value stored for key, or DTI_NONE. */
+size_t dti_strmap_get(const dti_strmap *m, const char *key);
+
 typedef struct dti_province {
     char *code, *name, *ascii, *region, *successor;
     char *key_name, *key_ascii; /* folded forms used by dti_registry_find */
+    char *key_code;             /* the code without leading zeros ("06" -> "6") */
     size_t n_numbers;           /* user columns under `numbers:` (e.g. population) */
     char **number_names;
     double *numbers;
@@ -35,6 +55,7 @@ struct dti_registry {
     char *path;
     size_t n;
     dti_province *p;
+    dti_strmap *by_code, *by_name; /* key_code -> i; key_name and key_ascii without "tp " -> i */
 };
 
 typedef struct dti_node {
@@ -81,6 +102,7 @@ struct dti_year {
     const dti_registry *reg;
     size_t n;         /* province entries, in file order */
     size_t *prov;     /* registry index of entry i */
+    size_t *entry_of; /* [reg->n] entry of registry province p, DTI_NONE when absent */
     dti_fact *value;  /* [i * fw->n_nodes + node] */
     dti_fact *rank;   /* [i * fw->n_nodes + node] */
     int has_top10;
@@ -120,6 +142,14 @@ double dti_round_key(double v, int precision);
 /* The seed of random stream `block` of family `phase` for a user's seed (splitmix64, 32 bits, never 0):
  * one stream per block of runs, so results do not depend on the thread count. */
 unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long phase);
+/* Gives the last error the file it is about when it names none (the engine knows the indicator and
+ * the unit, its caller the file the data came from). */
+void dti_error_locate(dti_error *err, const char *path);
+
+/* Tests only: hook(tmp) runs once the atomic writer's temporary file exists and its signal handler
+ * is in place (output.c); NULL removes it. */
+void dti_output_test_hook(void (*hook)(const char *tmp));
+
 /* Index value of every node of `fw` from the leaf values vals[node] (NaN = unknown): weighted
  * arithmetic mean of the children with weight > 0, NaN when one of them is unknown. */
 void dti_framework_compute(const dti_framework *fw, double *vals);

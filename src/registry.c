@@ -2,6 +2,8 @@
  *
  * A province can be named by code, Vietnamese name or ASCII name; lookup ignores case, diacritics,
  * punctuation and a leading "TP."/"Thành phố", so "thai nguyen", "Thái Nguyên" and "19" all work.
+ * The loader refuses two provinces that this folding makes one name (or one code), so a lookup is
+ * never ambiguous; both checks and lookups go through hash maps (O(1) each).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -63,6 +65,40 @@ static int S_load_province(const dti_yctx *c, const dti_ynode *m, dti_province *
     }
     p->key_name = dti_name_fold(p->name);
     p->key_ascii = dti_name_fold(p->ascii);
+    if (!*S_strip_city(p->key_name) || !*S_strip_city(p->key_ascii)) /* nothing a lookup could match */
+        return dti_y_error(c, dti_ynode_get(m, *S_strip_city(p->key_name) ? "ascii" : "name"),
+                           "name '%s' has no letter or digit to look it up by", *S_strip_city(p->key_name) ? p->ascii : p->name);
+    const char *z = p->code;
+    while (z[0] == '0' && z[1])
+        z++;
+    p->key_code = dti_strdup(z);
+    return DTI_OK;
+}
+
+/* Records province i in the lookup maps; a code or a folded name already taken is an error at the
+ * entry `at` (in collect mode the loader goes on with the next province). */
+static int S_index(const dti_yctx *c, dti_registry *reg, size_t i, const dti_ynode *at)
+{
+    const dti_province *b = &reg->p[i];
+    size_t j = dti_strmap_put(reg->by_code, b->key_code, i);
+    if (j != DTI_NONE)
+        return dti_y_error(c, dti_ynode_get(at, "code"), "duplicate province code '%s' (first at line %zu)", b->code,
+                           reg->p[j].line);
+    const char *keys[2] = {b->key_name, b->key_ascii};
+    const char *field[2] = {"name", "ascii"};
+    for (size_t k = 0; k < 2; k++) {
+        j = dti_strmap_put(reg->by_name, S_strip_city(keys[k]), i);
+        if (j == DTI_NONE || j == i)
+            continue;
+        const dti_province *a = &reg->p[j];
+        if (!strcmp(a->key_name, keys[k]) || !strcmp(a->key_ascii, keys[k]))
+            return dti_y_error(c, dti_ynode_get(at, field[k]), "duplicate province '%s' (first at line %zu)",
+                               k ? b->ascii : b->name, a->line);
+        return dti_y_error(c, dti_ynode_get(at, field[k]),
+                           "'%s' and '%s' (line %zu) are one name once case, diacritics and 'TP.' are ignored: "
+                           "a lookup of either would be ambiguous",
+                           k ? b->ascii : b->name, a->name, a->line);
+    }
     return DTI_OK;
 }
 
@@ -87,29 +123,20 @@ int dti_registry_load(const char *path, dti_registry **out, dti_error *err)
         goto cleanup;
     }
     reg->p = dti_xcalloc(list->n, sizeof *reg->p);
+    reg->by_code = dti_xcalloc(1, sizeof *reg->by_code);
+    reg->by_name = dti_xcalloc(1, sizeof *reg->by_name);
+    dti_strmap_init(reg->by_code, list->n);
+    dti_strmap_init(reg->by_name, 2 * list->n);
     for (size_t i = 0; i < list->n; i++) {
         int r = S_load_province(&c, list->items[i], &reg->p[i]);
         reg->n = i + 1;
+        if (!r)
+            r = S_index(&c, reg, i, list->items[i]);
         if (r) {
             rc = r;
             if (!err->collect)
                 goto cleanup;
-            continue;
         }
-        for (size_t j = 0; j < i; j++) {
-            const dti_province *a = &reg->p[j], *b = &reg->p[i];
-            if (!a->code || !a->key_name)
-                continue;
-            const dti_ynode *at = list->items[i];
-            if (!strcmp(a->code, b->code))
-                rc = dti_y_error(&c, dti_ynode_get(at, "code"), "duplicate province code '%s' (first at line %zu)",
-                                 b->code, a->line);
-            else if (!strcmp(a->key_name, b->key_name) || !strcmp(a->key_ascii, b->key_ascii))
-                rc = dti_y_error(&c, dti_ynode_get(at, "name"), "duplicate province '%s' (first at line %zu)",
-                                 b->name, a->line);
-        }
-        if (rc && !err->collect)
-            goto cleanup;
     }
 cleanup:
     dti_ynode_free(root);
@@ -134,6 +161,7 @@ void dti_registry_free(dti_registry *reg)
         free(p->successor);
         free(p->key_name);
         free(p->key_ascii);
+        free(p->key_code);
         for (size_t k = 0; k < p->n_numbers; k++)
             free(p->number_names[k]);
         free(p->number_names);
@@ -141,6 +169,12 @@ void dti_registry_free(dti_registry *reg)
     }
     free(reg->p);
     free(reg->path);
+    if (reg->by_code)
+        dti_strmap_clear(reg->by_code);
+    if (reg->by_name)
+        dti_strmap_clear(reg->by_name);
+    free(reg->by_code);
+    free(reg->by_name);
     free(reg);
 }
 
@@ -160,31 +194,22 @@ int dti_registry_find(const dti_registry *reg, const char *query, size_t *index,
     for (const char *s = query; *s; s++)
         digits = digits && isdigit((unsigned char)*s);
     if (digits) {
-        long q = strtol(query, NULL, 10);
-        for (size_t i = 0; i < reg->n; i++)
-            if (strtol(reg->p[i].code, NULL, 10) == q) {
-                *index = i;
-                return DTI_OK;
-            }
-        return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "unknown province code '%s'", query);
-    }
-    char *key = dti_name_fold(query);
-    const char *k = S_strip_city(key);
-    size_t found = DTI_NONE, n_found = 0;
-    for (size_t i = 0; i < reg->n; i++) {
-        const dti_province *p = &reg->p[i];
-        if (!strcmp(k, S_strip_city(p->key_name)) || !strcmp(k, S_strip_city(p->key_ascii))) {
-            if (n_found++ == 0)
-                found = i;
-        }
-    }
-    free(key);
-    if (n_found == 1) {
-        *index = found;
+        const char *q = query;
+        while (q[0] == '0' && q[1]) /* "019" is "19" */
+            q++;
+        size_t i = dti_strmap_get(reg->by_code, q);
+        if (i == DTI_NONE)
+            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "unknown province code '%s'", query);
+        *index = i;
         return DTI_OK;
     }
-    if (n_found > 1)
-        return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "province '%s' is ambiguous; use its code", query);
+    char *key = dti_name_fold(query);
+    size_t i = *S_strip_city(key) ? dti_strmap_get(reg->by_name, S_strip_city(key)) : DTI_NONE;
+    free(key);
+    if (i != DTI_NONE) {
+        *index = i;
+        return DTI_OK;
+    }
     return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0,
                          "unknown province '%s' (give a code, a Vietnamese or an ASCII name)", query);
 }

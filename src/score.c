@@ -78,8 +78,7 @@ int dti_score_compute(const char *model_path, const char *data_path, const char 
     sc->w = dti_engine_alloc(fw, ds->n_units);
     if ((rc = dti_engine_run(sc->w, ds->values, &set, &sc->r, err))) {
         /* the engine names the indicator and unit; the file is where the data came from */
-        if (err->n && !err->e[err->n - 1].path[0])
-            snprintf(err->e[err->n - 1].path, sizeof err->e[err->n - 1].path, "%s", data_path);
+        dti_error_locate(err, data_path);
         goto cleanup;
     }
     S_columns(sc);

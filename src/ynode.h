@@ -1,7 +1,8 @@
 /* ynode.h -- a small owned YAML tree with source positions (internal).
  *
- * yaml_io.c turns a file into this tree (the only code that sees libyaml); the loaders in load_*.c
- * walk it and report semantic errors at a node's own 1-based line and column.
+ * yaml_io.c turns a file into this tree (the only code that sees libyaml, opening it through
+ * dti_input_open); the loaders (registry.c, framework.c, year.c, dataset.c, merger.c, ...) walk it and
+ * report semantic errors at a node's own 1-based line and column.
  */
 #ifndef DTI_YNODE_H
 #define DTI_YNODE_H
@@ -9,7 +10,10 @@
 #include "dtirank.h"
 
 #define DTI_YAML_MAX_DEPTH 64        /* deeper nesting is refused: no real input comes close */
-#define DTI_YAML_MAX_NODES 1000000   /* refuses pathological documents before memory does */
+/* Nodes (keys, values, lists, mappings) in one document: pathological documents are refused before
+ * they exhaust memory.  A node costs about 100 bytes, so the limit is about 1 GB; a data table of
+ * U units x I indicators takes about U x (I + 5) x 2 nodes (50,000 x 50 = 5.5 million). */
+#define DTI_YAML_MAX_NODES 10000000
 
 enum dti_ynode_kind { DTI_Y_SCALAR, DTI_Y_SEQUENCE, DTI_Y_MAPPING };
 
