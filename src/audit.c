@@ -342,7 +342,7 @@ static const char *S_vid(const dti_audit *a, size_t v)
 
 static void S_num(FILE *out, double v, int json)
 {
-    if (isnan(v))
+    if (!isfinite(v)) /* JSON has no inf or NaN */
         fputs(json ? "null" : "NA", out);
     else
         fprintf(out, "%.17g", v);

@@ -89,6 +89,8 @@ static int S_load_node(const dti_yctx *c, const dti_ynode *m, dti_node *nd, char
             return rc;
         if (nd->weight < 0)
             return dti_y_error(c, v, "weight %s of '%s' is negative", v->text, nd->id);
+        if (nd->weight > DTI_WEIGHT_MAX) /* the sum of the weights must not overflow (docs/methods.md) */
+            return dti_y_error(c, v, "weight %s of '%s' is above the limit of %g", v->text, nd->id, DTI_WEIGHT_MAX);
     } else if (*parent_id) {
         return dti_y_error(c, m, "missing key 'weight' in node '%s'", nd->id);
     }
@@ -167,6 +169,9 @@ static int S_load_header(const dti_yctx *c, const dti_ynode *root, dti_framework
             return rc;
         if (!(fw->range_lo < fw->range_hi))
             return dti_y_error(c, v, "range minimum must be below its maximum");
+        if (!(fabs(fw->range_lo) <= DTI_VALUE_MAX && fabs(fw->range_hi) <= DTI_VALUE_MAX))
+            return dti_y_error(c, v, "range [%g, %g] goes beyond the limit of %g in absolute value", fw->range_lo,
+                               fw->range_hi, DTI_VALUE_MAX);
         fw->has_range = 1;
     }
     if ((v = dti_ynode_get(root, "years"))) {

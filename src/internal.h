@@ -14,6 +14,17 @@
 /* Names that become parts of file names or column names are refused beyond these lengths (never
  * cut: a cut name could name another file or column).  A node id also names columns ("<id>_rank"). */
 #define DTI_ID_MAX 128
+/* The engine's limit on magnitudes (docs/methods.md, "Limits"): every value that enters a run (raw
+ * values, previous values, denominators, method parameters) and every value a stage produces must be
+ * finite and at most this in absolute value.  Within it no intermediate of any method can overflow
+ * (the fourth powers of the kurtosis stay below 1e130 for 10^8 units), so a result is either right or
+ * refused with an error naming the file, the indicator and the unit -- never inf, never NaN passed
+ * off as missing.  Weights (framework, overrides) must be finite, >= 0 and at most DTI_WEIGHT_MAX. */
+#define DTI_VALUE_MAX 1e30
+#define DTI_WEIGHT_MAX 1e30
+/* Costs of tune goal (one unit of an indicator): positive and at most this, so that a plan's total,
+ * a sum of cost x increase, cannot overflow. */
+#define DTI_COST_MAX 1e30
 #define DTI_FILE_STEM_MAX 200
 
 /* One published fact: a value or a rank, with its evidence.  A rank may be known only by bounds. */
@@ -139,6 +150,11 @@ void dti_fmt_pad(FILE *out, const char *s, size_t width, int right);
  * snapping binary noise), as a double holding an integer; values too large to have decimals are their
  * own key.  Equal keys are ties. */
 double dti_round_key(double v, int precision);
+/* The key to compare values by under the ranking rule, for every finite v: dti_round_key(v, p)
+ * scaled by 2^-64 (an exact scaling, so ties and order are the same), computed so that it never
+ * overflows -- dti_round_key itself is inf beyond DBL_MAX / 10^p, where 1e308 and 1.5e308 would tie.
+ * precision < 0: v itself.  Only for comparisons: divide dti_round_key, not this, to print. */
+double dti_rank_key(double v, int precision);
 /* The seed of random stream `block` of family `phase` for a user's seed (splitmix64, 32 bits, never 0):
  * one stream per block of runs, so results do not depend on the thread count. */
 unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long phase);

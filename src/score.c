@@ -66,6 +66,7 @@ int dti_score_compute(const char *model_path, const char *data_path, const char 
     const dti_dataset *ds = sc->ds;
     dti_engine_settings set = {0};
     set.denominators = ds->denominators;
+    set.path = ds->path;
     set.unit_names = (const char *const *)ds->unit;
     set.previous = ds->has_previous ? ds->previous : NULL;
     const dti_impute_spec *im = &fw->defaults.impute;

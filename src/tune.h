@@ -104,11 +104,29 @@ void dti_tune_sens_free(dti_tune_sens *s);
  * with the draw's weights and aggregation (without a memo: the provinces' run, merged into per-thread
  * scratch, then the units').  *unit is the unit whose rank and score feed the Sobol indices. */
 void dti_tune_sens_set_units(dti_tune_sens *s, const struct dti_merger_frame *mf, size_t unit);
-/* `runs` Monte Carlo draws; the rank histograms of every unit are summed into the first state. */
-int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_error *err);
-/* The summed histograms after dti_tune_sens_mc: [u * (n + 1) + rank] draws of unit u at `rank` (0 =
- * unranked), *n the units ranked (the data's, or the merger's).  Borrowed from s. */
-const size_t *dti_tune_sens_hist(const dti_tune_sens *s, size_t *n);
+/* What the Monte Carlo draws say about one unit's rank. */
+typedef struct dti_tune_rank_stats {
+    size_t ranked;        /* draws in which the unit has a rank */
+    size_t top;           /* draws in which its rank is <= the `top` of dti_tune_sens_mc */
+    size_t q05, q50, q95; /* the smallest rank r whose draws at ranks <= r reach 5%, 50%, 95% of the
+                           * ranked draws; 0 when never ranked */
+} dti_tune_rank_stats;
+
+/* Counters per unit and quantile in one pass: memory is 3 x DTI_TUNE_RANK_BINS x 4 bytes per unit
+ * and thread, whatever the number of units (a full rank histogram would be units^2). */
+#define DTI_TUNE_RANK_BINS 128
+
+/* `runs` Monte Carlo draws (at most 4294967295), and each unit's rank statistics.  The quantiles are
+ * exact: each pass counts the draws in DTI_TUNE_RANK_BINS bins of the window that holds a quantile,
+ * and the next pass runs the same draws again (same seed, same streams) on the bin that holds it, so
+ * n units take ceil(log_128 n) passes: one up to 128 units, two up to 16,384, three up to 2,097,152.
+ * The statistics are sums of integers: the same at any thread count. */
+int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, size_t top, dti_error *err);
+/* Tests: the bins per window (2..DTI_TUNE_RANK_BINS), so that a few units take several passes. */
+void dti_tune_sens_set_bins(dti_tune_sens *s, size_t bins);
+/* The statistics after dti_tune_sens_mc: [u] for each unit ranked (the data's, or the merger's), *n
+ * of them.  Borrowed from s. */
+const dti_tune_rank_stats *dti_tune_sens_stats(const dti_tune_sens *s, size_t *n);
 
 typedef struct dti_tune_sens_options {
     const char *model_path, *data_path, *reg_path, *models_dir, *uncertainty_path;

@@ -7,6 +7,7 @@
  * of the 2025 reorganisation (--units), each memo is merged once by the rule and each draw aggregates
  * and ranks the units only.  docs/tuning.md §2 and §5. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,8 @@ typedef struct S_state {
     dti_engine *uw;        /* units: the merged units' workspace */
     double *ubuf, *col;    /* units without a memo: [nj * n_units] merged table, [n_old] scratch */
     double *weight, *gsum; /* [nn] */
-    size_t *hist;          /* [u * (n_out + 1) + rank], u over the ranked units */
+    uint32_t *cnt;         /* [(u * 3 + q) * s->bins + bin] draws in each bin of each window */
+    size_t *ranked, *intop; /* [u] draws ranked, and ranked <= top (counted in the first pass) */
 } S_state;
 
 struct dti_tune_sens {
@@ -73,7 +75,17 @@ struct dti_tune_sens {
     S_state *st;
     void **stp;
     char *path;
+    /* the rank statistics (dti_tune_sens_mc): per unit u and quantile q, at [u * 3 + q], the window of
+     * ranks [wlo, wlo + wlen) that holds the quantile, its bin width (0: resolved) and the ranked draws
+     * below the window */
+    size_t top;
+    size_t bins; /* bins per window: DTI_TUNE_RANK_BINS (tests set fewer) */
+    int first_pass;
+    size_t *wlo, *wlen, *wbin, *below;
+    dti_tune_rank_stats *stats;
 };
+
+static const unsigned S_pct[3] = {5, 50, 95}; /* the quantiles of the report: median and 5-95% */
 
 static const char *const S_impute_names[] = {"none", "mean", "median", "group_mean", "group_median", NULL};
 static const int S_impute_codes[] = {DTI_IMPUTE_NONE, DTI_IMPUTE_MEAN, DTI_IMPUTE_MEDIAN, DTI_IMPUTE_GROUP_MEAN,
@@ -347,9 +359,22 @@ static int S_eval(void *state, const double *u, int accumulate, double *y, dti_e
     size_t no = s->n_out;
     y[0] = r.rank[s->unit] ? (double)r.rank[s->unit] : NAN;
     y[1] = r.values[fw->root * no + s->unit];
-    if (accumulate)
-        for (size_t v = 0; v < no; v++)
-            t->hist[v * (no + 1) + r.rank[v]]++;
+    if (!accumulate)
+        return DTI_OK;
+    for (size_t v = 0; v < no; v++) {
+        size_t rk = r.rank[v];
+        if (!rk)
+            continue;
+        if (s->first_pass) {
+            t->ranked[v]++;
+            t->intop[v] += rk <= s->top;
+        }
+        for (size_t q = 0; q < 3; q++) {
+            size_t i = v * 3 + q, b = s->wbin[i];
+            if (b && rk >= s->wlo[i] && rk - s->wlo[i] < s->wlen[i])
+                t->cnt[i * s->bins + (rk - s->wlo[i]) / b]++;
+        }
+    }
     return DTI_OK;
 }
 
@@ -366,8 +391,15 @@ void dti_tune_sens_free(dti_tune_sens *s)
         free(s->st[k].col);
         free(s->st[k].weight);
         free(s->st[k].gsum);
-        free(s->st[k].hist);
+        free(s->st[k].cnt);
+        free(s->st[k].ranked);
+        free(s->st[k].intop);
     }
+    free(s->wlo);
+    free(s->wlen);
+    free(s->wbin);
+    free(s->below);
+    free(s->stats);
     for (size_t i = 0; i < s->n_in; i++) {
         free(s->in[i].name);
         free(s->in[i].nodes);
@@ -385,6 +417,36 @@ void dti_tune_sens_free(dti_tune_sens *s)
     free(s->groups);
     free(s->path);
     free(s);
+}
+
+void dti_tune_sens_set_bins(dti_tune_sens *s, size_t bins)
+{
+    s->bins = bins < 2 ? 2 : bins > DTI_TUNE_RANK_BINS ? DTI_TUNE_RANK_BINS : bins;
+}
+
+/* (Re)makes the rank tallies for n ranked units: O(n) per thread. */
+static void S_tallies(dti_tune_sens *s, size_t n)
+{
+    s->n_out = n;
+    for (size_t k = 0; k < s->threads; k++) {
+        S_state *t = &s->st[k];
+        free(t->cnt);
+        free(t->ranked);
+        free(t->intop);
+        t->cnt = dti_xcalloc(n * 3 * DTI_TUNE_RANK_BINS, sizeof *t->cnt);
+        t->ranked = dti_xcalloc(n, sizeof *t->ranked);
+        t->intop = dti_xcalloc(n, sizeof *t->intop);
+    }
+    free(s->wlo);
+    free(s->wlen);
+    free(s->wbin);
+    free(s->below);
+    free(s->stats);
+    s->wlo = dti_xcalloc(3 * n, sizeof *s->wlo);
+    s->wlen = dti_xcalloc(3 * n, sizeof *s->wlen);
+    s->wbin = dti_xcalloc(3 * n, sizeof *s->wbin);
+    s->below = dti_xcalloc(3 * n, sizeof *s->below);
+    s->stats = dti_xcalloc(n, sizeof *s->stats);
 }
 
 /* Builds the memo: stages 1-5 for every combination of the discrete inputs that affect them. */
@@ -438,6 +500,7 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const char
     s->ds = ds;
     s->path = dti_strdup(uncertainty_path);
     s->threads = threads ? threads : 1;
+    s->bins = DTI_TUNE_RANK_BINS;
     dti_ynode *root = NULL;
     dti_yctx c = {uncertainty_path, err};
     const dti_ynode *list;
@@ -463,6 +526,7 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const char
     }
     s->n_in = list->n;
     s->set.denominators = ds->denominators; /* the data are needed from here on */
+    s->set.path = ds->path;
     s->set.unit_names = (const char *const *)ds->unit;
     s->group_of = dti_xcalloc(s->dim, sizeof *s->group_of);
     for (size_t i = 0; i < s->n_in; i++)
@@ -484,7 +548,6 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const char
         s->set.groups = need ? s->groups : NULL;
     }
     size_t nu = ds->n_units;
-    s->n_out = nu;
     s->st = dti_xcalloc(s->threads, sizeof *s->st);
     s->stp = dti_xcalloc(s->threads, sizeof *s->stp);
     for (size_t k = 0; k < s->threads; k++) {
@@ -492,9 +555,9 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const char
         s->st[k].w = dti_engine_alloc(fw, nu);
         s->st[k].weight = dti_xcalloc(fw->n_nodes, sizeof(double));
         s->st[k].gsum = dti_xcalloc(fw->n_nodes, sizeof(double));
-        s->st[k].hist = dti_xcalloc(nu * (nu + 1), sizeof(size_t));
         s->stp[k] = &s->st[k];
     }
+    S_tallies(s, nu);
     rc = S_memo(s, err);
 cleanup:
     dti_ynode_free(root);
@@ -517,14 +580,12 @@ void dti_tune_sens_set_units(dti_tune_sens *s, const dti_merger_frame *mf, size_
 {
     size_t nk = mf->m->n_units, nj = s->ds->n_indicators, cells = nj * nk;
     s->mf = mf;
-    s->n_out = nk;
     s->unit = unit;
     s->uset.unit_names = (const char *const *)mf->m->unit;
+    S_tallies(s, nk);
     for (size_t k = 0; k < s->threads; k++) {
         S_state *t = &s->st[k];
         t->uw = dti_engine_alloc(s->fw, nk);
-        free(t->hist);
-        t->hist = dti_xcalloc(nk * (nk + 1), sizeof *t->hist);
         if (!s->memo) {
             t->ubuf = dti_xcalloc(cells ? cells : 1, sizeof *t->ubuf);
             t->col = dti_xcalloc(mf->m->n_old, sizeof *t->col);
@@ -544,40 +605,96 @@ void dti_tune_sens_set_units(dti_tune_sens *s, const dti_merger_frame *mf, size_
     free(col);
 }
 
-const size_t *dti_tune_sens_hist(const dti_tune_sens *s, size_t *n)
+const dti_tune_rank_stats *dti_tune_sens_stats(const dti_tune_sens *s, size_t *n)
 {
     *n = s->n_out;
-    return s->st[0].hist;
+    return s->stats;
 }
 
-int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_error *err)
+/* After a pass: narrows each unresolved window to the bin holding its quantile; returns how many are
+ * still unresolved. */
+static size_t S_narrow(dti_tune_sens *s)
+{
+    const uint32_t *cnt = s->st[0].cnt;
+    size_t pending = 0;
+    for (size_t i = 0; i < 3 * s->n_out; i++) {
+        size_t b = s->wbin[i], total = s->stats[i / 3].ranked;
+        if (!b)
+            continue;
+        if (!total) { /* never ranked: no quantile */
+            s->wbin[i] = 0;
+            continue;
+        }
+        size_t cum = s->below[i], nbins = (s->wlen[i] + b - 1) / b;
+        for (size_t k = 0; k < nbins; k++) {
+            size_t c = cnt[i * s->bins + k];
+            if ((cum + c) * 100 < (size_t)S_pct[i % 3] * total) {
+                cum += c;
+                continue;
+            }
+            size_t lo = s->wlo[i] + k * b, end = s->wlo[i] + s->wlen[i], len = end - lo < b ? end - lo : b;
+            size_t *q = i % 3 == 0 ? &s->stats[i / 3].q05 : i % 3 == 1 ? &s->stats[i / 3].q50 : &s->stats[i / 3].q95;
+            if (len == 1) {
+                *q = lo;
+                s->wbin[i] = 0;
+            } else { /* the next pass counts this bin rank by rank, or in finer bins */
+                s->wlo[i] = lo;
+                s->wlen[i] = len;
+                s->wbin[i] = (len + s->bins - 1) / s->bins;
+                s->below[i] = cum;
+                pending++;
+            }
+            break;
+        }
+    }
+    return pending;
+}
+
+int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, size_t top, dti_error *err)
 {
     size_t nu = s->n_out;
-    for (size_t k = 0; k < s->threads; k++)
-        memset(s->st[k].hist, 0, nu * (nu + 1) * sizeof(size_t));
+    if (runs > UINT32_MAX) /* the bins count in 32 bits */
+        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "at most %lu Monte Carlo runs", (unsigned long)UINT32_MAX);
+    s->top = top;
+    memset(s->stats, 0, nu * sizeof *s->stats);
+    for (size_t i = 0; i < 3 * nu; i++) { /* the first window: every rank */
+        s->wlo[i] = 1;
+        s->wlen[i] = nu;
+        s->wbin[i] = (nu + s->bins - 1) / s->bins;
+        s->below[i] = 0;
+    }
+    s->first_pass = 1;
     dti_tune_sampler sp = S_sampler(s, seed);
-    int rc = dti_tune_mc(&sp, runs, err);
-    for (size_t k = 1; k < s->threads && !rc; k++) /* integer sums: the same at any thread count */
-        for (size_t i = 0; i < nu * (nu + 1); i++)
-            s->st[0].hist[i] += s->st[k].hist[i];
+    int rc = DTI_OK;
+    for (size_t pending = 3 * nu; pending && !rc;) {
+        for (size_t k = 0; k < s->threads; k++) {
+            memset(s->st[k].cnt, 0, nu * 3 * s->bins * sizeof *s->st[k].cnt);
+            memset(s->st[k].ranked, 0, nu * sizeof *s->st[k].ranked);
+            memset(s->st[k].intop, 0, nu * sizeof *s->st[k].intop);
+        }
+        if ((rc = dti_tune_mc(&sp, runs, err)))
+            break;
+        S_state *t0 = &s->st[0];
+        for (size_t k = 1; k < s->threads; k++) { /* integer sums: the same at any thread count */
+            for (size_t i = 0; i < nu * 3 * s->bins; i++)
+                t0->cnt[i] += s->st[k].cnt[i];
+            for (size_t v = 0; v < nu; v++) {
+                t0->ranked[v] += s->st[k].ranked[v];
+                t0->intop[v] += s->st[k].intop[v];
+            }
+        }
+        if (s->first_pass)
+            for (size_t v = 0; v < nu; v++) {
+                s->stats[v].ranked = t0->ranked[v];
+                s->stats[v].top = t0->intop[v];
+            }
+        s->first_pass = 0;
+        pending = S_narrow(s);
+    }
     return rc;
 }
 
 /* ---- the report ------------------------------------------------------------------------------------ */
-
-/* Smallest rank whose cumulative count reaches pct% of the ranked draws of unit v. */
-static size_t S_rank_quantile(const size_t *h, size_t nu, unsigned pct)
-{
-    size_t total = 0, cum = 0;
-    for (size_t r = 1; r <= nu; r++)
-        total += h[r];
-    for (size_t r = 1; r <= nu; r++) {
-        cum += h[r];
-        if (total && cum * 100 >= (size_t)pct * total)
-            return r;
-    }
-    return 0;
-}
 
 static void S_describe(FILE *out, const dti_tune_sens *s, const S_input *in)
 {
@@ -705,7 +822,7 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
         if (s->unit == nu)
             s->unit = 0;
     }
-    if ((rc = dti_tune_sens_mc(s, o->runs, o->seed, err)))
+    if ((rc = dti_tune_sens_mc(s, o->runs, o->seed, o->top, err)))
         goto cleanup;
     size_t k = s->n_in, n = o->sobol_n;
     if (n) {
@@ -746,22 +863,16 @@ int dti_tune_sensitivity_report(const dti_tune_sens_options *o, FILE *out, dti_e
     fprintf(out, "%7s %6s %9s %9s  ", "nominal", "median", "5%-95%", topk);
     dti_fmt_pad(out, "unit", wcode, 0);
     fprintf(out, " %s\n", o->merger ? "former provinces" : "name");
-    const size_t *h0 = s->st[0].hist;
     for (size_t q = 0; q < nu; q++) {
         size_t v = nom.order[q];
-        const size_t *h = h0 + v * (nu + 1);
-        size_t intop = 0, ranked = 0;
-        for (size_t r = 1; r <= nu; r++) {
-            ranked += h[r];
-            intop += r <= o->top ? h[r] : 0;
-        }
-        if (!nom.rank[v] && !ranked)
+        const dti_tune_rank_stats *st = &s->stats[v];
+        if (!nom.rank[v] && !st->ranked)
             continue;
-        char nr[16], iv[24];
+        char nr[24], iv[48];
         snprintf(nr, sizeof nr, "%zu", nom.rank[v]);
-        snprintf(iv, sizeof iv, "%zu-%zu", S_rank_quantile(h, nu, 5), S_rank_quantile(h, nu, 95));
-        fprintf(out, "%7s %6zu %9s %9.3f  ", nom.rank[v] ? nr : "-", S_rank_quantile(h, nu, 50), iv,
-                o->runs ? (double)intop / (double)o->runs : NAN);
+        snprintf(iv, sizeof iv, "%zu-%zu", st->q05, st->q95);
+        fprintf(out, "%7s %6zu %9s %9.3f  ", nom.rank[v] ? nr : "-", st->q50, iv,
+                o->runs ? (double)st->top / (double)o->runs : NAN);
         dti_fmt_pad(out, code[v], wcode, 0);
         fprintf(out, " %s\n", name[v]);
     }

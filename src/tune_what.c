@@ -93,6 +93,7 @@ static int S_ctx_init(S_ctx *c, const dti_framework *fw, const dti_dataset *ds, 
     c->name = mf ? (const char *const *)mf->name : (const char *const *)ds->name;
     size_t nu = c->nu, nn = fw->n_nodes;
     c->set.denominators = ds->denominators;
+    c->set.path = ds->path;
     c->set.unit_names = (const char *const *)ds->unit;
     c->set.previous = ds->has_previous ? ds->previous : NULL;
     const dti_impute_spec *im = &fw->defaults.impute;

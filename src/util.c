@@ -113,6 +113,22 @@ double dti_round_key(double v, int precision)
     return round(round(t * 1e6) / 1e6); /* round() is half away from zero */
 }
 
+double dti_rank_key(double v, int precision)
+{
+    if (precision < 0)
+        return v;
+    double p10 = precision <= 22 ? 1.0 : pow(10.0, precision);
+    if (precision <= 22) /* exact powers of ten, as in dti_round_key */
+        for (int k = 0; k < precision; k++)
+            p10 *= 10.0;
+    double t = v * p10;
+    if (isfinite(t))
+        return dti_round_key(v, precision) * 0x1p-64; /* a power of two: exact, no underflow for integers */
+    /* |v| * 10^p beyond DBL_MAX: no decimal is left to round, and scaling before multiplying gives
+     * the same rounding of the product as in an unbounded exponent range */
+    return (v * 0x1p-64) * p10;
+}
+
 unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long phase)
 {
     /* splitmix64 (Steele, Lea & Flood 2014) of (seed, phase, block): distinct seeds give unrelated

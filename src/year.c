@@ -266,7 +266,7 @@ static int S_check_ranks(const dti_yctx *c, dti_year *yr, size_t node)
             const dti_fact *rj = &yr->rank[j * nn + node], *vj = &yr->value[j * nn + node];
             if (j == i || !rj->known || isnan(rj->value) || !vj->known)
                 continue;
-            double ki = dti_round_key(vi->value, fw->precision), kj = dti_round_key(vj->value, fw->precision);
+            double ki = dti_rank_key(vi->value, fw->precision), kj = dti_rank_key(vj->value, fw->precision);
             if (ki > kj && ri->value > rj->value) {
                 dti_error_set(&yr->warnings, DTI_ERR_INPUT, c->path, ri->line, ri->column,
                               "%s: rank %.0f of %s disagrees with its value %.*f: %s has %.*f and rank %.0f",
