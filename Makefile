@@ -33,7 +33,7 @@ LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz install clean reference
+.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz fuzz-coverage install clean reference
 
 all: $(BUILD)/dtirank
 
@@ -90,19 +90,19 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
-# libFuzzer on the YAML loaders (needs clang; Debian: clang-14), seeded with the real inputs.
-# FUZZ_TIME seconds (default 60); findings land in build-fuzz/.
+# libFuzzer (clang, ASan + UBSan) on every parser: YAML tree, frameworks, registry, year records, data
+# tables, merger maps and rules, targets, goal costs, uncertainty files and the command line
+# (tests/fuzz/).  FUZZ_TIME seconds each (default 60); findings land in build-fuzz/.  `make fuzz-coverage`
+# replays the corpora with source coverage and prints the loaders' line coverage.
 FUZZ_TIME ?= 60
+FUZZ_DEB_PKGS = clang libclang-rt-14-dev llvm-14
 fuzz: deps
-	@command -v clang >/dev/null 2>&1 || { echo "fuzz: needs clang (apt-get install -y clang)"; exit 1; }
-	@mkdir -p build-fuzz/corpus && for f in data/*.yaml data/dti/*.yaml models/*.yaml tests/bad/files/*.yaml; do \
-	  cp "$$f" "build-fuzz/corpus/$$(echo "$$f" | tr / _)"; done
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" build-fuzz/libdtirank.a
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Isrc -DDTI_SRCDIR='"$(CURDIR)"' \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build-fuzz/fuzz_yaml \
-	  tests/fuzz/fuzz_yaml.c build-fuzz/libdtirank.a $(LIBS)
-	cd build-fuzz && ./fuzz_yaml -max_total_time=$(FUZZ_TIME) -max_len=4096 corpus
+	@command -v clang >/dev/null 2>&1 || { echo "fuzz: needs clang (apt-get install -y $(FUZZ_DEB_PKGS))"; exit 1; }
+	@sh tests/fuzz/fuzz.sh $(FUZZ_TIME)
+
+fuzz-coverage: deps
+	@command -v llvm-cov-14 >/dev/null 2>&1 || { echo "fuzz-coverage: needs apt-get install -y $(FUZZ_DEB_PKGS)"; exit 1; }
+	@sh tests/fuzz/fuzz.sh coverage
 
 # valgrind over representative commands: no leak, no invalid access.
 leakcheck: all
@@ -149,4 +149,4 @@ install: $(BUILD)/install/dtirank
 FORCE: # PREFIX is not a file: rebuild the installed program's cli.o every time
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-cov
