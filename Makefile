@@ -30,10 +30,11 @@ LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units
+UNIT    = test_yaml test_registry test_rank test_year test_project test_merger test_engine test_methods test_audit test_tune test_tune_units \
+          test_harden
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad asan bench leakcheck fuzz fuzz-coverage install clean reference
+.PHONY: all deps run check unit golden bad safety asan bench leakcheck fuzz fuzz-coverage install clean reference
 
 all: $(BUILD)/dtirank
 
@@ -72,7 +73,7 @@ run: deps
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@$(MAKE) --no-print-directory unit golden bad
+	@$(MAKE) --no-print-directory unit golden bad safety
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do ./$$t || fail=1; done; exit $$fail
@@ -84,6 +85,10 @@ golden: $(BUILD)/dtirank
 
 bad: $(BUILD)/dtirank
 	@sh tests/bad/run.sh ./$(BUILD)/dtirank
+
+# Hostile --out and special inputs on a copied home: refused, and no file changed (tests/safety/run.sh).
+safety: $(BUILD)/dtirank
+	@sh tests/safety/run.sh ./$(BUILD)/dtirank
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build tree.
 asan: deps

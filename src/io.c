@@ -88,8 +88,13 @@ int dti_input_open(const char *path, FILE **out, dti_error *err)
     /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat could
      * tell us what it is.  Regular files ignore the flag; it is cleared before reading anyway. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (fd < 0) {
+        int e = errno;
+        struct stat ls;
+        if (stat(path, &ls) == 0 && !S_ISREG(ls.st_mode)) /* a socket cannot be opened at all (ENXIO) */
+            return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "is %s, not a regular file", S_kind(ls.st_mode));
+        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(e));
+    }
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
