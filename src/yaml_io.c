@@ -13,16 +13,21 @@
 #include "io.h"
 #include "ynode.h"
 
-static dti_ynode *S_node_new(int kind, const yaml_mark_t *mark)
+/* A node; a scalar's text (len bytes) is copied into the same allocation. */
+static dti_ynode *S_node_new(int kind, const yaml_mark_t *mark, const char *text, size_t len)
 {
-    dti_ynode *n = calloc(1, sizeof *n);
+    dti_ynode *n = calloc(1, sizeof *n + (text ? len + 1 : 0));
     if (!n) {
         fputs("dtirank: out of memory\n", stderr);
         abort();
     }
-    n->kind = kind;
+    n->kind = (unsigned char)kind;
     n->line = mark->line + 1;
     n->column = mark->column + 1;
+    if (text) {
+        n->text = (char *)(n + 1);
+        memcpy(n->text, text, len);
+    }
     return n;
 }
 
@@ -53,7 +58,6 @@ void dti_ynode_free(dti_ynode *node)
         }
         free(n->items);
         free(n->keys);
-        free(n->text);
         free(n);
     }
     free(stack);
@@ -199,22 +203,19 @@ int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
                                        "NUL character in a string");
                     break;
                 }
-                node = S_node_new(DTI_Y_SCALAR, mark);
-                node->text = strdup((const char *)ev.data.scalar.value);
-                if (!node->text)
-                    abort();
+                node = S_node_new(DTI_Y_SCALAR, mark, (const char *)ev.data.scalar.value, ev.data.scalar.length);
                 node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
             }
             break;
         case YAML_SEQUENCE_START_EVENT:
             anchor = (const char *)ev.data.sequence_start.anchor;
             if (!anchor)
-                node = S_node_new(DTI_Y_SEQUENCE, mark);
+                node = S_node_new(DTI_Y_SEQUENCE, mark, NULL, 0);
             break;
         case YAML_MAPPING_START_EVENT:
             anchor = (const char *)ev.data.mapping_start.anchor;
             if (!anchor)
-                node = S_node_new(DTI_Y_MAPPING, mark);
+                node = S_node_new(DTI_Y_MAPPING, mark, NULL, 0);
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
@@ -294,7 +295,7 @@ int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
     }
     if (!doc) { /* an empty file is an empty mapping: the loaders then report what is missing */
         yaml_mark_t m = {0, 0, 0};
-        doc = S_node_new(DTI_Y_MAPPING, &m);
+        doc = S_node_new(DTI_Y_MAPPING, &m, NULL, 0);
     }
     *root = doc;
     return DTI_OK;

@@ -17,16 +17,18 @@
 
 enum dti_ynode_kind { DTI_Y_SCALAR, DTI_Y_SEQUENCE, DTI_Y_MAPPING };
 
+/* Kept small: a data table of 50,000 units x 50 indicators is 5 million nodes.  A scalar's text
+ * lives in the same allocation as its node. */
 typedef struct dti_ynode dti_ynode;
 struct dti_ynode {
-    int kind;
     size_t line, column; /* 1-based start of the node */
-    char *text;          /* scalar text (owned), NULL otherwise */
-    int plain;           /* scalar was plain (unquoted, not a block literal) */
+    char *text;          /* scalar text (part of the node's allocation), NULL otherwise */
     /* sequences: items; mappings: keys[i] -> items[i] */
-    size_t n, cap;
     dti_ynode **items;
     dti_ynode **keys;
+    size_t n, cap;
+    unsigned char kind;  /* enum dti_ynode_kind */
+    unsigned char plain; /* scalar was plain (unquoted, not a block literal) */
 };
 
 /* Parses the one document in `path`.  Aliases, anchors of anything, more than one document,
