@@ -118,6 +118,7 @@ bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune
 	@sh tests/bench/bench_project.sh ./$(BUILD)/dtirank
 	@./$(BUILD)/bench_engine
 	@./$(BUILD)/bench_tune
+	@sh tests/bench/bench_scale.sh ./$(BUILD)/dtirank
 
 # the engine's time per evaluation on synthetic 63 x 8 and 63 x 50 tables
 $(BUILD)/bench_engine: tests/bench/bench_engine.c $(BUILD)/libdtirank.a
