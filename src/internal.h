@@ -12,8 +12,9 @@
 
 #define DTI_NONE SIZE_MAX /* "no index": no parent, not found */
 /* Names that become parts of file names or column names are refused beyond these lengths (never
- * cut: a cut name could name another file or column).  A node id also names columns ("<id>_rank"). */
-#define DTI_ID_MAX 128
+ * cut: a cut name could name another file or column).  A node id also names columns ("<id>_rank",
+ * "<id>_computed" in table.c, "<parent>/<child>" in audit.c, whose buffers hold two ids of this). */
+#define DTI_ID_MAX 100
 /* The engine's limit on magnitudes (docs/methods.md, "Limits"): every value that enters a run (raw
  * values, previous values, denominators, method parameters) and every value a stage produces must be
  * finite and at most this in absolute value.  Within it no intermediate of any method can overflow
