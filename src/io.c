@@ -18,10 +18,22 @@ typedef struct S_id {
 } S_id;
 
 /* The inputs opened so far.  A command opens a handful of files (a few thousand at most with a
- * framework per year record), so a linear list is enough; the writer looks it up once or twice. */
+ * framework per year record), so a linear list is enough; the writer looks it up once or twice.  The
+ * first S_FIXED live in static storage (a command allocates nothing for them); a longer list moves to
+ * the heap, freed at exit. */
+#define S_FIXED 64
 static pthread_mutex_t S_lock = PTHREAD_MUTEX_INITIALIZER;
-static S_id *S_ids;
-static size_t S_n, S_cap;
+static S_id S_fixed[S_FIXED];
+static S_id *S_ids = S_fixed;
+static size_t S_n, S_cap = S_FIXED;
+
+static void S_release(void)
+{
+    if (S_ids != S_fixed)
+        free(S_ids);
+    S_ids = S_fixed;
+    S_cap = S_FIXED;
+}
 
 static void S_record(dev_t dev, ino_t ino)
 {
@@ -31,14 +43,20 @@ static void S_record(dev_t dev, ino_t ino)
         i++;
     if (i == S_n) {
         if (S_n == S_cap) {
-            size_t cap = S_cap ? 2 * S_cap : 16;
-            S_id *ids = realloc(S_ids, cap * sizeof *ids);
+            static int registered;
+            size_t cap = 2 * S_cap;
+            S_id *ids = malloc(cap * sizeof *ids);
             if (!ids) {
                 fputs("dtirank: out of memory\n", stderr);
                 abort();
             }
+            memcpy(ids, S_ids, S_n * sizeof *ids);
+            if (S_ids != S_fixed)
+                free(S_ids);
             S_ids = ids;
             S_cap = cap;
+            if (!registered) /* valgrind: nothing left reachable at exit */
+                registered = atexit(S_release) == 0;
         }
         S_ids[S_n].dev = dev;
         S_ids[S_n].ino = ino;
@@ -60,9 +78,8 @@ int dti_input_seen(dev_t dev, ino_t ino)
 void dti_input_forget(void)
 {
     pthread_mutex_lock(&S_lock);
-    free(S_ids);
-    S_ids = NULL;
-    S_n = S_cap = 0;
+    S_release();
+    S_n = 0;
     pthread_mutex_unlock(&S_lock);
 }
 

@@ -310,6 +310,29 @@ static void test_dti_input_open_refuses_special_files(void **state)
     S_rmdir(dir);
 }
 
+/* More inputs than the static list holds (64): all are still refused. */
+static void test_dti_input_many(void **state)
+{
+    (void)state;
+    char dir[64], p[128], msg[512];
+    S_dir(dir, sizeof dir);
+    dti_input_forget();
+    for (int k = 0; k < 150; k++) {
+        snprintf(p, sizeof p, "%s/in%d", dir, k);
+        S_write(p, "x");
+        S_as_input(p);
+    }
+    for (int k = 0; k < 150; k += 37) {
+        snprintf(p, sizeof p, "%s/in%d", dir, k);
+        assert_int_equal(S_out(p, 0, "y", msg, sizeof msg), DTI_ERR_USAGE);
+        assert_string_equal(msg, "refusing to overwrite an input file");
+    }
+    dti_input_forget();
+    snprintf(p, sizeof p, "%s/in%d", dir, 149);
+    assert_int_equal(S_out(p, 0, "y", msg, sizeof msg), DTI_OK); /* forgotten: an ordinary file again */
+    S_rmdir(dir);
+}
+
 /* ---- messages (D10) ------------------------------------------------------------------------------- */
 
 static void test_dti_error_set_sanitises(void **state)
@@ -738,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_dti_output_no_file_before_commit),
         cmocka_unit_test(test_dti_output_signal_removes_tmp),
         cmocka_unit_test(test_dti_input_open_refuses_special_files),
+        cmocka_unit_test(test_dti_input_many),
         cmocka_unit_test(test_dti_error_set_sanitises),
         cmocka_unit_test(test_dti_strmap_put_get),
         cmocka_unit_test(test_dti_registry_large_duplicate),
