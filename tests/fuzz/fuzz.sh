@@ -76,4 +76,5 @@ for h in ${FUZZ_ONLY:-$harnesses}; do
     echo "$h: $r, $execs executions in $time s ($rate/s), corpus $(ls build-fuzz/corpus/$h | wc -l) files"
     [ $r = ok ] || grep -E "ERROR|SUMMARY|Test unit written" build-fuzz/$h.log | head -5
 done
+rm -rf /dev/shm/dti_fuzz_* /tmp/dti_fuzz_* # the harnesses' input files and sandboxes
 exit $status
