@@ -32,11 +32,16 @@ corpora() {
     c=build-fuzz/corpus
     seed $c/fuzz_yaml data/*.yaml data/dti/*.yaml models/*.yaml tests/bad/files/*.yaml tests/bad/files/models/*.yaml
     seed $c/fuzz_table data/asem.yaml data/example-raw.yaml data/dti/2022.yaml tests/bad/files/score_*.yaml \
-        tests/bad/files/decimal_comma.yaml tests/bad/files/yaml_*.yaml tests/bad/files/harden_*.yaml
-    seed $c/fuzz_merger data/merger-2025.yaml models/merger.yaml tests/bad/files/merger_*.yaml
+        tests/bad/files/decimal_comma.yaml tests/bad/files/yaml_*.yaml tests/bad/files/harden_*.yaml \
+        tests/fuzz/seeds/table_*.yaml
+    seed $c/fuzz_merger data/merger-2025.yaml models/merger.yaml tests/bad/files/merger_*.yaml \
+        tests/fuzz/seeds/merger_*.yaml
     seed $c/fuzz_targets models/targets.yaml tests/bad/files/target*.yaml
-    seed $c/fuzz_costs tests/fuzz/seeds/costs.yaml tests/bad/files/costs_*.yaml
-    seed $c/fuzz_uncertainty models/uncertainty-*.yaml tests/bad/files/unc*.yaml
+    seed $c/fuzz_costs tests/fuzz/seeds/costs.yaml tests/bad/files/costs_*.yaml tests/bad/files/harden_costs*.yaml
+    seed $c/fuzz_uncertainty models/uncertainty-*.yaml tests/bad/files/unc*.yaml tests/fuzz/seeds/uncertainty_*.yaml
+    # the registry with a numbers column, for the merger weights of fuzz_merger and the yaml seeds
+    sed 's/^\(    ascii: .*\)$/\1\n    numbers: {population: 1000.5, area: 12}/' data/provinces.yaml >build-fuzz/registry-numbers.yaml
+    seed $c/fuzz_yaml build-fuzz/registry-numbers.yaml
     python3 tests/fuzz/cli_seeds.py $c/fuzz_cli
 }
 
@@ -50,7 +55,8 @@ if [ "$mode" = coverage ]; then
             "$(pwd)/build-fuzz/corpus/$h" >/dev/null 2>&1 || echo "coverage: $h stopped on an input"
     done
     llvm-profdata-14 merge -o build-cov/all.profdata build-cov/*.profraw
-    objs=""; for h in $harnesses; do objs="$objs -object build-cov/$h"; done
+    objs=""; for h in $harnesses; do [ $h = fuzz_yaml ] || objs="$objs -object build-cov/$h"; done
+    objs="build-cov/fuzz_yaml$objs"
     # shellcheck disable=SC2086
     llvm-cov-14 report $objs -instr-profile=build-cov/all.profdata src/io.c src/yaml_io.c src/ynode.c \
         src/registry.c src/framework.c src/methods.c src/year.c src/dataset.c src/merger.c src/targets.c \

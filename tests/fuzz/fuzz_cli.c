@@ -7,8 +7,9 @@
  * The commands run in a sandbox: a copy of data/, models/ and tests/bad/files/ in a directory of its
  * own, which is the working directory and DTIRANK_HOME.  So that nothing outside it can be written or
  * read, an argument holding '/' is kept only when it is (or, after '=', ends in) a relative path under
- * data/, models/, tests/ or out/ without "..", and the sandbox is copied afresh whenever a command
- * changed it (a directory's modification time moved).  So that each input runs in well under a
+ * data/, models/, tests/ or out/ without "..".  After each input the files a command wrote at the top
+ * of the sandbox or in out/ are removed, and the sandbox is copied afresh (and entered again) when a
+ * command changed data/, models/ or tests/ (a directory's modification time moved).  So that each input runs in well under a
  * second, numbers are at most 3 digits or a year (1900-2200), and project, backtest and tune
  * sensitivity need an explicit --runs (tune sensitivity also --sobol).  Run it with -close_fd_mask=3.
  */
@@ -58,15 +59,43 @@ static void S_make_box(void)
              "rm -rf '%s' && mkdir -p '%s/tests/bad' '%s/out' && cp -R '" DTI_SRCDIR "/data' '" DTI_SRCDIR
              "/models' '%s/' && cp -R '" DTI_SRCDIR "/tests/bad/files' '%s/tests/bad/'",
              S_box, S_box, S_box, S_box, S_box);
-    if (system(cmd) != 0)
+    if (system(cmd) != 0 || chdir(S_box) != 0) /* the old working directory was removed */
         abort();
     S_snapshot();
 }
 
-/* 1 when a command changed the sandbox (wrote or replaced a file). */
+/* Removes what a command wrote at the top of the sandbox (anything but its four directories) and in
+ * out/, then takes the directories' times again. */
+static void S_clean(void)
+{
+    static const char *const keep[] = {".", "..", "data", "models", "tests", "out"};
+    const char *dirs[2] = {".", "out"};
+    for (size_t d = 0; d < 2; d++) {
+        DIR *dir = opendir(dirs[d]);
+        if (!dir)
+            abort();
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+            size_t k = 0;
+            while (k < 6 && strcmp(e->d_name, keep[k]))
+                k++;
+            if (k < (d ? 2u : 6u))
+                continue;
+            char p[512];
+            snprintf(p, sizeof p, "%s/%s", dirs[d], e->d_name);
+            unlink(p);
+        }
+        closedir(dir);
+    }
+    S_snapshot();
+}
+
+/* 1 when a command changed data/, models/ or tests/ (wrote or replaced a file there). */
 static int S_changed(void)
 {
     for (size_t i = 0; i < S_NDIRS; i++) {
+        if (!strcmp(S_dirs[i], "") || !strcmp(S_dirs[i], "/out"))
+            continue;
         char p[256];
         struct stat st;
         snprintf(p, sizeof p, "%s%s", S_box, S_dirs[i]);
@@ -120,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(S_box, sizeof S_box, "%s/dti_fuzz_cli_%ld", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp",
                  (long)getpid());
         S_make_box();
-        if (chdir(S_box) != 0 || setenv("DTIRANK_HOME", S_box, 1) != 0)
+        if (setenv("DTIRANK_HOME", S_box, 1) != 0)
             abort();
     }
     static char buf[S_MAX_ARGS][S_MAX_ARG + 1];
@@ -158,6 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     optind = 0; /* GNU getopt: start afresh */
     (void)dti_fuzz_cli_main(argc, argv);
     fflush(stdout);
+    S_clean();
     if (S_changed())
         S_make_box();
     return 0;
