@@ -1,7 +1,7 @@
 #!/bin/sh
 # Scale: wall time and peak memory (/usr/bin/time -v, maximum resident set size) of loading and
 # scoring SYNTHETIC tables of 1,000, 10,000 and 50,000 units x 50 indicators (tests/gen_scale.py,
-# written into build/bench), of a short tune sensitivity on them (100 runs, no Sobol, 1 and 2 threads),
+# written into build/bench), of a short tune sensitivity on them (100 runs, no Sobol, 1, 2 and 4 threads),
 # and of validating a registry of as many provinces (duplicate checks by hashing).
 # Usage: sh tests/bench/bench_scale.sh path/to/dtirank [N ...]
 bin=$1; shift
@@ -21,7 +21,7 @@ echo "scale bench (SYNTHETIC, 50 indicators in 5 pillars; wall time, peak reside
 for n in $sizes; do
     measure "$n units: validate the table" validate --models $dir $dir/scale-$n.yaml
     measure "$n units: score (load, engine, csv)" score --model $dir/scale.yaml --data $dir/scale-$n.yaml --format csv
-    for t in 1 2; do
+    for t in 1 2 4; do
         measure "$n units: tune sensitivity, 100 runs, $t thread(s)" tune sensitivity --model $dir/scale.yaml \
             --data $dir/scale-$n.yaml --uncertainty $dir/uncertainty-scale.yaml --runs 100 --sobol 0 --threads $t
     done
