@@ -177,6 +177,10 @@ int dti_merger_set_weights(dti_merger *m, const dti_registry *reg, const char *c
         if (!(pr->numbers[k] > 0))
             return dti_error_set(err, DTI_ERR_INPUT, reg->path, pr->line, pr->column,
                                  "merger weight '%s' of '%s' must be positive", column, pr->name);
+        if (pr->numbers[k] > DTI_WEIGHT_MAX) /* a unit's sum of weights must not overflow (docs/methods.md) */
+            return dti_error_set(err, DTI_ERR_INPUT, reg->path, pr->line, pr->column,
+                                 "merger weight '%s' of '%s' is above the limit of %g", column, pr->name,
+                                 DTI_WEIGHT_MAX);
         m->weight[p] = pr->numbers[k];
     }
     m->weight_column = dti_strdup(column);

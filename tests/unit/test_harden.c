@@ -622,6 +622,32 @@ static void test_dti_merger_rule_long_map(void **state)
     S_rmdir(dir);
 }
 
+/* Merger weights from a registry column: 1e308 made a unit's sum of weights inf and its value 0. */
+static void test_dti_merger_weight_limit(void **state)
+{
+    (void)state;
+    char dir[64], rp[128], mp[128];
+    S_dir(dir, sizeof dir);
+    S_join(rp, sizeof rp, dir, "reg.yaml");
+    S_join(mp, sizeof mp, dir, "map.yaml");
+    S_write(rp, "provinces:\n"
+                "  - {code: \"1\", name: Alpha, ascii: Alpha, numbers: {pop: 1e308}}\n"
+                "  - {code: \"2\", name: Beta, ascii: Beta, numbers: {pop: 2}}\n");
+    S_write(mp, "units:\n  - {old: Alpha, new: AB}\n  - {old: Beta, new: AB}\n");
+    dti_error err;
+    dti_error_init(&err);
+    dti_registry *reg = NULL;
+    dti_merger m;
+    assert_int_equal(dti_registry_load(rp, &reg, &err), DTI_OK);
+    assert_int_equal(dti_merger_load(mp, reg, &m, &err), DTI_OK);
+    assert_int_equal(dti_merger_set_weights(&m, reg, "pop", &err), DTI_ERR_INPUT);
+    assert_int_equal(err.e[0].line, 2);
+    assert_string_equal(err.e[0].message, "merger weight 'pop' of 'Alpha' is above the limit of 1e+30");
+    dti_merger_clear(&m);
+    dti_registry_free(reg);
+    S_rmdir(dir);
+}
+
 /* ---- tune sensitivity: rank statistics in linear memory (D5) ---------------------------------------- */
 
 /* ASEM (51 units) at 2 bins per window takes ceil(log2 51) = 6 passes over the same draws; every
@@ -770,6 +796,7 @@ int main(void)
         cmocka_unit_test(test_dti_engine_limits),
         cmocka_unit_test(test_dti_framework_limits),
         cmocka_unit_test(test_dti_merger_rule_long_map),
+        cmocka_unit_test(test_dti_merger_weight_limit),
         cmocka_unit_test(test_dti_tune_sens_passes),
         cmocka_unit_test(test_dti_tune_goal_costs_near_limit),
         cmocka_unit_test(test_dti_yaml_large_table),
