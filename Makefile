@@ -22,7 +22,7 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) $(WARN) -Isrc \
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
-LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
+LIB_SRC = src/error.c src/util.c src/io.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
           src/rank.c src/ranking.c src/lookup.c src/output.c src/validate.c src/project.c src/targets.c src/merger.c \
           src/mc.c src/project_latent.c src/project_settings.c src/backtest.c src/project_run.c
 # the report layer (one document, one writer per format) and the presenters that build its documents
@@ -40,10 +40,11 @@ LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare
+UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare \
+          test_harden
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad formats docs asan bench leakcheck fuzz fuzz-csv install clean reference charts browser browser-if-found
+.PHONY: all deps run check unit golden bad safety formats docs asan bench leakcheck fuzz fuzz-coverage fuzz-csv install clean reference charts browser browser-if-found
 
 all: $(BUILD)/dtirank
 
@@ -82,7 +83,7 @@ run: deps
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@$(MAKE) --no-print-directory unit golden bad formats docs charts browser-if-found
+	@$(MAKE) --no-print-directory unit golden bad safety formats docs charts browser-if-found
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do ./$$t || fail=1; done; exit $$fail
@@ -96,6 +97,9 @@ golden: $(BUILD)/dtirank
 bad: $(BUILD)/dtirank
 	@sh tests/bad/run.sh ./$(BUILD)/dtirank
 
+# Hostile --out and special inputs on a copied home: refused, and no file changed (tests/safety/run.sh).
+safety: $(BUILD)/dtirank
+	@sh tests/safety/run.sh ./$(BUILD)/dtirank
 # Every command in every format through real parsers (json.tool, csv); Debian's python3 (stdlib only).
 formats: $(BUILD)/dtirank
 	@if [ -x /usr/bin/python3 ]; then /usr/bin/python3 tests/formats/check.py ./$(BUILD)/dtirank; \
@@ -135,19 +139,19 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" BROWSER=no check
 
-# libFuzzer on the YAML loaders (needs clang; Debian: clang-14), seeded with the real inputs.
-# FUZZ_TIME seconds (default 60); findings land in build-fuzz/.
+# libFuzzer (clang, ASan + UBSan) on every parser: YAML tree, frameworks, registry, year records, data
+# tables, merger maps and rules, targets, goal costs, uncertainty files and the command line
+# (tests/fuzz/).  FUZZ_TIME seconds each (default 60); findings land in build-fuzz/.  `make fuzz-coverage`
+# replays the corpora with source coverage and prints the loaders' line coverage.
 FUZZ_TIME ?= 60
+FUZZ_DEB_PKGS = clang libclang-rt-14-dev llvm-14
 fuzz: deps
-	@command -v clang >/dev/null 2>&1 || { echo "fuzz: needs clang (apt-get install -y clang)"; exit 1; }
-	@mkdir -p build-fuzz/corpus && for f in data/*.yaml data/dti/*.yaml models/*.yaml tests/bad/files/*.yaml; do \
-	  cp "$$f" "build-fuzz/corpus/$$(echo "$$f" | tr / _)"; done
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" build-fuzz/libdtirank.a
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Isrc -DDTI_SRCDIR='"$(CURDIR)"' \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build-fuzz/fuzz_yaml \
-	  tests/fuzz/fuzz_yaml.c build-fuzz/libdtirank.a $(LIBS)
-	cd build-fuzz && ./fuzz_yaml -max_total_time=$(FUZZ_TIME) -max_len=4096 corpus
+	@command -v clang >/dev/null 2>&1 || { echo "fuzz: needs clang (apt-get install -y $(FUZZ_DEB_PKGS))"; exit 1; }
+	@sh tests/fuzz/fuzz.sh $(FUZZ_TIME)
+
+fuzz-coverage: deps
+	@command -v llvm-cov-14 >/dev/null 2>&1 || { echo "fuzz-coverage: needs apt-get install -y $(FUZZ_DEB_PKGS)"; exit 1; }
+	@sh tests/fuzz/fuzz.sh coverage
 
 # libFuzzer on the CSV reader and the CSV data-table loader, seeded with the CSV tests' tables.
 fuzz-csv: deps
@@ -173,6 +177,7 @@ bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune $(BUILD)/bench_project
 	@sh tests/bench/bench_project.sh ./$(BUILD)/dtirank
 	@./$(BUILD)/bench_engine
 	@./$(BUILD)/bench_tune
+	@sh tests/bench/bench_scale.sh ./$(BUILD)/dtirank
 
 # the projection: the sampler's fit and the Monte Carlo of the default model (median of 5, spread)
 $(BUILD)/bench_project: tests/bench/bench_project.c $(BUILD)/libdtirank.a
@@ -214,4 +219,4 @@ install: $(BUILD)/install/dtirank
 FORCE: # PREFIX is not a file: rebuild the installed program's cli.o every time
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-cov

@@ -40,6 +40,9 @@ static const struct {
     [DTI_O_OUT] = {"out", required_argument, 'o',
                    "  -o, --out FILE          write to FILE atomically (never over an input file); default\n"
                    "                          standard output\n"},
+    [DTI_O_FORCE] = {"force", no_argument, 0,
+                     "      --force             with --out: replace a symbolic link or a file with other hard\n"
+                     "                          links (never an input, a directory or a device)\n"},
     [DTI_O_TABLE] = {"table", required_argument, 0,
                      "      --table NAME        only this table of the output (csv holds one: the first unless\n"
                      "                          named; json lists them)\n"},
@@ -61,7 +64,7 @@ static const struct {
 /* The help: the command's own text, the shared options' lines (in a fixed order), its notes. */
 static void S_help(const dti_cli_spec *spec)
 {
-    static const int order[] = {DTI_O_DELIMITER, DTI_O_DECIMAL_COMMA, DTI_O_FORMAT, DTI_O_OUT, DTI_O_TABLE,
+    static const int order[] = {DTI_O_DELIMITER, DTI_O_DECIMAL_COMMA, DTI_O_FORMAT, DTI_O_OUT, DTI_O_FORCE, DTI_O_TABLE,
                                 DTI_O_BOM, DTI_O_MERGE_WEIGHT, DTI_O_REGISTRY, DTI_O_MODELS, DTI_O_HOME};
     fputs(spec->usage, stdout);
     for (size_t k = 0; k < sizeof order / sizeof *order; k++)
@@ -78,12 +81,16 @@ static void S_help(const dti_cli_spec *spec)
 
 int dti_cli_usage(const char *cmd, const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    fputs("dtirank: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'dtirank %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+    dti_error err; /* the message may echo an argument: printed through the error object, made safe */
+    dti_error_init(&err);
+    dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0, "%s", msg);
+    dti_error_print(&err, stderr);
+    fprintf(stderr, "Try 'dtirank %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return 1;
 }
 
@@ -106,7 +113,7 @@ int dti_cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out)
 size_t dti_cli_cores(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
+    return n < 1 ? 1 : (size_t)n > DTI_THREADS_MAX ? DTI_THREADS_MAX : (size_t)n;
 }
 
 /* "a/b", malloc'ed (aborts when out of memory). */
@@ -160,6 +167,7 @@ static const char *S_common_value(dti_cli_inputs *in, int id, const char *arg)
         break;
     }
     case DTI_O_OUT: in->out = arg; break;
+    case DTI_O_FORCE: in->force = 1; break;
     case DTI_O_TABLE: in->report.table = arg; break;
     case DTI_O_BOM: in->report.bom = 1; break;
     case DTI_O_RUNS:
@@ -173,8 +181,8 @@ static const char *S_common_value(dti_cli_inputs *in, int id, const char *arg)
         in->seed_given = 1;
         break;
     case DTI_O_THREADS:
-        if (dti_cli_parse_size(arg, 1, 256, &in->threads))
-            return "--threads needs a whole number from 1 to 256";
+        if (dti_cli_parse_size(arg, 1, DTI_THREADS_MAX, &in->threads))
+            return "--threads needs a whole number from 1 to 64";
         in->threads_given = 1;
         break;
     case DTI_O_DELIMITER: {
@@ -205,7 +213,7 @@ int dti_cli_parse(dti_cli_inputs *in, const dti_cli_spec *spec, void *ctx, int a
     in->cmd = cmd;
     in->format = DTI_FORMAT_TEXT;
     in->seed = 1;
-    in->threads = 1;
+    in->threads = dti_cli_cores(); /* the output is the same at any count */
     struct option opts[S_MAX_OPTS + 2];
     char shorts[3 * S_MAX_OPTS + 4] = ":h";
     size_t n = 0, o = 2;
@@ -308,12 +316,6 @@ void dti_cli_clear(dti_cli_inputs *in)
     memset(in, 0, sizeof *in);
 }
 
-void dti_cli_input(dti_cli_inputs *in, const char *path)
-{
-    if (path && in->n_inputs < sizeof in->inputs / sizeof *in->inputs)
-        in->inputs[in->n_inputs++] = path;
-}
-
 static int S_cmp_int(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
@@ -377,11 +379,17 @@ static int S_load_merger(const char *home, const char *weight, const dti_registr
     free(rule_path);
     if (rc)
         return rc;
-    char name[256];
-    snprintf(name, sizeof name, "data/%s.yaml", rule->map);
-    char *map_path = S_join(home, name);
+    /* data/<map>.yaml, built at its full length: a cut name could name another file */
+    char *data_dir = S_join(home, "data"), *stem = S_join(data_dir, rule->map);
+    size_t len = strlen(stem) + sizeof ".yaml";
+    char *map_path = malloc(len);
+    if (!map_path)
+        abort();
+    snprintf(map_path, len, "%s.yaml", stem);
     rc = dti_merger_load(map_path, reg, m, err);
+    free(stem);
     free(map_path);
+    free(data_dir);
     if (!rc && (rc = dti_merger_set_weights(m, reg, weight ? weight : rule->weight, err)))
         dti_merger_clear(m);
     if (rc) /* nothing stays loaded on failure */
@@ -396,7 +404,6 @@ int dti_cli_registry(dti_cli_inputs *in, dti_error *err)
     int rc = dti_registry_load(in->reg_path, &in->reg, err);
     if (rc)
         return rc;
-    dti_cli_input(in, in->reg_path);
     /* the aliases beside the registry (data/aliases.yaml), when there are */
     const char *slash = strrchr(in->reg_path, '/');
     size_t dir = slash ? (size_t)(slash - in->reg_path) : 0;
@@ -412,7 +419,6 @@ int dti_cli_registry(dti_cli_inputs *in, dti_error *err)
             return rc;
         }
         in->aliases_path = aliases;
-        dti_cli_input(in, aliases);
     } else {
         free(aliases);
     }
@@ -460,24 +466,16 @@ int dti_cli_units(dti_cli_inputs *in, int *units, dti_error *err)
     return DTI_OK;
 }
 
-int dti_cli_framework(dti_cli_inputs *in, const char *path, dti_framework **fw, dti_error *err)
-{
-    dti_cli_input(in, path);
-    return dti_framework_load(path, fw, err);
-}
-
 int dti_cli_year(dti_cli_inputs *in, const char *path, dti_year **yr, dti_error *err)
 {
     int rc = dti_cli_registry(in, err);
     if (rc)
         return rc;
-    dti_cli_input(in, path);
     return dti_year_load(path, in->reg, in->models_dir, yr, err);
 }
 
 int dti_cli_dataset(dti_cli_inputs *in, const dti_framework *fw, dti_dataset **ds, dti_error *err)
 {
-    dti_cli_input(in, in->data_path);
     int rc = dti_cli_registry(in, err);
     if (rc)
         return rc;
@@ -522,20 +520,12 @@ size_t dti_cli_default_province(dti_cli_inputs *in)
     return p;
 }
 
-int dti_cli_output(dti_cli_inputs *in, dti_output **out, dti_error *err)
-{
-    int rc = dti_output_open(in->out, in->inputs, in->n_inputs, out, err);
-    if (!rc && in->report.bom && in->format == DTI_FORMAT_CSV)
-        fputs("\xEF\xBB\xBF", dti_output_stream(*out));
-    return rc;
-}
-
 int dti_cli_emit(dti_cli_inputs *in, const dti_report *doc)
 {
     dti_error err;
     dti_error_init(&err);
     dti_output *out = NULL;
-    if (dti_output_open(in->out, in->inputs, in->n_inputs, &out, &err))
+    if (dti_output_open(in->out, in->force ? DTI_OUTPUT_FORCE : 0u, &out, &err))
         return dti_cli_fail(&err);
     if (dti_report_write(doc, in->format, &in->report, dti_output_stream(out), &err)) {
         dti_output_abort(out);

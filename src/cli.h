@@ -16,13 +16,13 @@
 /* The options every command shares, by id; a command accepts a set of them (DTI_IN bits). */
 enum dti_cli_opt_id {
     DTI_O_HOME, DTI_O_REGISTRY, DTI_O_MODELS, DTI_O_DATA, DTI_O_YEAR, DTI_O_MODEL, DTI_O_PROVINCE, DTI_O_UNITS,
-    DTI_O_MERGE_WEIGHT, DTI_O_FORMAT, DTI_O_OUT, DTI_O_TABLE, DTI_O_BOM, DTI_O_RUNS, DTI_O_SEED, DTI_O_THREADS,
-    DTI_O_TOP, DTI_O_DELIMITER, DTI_O_DECIMAL_COMMA, DTI_O_COUNT
+    DTI_O_MERGE_WEIGHT, DTI_O_FORMAT, DTI_O_OUT, DTI_O_FORCE, DTI_O_TABLE, DTI_O_BOM, DTI_O_RUNS, DTI_O_SEED,
+    DTI_O_THREADS, DTI_O_TOP, DTI_O_DELIMITER, DTI_O_DECIMAL_COMMA, DTI_O_COUNT
 };
 #define DTI_IN(id) (1u << DTI_O_##id)
 /* Where the data are; how the result is written (every command). */
 #define DTI_IN_PLACES (DTI_IN(HOME) | DTI_IN(REGISTRY) | DTI_IN(MODELS))
-#define DTI_IN_OUTPUT (DTI_IN(FORMAT) | DTI_IN(OUT) | DTI_IN(TABLE) | DTI_IN(BOM))
+#define DTI_IN_OUTPUT (DTI_IN(FORMAT) | DTI_IN(OUT) | DTI_IN(FORCE) | DTI_IN(TABLE) | DTI_IN(BOM))
 #define DTI_IN_MERGER (DTI_IN(UNITS) | DTI_IN(MERGE_WEIGHT))
 #define DTI_IN_MC (DTI_IN(RUNS) | DTI_IN(SEED) | DTI_IN(THREADS))
 /* How a CSV data table is read (every command that reads --data). */
@@ -42,15 +42,12 @@ typedef struct dti_cli_inputs {
     const char *merge_weight; /* --merge-weight C */
     int format;               /* --format (DTI_FORMAT_TEXT by default) */
     const char *out;          /* --out FILE */
+    int force;                /* --force: --out may replace a symbolic link or a file with other links */
     dti_report_options report; /* --table NAME, --bom */
     size_t runs, seed, threads, top; /* with runs_given etc. */
     int runs_given, seed_given, threads_given;
-    /* Slots for options other branches add (the lead wires them when merging): CSV input (issue 12),
-     * a named weight set (issue 14), overwriting an existing output (issue 13, through the atomic
-     * writer's options). */
     dti_data_options csv;     /* --delimiter, --decimal-comma */
-    const char *weights;
-    int force;
+    const char *weights;      /* a named weight set (the command's own option) */
     /* the positional arguments after the options */
     char **args;
     size_t n_args;
@@ -66,8 +63,6 @@ typedef struct dti_cli_inputs {
     dti_merger_rule rule; /* dti_cli_merger */
     dti_merger merger;
     int has_merger;
-    const char *inputs[64]; /* files read: never the output (dti_cli_input) */
-    size_t n_inputs;
 } dti_cli_inputs;
 
 /* A command's own option: the long name, whether it takes a value, a short letter (0: none) and an id
@@ -122,11 +117,9 @@ int dti_cli_usage(const char *cmd, const char *fmt, ...)
 int dti_cli_fail(const dti_error *err);
 /* A whole number in lo..hi, or -1. */
 int dti_cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
-/* Online processors (the default thread count). */
+/* Online processors, at most DTI_THREADS_MAX (the default thread count). */
 size_t dti_cli_cores(void);
 
-/* Records an input file: dti_cli_emit refuses to write over it. */
-void dti_cli_input(dti_cli_inputs *in, const char *path);
 /* The years with a record <dti_dir>/<year>.yaml, ascending (at most max). */
 size_t dti_cli_years(const dti_cli_inputs *in, int *years, size_t max);
 /* in->data_path: --data, else the record of --year, else the latest year (in->latest).  DTI_ERR_USAGE
@@ -141,8 +134,7 @@ int dti_cli_merger(dti_cli_inputs *in, dti_error *err);
 /* --units N: 0 (not given, or the registry's count: the provinces) or 1 (the merger's units; the
  * merger is then loaded).  DTI_ERR_USAGE for another N.  --merge-weight alone loads the merger too. */
 int dti_cli_units(dti_cli_inputs *in, int *units, dti_error *err);
-/* Loaders, each recording its file as an input. */
-int dti_cli_framework(dti_cli_inputs *in, const char *path, dti_framework **fw, dti_error *err);
+/* Loaders of the files that need the registry (every input file is recorded by io.c). */
 int dti_cli_year(dti_cli_inputs *in, const char *path, dti_year **yr, dti_error *err);
 /* The data table at in->data_path for framework fw: a generic table, or a year record (read with
  * in->reg, loaded on demand). */
@@ -157,12 +149,9 @@ int dti_cli_find_unit(dti_cli_inputs *in, const char *query, size_t *unit, size_
  * default), or (size_t)-1 when there is none. */
 size_t dti_cli_default_province(dti_cli_inputs *in);
 
-/* Writes doc in in->format to --out (atomically, never over an input) or standard output; returns
- * the exit status.  doc is not freed. */
+/* Writes doc in in->format to --out (atomically, never over a file the process has read: io.c) or
+ * standard output; returns the exit status.  doc is not freed. */
 int dti_cli_emit(dti_cli_inputs *in, const dti_report *doc);
-/* The output stream for commands not yet on the report layer (project): dti_output_open with the
- * inputs; a UTF-8 BOM first for --format csv --bom. */
-int dti_cli_output(dti_cli_inputs *in, dti_output **out, dti_error *err);
 
 int dti_cmd_rank(int argc, char **argv);
 int dti_cmd_units(int argc, char **argv);

@@ -30,7 +30,7 @@ static int S_validate(dti_cli_inputs *in, void *ctx)
     dti_error_init(&reg_err);
     dti_framework *model = NULL;
     (void)dti_cli_registry(in, &reg_err); /* needed by year records, merger maps, targets, aliases */
-    if (in->model && dti_cli_framework(in, in->model, &model, &reg_err))
+    if (in->model && dti_framework_load(in->model, &model, &reg_err))
         return dti_cli_fail(&reg_err);
     dti_validate_options vo = {in->reg, in->models_dir, model};
     dti_validate_row *rows = calloc(in->n_args, sizeof *rows);

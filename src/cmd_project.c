@@ -27,7 +27,7 @@ static const char S_project_usage[] =
     "      --compare N         runs of each other candidate model for the model dependence (default 20000;\n"
     "                          0: none)\n"
     "  -s, --seed S            random seed (default 1); same seed => identical output at any thread count\n"
-    "  -j, --threads T         threads (default: the number of cores)\n"
+    "  -j, --threads T         threads, at most 64 (default: the number of cores)\n"
     "  -a, --all               every province and unit (the forecast rows; csv and json)\n"
     "      --units N           34: the units of the 2025 reorganisation only; 63: the former provinces\n"
     "                          only (default: both)\n"
@@ -44,7 +44,7 @@ static const char S_backtest_usage[] =
     "  -m, --model M           only this model (repeatable; default: every candidate)\n"
     "  -n, --runs N            simulated runs per forecast (default: models/projection.yaml, 20000)\n"
     "  -s, --seed S            random seed (default 1)\n"
-    "  -j, --threads T         threads (default: the number of cores)\n"
+    "  -j, --threads T         threads, at most 64 (default: the number of cores)\n"
     "      --settings FILE     projection settings (default DIR/models/projection.yaml)\n";
 
 static const char S_backtest_notes[] =
@@ -207,8 +207,6 @@ static int S_load(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_error *e
     }
     if (rc)
         return rc;
-    dti_cli_input(in, l->tgt_path);
-    dti_cli_input(in, l->cfg_path);
     return (rc = dti_targets_load(l->tgt_path, in->reg, &l->targets, &l->n_targets, err)) ||
                    (rc = dti_projection_config_load(l->cfg_path, &l->cfg, err)) ||
                    (rc = dti_project_obs_init(&l->obs, (const dti_year *const *)l->years, l->n_years, in->reg,
@@ -217,7 +215,7 @@ static int S_load(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_error *e
                : DTI_OK;
 }
 
-static size_t S_threads(const dti_cli_inputs *in) { return in->threads_given ? in->threads : dti_cli_cores(); }
+static size_t S_threads(const dti_cli_inputs *in) { return in->threads; }
 
 static int S_backtest(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_error *err)
 {

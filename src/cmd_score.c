@@ -48,7 +48,7 @@ static int S_run(dti_cli_inputs *in, int detail)
     dti_audit *au = NULL;
     dti_report *doc = NULL;
     int units = 0;
-    if (dti_cli_year_path(in, &err) || dti_cli_framework(in, in->model, &fw, &err) ||
+    if (dti_cli_year_path(in, &err) || dti_framework_load(in->model, &fw, &err) ||
         dti_cli_dataset(in, fw, &ds, &err))
         goto done;
     if (detail < 0) {

@@ -39,7 +39,7 @@ static int S_load(dti_cli_inputs *in, dti_framework **fw, struct dti_dataset **d
 {
     int rc = dti_cli_year_path(in, err);
     if (!rc && in->model)
-        rc = dti_cli_framework(in, in->model, fw, err);
+        rc = dti_framework_load(in->model, fw, err);
     if (!rc && ds)
         rc = dti_cli_dataset(in, *fw, ds, err);
     return rc;
@@ -70,7 +70,6 @@ static const char S_fit_usage[] =
 /* The record of tune fit: a YAML year record, or a CSV table of provinces read for --model. */
 static int S_fit_year(dti_cli_inputs *in, dti_year **yr, dti_error *err)
 {
-    dti_cli_input(in, in->data_path);
     int rc = dti_cli_registry(in, err);
     return rc ? rc : dti_dataset_load_year(in->data_path, in->model, &in->csv, in->reg, in->models_dir, yr, err);
 }
@@ -116,7 +115,8 @@ static const char S_sens_usage[] =
     "      --sobol N           Saltelli base sample, 100 or more; N (k + 2) evaluations (default 2000; 0: none)\n"
     "  -k, --top K             P(rank <= K) (default 10)\n"
     "  -s, --seed S            random seed (default 1)\n"
-    "  -j, --threads T         threads (default 1); the output is the same at any count\n"
+    "  -j, --threads T         threads, at most 64 (default: the number of cores); the output is the\n"
+    "                          same at any count\n"
     "      --units N           34: ranks among the units of the 2025 reorganisation (each draw's\n"
     "                          normalised main indicators merged by the rule of models/merger.yaml,\n"
     "                          then aggregated; docs/merger.md); --province then names a province\n"
@@ -198,7 +198,6 @@ static int S_sensitivity(dti_cli_inputs *in, void *ctx)
     so.unit = so.preferred = (size_t)-1;
     if (!S_load(in, &fw, &ds, &err)) {
         unc_path = a->uncertainty ? strdup(a->uncertainty) : S_uncertainty_path(in);
-        dti_cli_input(in, unc_path);
         so.merger = S_merger(in, &err);
         size_t prov;
         if (!err.n && !dti_uncertainty_load(unc_path, &unc, &err) && in->province)
@@ -313,7 +312,7 @@ static int S_what(dti_cli_inputs *in, void *ctx)
     if (!S_load(in, &fw, &ds, &err) && (m = S_merger(in, &err), !err.n) &&
         !(m && dti_merger_frame_init(&mf, m, in->reg, (const char *const *)ds->unit, ds->n_units, ds->path, &err)) &&
         !S_find(in, ds, m, in->province, &unit, &prov, via, sizeof via, &err) &&
-        !(costs && (dti_cli_input(in, costs), dti_costs_load(costs, &cs, &err)))) {
+        !(costs && dti_costs_load(costs, &cs, &err))) {
         dti_tune_what w = {fw, ds, m, m ? m->unit[unit] : ds->unit[unit], m ? mf.name[unit] : ds->name[unit],
                            m ? (const char *const *)m->unit : (const char *const *)ds->unit,
                            m ? (const char *const *)mf.name : (const char *const *)ds->name,

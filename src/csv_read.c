@@ -15,6 +15,7 @@
 
 #include "csv_read.h"
 #include "internal.h"
+#include "io.h"
 
 #define S_SNIFF_BYTES 65536 /* the first line of any real header fits */
 #define S_SHOW_CHARS 40     /* characters of a cell quoted in a message */
@@ -361,18 +362,24 @@ int dti_csv_parse(const char *path, const char *buf, size_t len, char delimiter,
 int dti_csv_read(const char *path, char delimiter, dti_csv **out, dti_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dti_error_set(err, DTI_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    FILE *f = NULL;
+    int rc = dti_input_open(path, &f, err); /* a regular file only (io.c), recorded as an input */
+    if (rc)
+        return rc;
     struct stat st;
-    /* a regular file too large is refused before a byte is read; others (pipes) are read up to the limit */
-    if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > DTI_CSV_MAX_BYTES) {
+    if (fstat(fileno(f), &st)) {
+        int e = errno;
+        fclose(f);
+        return dti_error_set(err, DTI_ERR_IO, path, 0, 0, "cannot read: %s", strerror(e));
+    }
+    /* a file too large is refused before a byte is read */
+    if ((uintmax_t)st.st_size > DTI_CSV_MAX_BYTES) {
         fclose(f);
         return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0,
                              "the file has %jd bytes: a CSV table may have at most %zu (%zu MiB)", (intmax_t)st.st_size,
                              DTI_CSV_MAX_BYTES, DTI_CSV_MAX_BYTES >> 20);
     }
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, len = 0;
+    size_t cap = (size_t)st.st_size + 1, len = 0;
     char *buf = dti_xcalloc(cap, 1);
     for (;;) {
         if (len == cap) {
@@ -392,8 +399,8 @@ int dti_csv_read(const char *path, char delimiter, dti_csv **out, dti_error *err
     int bad = ferror(f);
     int e = errno;
     fclose(f);
-    int rc = bad ? dti_error_set(err, DTI_ERR_IO, path, 0, 0, "cannot read: %s", strerror(e))
-                 : dti_csv_parse(path, buf, len, delimiter, NULL, out, err);
+    rc = bad ? dti_error_set(err, DTI_ERR_IO, path, 0, 0, "cannot read: %s", strerror(e))
+             : dti_csv_parse(path, buf, len, delimiter, NULL, out, err);
     free(buf);
     return rc;
 }
@@ -417,13 +424,10 @@ int dti_csv_sniff(const char *path)
         return 1;
     if (S_ends_with(path, ".yaml") || S_ends_with(path, ".yml"))
         return 0;
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (f && (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))) { /* reading a pipe would consume it */
-        fclose(f);
-        f = NULL;
-    }
-    if (!f)
+    FILE *f = NULL;
+    dti_error quiet; /* not a regular file, or not there: the YAML loader says so in its own words */
+    dti_error_init(&quiet);
+    if (dti_input_open(path, &f, &quiet))
         return 0;
     char *buf = dti_xcalloc(S_SNIFF_BYTES + 1, 1);
     size_t len = fread(buf, 1, S_SNIFF_BYTES, f);

@@ -201,6 +201,8 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
         if ((v = dti_ynode_get(list->items[u], "groups")) && v->kind == DTI_Y_MAPPING)
             max_cols += v->n;
     dti_dataset *ds = dti_dataset_new(path, fw, list->n, max_cols);
+    dti_strmap seen; /* unit code -> first row: duplicates in O(n) */
+    dti_strmap_init(&seen, list->n);
     for (size_t u = 0; u < list->n && !rc; u++) {
         const dti_ynode *m = list->items[u], *id;
         if ((rc = dti_y_expect(&c, m, DTI_Y_MAPPING, "a unit")) ||
@@ -208,13 +210,11 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
             (rc = dti_y_require(&c, m, "unit", "a unit", &id)) || (rc = dti_y_string(&c, id, "unit", &ds->unit[u])))
             break;
         ds->line[u] = m->line;
-        for (size_t k = 0; k < u; k++)
-            if (!strcmp(ds->unit[k], ds->unit[u])) {
-                rc = dti_y_error(&c, id, "duplicate unit '%s' (first at line %zu)", ds->unit[u], ds->line[k]);
-                break;
-            }
-        if (rc)
+        size_t first = dti_strmap_put(&seen, ds->unit[u], u);
+        if (first != DTI_NONE) {
+            rc = dti_y_error(&c, id, "duplicate unit '%s' (first at line %zu)", ds->unit[u], ds->line[first]);
             break;
+        }
         if ((v = dti_ynode_get(m, "name")) && (rc = dti_y_string(&c, v, "name", &ds->name[u])))
             break;
         if (!ds->name[u])
@@ -231,6 +231,7 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
                 break;
         }
     }
+    dti_strmap_clear(&seen);
     if (rc) {
         dti_dataset_free(ds);
         return rc;
@@ -334,19 +335,20 @@ int dti_dataset_groups(const dti_dataset *ds, const char *name, size_t *labels, 
         return dti_error_set(err, DTI_ERR_INPUT, ds->path, 0, 0, "no unit has a group '%s'", name);
     const char *const *col = (const char *const *)ds->group_text + g * ds->n_units;
     *n_groups = 0;
+    dti_strmap seen; /* label -> group: O(n) */
+    dti_strmap_init(&seen, ds->n_units);
     for (size_t u = 0; u < ds->n_units; u++) {
         labels[u] = DTI_NONE;
         if (!col[u])
             continue;
-        for (size_t k = 0; k < u && labels[u] == DTI_NONE; k++)
-            if (col[k] && !strcmp(col[k], col[u]))
-                labels[u] = labels[k];
+        labels[u] = dti_strmap_put(&seen, col[u], *n_groups);
         if (labels[u] == DTI_NONE) {
             if (texts)
                 texts[*n_groups] = col[u];
             labels[u] = (*n_groups)++;
         }
     }
+    dti_strmap_clear(&seen);
     return DTI_OK;
 }
 
@@ -362,6 +364,9 @@ static dti_year *S_year_of(const dti_dataset *ds, dti_framework *fw, const dti_r
     yr->reg = reg;
     yr->n = n;
     yr->prov = dti_xcalloc(n, sizeof *yr->prov);
+    yr->entry_of = dti_xcalloc(reg->n, sizeof *yr->entry_of);
+    for (size_t p = 0; p < reg->n; p++)
+        yr->entry_of[p] = DTI_NONE;
     yr->value = dti_xcalloc(n * nn, sizeof *yr->value);
     yr->rank = dti_xcalloc(n * nn, sizeof *yr->rank);
     yr->top10 = dti_xcalloc(n, sizeof *yr->top10);
@@ -372,6 +377,7 @@ static dti_year *S_year_of(const dti_dataset *ds, dti_framework *fw, const dti_r
     dti_engine_indicators(fw, ind);
     for (size_t u = 0; u < n; u++) {
         yr->prov[u] = ds->reg_index[u];
+        yr->entry_of[yr->prov[u]] = u; /* the loader refused two rows of one province */
         for (size_t node = 0; node < nn; node++) {
             dti_fact *v = &yr->value[u * nn + node], *r = &yr->rank[u * nn + node];
             v->value = v->lo = v->hi = r->value = r->lo = r->hi = NAN;

@@ -187,14 +187,34 @@ typedef struct dti_validate_options {
 int dti_validate_file(const char *path, const dti_validate_options *o, dti_error *err, dti_error *warnings,
                       const char **kind);
 
+/* ---- threads -------------------------------------------------------------------------------------- */
+
+/* The most worker threads a computation takes (project, backtest, tune sensitivity): every thread has
+ * its own workspace, so memory grows with the count; results do not depend on it. */
+#define DTI_THREADS_MAX 64
+
 /* ---- output files ---------------------------------------------------------------------------------- */
 
-/* Atomic output: dti_output_open returns a stream writing to a temporary file beside `path`
- * (or stdout when path is NULL or "-"); dti_output_commit renames it into place, dti_output_abort
- * deletes it.  `inputs` (n_inputs paths) are refused as targets: an input is never overwritten. */
+/* The atomic writer: every result file goes through it.
+ *
+ * dti_output_open checks the destination and returns a stream; what is written to it is held in
+ * memory until dti_output_commit, which writes a temporary file beside the destination, fsyncs it,
+ * renames it over the destination and fsyncs the directory.  So no temporary file exists while the
+ * result is computed, and a failed or interrupted command leaves the destination as it was: the
+ * temporary file is removed on failure and on SIGINT, SIGTERM or SIGHUP (a handler that only unlinks
+ * and re-raises, installed for the few moments the file exists).  dti_output_abort discards it all.
+ *
+ * The destination path is resolved (realpath of its directory) and refused, with DTI_ERR_USAGE, when
+ *   - it is a file this process has read (any file opened by the loaders, directly or named by another
+ *     file: io.h records each by device and inode; checked again at commit);
+ *   - it is a directory, a device, a FIFO or a socket;
+ *   - it is a symbolic link, or a file with more than one hard link, unless flags has DTI_OUTPUT_FORCE
+ *     (which then replaces the link, or this one name, by a new regular file).
+ * The old file's permission bits are kept; a new file gets 0666 & ~umask.  path NULL, "-" or
+ * "/dev/stdout" write straight to standard output.  *out is freed by commit or abort. */
 typedef struct dti_output dti_output;
-int dti_output_open(const char *path, const char *const *inputs, size_t n_inputs, dti_output **out,
-                    dti_error *err);
+enum { DTI_OUTPUT_FORCE = 1u << 0 };
+int dti_output_open(const char *path, unsigned flags, dti_output **out, dti_error *err);
 FILE *dti_output_stream(dti_output *o);
 int dti_output_commit(dti_output *o, dti_error *err);
 void dti_output_abort(dti_output *o);

@@ -1,6 +1,8 @@
 /* engine.c -- the workspace and the run: denominate -> impute -> screen -> transform -> treat ->
  * normalise -> aggregate -> rank, on buffers made once by dti_engine_alloc (nothing is allocated per run).
- * The stages themselves live in transform.c, treat.c, normalise.c, aggregate.c and sort.c. */
+ * The stages themselves live in transform.c, treat.c, normalise.c, aggregate.c and sort.c.
+ * Between the stages, and on the way in and out, every value is checked against DTI_VALUE_MAX
+ * (internal.h): what overflows becomes an error naming the indicator and the unit, never inf. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,103 @@ void dti_engine_free(dti_engine *w)
     free(w);
 }
 
+/* ---- the limits ----------------------------------------------------------------------------------- */
+
+#define S_LIMIT_TEXT "the engine's limit of 1e+30 in absolute value (docs/methods.md, Limits)"
+
+/* A value that is neither missing (NaN) nor within the limit: inf, or too large. */
+static int S_beyond(double v) { return !isnan(v) && !(fabs(v) <= DTI_VALUE_MAX); }
+
+static const char *S_who(const dti_engine_settings *s, size_t u, char *buf, size_t len)
+{
+    if (s->unit_names && s->unit_names[u])
+        return s->unit_names[u];
+    snprintf(buf, len, "unit %zu", u + 1);
+    return buf;
+}
+
+/* The first cell of column col (nu values) beyond the limit, or DTI_NONE. */
+static size_t S_first_beyond(const double *col, size_t nu)
+{
+    for (size_t u = 0; u < nu; u++)
+        if (S_beyond(col[u]))
+            return u;
+    return DTI_NONE;
+}
+
+/* Entry checks: raw and previous values, and the denominators the indicators use. */
+static int S_check_inputs(const dti_engine *w, const double *raw, const dti_engine_settings *s, dti_error *err)
+{
+    const dti_framework *fw = w->fw;
+    char buf[32];
+    for (size_t u = 0; u < w->nu; u++)
+        for (size_t j = 0; j < w->nj; j++) {
+            const dti_node *nd = &fw->nodes[w->ind[j]];
+            double x = raw[u * w->nj + j], p = s->previous ? s->previous[u * w->nj + j] : NAN;
+            if (S_beyond(x) || S_beyond(p))
+                return dti_error_set(err, DTI_ERR_INPUT, s->path, 0, 0, "%sindicator '%s' of %s is %g, beyond " S_LIMIT_TEXT,
+                                     S_beyond(x) ? "" : "the previous value of ", nd->id, S_who(s, u, buf, sizeof buf),
+                                     S_beyond(x) ? x : p);
+            if (nd->denom == DTI_NONE || !s->denominators || (s->skip & DTI_ENGINE_SKIP_DENOMINATE))
+                continue;
+            double d = s->denominators[u * fw->n_denominators + nd->denom];
+            if (S_beyond(d))
+                return dti_error_set(err, DTI_ERR_INPUT, s->path, 0, 0, "denominator '%s' of %s is %g, beyond " S_LIMIT_TEXT,
+                                     fw->denominators[nd->denom], S_who(s, u, buf, sizeof buf), d);
+            if ((!isnan(x) || !isnan(p)) && !isnan(d) && !(fabs(d) > 0))
+                return dti_error_set(err, DTI_ERR_INPUT, s->path, 0, 0,
+                                     "indicator '%s' of %s is divided by '%s', which is 0", nd->id,
+                                     S_who(s, u, buf, sizeof buf), fw->denominators[nd->denom]);
+        }
+    return DTI_OK;
+}
+
+/* Method parameters that take part in the arithmetic (output ranges, goalposts, z-score targets). */
+static int S_check_norm(const dti_engine *w, const dti_node *nd, const dti_norm_spec *ns, int own, dti_error *err)
+{
+    const double v[6] = {ns->min, ns->max, ns->low, ns->high, ns->mean, ns->sd};
+    static const char *const name[6] = {"min", "max", "low", "high", "mean", "sd"};
+    for (size_t k = 0; k < 6; k++)
+        if (S_beyond(v[k]))
+            return dti_error_set(err, DTI_ERR_INPUT, own ? w->fw->path : NULL, own ? nd->line : 0,
+                                 own ? nd->column : 0, "normalisation of '%s': %s %g is beyond " S_LIMIT_TEXT, nd->id,
+                                 name[k], v[k]);
+    return DTI_OK;
+}
+
+/* A column after a stage: the first value beyond the limit is an error naming the stage. */
+static int S_check_column(const dti_engine *w, const double *col, const dti_node *nd, const char *stage,
+                          const dti_engine_settings *s, dti_error *err)
+{
+    size_t u = S_first_beyond(col, w->nu);
+    if (u == DTI_NONE)
+        return DTI_OK;
+    char buf[32];
+    return dti_error_set(err, DTI_ERR_INPUT, s->path, 0, 0, "indicator '%s' of %s is %g after %s, beyond " S_LIMIT_TEXT,
+                         nd->id, S_who(s, u, buf, sizeof buf), col[u], stage);
+}
+
+/* The weights of a run (override or framework's): finite, >= 0, at most DTI_WEIGHT_MAX. */
+static int S_check_weights(const dti_engine *w, const double *weight, dti_error *err)
+{
+    for (size_t i = 0; i < w->nn; i++) {
+        double x = weight ? weight[i] : w->fw->nodes[i].weight;
+        if (w->fw->nodes[i].parent != DTI_NONE && !(x >= 0 && x <= DTI_WEIGHT_MAX))
+            return dti_error_set(err, DTI_ERR_INPUT, weight ? NULL : w->fw->path, weight ? 0 : w->fw->nodes[i].line,
+                                 weight ? 0 : w->fw->nodes[i].column,
+                                 "the weight of '%s' is %g: a weight must be between 0 and %g", w->fw->nodes[i].id, x,
+                                 DTI_WEIGHT_MAX);
+    }
+    return DTI_OK;
+}
+
+/* A stage's own error (it names the indicator and the unit) gets the data's file. */
+static int S_located(int rc, const dti_engine_settings *s, dti_error *err)
+{
+    dti_error_locate(err, s->path);
+    return rc;
+}
+
 size_t dti_engine_indicator_count(const dti_engine *w) { return w->nj; }
 size_t dti_engine_indicator_node(const dti_engine *w, size_t j) { return w->ind[j]; }
 
@@ -167,9 +266,11 @@ int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_s
     if (!s)
         s = &none;
     memset(out, 0, sizeof *out);
-    int rc0 = dti_framework_require_weights(fw, err); /* unpublished weights: no index to compute */
-    if (rc0)
-        return rc0;
+    int rc = dti_framework_require_weights(fw, err); /* unpublished weights: no index to compute */
+    if (rc)
+        return rc;
+    if ((rc = S_check_weights(w, ov ? ov->weight : NULL, err)))
+        return rc;
     if (ov && ov->normalised) { /* stages 1-5 memoised by the caller for the same choices */
         for (size_t k = 0; k < w->nn * nu; k++)
             w->val[k] = NAN;
@@ -183,6 +284,9 @@ int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_s
                 memcpy(w->lval + w->ind[j] * nu, ov->log_normalised + j * nu, nu * sizeof(double));
         goto aggregate;
     }
+
+    if ((rc = S_check_inputs(w, raw, s, err)))
+        return rc;
 
     /* 1. denominate: y = x / d, no scale factor (PIPELINE.md §1) */
     for (size_t j = 0; j < nj; j++) {
@@ -199,6 +303,9 @@ int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_s
             col[u] = divide ? x / dv : x;
             pcol[u] = divide ? p / dv : p; /* the previous year's value by this year's denominator */
         }
+        if (divide && ((rc = S_check_column(w, col, nd, "the division by its denominator", s, err)) ||
+                       (rc = S_check_column(w, pcol, nd, "the division of its previous value", s, err))))
+            return rc;
     }
 
     /* 2. impute, column by column, over all units */
@@ -247,7 +354,12 @@ int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_s
             x[u] = w->kept[u] ? w->imp[j * nu + u] : NAN;
         int trc = dti_transform_column(x, nu, &nd->transform, nd->id, s->unit_names, err);
         if (trc)
-            return trc;
+            return S_located(trc, s, err);
+        if (nd->transform.method != DTI_TRANSFORM_NONE &&
+            (rc = S_check_column(w, x, nd, nd->transform.method == DTI_TRANSFORM_LOG ? "the log transform"
+                                                                                     : "the Box-Cox transform",
+                                 s, err)))
+            return rc;
         if (s->skip & DTI_ENGINE_SKIP_TREAT) { /* not even the statistics: the log says NaN */
             memcpy(t, x, nu * sizeof *t);
             memset(&w->tlog[j], 0, sizeof w->tlog[j]);
@@ -258,9 +370,15 @@ int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_s
                 ts.max_points = ov->treat_max_points;
             dti_treat_column(x, nu, &ts, t, w->dbuf, &w->tlog[j]);
         }
-        int rc = dti_normalise_column(t, nu, ov && ov->norm ? ov->norm : &nd->norm, nd->direction, w->nrm + j * nu, w->ibuf, w->ibuf2, w->dbuf,
-                                      nd->id, s->unit_names, err);
+        const dti_norm_spec *ns = ov && ov->norm ? ov->norm : &nd->norm;
+        if ((rc = S_check_column(w, t, nd, "the outlier treatment", s, err)) ||
+            (rc = S_check_norm(w, nd, ns, ns == &nd->norm, err)))
+            return rc;
+        rc = dti_normalise_column(t, nu, ns, nd->direction, w->nrm + j * nu, w->ibuf, w->ibuf2, w->dbuf, nd->id,
+                                  s->unit_names, err);
         if (rc)
+            return S_located(rc, s, err);
+        if ((rc = S_check_column(w, w->nrm + j * nu, nd, "normalisation", s, err)))
             return rc;
         memcpy(w->val + w->ind[j] * nu, w->nrm + j * nu, nu * sizeof(double));
     }
@@ -272,10 +390,17 @@ aggregate:
         if (!fw->nodes[node].n_children)
             continue;
         const double *logv = ov && ov->normalised && ov->log_normalised ? w->lval : NULL;
-        int rc = dti_aggregate_node_log(fw, node, ov ? ov->weight : NULL, ov ? ov->agg_method : -1, w->val, logv, nu,
-                                        s->unit_names, err);
+        rc = dti_aggregate_node_log(fw, node, ov ? ov->weight : NULL, ov ? ov->agg_method : -1, w->val, logv, nu,
+                                    s->unit_names, err);
         if (rc)
-            return rc;
+            return S_located(rc, s, err);
+        /* a weighted mean lies between its children, so this cannot fail unless a mean overflowed */
+        size_t u = S_first_beyond(w->val + node * nu, nu);
+        if (u != DTI_NONE) {
+            char buf[32];
+            return dti_error_set(err, DTI_ERR_INPUT, s->path, 0, 0, "'%s' of %s is %g, beyond " S_LIMIT_TEXT,
+                                 fw->nodes[node].id, S_who(s, u, buf, sizeof buf), w->val[node * nu + u]);
+        }
     }
 
     /* 7. rank by the root: competition rule, on the published precision unless the model says not */

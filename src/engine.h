@@ -45,7 +45,10 @@ typedef struct dti_engine_settings {
     const double *previous;         /* [u * n_indicators + j] the previous year's raw values (NaN =
                                      * missing), for impute: previous; NULL when the data give none */
     unsigned skip;                  /* DTI_ENGINE_SKIP_* bits */
+    const char *path;               /* the data's file, for messages (NULL: none) */
 } dti_engine_settings;
+
+/* Limits: DTI_VALUE_MAX and DTI_WEIGHT_MAX (internal.h) bound what enters and leaves a run. */
 
 /* The results of the last run.  Every pointer is borrowed from the workspace: valid until the next
  * dti_engine_run or dti_engine_free.  Tables are column-major: cell (unit u, indicator j) is at
@@ -79,8 +82,10 @@ size_t dti_engine_indicators(const dti_framework *fw, size_t *nodes);
 
 /* Runs the pipeline on raw[u * n_indicators + j] (unit-major; NaN = missing).  Allocates nothing.
  * Returns 0, or DTI_ERR_INPUT when the data do not fit a method (a negative value under ratio-to-best,
- * geometric or harmonic aggregation, a missing denominator table, a group label out of range); the
- * message names the indicator or node and the unit.  *out is filled on success. */
+ * geometric or harmonic aggregation, a missing denominator table, a group label out of range) or a
+ * value breaks DTI_VALUE_MAX (a denominator of 0, a ratio or a transform beyond it, an infinite
+ * input); the message names the indicator or node and the unit, and the error carries s->path.
+ * *out is filled on success. */
 int dti_engine_run(dti_engine *w, const double *raw, const dti_engine_settings *s, dti_engine_result *out,
                    dti_error *err);
 

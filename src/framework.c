@@ -46,6 +46,8 @@ static int S_load_node(const dti_yctx *c, const dti_ynode *m, dti_node *nd, char
     nd->role = DTI_NODE_INDICATOR;
     if ((rc = dti_y_require(c, m, "id", "a node", &v)) || (rc = dti_y_string(c, v, "id", &nd->id)))
         return rc;
+    if (strlen(nd->id) > DTI_ID_MAX) /* it names columns: refused, never cut */
+        return dti_y_error(c, v, "node id is %zu bytes long; at most %d", strlen(nd->id), DTI_ID_MAX);
     if (!S_valid_id(nd->id))
         return dti_y_error(c, v,
                            "node id '%s' must be lower-case letters, digits and '_', start with a letter "
@@ -92,6 +94,8 @@ static int S_load_node(const dti_yctx *c, const dti_ynode *m, dti_node *nd, char
             return rc;
         if (nd->weight < 0)
             return dti_y_error(c, v, "weight %s of '%s' is negative", v->text, nd->id);
+        if (nd->weight > DTI_WEIGHT_MAX) /* the sum of the weights must not overflow (docs/methods.md) */
+            return dti_y_error(c, v, "weight %s of '%s' is above the limit of %g", v->text, nd->id, DTI_WEIGHT_MAX);
     } else if (*parent_id) {
         return dti_y_error(c, m, "missing key 'weight' in node '%s'", nd->id);
     }
@@ -170,6 +174,9 @@ static int S_load_header(const dti_yctx *c, const dti_ynode *root, dti_framework
             return rc;
         if (!(fw->range_lo < fw->range_hi))
             return dti_y_error(c, v, "range minimum must be below its maximum");
+        if (!(fabs(fw->range_lo) <= DTI_VALUE_MAX && fabs(fw->range_hi) <= DTI_VALUE_MAX))
+            return dti_y_error(c, v, "range [%g, %g] goes beyond the limit of %g in absolute value", fw->range_lo,
+                               fw->range_hi, DTI_VALUE_MAX);
         fw->has_range = 1;
     }
     if ((v = dti_ynode_get(root, "years"))) {
@@ -270,6 +277,7 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
     const dti_ynode *list = NULL, *defaults = NULL;
     char **parent_ids = NULL;
     const dti_ynode **parent_at = NULL;
+    dti_strmap ids = {0};
     if ((rc = dti_y_expect(&c, root, DTI_Y_MAPPING, "a framework")) ||
         (rc = dti_y_check_keys(&c, root, S_top_keys, "a framework")) || (rc = S_load_header(&c, root, fw)) ||
         ((defaults = dti_ynode_get(root, "defaults")) && (rc = dti_methods_load_defaults(&c, defaults, &fw->defaults))) ||
@@ -283,16 +291,17 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
     fw->nodes = dti_xcalloc(list->n, sizeof *fw->nodes);
     parent_ids = dti_xcalloc(list->n, sizeof *parent_ids);
     parent_at = dti_xcalloc(list->n, sizeof *parent_at);
+    dti_strmap_init(&ids, list->n); /* id -> node: duplicates and parents in O(n) */
     for (size_t i = 0; i < list->n; i++) {
         fw->n_nodes = i + 1;
         if ((rc = S_load_node(&c, list->items[i], &fw->nodes[i], &parent_ids[i], &parent_at[i])))
             goto cleanup;
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(fw->nodes[j].id, fw->nodes[i].id)) {
-                rc = dti_y_error(&c, dti_ynode_get(list->items[i], "id"), "duplicate node id '%s' (first at line %zu)",
-                                 fw->nodes[i].id, fw->nodes[j].line);
-                goto cleanup;
-            }
+        size_t j = dti_strmap_put(&ids, fw->nodes[i].id, i);
+        if (j != DTI_NONE) {
+            rc = dti_y_error(&c, dti_ynode_get(list->items[i], "id"), "duplicate node id '%s' (first at line %zu)",
+                             fw->nodes[i].id, fw->nodes[j].line);
+            goto cleanup;
+        }
     }
     /* Resolve parents, find the one root, refuse cycles. */
     fw->root = DTI_NONE;
@@ -300,7 +309,7 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
     for (size_t i = 0; i < fw->n_nodes; i++) {
         dti_node *nd = &fw->nodes[i];
         if (parent_ids[i]) {
-            nd->parent = dti_framework_node_find(fw, parent_ids[i]);
+            nd->parent = dti_strmap_get(&ids, parent_ids[i]);
             if (nd->parent == DTI_NONE) {
                 rc = dti_y_error(&c, parent_at[i], "unknown parent '%s' of node '%s'", parent_ids[i], nd->id);
                 goto cleanup;
@@ -322,17 +331,23 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
         rc = dti_y_error(&c, list, "no root node (a node without a parent)");
         goto cleanup;
     }
-    for (size_t i = 0; i < fw->n_nodes; i++) {
-        size_t u = i, steps = 0;
-        while (u != DTI_NONE && steps <= fw->n_nodes) {
+    /* Cycles: walk up from each node, marking the path (1) until a node known to reach the root (2);
+     * meeting the path itself is a cycle.  Every node is walked once: O(n). */
+    char *state = dti_xcalloc(fw->n_nodes, 1);
+    for (size_t i = 0; i < fw->n_nodes && !rc; i++) {
+        size_t u = i;
+        while (u != DTI_NONE && !state[u]) {
+            state[u] = 1;
             u = fw->nodes[u].parent;
-            steps++;
         }
-        if (u != DTI_NONE) {
-            rc = dti_y_error(&c, parent_at[i], "node '%s' is its own ancestor (a cycle)", fw->nodes[i].id);
-            goto cleanup;
-        }
+        if (u != DTI_NONE && state[u] == 1)
+            rc = dti_y_error(&c, parent_at[u], "node '%s' is its own ancestor (a cycle)", fw->nodes[u].id);
+        for (u = i; u != DTI_NONE && state[u] == 1; u = fw->nodes[u].parent)
+            state[u] = 2;
     }
+    free(state);
+    if (rc)
+        goto cleanup;
     S_build_tree(fw);
     for (size_t i = 0; i < fw->n_nodes; i++) {
         const dti_node *nd = &fw->nodes[i];
@@ -374,6 +389,7 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
     if (sets && (rc = S_load_weight_sets(&c, sets, fw)))
         goto cleanup;
 cleanup:
+    dti_strmap_clear(&ids);
     if (parent_ids)
         for (size_t i = 0; i < list->n; i++)
             free(parent_ids[i]);

@@ -11,6 +11,22 @@
 #include "methods.h"
 
 #define DTI_NONE SIZE_MAX /* "no index": no parent, not found */
+/* Names that become parts of file names or column names are refused beyond these lengths (never
+ * cut: a cut name could name another file or column).  A node id also names columns ("<id>_rank",
+ * "<id>_computed" in table.c, "<parent>/<child>" in audit.c, whose buffers hold two ids of this). */
+#define DTI_ID_MAX 100
+/* The engine's limit on magnitudes (docs/methods.md, "Limits"): every value that enters a run (raw
+ * values, previous values, denominators, method parameters) and every value a stage produces must be
+ * finite and at most this in absolute value.  Within it no intermediate of any method can overflow
+ * (the fourth powers of the kurtosis stay below 1e130 for 10^8 units), so a result is either right or
+ * refused with an error naming the file, the indicator and the unit -- never inf, never NaN passed
+ * off as missing.  Weights (framework, overrides) must be finite, >= 0 and at most DTI_WEIGHT_MAX. */
+#define DTI_VALUE_MAX 1e30
+#define DTI_WEIGHT_MAX 1e30
+/* Costs of tune goal (one unit of an indicator): positive and at most this, so that a plan's total,
+ * a sum of cost x increase, cannot overflow. */
+#define DTI_COST_MAX 1e30
+#define DTI_FILE_STEM_MAX 200
 
 /* One published fact: a value or a rank, with its evidence.  A rank may be known only by bounds. */
 typedef struct dti_fact {
@@ -21,6 +37,21 @@ typedef struct dti_fact {
     char *source, *evidence, *how, *note;
     size_t line, column;
 } dti_fact;
+
+/* A string -> index map by open addressing (FNV-1a): the duplicate checks of the loaders in O(n)
+ * instead of comparing every pair.  Keys are borrowed: they must outlive the map. */
+typedef struct dti_strmap {
+    size_t cap, n;     /* slots (a power of two), keys stored */
+    const char **key;  /* [cap] NULL = empty */
+    size_t *val;       /* [cap] */
+} dti_strmap;
+void dti_strmap_init(dti_strmap *m, size_t expected);
+void dti_strmap_clear(dti_strmap *m);
+/* Stores key -> val and returns DTI_NONE, or, when key is already there, leaves it and returns the
+ * value stored first (the first occurrence wins, for "first at line N" messages). */
+size_t dti_strmap_put(dti_strmap *m, const char *key, size_t val);
+/* The value stored for key, or DTI_NONE. */
+size_t dti_strmap_get(const dti_strmap *m, const char *key);
 
 typedef struct dti_province {
     char *code, *name, *ascii, *region, *successor;
@@ -35,6 +66,8 @@ typedef struct dti_province {
 typedef struct dti_lookup {
     char **key;
     size_t *index;
+    size_t *next;     /* the next entry with the same key, DTI_NONE at the end (insertion order) */
+    dti_strmap first; /* key -> its first entry: a lookup is O(1) */
     size_t n, cap;
     const char *what; /* "province", "unit" */
 } dti_lookup;
@@ -54,7 +87,8 @@ size_t dti_lookup_owner(const dti_lookup *l, const char *name);
  * `label`), or unknown with the nearest names (dti_edit_distance on the keys). */
 int dti_lookup_find(const dti_lookup *l, const char *query, dti_lookup_label label, const void *ctx, size_t *index,
                     dti_error *err);
-/* Builds reg->names from the codes, names and ASCII names (dti_registry_load does it). */
+/* Builds reg->names from the codes, names and ASCII names (dti_registry_load builds it as it reads,
+ * refusing two provinces that share a key). */
 void dti_registry_index(dti_registry *reg);
 /* Optimal string alignment distance (Levenshtein with adjacent transpositions) of two byte strings;
  * (size_t)-1 when either is longer than 255 bytes. */
@@ -131,6 +165,7 @@ struct dti_year {
     const dti_registry *reg;
     size_t n;         /* province entries, in file order */
     size_t *prov;     /* registry index of entry i */
+    size_t *entry_of; /* [reg->n] entry of registry province p, DTI_NONE when absent */
     dti_fact *value;  /* [i * fw->n_nodes + node] */
     dti_fact *rank;   /* [i * fw->n_nodes + node] */
     int has_top10;
@@ -175,9 +210,22 @@ size_t dti_utf8_width(const char *s);
  * snapping binary noise), as a double holding an integer; values too large to have decimals are their
  * own key.  Equal keys are ties. */
 double dti_round_key(double v, int precision);
+/* The key to compare values by under the ranking rule, for every finite v: dti_round_key(v, p)
+ * scaled by 2^-64 (an exact scaling, so ties and order are the same), computed so that it never
+ * overflows -- dti_round_key itself is inf beyond DBL_MAX / 10^p, where 1e308 and 1.5e308 would tie.
+ * precision < 0: v itself.  Only for comparisons: divide dti_round_key, not this, to print. */
+double dti_rank_key(double v, int precision);
 /* The seed of random stream `block` of family `phase` for a user's seed (splitmix64, 32 bits, never 0):
  * one stream per block of runs, so results do not depend on the thread count. */
 unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long phase);
+/* Gives the last error the file it is about when it names none (the engine knows the indicator and
+ * the unit, its caller the file the data came from). */
+void dti_error_locate(dti_error *err, const char *path);
+
+/* Tests only: hook(tmp) runs once the atomic writer's temporary file exists and its signal handler
+ * is in place (output.c); NULL removes it. */
+void dti_output_test_hook(void (*hook)(const char *tmp));
+
 /* Index value of every node of `fw` from the leaf values vals[node] (NaN = unknown): weighted
  * arithmetic mean of the children with weight > 0, NaN when one of them is unknown. */
 void dti_framework_compute(const dti_framework *fw, double *vals);

@@ -64,18 +64,17 @@ void dti_lookup_clear(dti_lookup *l)
         free(l->key[i]);
     free(l->key);
     free(l->index);
+    free(l->next);
+    dti_strmap_clear(&l->first);
     memset(l, 0, sizeof *l);
 }
 
 size_t dti_lookup_owner(const dti_lookup *l, const char *name)
 {
     char *key = dti_lookup_key(name);
-    size_t owner = DTI_NONE;
-    for (size_t i = 0; i < l->n && owner == DTI_NONE; i++)
-        if (!strcmp(l->key[i], key))
-            owner = l->index[i];
+    size_t i = dti_strmap_get(&l->first, key);
     free(key);
-    return owner;
+    return i == DTI_NONE ? DTI_NONE : l->index[i];
 }
 
 void dti_lookup_add(dti_lookup *l, const char *name, size_t index)
@@ -83,29 +82,37 @@ void dti_lookup_add(dti_lookup *l, const char *name, size_t index)
     if (!name || !*name)
         return;
     char *key = dti_lookup_key(name);
-    for (size_t i = 0; i < l->n; i++)
-        if (l->index[i] == index && !strcmp(l->key[i], key)) { /* the entry has this key already */
+    size_t i = dti_strmap_get(&l->first, key), last = DTI_NONE;
+    for (; i != DTI_NONE; i = l->next[i]) {
+        if (l->index[i] == index) { /* the entry has this key already */
             free(key);
             return;
         }
+        last = i;
+    }
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
         l->key = realloc(l->key, l->cap * sizeof *l->key);
         l->index = realloc(l->index, l->cap * sizeof *l->index);
-        if (!l->key || !l->index)
+        l->next = realloc(l->next, l->cap * sizeof *l->next);
+        if (!l->key || !l->index || !l->next)
             abort();
     }
-    l->key[l->n] = key;
-    l->index[l->n++] = index;
+    l->key[l->n] = key; /* the map borrows the key: it lives as long as the lookup */
+    l->index[l->n] = index;
+    l->next[l->n] = DTI_NONE;
+    if (last == DTI_NONE)
+        dti_strmap_put(&l->first, key, l->n);
+    else
+        l->next[last] = l->n;
+    l->n++;
 }
 
-/* The distinct entries whose key is `key` (at most max), their number. */
+/* The distinct entries whose key is `key` (at most max), their number, in the order they were added. */
 static size_t S_matches(const dti_lookup *l, const char *key, size_t *found, size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        if (strcmp(l->key[i], key) != 0)
-            continue;
+    for (size_t i = dti_strmap_get(&l->first, key); i != DTI_NONE; i = l->next[i]) {
         size_t j = 0;
         while (j < n && found[j] != l->index[i])
             j++;

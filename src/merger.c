@@ -53,6 +53,8 @@ int dti_merger_load(const char *path, const dti_registry *reg, dti_merger *m, dt
     const dti_ynode *list;
     size_t *line_of = NULL, *unit_line = NULL; /* where each province / unit was first named */
     char **folded = NULL;
+    dti_strmap by_key; /* folded unit name -> unit: one lookup per entry */
+    dti_strmap_init(&by_key, reg->n);
     m->path = dti_strdup(path);
     m->n_old = reg->n;
     m->unit_of = dti_xcalloc(reg->n, sizeof *m->unit_of);
@@ -94,14 +96,15 @@ int dti_merger_load(const char *path, const dti_registry *reg, dti_merger *m, dt
             break;
         /* One spelling per unit: the same folded name written two ways is an error. */
         char *key = dti_name_fold(name);
-        size_t j = 0;
-        while (j < m->n_units && strcmp(folded[j], key) != 0)
-            j++;
+        size_t j = dti_strmap_get(&by_key, key);
+        if (j == DTI_NONE)
+            j = m->n_units;
         if (j < m->n_units && strcmp(m->unit[j], name) != 0)
             rc = dti_y_error(&c, v, "unit '%s' is spelled '%s' at line %zu", name, m->unit[j], unit_line[j]);
         if (j == m->n_units && !rc) {
             m->unit[j] = name;
             folded[j] = key;
+            dti_strmap_put(&by_key, key, j);
             unit_line[j] = v->line;
             m->n_units++;
             name = NULL;
@@ -141,6 +144,7 @@ int dti_merger_load(const char *path, const dti_registry *reg, dti_merger *m, dt
     if (!rc)
         S_weight_sums(m);
 cleanup:
+    dti_strmap_clear(&by_key);
     for (size_t j = 0; j < reg->n; j++)
         free(folded[j]);
     free(folded);
@@ -173,6 +177,10 @@ int dti_merger_set_weights(dti_merger *m, const dti_registry *reg, const char *c
         if (!(pr->numbers[k] > 0))
             return dti_error_set(err, DTI_ERR_INPUT, reg->path, pr->line, pr->column,
                                  "merger weight '%s' of '%s' must be positive", column, pr->name);
+        if (pr->numbers[k] > DTI_WEIGHT_MAX) /* a unit's sum of weights must not overflow (docs/methods.md) */
+            return dti_error_set(err, DTI_ERR_INPUT, reg->path, pr->line, pr->column,
+                                 "merger weight '%s' of '%s' is above the limit of %g", column, pr->name,
+                                 DTI_WEIGHT_MAX);
         m->weight[p] = pr->numbers[k];
     }
     m->weight_column = dti_strdup(column);
@@ -320,8 +328,12 @@ int dti_merger_rule_load(const char *path, dti_merger_rule *rule, dti_error *err
         (rc = dti_y_check_keys(&c, root, S_rule_keys, "a merger rule")) ||
         (rc = dti_y_require(&c, root, "map", "a merger rule", &v)) || (rc = dti_y_string(&c, v, "map", &rule->map)))
         goto cleanup;
-    if (strchr(rule->map, '/') || rule->map[0] == '.') {
+    if (strchr(rule->map, '/') || rule->map[0] == '.' || !rule->map[0]) {
         rc = dti_y_error(&c, v, "map '%s' must be a plain name such as merger-2025", rule->map);
+        goto cleanup;
+    }
+    if (strlen(rule->map) > DTI_FILE_STEM_MAX) { /* names data/<map>.yaml: refused, never cut */
+        rc = dti_y_error(&c, v, "map name is %zu bytes long; at most %d", strlen(rule->map), DTI_FILE_STEM_MAX);
         goto cleanup;
     }
     if ((rc = dti_y_require(&c, root, "rule", "a merger rule", &v)) || (rc = dti_y_string(&c, v, "rule", &kind)))

@@ -34,7 +34,7 @@ int dti_rank_competition(const double *values, size_t n, int precision, size_t *
     for (size_t i = 0; i < n; i++) {
         it[i].idx = i;
         it[i].missing = isnan(values[i]);
-        it[i].key = it[i].missing ? 0.0 : precision >= 0 ? dti_round_key(values[i], precision) : values[i];
+        it[i].key = it[i].missing ? 0.0 : dti_rank_key(values[i], precision); /* finite even at +-1e308 */
     }
     qsort(it, n, sizeof *it, S_cmp);
     for (size_t k = 0; k < n; k++) {

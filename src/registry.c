@@ -1,7 +1,9 @@
 /* registry.c -- the province registry (data/provinces.yaml); names are looked up by lookup.c.
  *
  * A province is named by code, Vietnamese name or ASCII name; the lookup (lookup.c) ignores case,
- * diacritics, spaces and punctuation, so "thai nguyen", "Thái Nguyên" and "19" all work.
+ * diacritics, spaces and punctuation, so "thai nguyen", "Thái Nguyên" and "19" all work.  The loader
+ * refuses two provinces that this folding makes one name (or one code), so a lookup of a province's
+ * own name is never ambiguous; checks and lookups go through a hash map (O(1) each).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -53,6 +55,44 @@ static int S_load_province(const dti_yctx *c, const dti_ynode *m, dti_province *
     }
     p->key_name = dti_name_fold(p->name);
     p->key_ascii = dti_name_fold(p->ascii);
+    const char *field[2] = {"name", "ascii"}, *text[2] = {p->name, p->ascii};
+    for (size_t k = 0; k < 2; k++) {
+        char *key = dti_lookup_key(text[k]);
+        int empty = !*key;
+        free(key);
+        if (empty) /* nothing a lookup could match */
+            return dti_y_error(c, dti_ynode_get(m, field[k]), "name '%s' has no letter or digit to look it up by",
+                               text[k]);
+    }
+    return DTI_OK;
+}
+
+/* Adds province i to the name lookup; a code or a folded name that another province has is an error
+ * at the entry `at` (in collect mode the loader goes on with the next province). */
+static int S_index(const dti_yctx *c, dti_registry *reg, size_t i, const dti_ynode *at)
+{
+    const dti_province *b = &reg->p[i];
+    size_t j = dti_lookup_owner(reg->names, b->code);
+    if (j != DTI_NONE && j != i)
+        return dti_y_error(c, dti_ynode_get(at, "code"), "duplicate province code '%s' (first at line %zu)", b->code,
+                           reg->p[j].line);
+    const char *text[2] = {b->name, b->ascii}, *key[2] = {b->key_name, b->key_ascii}, *field[2] = {"name", "ascii"};
+    for (size_t k = 0; k < 2; k++) {
+        j = dti_lookup_owner(reg->names, text[k]);
+        if (j == DTI_NONE || j == i)
+            continue;
+        const dti_province *a = &reg->p[j];
+        if (!strcmp(a->key_name, key[k]) || !strcmp(a->key_ascii, key[k])) /* the same name, but for case */
+            return dti_y_error(c, dti_ynode_get(at, field[k]), "duplicate province '%s' (first at line %zu)",
+                               text[k], a->line);
+        return dti_y_error(c, dti_ynode_get(at, field[k]),
+                           "'%s' and '%s' (line %zu) are one name once case, diacritics, spaces and 'TP.' are "
+                           "ignored: a lookup of either would be ambiguous",
+                           text[k], a->name, a->line);
+    }
+    dti_lookup_add(reg->names, b->code, i);
+    dti_lookup_add(reg->names, b->name, i);
+    dti_lookup_add(reg->names, b->ascii, i);
     return DTI_OK;
 }
 
@@ -77,29 +117,18 @@ int dti_registry_load(const char *path, dti_registry **out, dti_error *err)
         goto cleanup;
     }
     reg->p = dti_xcalloc(list->n, sizeof *reg->p);
+    reg->names = dti_xcalloc(1, sizeof *reg->names);
+    dti_lookup_init(reg->names, "province");
     for (size_t i = 0; i < list->n; i++) {
         int r = S_load_province(&c, list->items[i], &reg->p[i]);
         reg->n = i + 1;
+        if (!r)
+            r = S_index(&c, reg, i, list->items[i]);
         if (r) {
             rc = r;
             if (!err->collect)
                 goto cleanup;
-            continue;
         }
-        for (size_t j = 0; j < i; j++) {
-            const dti_province *a = &reg->p[j], *b = &reg->p[i];
-            if (!a->code || !a->key_name)
-                continue;
-            const dti_ynode *at = list->items[i];
-            if (!strcmp(a->code, b->code))
-                rc = dti_y_error(&c, dti_ynode_get(at, "code"), "duplicate province code '%s' (first at line %zu)",
-                                 b->code, a->line);
-            else if (!strcmp(a->key_name, b->key_name) || !strcmp(a->key_ascii, b->key_ascii))
-                rc = dti_y_error(&c, dti_ynode_get(at, "name"), "duplicate province '%s' (first at line %zu)",
-                                 b->name, a->line);
-        }
-        if (rc && !err->collect)
-            goto cleanup;
     }
 cleanup:
     dti_ynode_free(root);
@@ -107,7 +136,6 @@ cleanup:
         dti_registry_free(reg);
         return rc;
     }
-    dti_registry_index(reg);
     *out = reg;
     return DTI_OK;
 }

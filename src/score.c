@@ -58,6 +58,7 @@ int dti_score_run(const dti_framework *fw, const dti_dataset *ds, dti_score **ou
     sc->ds = ds;
     dti_engine_settings set = {0};
     set.denominators = ds->denominators;
+    set.path = ds->path;
     set.unit_names = (const char *const *)ds->unit;
     set.previous = ds->has_previous ? ds->previous : NULL;
     const dti_impute_spec *im = &fw->defaults.impute;
@@ -70,8 +71,7 @@ int dti_score_run(const dti_framework *fw, const dti_dataset *ds, dti_score **ou
     sc->w = dti_engine_alloc(fw, ds->n_units);
     if ((rc = dti_engine_run(sc->w, ds->values, &set, &sc->r, err))) {
         /* the engine names the indicator and unit; the file is where the data came from */
-        if (err->n && !err->e[err->n - 1].path[0])
-            snprintf(err->e[err->n - 1].path, sizeof err->e[err->n - 1].path, "%s", ds->path);
+        dti_error_locate(err, ds->path);
         goto cleanup;
     }
     S_columns(sc);

@@ -53,8 +53,8 @@ void dti_rank_competition_ws(const double *values, size_t n, int precision, size
             continue;
         }
         /* Sorting ascending on the negated key gives "higher is better" with ties in unit order
-         * (negation is exact; a rounded key is an integer below 2^53, held exactly). */
-        keys[i] = -(precision >= 0 ? dti_round_key(values[i], precision) : values[i]);
+         * (negation is exact; dti_rank_key keeps ties and order and never overflows). */
+        keys[i] = -dti_rank_key(values[i], precision);
         order[m++] = i;
     }
     dti_sort_index(keys, order, m, tmp);

@@ -262,6 +262,10 @@ int dti_costs_load(const char *path, dti_costs **out, dti_error *err)
             rc = dti_y_error(&c, map->items[i], "the cost of '%s' must be positive, not %g", key->text, v);
             break;
         }
+        if (v > DTI_COST_MAX) { /* a plan's total, the sum of cost x increase, must not overflow */
+            rc = dti_y_error(&c, map->items[i], "the cost of '%s' is above the limit of %g", key->text, DTI_COST_MAX);
+            break;
+        }
         k->id[k->n] = dti_strdup(key->text);
         k->cost[k->n] = v;
         k->line[k->n] = key->line;

@@ -92,6 +92,7 @@ static int S_ctx_init(S_ctx *c, const dti_framework *fw, const dti_dataset *ds, 
     c->name = mf ? (const char *const *)mf->name : (const char *const *)ds->name;
     size_t nu = c->nu, nn = fw->n_nodes;
     c->set.denominators = ds->denominators;
+    c->set.path = ds->path;
     c->set.unit_names = (const char *const *)ds->unit;
     c->set.previous = ds->has_previous ? ds->previous : NULL;
     const dti_impute_spec *im = &fw->defaults.impute;
@@ -487,7 +488,7 @@ int dti_tune_goal_units(const dti_framework *fw, const dti_dataset *ds, const dt
     memset(res, 0, sizeof *res);
     S_ctx c;
     memset(&c, 0, sizeof c);
-    double *raw = NULL;
+    double *raw = NULL, *key = NULL;
     size_t *order = NULL;
     int rc;
     int im = fw->defaults.impute.method;
@@ -530,6 +531,11 @@ int dti_tune_goal_units(const dti_framework *fw, const dti_dataset *ds, const dt
         res->value[j] = ds->values[row * nj + j];
         res->coef[j] = S_path_weight(fw, res->node[j]) * share;
         res->cost[j] = cost ? cost[j] : 1.0;
+        if (!(res->cost[j] > 0 && res->cost[j] <= DTI_COST_MAX)) {
+            rc = dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "the cost of '%s' is %g: a cost must be above 0 and at most %g",
+                               fw->nodes[res->node[j]].id, res->cost[j], DTI_COST_MAX);
+            goto cleanup;
+        }
         res->single[j] = NAN;
         if (fw->has_range) {
             res->cap[j] = fw->range_hi;
@@ -578,9 +584,19 @@ int dti_tune_goal_units(const dti_framework *fw, const dti_dataset *ds, const dt
     for (size_t j = 0; j < nj; j++)
         if (res->coef[j] > 0 && res->cap[j] - res->value[j] > 0)
             order[m++] = j;
+    /* cost per unit of score; when one of them overflows (a tiny effective weight), all are compared
+     * by their logarithms instead, which cannot: inf = inf would put a dear indicator first */
+    key = dti_xcalloc(nj + 1, sizeof *key);
+    int logs = 0;
+    for (size_t a = 0; a < m; a++) {
+        key[order[a]] = res->cost[order[a]] / res->coef[order[a]];
+        logs |= !isfinite(key[order[a]]) || !(key[order[a]] > 0);
+    }
+    for (size_t a = 0; a < m && logs; a++)
+        key[order[a]] = log(res->cost[order[a]]) - log(res->coef[order[a]]);
     for (size_t a = 1; a < m; a++) { /* insertion sort: stable, so ties keep the column order */
         size_t j = order[a], b = a;
-        for (; b > 0 && res->cost[order[b - 1]] / res->coef[order[b - 1]] > res->cost[j] / res->coef[j]; b--)
+        for (; b > 0 && key[order[b - 1]] > key[j]; b--)
             order[b] = order[b - 1];
         order[b] = j;
     }
@@ -623,6 +639,7 @@ int dti_tune_goal_units(const dti_framework *fw, const dti_dataset *ds, const dt
         c.score[u] = c.rank[u] ? r.values[fw->root * nu + u] : NAN;
     res->rank_after = S_rank_of(&c, c.score, unit);
 cleanup:
+    free(key);
     free(order);
     free(raw);
     S_ctx_clear(&c);

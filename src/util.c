@@ -142,6 +142,22 @@ double dti_round_key(double v, int precision)
     return round(round(t * 1e6) / 1e6); /* round() is half away from zero */
 }
 
+double dti_rank_key(double v, int precision)
+{
+    if (precision < 0)
+        return v;
+    double p10 = precision <= 22 ? 1.0 : pow(10.0, precision);
+    if (precision <= 22) /* exact powers of ten, as in dti_round_key */
+        for (int k = 0; k < precision; k++)
+            p10 *= 10.0;
+    double t = v * p10;
+    if (isfinite(t))
+        return dti_round_key(v, precision) * 0x1p-64; /* a power of two: exact, no underflow for integers */
+    /* |v| * 10^p beyond DBL_MAX: no decimal is left to round, and scaling before multiplying gives
+     * the same rounding of the product as in an unbounded exponent range */
+    return (v * 0x1p-64) * p10;
+}
+
 unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long phase)
 {
     /* splitmix64 (Steele, Lea & Flood 2014) of (seed, phase, block): distinct seeds give unrelated
@@ -209,4 +225,75 @@ size_t dti_name_nearest(const char *query, const char *const *names, size_t n)
     int close = best != DTI_NONE && dti_edit_close(best_d, q);
     free(q);
     return close ? best : DTI_NONE;
+}
+
+/* ---- string -> index map ---------------------------------------------------------------------- */
+
+static uint64_t S_fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 (Fowler, Noll, Vo) */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+void dti_strmap_init(dti_strmap *m, size_t expected)
+{
+    size_t cap = 16;
+    while (cap < 2 * expected + 2) /* at most half full: short probe sequences */
+        cap *= 2;
+    m->cap = cap;
+    m->n = 0;
+    m->key = dti_xcalloc(cap, sizeof *m->key);
+    m->val = dti_xcalloc(cap, sizeof *m->val);
+}
+
+void dti_strmap_clear(dti_strmap *m)
+{
+    free(m->key);
+    free(m->val);
+    memset(m, 0, sizeof *m);
+}
+
+/* The slot of key: where it is, or the empty slot where it would go. */
+static size_t S_slot(const dti_strmap *m, const char *key)
+{
+    size_t i = (size_t)S_fnv1a(key) & (m->cap - 1);
+    while (m->key[i] && strcmp(m->key[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+size_t dti_strmap_put(dti_strmap *m, const char *key, size_t val)
+{
+    if (2 * (m->n + 1) > m->cap) { /* grow: rehash into twice the slots */
+        dti_strmap big;
+        dti_strmap_init(&big, m->cap);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->key[i]) {
+                size_t j = S_slot(&big, m->key[i]);
+                big.key[j] = m->key[i];
+                big.val[j] = m->val[i];
+                big.n++;
+            }
+        dti_strmap_clear(m);
+        *m = big;
+    }
+    size_t i = S_slot(m, key);
+    if (m->key[i])
+        return m->val[i];
+    m->key[i] = key;
+    m->val[i] = val;
+    m->n++;
+    return DTI_NONE;
+}
+
+size_t dti_strmap_get(const dti_strmap *m, const char *key)
+{
+    if (!m->cap)
+        return DTI_NONE;
+    size_t i = S_slot(m, key);
+    return m->key[i] ? m->val[i] : DTI_NONE;
 }

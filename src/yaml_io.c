@@ -4,25 +4,30 @@
  * C stack.  Anchors and aliases are refused outright: no input of ours needs them, and refusing them
  * removes the "billion laughs" expansion attack.  libyaml's 0-based marks become 1-based here.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <yaml.h>
 
+#include "internal.h"
+#include "io.h"
 #include "ynode.h"
 
-static dti_ynode *S_node_new(int kind, const yaml_mark_t *mark)
+/* A node; a scalar's text (len bytes) is copied into the same allocation. */
+static dti_ynode *S_node_new(int kind, const yaml_mark_t *mark, const char *text, size_t len)
 {
-    dti_ynode *n = calloc(1, sizeof *n);
+    dti_ynode *n = calloc(1, sizeof *n + (text ? len + 1 : 0));
     if (!n) {
         fputs("dtirank: out of memory\n", stderr);
         abort();
     }
-    n->kind = kind;
+    n->kind = (unsigned char)kind;
     n->line = mark->line + 1;
     n->column = mark->column + 1;
+    if (text) {
+        n->text = (char *)(n + 1);
+        memcpy(n->text, text, len);
+    }
     return n;
 }
 
@@ -53,7 +58,6 @@ void dti_ynode_free(dti_ynode *node)
         }
         free(n->items);
         free(n->keys);
-        free(n->text);
         free(n);
     }
     free(stack);
@@ -81,13 +85,13 @@ static void S_append(dti_ynode *parent, dti_ynode *key, dti_ynode *child)
     parent->items[parent->n++] = child;
 }
 
-/* Line and column (1-based, in characters) of byte `offset` of the file. */
-static void S_position_of(const char *path, size_t offset, size_t *line, size_t *col)
+/* Line and column (1-based, in characters) of byte `offset` of the file f, read again from its start
+ * (the same open file: not a second open of a path that may have changed). */
+static void S_position_of(FILE *f, size_t offset, size_t *line, size_t *col)
 {
     *line = 1;
     *col = 1;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    if (fseek(f, 0, SEEK_SET) != 0)
         return;
     for (size_t i = 0; i < offset; i++) {
         int ch = fgetc(f);
@@ -100,17 +104,16 @@ static void S_position_of(const char *path, size_t offset, size_t *line, size_t 
             (*col)++;
         }
     }
-    fclose(f);
 }
 
-static int S_syntax_error(const char *path, const yaml_parser_t *p, dti_error *err)
+static int S_syntax_error(const char *path, FILE *f, const yaml_parser_t *p, dti_error *err)
 {
     const yaml_mark_t *m = &p->problem_mark;
     const char *problem = p->problem ? p->problem : "malformed YAML";
     if (p->error == YAML_READER_ERROR) {
         /* The reader reports a byte offset, not a line: find the line ourselves. */
         size_t line, col;
-        S_position_of(path, p->problem_offset, &line, &col);
+        S_position_of(f, p->problem_offset, &line, &col);
         return dti_error_set(err, DTI_ERR_INPUT, path, line, col, "invalid input: %s (byte %zu)", problem,
                              p->problem_offset);
     }
@@ -124,17 +127,38 @@ static int S_syntax_error(const char *path, const yaml_parser_t *p, dti_error *e
 typedef struct {
     dti_ynode *node;
     dti_ynode *key;
+    dti_strmap seen; /* the mapping's keys once it has S_HASH_FROM of them (cap 0 before) */
 } S_frame;
+
+/* Mappings up to this many keys check duplicates by comparing; larger ones through a hash map, so a
+ * mapping of n keys costs O(n), not O(n^2). */
+#define S_HASH_FROM 16
+
+/* Index of a key equal to `text` among the keys of the frame's mapping, or DTI_NONE; records it. */
+static size_t S_key_seen(S_frame *top, const char *text)
+{
+    const dti_ynode *map = top->node;
+    if (map->n < S_HASH_FROM) {
+        for (size_t i = 0; i < map->n; i++)
+            if (strcmp(map->keys[i]->text, text) == 0)
+                return i;
+        return DTI_NONE;
+    }
+    if (!top->seen.cap) {
+        dti_strmap_init(&top->seen, 2 * map->n);
+        for (size_t i = 0; i < map->n; i++)
+            dti_strmap_put(&top->seen, map->keys[i]->text, i);
+    }
+    return dti_strmap_put(&top->seen, text, map->n);
+}
 
 int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
 {
     *root = NULL;
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "is a directory, not a YAML file");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dti_error_set(err, DTI_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    FILE *f = NULL;
+    int rc = dti_input_open(path, &f, err);
+    if (rc)
+        return rc;
 
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
@@ -146,12 +170,12 @@ int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
     S_frame stack[DTI_YAML_MAX_DEPTH + 1];
     size_t depth = 0, n_nodes = 0, n_docs = 0;
     dti_ynode *doc = NULL;
-    int rc = DTI_OK, done = 0;
+    int done = 0;
 
     while (!done && rc == DTI_OK) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
-            rc = S_syntax_error(path, &parser, err);
+            rc = S_syntax_error(path, f, &parser, err);
             break;
         }
         const yaml_mark_t *mark = &ev.start_mark;
@@ -179,26 +203,24 @@ int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
                                        "NUL character in a string");
                     break;
                 }
-                node = S_node_new(DTI_Y_SCALAR, mark);
-                node->text = strdup((const char *)ev.data.scalar.value);
-                if (!node->text)
-                    abort();
+                node = S_node_new(DTI_Y_SCALAR, mark, (const char *)ev.data.scalar.value, ev.data.scalar.length);
                 node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
             }
             break;
         case YAML_SEQUENCE_START_EVENT:
             anchor = (const char *)ev.data.sequence_start.anchor;
             if (!anchor)
-                node = S_node_new(DTI_Y_SEQUENCE, mark);
+                node = S_node_new(DTI_Y_SEQUENCE, mark, NULL, 0);
             break;
         case YAML_MAPPING_START_EVENT:
             anchor = (const char *)ev.data.mapping_start.anchor;
             if (!anchor)
-                node = S_node_new(DTI_Y_MAPPING, mark);
+                node = S_node_new(DTI_Y_MAPPING, mark, NULL, 0);
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
             depth--;
+            dti_strmap_clear(&stack[depth].seen);
             break;
         default:
             break;
@@ -214,7 +236,7 @@ int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
 
         if (++n_nodes > DTI_YAML_MAX_NODES) {
             rc = dti_error_set(err, DTI_ERR_INPUT, path, node->line, node->column,
-                               "document too large (more than %d nodes)", DTI_YAML_MAX_NODES);
+                               "document too large (more than %d nodes; see docs/guide.md)", DTI_YAML_MAX_NODES);
             dti_ynode_free(node);
             break;
         }
@@ -233,13 +255,11 @@ int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
                     dti_ynode_free(node);
                     break;
                 }
-                for (size_t i = 0; i < top->node->n; i++)
-                    if (strcmp(top->node->keys[i]->text, node->text) == 0) {
-                        rc = dti_error_set(err, DTI_ERR_INPUT, path, node->line, node->column,
-                                           "duplicate key '%s' (first at line %zu)", node->text,
-                                           top->node->keys[i]->line);
-                        break;
-                    }
+                size_t first = S_key_seen(top, node->text);
+                if (first != DTI_NONE)
+                    rc = dti_error_set(err, DTI_ERR_INPUT, path, node->line, node->column,
+                                       "duplicate key '%s' (first at line %zu)", node->text,
+                                       top->node->keys[first]->line);
                 if (rc != DTI_OK) {
                     dti_ynode_free(node);
                     break;
@@ -259,20 +279,23 @@ int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
             }
             stack[depth].node = node;
             stack[depth].key = NULL;
+            memset(&stack[depth].seen, 0, sizeof stack[depth].seen);
             depth++;
         }
     }
     yaml_parser_delete(&parser);
     fclose(f);
     if (rc != DTI_OK) {
-        for (size_t i = 0; i < depth; i++) /* keys still waiting for their value */
+        for (size_t i = 0; i < depth; i++) { /* keys still waiting for their value */
             dti_ynode_free(stack[i].key);
+            dti_strmap_clear(&stack[i].seen);
+        }
         dti_ynode_free(doc);
         return rc;
     }
     if (!doc) { /* an empty file is an empty mapping: the loaders then report what is missing */
         yaml_mark_t m = {0, 0, 0};
-        doc = S_node_new(DTI_Y_MAPPING, &m);
+        doc = S_node_new(DTI_Y_MAPPING, &m, NULL, 0);
     }
     *root = doc;
     return DTI_OK;

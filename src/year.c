@@ -141,10 +141,10 @@ static int S_load_entry(const dti_yctx *c, const dti_ynode *m, dti_year *yr, siz
     if ((rc = dti_y_require(c, m, "province", "a province entry", &pv)) ||
         (rc = S_find_province(c, pv, yr->reg, &yr->prov[i])))
         return rc;
-    for (size_t j = 0; j < i; j++)
-        if (yr->prov[j] == yr->prov[i])
-            return dti_y_error(c, pv, "duplicate province '%s' (also listed earlier in this file)",
-                               yr->reg->p[yr->prov[i]].name);
+    if (yr->entry_of[yr->prov[i]] != DTI_NONE)
+        return dti_y_error(c, pv, "duplicate province '%s' (also listed earlier in this file)",
+                           yr->reg->p[yr->prov[i]].name);
+    yr->entry_of[yr->prov[i]] = i;
     for (size_t k = 0; k < m->n; k++) {
         const char *key = m->keys[k]->text;
         if (!strcmp(key, "province"))
@@ -173,24 +173,28 @@ static int S_load_top10(const dti_yctx *c, const dti_ynode *list, dti_year *yr, 
         return rc;
     if (list->n > yr->units)
         return dti_y_error(c, list, "top10 lists %zu provinces, more than the %zu units", list->n, yr->units);
-    for (size_t i = 0; i < list->n; i++) {
+    char *listed = dti_xcalloc(yr->reg->n, 1); /* duplicates in O(n) */
+    for (size_t i = 0; i < list->n && !rc; i++) {
         const dti_ynode *m = list->items[i], *pv;
         if ((rc = dti_y_expect(c, m, DTI_Y_MAPPING, "a top10 entry")) ||
             (rc = dti_y_check_keys(c, m, S_top10_keys, "a top10 entry")) ||
             (rc = dti_y_require(c, m, "province", "a top10 entry", &pv)) ||
             (rc = S_find_province(c, pv, yr->reg, &members[i])))
-            return rc;
-        for (size_t j = 0; j < i; j++)
-            if (members[j] == members[i])
-                return dti_y_error(c, pv, "duplicate province '%s' in top10", yr->reg->p[members[i]].name);
+            break;
+        if (listed[members[i]]) {
+            rc = dti_y_error(c, pv, "duplicate province '%s' in top10", yr->reg->p[members[i]].name);
+            break;
+        }
+        listed[members[i]] = 1;
         const dti_ynode *s = dti_ynode_get(m, "source");
         char *src = NULL;
         if (s && (rc = dti_y_string(c, s, "source", &src)))
-            return rc;
+            break;
         yr->top10_source[members[i]] = src;
         *n_members = i + 1;
     }
-    return DTI_OK;
+    free(listed);
+    return rc;
 }
 
 static int S_cmp_size(const void *a, const void *b)
@@ -263,7 +267,7 @@ static int S_check_ranks(const dti_yctx *c, dti_year *yr, size_t node)
             const dti_fact *rj = &yr->rank[j * nn + node], *vj = &yr->value[j * nn + node];
             if (j == i || !rj->known || isnan(rj->value) || !vj->known)
                 continue;
-            double ki = dti_round_key(vi->value, fw->precision), kj = dti_round_key(vj->value, fw->precision);
+            double ki = dti_rank_key(vi->value, fw->precision), kj = dti_rank_key(vj->value, fw->precision);
             if (ki > kj && ri->value > rj->value) {
                 dti_error_set(&yr->warnings, DTI_ERR_INPUT, c->path, ri->line, ri->column,
                               "%s: rank %.0f of %s disagrees with its value %.*f: %s has %.*f and rank %.0f",
@@ -344,6 +348,9 @@ int dti_year_load(const char *path, const dti_registry *reg, const char *models_
         goto cleanup;
     size_t nn = yr->fw->n_nodes;
     yr->prov = dti_xcalloc(list->n, sizeof *yr->prov);
+    yr->entry_of = dti_xcalloc(reg->n, sizeof *yr->entry_of);
+    for (size_t p = 0; p < reg->n; p++)
+        yr->entry_of[p] = DTI_NONE;
     yr->value = dti_xcalloc(list->n * nn, sizeof *yr->value);
     yr->rank = dti_xcalloc(list->n * nn, sizeof *yr->rank);
     yr->top10 = dti_xcalloc(list->n, sizeof *yr->top10);
@@ -362,10 +369,8 @@ int dti_year_load(const char *path, const dti_registry *reg, const char *models_
     if (rc)
         goto cleanup;
     for (size_t k = 0; k < n_members; k++) {
-        size_t i = 0;
-        while (i < yr->n && yr->prov[i] != members[k])
-            i++;
-        if (i == yr->n) {
+        size_t i = yr->entry_of[members[k]];
+        if (i == DTI_NONE) {
             rc = dti_y_error(&c, v->items[k], "top10 names %s, which is not in provinces", reg->p[members[k]].name);
             goto cleanup;
         }
@@ -402,6 +407,7 @@ void dti_year_free(dti_year *yr)
     free(yr->value);
     free(yr->rank);
     free(yr->prov);
+    free(yr->entry_of);
     free(yr->top10);
     free(yr->conflict);
     free(yr->path);
@@ -411,10 +417,7 @@ void dti_year_free(dti_year *yr)
 
 size_t dti_year_entry(const dti_year *yr, size_t p)
 {
-    for (size_t i = 0; i < yr->n; i++)
-        if (yr->prov[i] == p)
-            return i;
-    return DTI_NONE;
+    return yr->entry_of && p < yr->reg->n ? yr->entry_of[p] : DTI_NONE;
 }
 
 size_t dti_year_rank_bounds(const dti_year *yr, size_t p, size_t node, size_t *lo, size_t *hi, int *derived)

@@ -23,7 +23,7 @@ const dti_ynode *dti_ynode_get(const dti_ynode *map, const char *key)
 
 int dti_y_error(const dti_yctx *c, const dti_ynode *at, const char *fmt, ...)
 {
-    char msg[480];
+    char msg[4096]; /* dti_error_set cuts and cleans what is stored */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);

@@ -1,7 +1,8 @@
 /* ynode.h -- a small owned YAML tree with source positions (internal).
  *
- * yaml_io.c turns a file into this tree (the only code that sees libyaml); the loaders in load_*.c
- * walk it and report semantic errors at a node's own 1-based line and column.
+ * yaml_io.c turns a file into this tree (the only code that sees libyaml, opening it through
+ * dti_input_open); the loaders (registry.c, framework.c, year.c, dataset.c, merger.c, ...) walk it and
+ * report semantic errors at a node's own 1-based line and column.
  */
 #ifndef DTI_YNODE_H
 #define DTI_YNODE_H
@@ -9,20 +10,25 @@
 #include "dtirank.h"
 
 #define DTI_YAML_MAX_DEPTH 64        /* deeper nesting is refused: no real input comes close */
-#define DTI_YAML_MAX_NODES 1000000   /* refuses pathological documents before memory does */
+/* Nodes (keys, values, lists, mappings) in one document: pathological documents are refused before
+ * they exhaust memory.  A node costs about 100 bytes, so the limit is about 1 GB; a data table of
+ * U units x I indicators takes about U x (I + 5) x 2 nodes (50,000 x 50 = 5.5 million). */
+#define DTI_YAML_MAX_NODES 10000000
 
 enum dti_ynode_kind { DTI_Y_SCALAR, DTI_Y_SEQUENCE, DTI_Y_MAPPING };
 
+/* Kept small: a data table of 50,000 units x 50 indicators is 5 million nodes.  A scalar's text
+ * lives in the same allocation as its node. */
 typedef struct dti_ynode dti_ynode;
 struct dti_ynode {
-    int kind;
     size_t line, column; /* 1-based start of the node */
-    char *text;          /* scalar text (owned), NULL otherwise */
-    int plain;           /* scalar was plain (unquoted, not a block literal) */
+    char *text;          /* scalar text (part of the node's allocation), NULL otherwise */
     /* sequences: items; mappings: keys[i] -> items[i] */
-    size_t n, cap;
     dti_ynode **items;
     dti_ynode **keys;
+    size_t n, cap;
+    unsigned char kind;  /* enum dti_ynode_kind */
+    unsigned char plain; /* scalar was plain (unquoted, not a block literal) */
 };
 
 /* Parses the one document in `path`.  Aliases, anchors of anything, more than one document,

@@ -49,7 +49,7 @@ static double S_time(const dti_framework *fw, const dti_dataset *ds, const char 
     if (dti_uncertainty_load(path, &unc, &err) || dti_tune_sens_new(fw, ds, unc, threads, &s, &err))
         S_die(&err);
     double t0 = S_now();
-    if (dti_tune_sens_mc(s, runs, 1, &err))
+    if (dti_tune_sens_mc(s, runs, 1, 10, &err))
         S_die(&err);
     double t = S_now() - t0;
     dti_tune_sens_free(s);

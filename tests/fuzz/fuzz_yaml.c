@@ -1,37 +1,14 @@
 /* fuzz_yaml.c -- libFuzzer target for the YAML loaders: every input goes through the tree loader and
- * then through each file kind's loader (framework, registry, year record against the real registry).
- * Any crash, leak or sanitizer report is a bug; errors are the expected outcome for most inputs.
- * Build and run: make fuzz (clang with -fsanitize=fuzzer,address,undefined; corpus: data/ and models/). */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#include "dtirank.h"
+ * then through each file kind's loader (framework, registry, year record against the real registry,
+ * validate's recognition of the kind).  Any crash, leak or sanitizer report is a bug; errors are the
+ * expected outcome for most inputs.  Build and run: make fuzz (tests/fuzz/fuzz.sh). */
+#include "fuzz_common.h"
 #include "ynode.h"
-
-#ifndef DTI_SRCDIR
-#define DTI_SRCDIR "."
-#endif
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static dti_registry *reg;
-    static char path[64];
-    if (!reg) {
-        dti_error err;
-        dti_error_init(&err);
-        if (dti_registry_load(DTI_SRCDIR "/data/provinces.yaml", &reg, &err))
-            abort();
-        snprintf(path, sizeof path, "/tmp/dti_fuzz_%ld.yaml", (long)getpid());
-    }
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
+    const dti_registry *reg = S_fuzz_registry();
+    const char *path = S_fuzz_file(data, size, ".yaml");
     dti_error err;
     dti_error_init(&err);
     dti_ynode *root = NULL;
@@ -49,5 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dti_error_init(&err);
     if (dti_year_load(path, reg, DTI_SRCDIR "/models", &yr, &err) == DTI_OK)
         dti_year_free(yr);
+    dti_error warn;
+    const char *kind;
+    dti_error_init(&err);
+    dti_error_collect(&err);
+    dti_error_init(&warn);
+    dti_error_collect(&warn);
+    (void)dti_validate_file(path, reg, DTI_SRCDIR "/models", &err, &warn, &kind);
     return 0;
 }

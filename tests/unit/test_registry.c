@@ -139,11 +139,34 @@ static void test_registry_units_by_name(void **state)
     assert_string_equal(dti_registry_name(S_reg, prov), "Thừa Thiên - Huế"); /* through the alias */
 }
 
-/* Two provinces whose names fold alike ("Ha Noi", "Hanoi"): the query lists both; an alias that names
- * another province is refused at its position. */
+static const char *S_names[] = {"Ha Noi (01)", "Hanoi (02)", "Hue (03)"};
+static const char *S_name_label(const void *ctx, size_t i)
+{
+    (void)ctx;
+    return S_names[i];
+}
+
+/* Two entries whose names fold alike ("Ha Noi", "Hanoi"): a query of the lookup lists both.  A
+ * registry refuses such provinces at the second name's value (line 3; '  - {code: "02", name: ' is 23
+ * characters, so column 24); an alias that names another province is refused at its position. */
 static void test_registry_ambiguous_and_bad_aliases(void **state)
 {
     (void)state;
+    dti_lookup l;
+    dti_lookup_init(&l, "province");
+    dti_lookup_add(&l, "Ha Noi", 0);
+    dti_lookup_add(&l, "Hanoi", 1);
+    dti_lookup_add(&l, "Hue", 2);
+    dti_error err;
+    dti_error_init(&err);
+    size_t i;
+    assert_int_equal(dti_lookup_find(&l, "ha-noi", S_name_label, NULL, &i, &err), DTI_ERR_INPUT);
+    assert_string_equal(err.e[0].message, "province 'ha-noi' is ambiguous: Ha Noi (01) or Hanoi (02); give the code");
+    dti_error_init(&err);
+    assert_int_equal(dti_lookup_find(&l, "HUE", S_name_label, NULL, &i, &err), DTI_OK);
+    assert_int_equal(i, 2);
+    dti_lookup_clear(&l);
+
     char reg_path[] = "/tmp/dti_test_reg_XXXXXX", al_path[] = "/tmp/dti_test_al_XXXXXX";
     int fd = mkstemp(reg_path);
     assert_true(fd >= 0);
@@ -151,14 +174,20 @@ static void test_registry_ambiguous_and_bad_aliases(void **state)
     fputs("provinces:\n  - {code: \"01\", name: Ha Noi, ascii: Ha Noi}\n"
           "  - {code: \"02\", name: Hanoi, ascii: Hanoi}\n  - {code: \"03\", name: Hue, ascii: Hue}\n", f);
     fclose(f);
-    dti_error err;
-    dti_error_init(&err);
     dti_registry *reg = NULL;
-    size_t i;
+    dti_error_init(&err);
+    assert_int_equal(dti_registry_load(reg_path, &reg, &err), DTI_ERR_INPUT);
+    assert_int_equal(err.e[0].line, 3);
+    assert_int_equal(err.e[0].column, 24);
+    assert_string_equal(err.e[0].message, "'Hanoi' and 'Ha Noi' (line 2) are one name once case, diacritics, spaces "
+                                          "and 'TP.' are ignored: a lookup of either would be ambiguous");
+    f = fopen(reg_path, "w");
+    fputs("provinces:\n  - {code: \"01\", name: Ha Noi, ascii: Ha Noi}\n"
+          "  - {code: \"02\", name: Hai Phong, ascii: Hai Phong}\n  - {code: \"03\", name: Hue, ascii: Hue}\n", f);
+    fclose(f);
+    dti_error_init(&err);
     assert_int_equal(dti_registry_load(reg_path, &reg, &err), DTI_OK);
     unlink(reg_path);
-    assert_int_equal(dti_registry_find(reg, "ha-noi", &i, &err), DTI_ERR_INPUT);
-    assert_string_equal(err.e[0].message, "province 'ha-noi' is ambiguous: Ha Noi (01) or Hanoi (02); give the code");
     fd = mkstemp(al_path);
     assert_true(fd >= 0);
     f = fdopen(fd, "w");
