@@ -153,16 +153,10 @@ fuzz-coverage: deps
 	@command -v llvm-cov-14 >/dev/null 2>&1 || { echo "fuzz-coverage: needs apt-get install -y $(FUZZ_DEB_PKGS)"; exit 1; }
 	@sh tests/fuzz/fuzz.sh coverage
 
-# libFuzzer on the CSV reader and the CSV data-table loader, seeded with the CSV tests' tables.
+# The CSV reader and the CSV data-table loader alone (fuzz_csv of tests/fuzz/fuzz.sh).
 fuzz-csv: deps
-	@command -v clang >/dev/null 2>&1 || { echo "fuzz-csv: needs clang (apt-get install -y clang)"; exit 1; }
-	@mkdir -p build-fuzz/corpus-csv && cp tests/csv/*.csv tests/bad/files/csv_* build-fuzz/corpus-csv/
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" build-fuzz/libdtirank.a
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Isrc -DDTI_SRCDIR='"$(CURDIR)"' \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build-fuzz/fuzz_csv \
-	  tests/fuzz/fuzz_csv.c build-fuzz/libdtirank.a $(LIBS)
-	cd build-fuzz && ./fuzz_csv -max_total_time=$(FUZZ_TIME) -max_len=4096 corpus-csv
+	@command -v clang >/dev/null 2>&1 || { echo "fuzz-csv: needs apt-get install -y $(FUZZ_DEB_PKGS)"; exit 1; }
+	@FUZZ_ONLY=fuzz_csv sh tests/fuzz/fuzz.sh $(FUZZ_TIME)
 
 # valgrind over representative commands: no leak, no invalid access.
 leakcheck: all

@@ -24,8 +24,8 @@ static const char S_project_usage[] =
     "  -m, --model M           persistence, trend, panel, ar1, ar1-breaks, effects, effects-breaks or\n"
     "                          effects-breaks-t (default: models/projection.yaml; docs/projection.md)\n"
     "  -n, --runs N            simulated runs (default: models/projection.yaml, 100000)\n"
-    "      --compare N         runs of each other candidate model for the model dependence (default 20000;\n"
-    "                          0: none)\n"
+    "      --compare N         runs of each other candidate model for the model dependence (default:\n"
+    "                          models/projection.yaml, 20000; 0: none)\n"
     "  -s, --seed S            random seed (default 1); same seed => identical output at any thread count\n"
     "  -j, --threads T         threads, at most 64 (default: the number of cores)\n"
     "  -a, --all               every province and unit (the forecast rows; csv and json)\n"
@@ -307,8 +307,8 @@ static int S_project(dti_cli_inputs *in, S_args *a, S_loaded *l, dti_error *err)
     dti_headline_request req = {.model = model, .targets = tg, .n_targets = n_tg,
                                 .frame = !in->units ? -1 : units ? DTI_FRAME_UNITS : DTI_FRAME_PROVINCES,
                                 .runs = in->runs_given ? in->runs : cfg.runs,
-                                .compare_runs = a->compare_given ? a->compare : 20000,
-                                .compare = !a->compare_given || a->compare > 0,
+                                .compare_runs = a->compare_given ? a->compare : cfg.compare_runs,
+                                .compare = (a->compare_given ? a->compare : cfg.compare_runs) > 0,
                                 .seed = (unsigned long)in->seed,
                                 .threads = S_threads(in)};
     if (isatty(STDERR_FILENO) && req.runs >= 100000) {

@@ -111,6 +111,7 @@ typedef struct dti_projection_config {
     int candidates[DTI_MODEL_COUNT];
     size_t n_candidates;
     size_t runs;
+    size_t compare_runs; /* runs of each other candidate for the model dependence (0: none) */
     int until;
     dti_latent_settings sampler; /* with nu (t_nu) and units_from */
     size_t n_changes;

@@ -7,7 +7,7 @@
 #include "project.h"
 #include "ynode.h"
 
-static const char *const S_keys[] = {"model", "candidates", "runs", "until", "sampler", "t_nu", "units_from",
+static const char *const S_keys[] = {"model", "candidates", "runs", "compare_runs", "until", "sampler", "t_nu", "units_from",
                                      "edition_change", "backtest", "note", NULL};
 static const char *const S_sampler_keys[] = {"chains", "sweeps", "burn", "thin", NULL};
 static const char *const S_backtest_keys[] = {"origins", "runs", NULL};
@@ -19,6 +19,7 @@ void dti_projection_config_default(dti_projection_config *c)
     for (int m = 0; m < DTI_MODEL_COUNT; m++)
         c->candidates[c->n_candidates++] = m;
     c->runs = 100000;
+    c->compare_runs = 20000;
     c->until = 2030;
     dti_latent_settings_default(&c->sampler);
     c->n_origins = 3;
@@ -89,7 +90,8 @@ int dti_projection_config_load(const char *path, dti_projection_config *cfg, dti
             cfg->candidates[cfg->n_candidates++] = m;
         }
     }
-    if ((rc = S_size(&c, root, "runs", 1, 100000000, &cfg->runs)))
+    if ((rc = S_size(&c, root, "runs", 1, 100000000, &cfg->runs)) ||
+        (rc = S_size(&c, root, "compare_runs", 0, 100000000, &cfg->compare_runs)))
         goto done;
     if ((v = dti_ynode_get(root, "until"))) {
         if ((rc = dti_y_integer(&c, v, "until", DTI_YEAR_MIN, DTI_YEAR_MAX, &x)))

@@ -33,6 +33,9 @@ const char *dti_format_name(int format)
 }
 
 /* printf into a new string (aborts when out of memory). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 0)))
+#endif
 static char *S_vfmt(const char *fmt, va_list ap)
 {
     va_list aq;

@@ -6,9 +6,9 @@
 # Usage: sh tests/fuzz/fuzz.sh TIME | sh tests/fuzz/fuzz.sh coverage   (from the repository root)
 set -e
 mode=$1
-libs="$(pkg-config --libs gsl yaml-0.1 libutf8proc) -lm -lpthread"
-harnesses="fuzz_yaml fuzz_table fuzz_merger fuzz_targets fuzz_costs fuzz_uncertainty fuzz_cli"
-cli_src="src/cli.c src/cmd_rank.c src/cmd_project.c src/cmd_score.c src/cmd_tune.c"
+libs="$(pkg-config --libs gsl yaml-0.1 libutf8proc) -lcsv -lm -lpthread"
+harnesses="fuzz_yaml fuzz_table fuzz_csv fuzz_merger fuzz_targets fuzz_costs fuzz_uncertainty fuzz_cli"
+cli_src="src/cli.c $(ls src/cmd_*.c)" # the program above the library (main.c is included by fuzz_cli.c)
 
 seed() { # seed DIR FILES...: copies the seed files into the corpus DIR
     d=$1; shift; mkdir -p "$d"
@@ -33,7 +33,8 @@ corpora() {
     seed $c/fuzz_yaml data/*.yaml data/dti/*.yaml models/*.yaml tests/bad/files/*.yaml tests/bad/files/models/*.yaml
     seed $c/fuzz_table data/asem.yaml data/example-raw.yaml data/dti/2022.yaml tests/bad/files/score_*.yaml \
         tests/bad/files/decimal_comma.yaml tests/bad/files/yaml_*.yaml tests/bad/files/harden_*.yaml \
-        tests/fuzz/seeds/table_*.yaml
+        tests/fuzz/seeds/table_*.yaml tests/csv/*.csv
+    seed $c/fuzz_csv tests/csv/*.csv tests/bad/files/csv_*
     seed $c/fuzz_merger data/merger-2025.yaml models/merger.yaml tests/bad/files/merger_*.yaml \
         tests/fuzz/seeds/merger_*.yaml
     seed $c/fuzz_targets models/targets.yaml tests/bad/files/target*.yaml
@@ -60,8 +61,7 @@ if [ "$mode" = coverage ]; then
     # shellcheck disable=SC2086
     llvm-cov-14 report $objs -instr-profile=build-cov/all.profdata src/io.c src/yaml_io.c src/ynode.c \
         src/registry.c src/framework.c src/methods.c src/year.c src/dataset.c src/merger.c src/targets.c \
-        src/tune_sens.c src/tune_what.c src/main.c src/cli.c src/cmd_rank.c src/cmd_score.c src/cmd_tune.c \
-        src/cmd_project.c
+        src/csv_read.c src/dataset_csv.c src/tune_load.c src/tune_sens.c src/tune_what.c src/main.c $cli_src
     echo "per function: llvm-cov-14 report $objs -instr-profile=build-cov/all.profdata -show-functions FILE"
     exit 0
 fi

@@ -10,8 +10,9 @@
  * data/, models/, tests/ or out/ without "..".  After each input the files a command wrote at the top
  * of the sandbox or in out/ are removed, and the sandbox is copied afresh (and entered again) when a
  * command changed data/, models/ or tests/ (a directory's modification time moved).  So that each input runs in well under a
- * second, numbers are at most 3 digits or a year (1900-2200), and project, backtest and tune
- * sensitivity need an explicit --runs (tune sensitivity also --sobol).  Run it with -close_fd_mask=3.
+ * second, numbers are at most 3 digits or a year (1900-2200), project, backtest and tune sensitivity
+ * need an explicit --runs (tune sensitivity also --sobol), and the sandbox's models/projection.yaml is
+ * a tiny sampler (tests/fuzz/projection-fuzz.yaml).  Run it with -close_fd_mask=3.
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -57,8 +58,9 @@ static void S_make_box(void)
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
              "rm -rf '%s' && mkdir -p '%s/tests/bad' '%s/out' && cp -R '" DTI_SRCDIR "/data' '" DTI_SRCDIR
-             "/models' '%s/' && cp -R '" DTI_SRCDIR "/tests/bad/files' '%s/tests/bad/'",
-             S_box, S_box, S_box, S_box, S_box);
+             "/models' '%s/' && cp -R '" DTI_SRCDIR "/tests/bad/files' '%s/tests/bad/' && cp '" DTI_SRCDIR
+             "/tests/fuzz/projection-fuzz.yaml' '%s/models/projection.yaml'",
+             S_box, S_box, S_box, S_box, S_box, S_box);
     if (system(cmd) != 0 || chdir(S_box) != 0) /* the old working directory was removed */
         abort();
     S_snapshot();

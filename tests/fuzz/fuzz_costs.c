@@ -1,5 +1,5 @@
-/* fuzz_costs.c -- libFuzzer target for the costs file of tune goal (dti_tune_costs_load in
- * tune_what.c) for the DTI 2022 framework: every cost that loads is in (0, DTI_COST_MAX]. */
+/* fuzz_costs.c -- libFuzzer target for the costs file of tune goal (dti_costs_load in tune_load.c,
+ * then dti_costs_apply for the DTI 2022 framework): every cost that loads is in (0, DTI_COST_MAX]. */
 #include "fuzz_common.h"
 #include "engine.h"
 #include "internal.h"
@@ -22,9 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *path = S_fuzz_file(data, size, ".yaml");
     dti_error err;
     dti_error_init(&err);
-    if (dti_tune_costs_load(path, fw, cost, &err) == DTI_OK)
+    dti_costs *cs = NULL;
+    if (dti_costs_load(path, &cs, &err) == DTI_OK && dti_costs_apply(cs, fw, cost, &err) == DTI_OK)
         for (size_t j = 0; j < nj; j++)
             if (!(cost[j] > 0 && cost[j] <= DTI_COST_MAX))
                 abort();
+    dti_costs_free(cs);
     return 0;
 }

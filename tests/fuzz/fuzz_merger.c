@@ -24,9 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)dti_merger_set_weights(&m, reg, "population", &err);
         dti_error_init(&err);
         (void)dti_merger_set_weights(&m, reg, "households", &err);
-        size_t unit, prov;
+        size_t unit;
         dti_error_init(&err);
-        (void)dti_merger_query(&m, reg, "Thai Nguyen", &unit, &prov, &err);
+        (void)dti_merger_find(&m, "Thai Nguyen", &unit, &err);
+        dti_registry *units = dti_merger_units_registry(&m, reg, "merger-fuzz");
+        dti_registry_free(units);
         dti_merger_clear(&m);
     }
     dti_merger_rule rule;

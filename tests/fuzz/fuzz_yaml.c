@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dti_error_collect(&err);
     dti_error_init(&warn);
     dti_error_collect(&warn);
-    (void)dti_validate_file(path, reg, DTI_SRCDIR "/models", &err, &warn, &kind);
+    dti_validate_options o = {reg, DTI_SRCDIR "/models", NULL};
+    (void)dti_validate_file(path, &o, &err, &warn, &kind);
     return 0;
 }
