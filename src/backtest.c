@@ -253,6 +253,8 @@ int dti_backtest_choose(const dti_backtest_result *res, size_t n_models, size_t 
         dti_backtest_summarise(&res[k], &last, n_entities, &s);
         ch->cover80_last[k] = s.mean[DTI_BT_IN80];
     }
+    if (ch->best < 0) /* no model has a score among the provinces (every origin's later years are units') */
+        return -1;
     int chosen = -1;
     for (size_t k = 0; k < n_models; k++) {
         ch->diff_se[k] = k == (size_t)ch->best ? 0.0

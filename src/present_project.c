@@ -587,6 +587,8 @@ dti_report *dti_present_backtest(const dti_backtest_view *v)
         dti_table_text(c, r, 2, buf);
         if ((int)m == ch->best)
             snprintf(buf, sizeof buf, "best");
+        else if (ch->best < 0) /* no score among the provinces: nothing to compare */
+            snprintf(buf, sizeof buf, "-");
         else
             snprintf(buf, sizeof buf, "+%.4f \u00b1 %.4f", ch->diff[m], ch->diff_se[m]);
         dti_table_text(c, r, 3, buf);
@@ -609,6 +611,8 @@ dti_report *dti_present_backtest(const dti_backtest_view *v)
         dti_report_text(doc, "The pre-registered rule (docs/projection.md) chooses %s: the simplest calibrated model whose "
                              "log score is within one standard error of the best (%s).",
                         dti_project_model_name(v->res[ch->chosen].model), dti_project_model_name(v->res[ch->best].model));
+    else if (ch->best < 0)
+        dti_report_text(doc, "No model has a score among the 63 provinces at these origins: the rule cannot choose.");
     else
         dti_report_text(doc, "No model meets the pre-registered rule (calibrated and within one standard error of the best).");
     /* per origin and target */
