@@ -24,10 +24,12 @@ TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/framework.c src/year.c \
           src/rank.c src/ranking.c src/lookup.c src/output.c src/validate.c src/project.c src/targets.c src/merger.c \
-          src/mc.c src/project_latent.c src/project_settings.c src/backtest.c src/project_run.c
+          src/mc.c src/project_latent.c src/project_settings.c src/backtest.c src/project_run.c src/backtest_cache.c
 # the report layer (one document, one writer per format) and the presenters that build its documents
 LIB_SRC += src/report.c src/report_text.c src/report_md.c src/report_csv.c src/report_json.c \
-           src/present_rank.c src/present_score.c src/present_tune.c src/present_misc.c src/present_project.c
+           src/report_chart.c src/report_svg.c src/report_html.c src/lang.c \
+           src/present_rank.c src/present_score.c src/present_tune.c src/present_misc.c src/present_project.c \
+           src/present_report.c src/overview.c
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
@@ -40,7 +42,7 @@ LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare
+UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare test_lang test_cache
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: all deps run check unit golden bad formats docs asan bench leakcheck fuzz fuzz-csv install clean reference charts browser browser-if-found
@@ -68,7 +70,7 @@ $(BUILD)/libdtirank.a: $(LIB_OBJ)
 
 # The program: main.c dispatches to the commands (cmd_*.c), which share cli.c; all above the library.
 CLI_OBJ = $(BUILD)/main.o $(BUILD)/cli.o $(BUILD)/cmd_rank.o $(BUILD)/cmd_project.o $(BUILD)/cmd_score.o \
-          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o
+          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o $(BUILD)/cmd_report.o
 $(BUILD)/dtirank: $(CLI_OBJ) $(BUILD)/libdtirank.a
 	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libdtirank.a $(LIBS)
 
