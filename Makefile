@@ -107,19 +107,21 @@ formats: $(BUILD)/dtirank
 docs:
 	@sh tests/docs/check.sh
 # Charts (issue 11): the demo SVGs (SYNTHETIC) checked by tests/chart/check_svg.py, then rendered by
-# headless Chromium (`make browser`; PNGs kept in $(BUILD)/browser).  `make check` runs the browser
-# tests when a browser is installed (.ci/run installs one) and says so when it skips them.
+# headless Chromium (`make browser`; PNGs kept in $(BUILD)/browser) with the report in both languages
+# and every command's --format svg (tests/browser/inputs.sh).  `make check` runs the browser tests
+# when a browser is installed (.ci/run installs one) and says so when it skips them.
 $(BUILD)/chart_demo: tests/chart/chart_demo.c $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
-charts: $(BUILD)/chart_demo
+charts: $(BUILD)/chart_demo $(BUILD)/dtirank
 	@rm -rf $(BUILD)/chart && mkdir -p $(BUILD)/chart && ./$(BUILD)/chart_demo $(BUILD)/chart
 	@if [ -x /usr/bin/python3 ]; then /usr/bin/python3 tests/chart/check_svg.py --expect-fail tests/chart/bad && \
 	   /usr/bin/python3 tests/chart/check_svg.py $(BUILD)/chart; \
 	 else echo "charts: /usr/bin/python3 not found, tests/chart/check_svg.py skipped"; fi
 
 BROWSER_RUN = sh tests/browser/run.sh -x $(BUILD)/browser-bad tests/browser/bad/* && \
-              sh tests/browser/run.sh $(BUILD)/browser $(BUILD)/chart/*.svg
+              sh tests/browser/inputs.sh ./$(BUILD)/dtirank $(BUILD)/browser-src && \
+              sh tests/browser/run.sh $(BUILD)/browser $(BUILD)/chart/*.svg $(BUILD)/browser-src
 browser: charts
 	@$(BROWSER_RUN)
 

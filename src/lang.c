@@ -78,6 +78,10 @@ static const char *const S_text[DTI_L_COUNT][DTI_LANG_COUNT] = {
                           "; trong mọi kỳ đánh giá %d–%d là %s (± %s): %s"},
     [DTI_L_ANSWER_DECIDED] = {"Target top %zu by %d: %s ranked %zu of %zu (%s)",
                               "Mục tiêu top %zu năm %d: %s xếp hạng %zu/%zu (%s)"},
+    [DTI_L_ANSWER_NONE] = {"No official target of %s is on file (%s); the forecast below gives, year by year, the "
+                           "probability of rank 10 or better and of rank 15 or better: %s and %s in DTI %d.",
+                           "Chưa có mục tiêu chính thức nào của %s trong dữ liệu (%s); phần dự báo dưới đây cho xác "
+                           "suất đạt hạng 10 trở lên và hạng 15 trở lên theo từng năm: %s và %s trong DTI %d."},
     [DTI_L_MET] = {"met", "đã đạt"},
     [DTI_L_MISSED] = {"missed", "không đạt"},
     [DTI_L_WITHIN] = {"within the target now", "hiện đang trong nhóm mục tiêu"},
@@ -93,11 +97,11 @@ static const char *const S_text[DTI_L_COUNT][DTI_LANG_COUNT] = {
     [DTI_L_ANSWER_OTHER_FRAME] = {"Targets written before the reorganisation are read as the same rank among the %zu "
                                   "units.",
                                   "Các mục tiêu đặt ra trước khi sắp xếp được hiểu là cùng thứ hạng trong %zu đơn vị."},
-    [DTI_L_YEAR] = {"year", "năm"},
-    [DTI_L_MEDIAN_COL] = {"median", "trung vị"},
-    [DTI_L_INT50_COL] = {"50%% interval", "khoảng 50%%"},
-    [DTI_L_INT80_COL] = {"80%% interval", "khoảng 80%%"},
-    [DTI_L_P_TOP] = {"P(top %zu)", "P(top %zu)"},
+    [DTI_L_YEAR] = {"Year", "Năm"},
+    [DTI_L_MEDIAN_COL] = {"Median", "Trung vị"},
+    [DTI_L_INT50_COL] = {"50%% interval", "Khoảng 50%%"},
+    [DTI_L_INT80_COL] = {"80%% interval", "Khoảng 80%%"},
+    [DTI_L_P_TOP] = {"P(top %zu)", "Xác suất top %zu"},
     [DTI_L_FORECAST_NOTE] = {"Ranks among %zu; the 50%% and 80%% intervals are the 25th–75th and 10th–90th percentiles "
                              "of the simulated rank; P(top K): the probability of rank K or better.",
                              "Thứ hạng trong %zu đơn vị; khoảng 50%% và 80%% là các phân vị 25–75 và 10–90 của thứ hạng "
@@ -110,12 +114,12 @@ static const char *const S_text[DTI_L_COUNT][DTI_LANG_COUNT] = {
                                  "part).",
                                  "Thứ hạng đã công bố; để trống khi chỉ biết cận thứ hạng (năm 2020 và 2021 chỉ công "
                                  "bố một phần)."},
-    [DTI_L_RANK_COL] = {"rank", "hạng"},
-    [DTI_L_UNIT_COL] = {"unit", "tỉnh, thành phố"},
-    [DTI_L_PROVINCE_COL] = {"province", "tỉnh, thành phố"},
+    [DTI_L_RANK_COL] = {"Rank", "Xếp hạng"},
+    [DTI_L_UNIT_COL] = {"Unit", "Tỉnh, thành phố"},
+    [DTI_L_PROVINCE_COL] = {"Province", "Tỉnh, thành phố"},
     [DTI_L_DTI_COL] = {"DTI", "DTI"},
     [DTI_L_CHANGE_COL] = {"± since %d", "± so với %d"},
-    [DTI_L_REGION_COL] = {"region", "vùng"},
+    [DTI_L_REGION_COL] = {"Region", "Vùng"},
     [DTI_L_TABLE_UNITS] = {"Ranks and values by the official rule on the %d values of the 63 former provinces (a "
                            "unit's value is the mean of its former provinces'); the main indicators published for "
                            "every province: %s.",
@@ -129,12 +133,12 @@ static const char *const S_text[DTI_L_COUNT][DTI_LANG_COUNT] = {
                                "Bảng công bố của các đơn vị có %zu thứ hạng và %zu giá trị (%s); quy tắc tái tạo "
                                "đúng %zu thứ hạng và %zu giá trị."},
     [DTI_L_NO_INDICATORS] = {"none", "không có"},
-    [DTI_L_MODEL_COL] = {"model", "mô hình"},
-    [DTI_L_LOG_COL] = {"log score", "điểm log"},
-    [DTI_L_IN80_COL] = {"in 80%% interval", "trong khoảng 80%%"},
-    [DTI_L_IN50_COL] = {"in 50%% interval", "trong khoảng 50%%"},
+    [DTI_L_MODEL_COL] = {"Model", "Mô hình"},
+    [DTI_L_LOG_COL] = {"Log score", "Điểm log"},
+    [DTI_L_IN80_COL] = {"In the 80%% interval", "Trong khoảng 80%%"},
+    [DTI_L_IN50_COL] = {"In the 50%% interval", "Trong khoảng 50%%"},
     [DTI_L_CRPS_COL] = {"CRPS", "CRPS"},
-    [DTI_L_MAE_COL] = {"rank error", "sai số thứ hạng"},
+    [DTI_L_MAE_COL] = {"Rank error", "Sai số thứ hạng"},
     [DTI_L_NOTE_COL] = {"", ""},
     [DTI_L_CAL_DEFAULT] = {"the model of this report", "mô hình của báo cáo này"},
     [DTI_L_CAL_CHOSEN] = {"chosen by the rule", "được quy tắc chọn"},

@@ -51,6 +51,7 @@ enum dti_lang_key {
     DTI_L_ANSWER_P,       /* top (size_t), year (int), p, se, verdict */
     DTI_L_ANSWER_ALL,     /* from (int), to (int), p, se, verdict */
     DTI_L_ANSWER_DECIDED, /* top (size_t), year (int), name, rank (size_t), n (size_t), status */
+    DTI_L_ANSWER_NONE,    /* name, targets file, P(top 10), P(top 15) (text), year (int) */
     DTI_L_MET, DTI_L_MISSED, DTI_L_WITHIN, DTI_L_OUTSIDE,
     DTI_L_ANSWER_MODEL,   /* model, from (int), to (int), value years, runs (text), seed (unsigned long) */
     DTI_L_ANSWER_SCALE,   /* likely threshold (text), unlikely threshold (text) */

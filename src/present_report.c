@@ -105,11 +105,23 @@ static void S_answer(dti_report *doc, const dti_report_view *v)
     const dti_project_headline *h = pv->h;
     char buf[2048], years[128] = "", runs[32], a[16], b[16];
     S_heading(doc, v, DTI_L_H_ANSWER);
+    size_t said = 0;
     for (size_t k = 0; k < h->n_targets; k++) {
         const dti_target_result *tr = &h->targets[k];
         if (tr->frame != v->frame || tr->target.province != pv->province)
             continue;
         S_target_sentence(v, tr, buf, sizeof buf);
+        dti_report_text_flags(doc, DTI_BLOCK_LEAD, "%s", buf);
+        said++;
+    }
+    if (!said) { /* no target: the next edition's chances of the two ranks the targets usually name */
+        size_t e = S_self(v), n = v->ov->n;
+        int y = h->last_year + 1;
+        const char *file = v->targets_path ? strrchr(v->targets_path, '/') : NULL;
+        dti_lang_format(buf, sizeof buf, v->lang, DTI_L_ANSWER_NONE, S_self_name(v),
+                        file ? file + 1 : v->targets_path ? v->targets_path : "targets.yaml",
+                        S_fixed(v, dti_projection_p_top(&h->pr, v->frame, e, y, 10 < n ? 10 : n), 2, a, sizeof a),
+                        S_fixed(v, dti_projection_p_top(&h->pr, v->frame, e, y, 15 < n ? 15 : n), 2, b, sizeof b), y);
         dti_report_text_flags(doc, DTI_BLOCK_LEAD, "%s", buf);
     }
     size_t o = 0;

@@ -37,10 +37,11 @@ static const char S_css[] =
     ".bar span{display:block;height:100%;background:#56B4E9}\n"
     "figure{margin:1rem 0}\n"
     "figure svg{max-width:100%;height:auto}\n"
-    "a{color:#005A9C}\n"
+    "a{color:#005A9C;overflow-wrap:anywhere}\n"
     "footer{margin-top:2.5rem;border-top:1px solid #DDD;padding-top:.5rem}\n"
     "@page{size:A4;margin:14mm}\n"
-    "@media print{body{max-width:none;padding:0;font-size:10pt}table{font-size:8pt}h2{border-top:none;margin-top:0}"
+    "@media print{body{max-width:none;padding:0;font-size:10pt}table{font-size:8pt}th,td{padding:.12rem .3rem}"
+    ".bar{width:1.6em}td.w{min-width:8em}h2{border-top:none;margin-top:0}"
     "a{color:inherit;text-decoration:none}figure,tr{break-inside:avoid}h2,h3{break-after:avoid}"
     ".wide{overflow:visible}section.page{break-before:page}}\n";
 

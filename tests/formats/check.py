@@ -201,6 +201,9 @@ def main():
         check(rc == 0, f"{args}: exit {rc}: {err.strip()[:200]}")
         for q in check_html.check(out.decode("utf-8")):
             check(False, f"{args}: {q}")
+        # seven sections, each but the first starting a printed page
+        check(out.count(b"<section>") == 1 and out.count(b'<section class="page">') == 6,
+              f"{args}: not 7 sections of which 6 start a page")
         for fmt in ("md", "json"):
             rc, out, err = run(binary, f"{args} --format {fmt}")
             check(rc == 0, f"{args} --format {fmt}: exit {rc}: {err.strip()[:200]}")
