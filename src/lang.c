@@ -39,6 +39,11 @@ static const char *const S_text[DTI_L_COUNT][DTI_LANG_COUNT] = {
     [DTI_L_TORNADO_NOMINAL] = {"official weights", "trọng số chính thức"},
     [DTI_L_SOBOL_TITLE] = {"Sobol indices of the rank of %s", "Chỉ số Sobol của thứ hạng %s"},
     [DTI_L_SOBOL_X] = {"share of the variance of the rank", "tỷ lệ phương sai của thứ hạng"},
+    [DTI_L_UNC_WEIGHTS] = {"weights", "trọng số"},
+    [DTI_L_UNC_NORM] = {"normalisation", "chuẩn hóa"},
+    [DTI_L_UNC_AGG] = {"aggregation", "phương pháp tổng hợp"},
+    [DTI_L_UNC_TREAT] = {"outlier treatment", "xử lý giá trị ngoại lai"},
+    [DTI_L_UNC_IMPUTE] = {"imputation", "bổ sung giá trị thiếu"},
     [DTI_L_SOBOL_S1] = {"first order (S1)", "bậc nhất (S1)"},
     [DTI_L_SOBOL_ST] = {"total order (ST)", "toàn phần (ST)"},
     [DTI_L_PIT_TITLE] = {"PIT histogram of the model %s, 63 provinces", "Biểu đồ PIT của mô hình %s, 63 tỉnh"},
@@ -106,8 +111,8 @@ static const char *const S_text[DTI_L_COUNT][DTI_LANG_COUNT] = {
                              "of the simulated rank; P(top K): the probability of rank K or better.",
                              "Thứ hạng trong %zu đơn vị; khoảng 50%% và 80%% là các phân vị 25–75 và 10–90 của thứ hạng "
                              "mô phỏng; P(top K): xác suất đạt hạng K trở lên."},
-    [DTI_L_HISTORY_UNITS] = {"A unit's rank before 2024 is the official rule on its former provinces' published "
-                             "values; a year without every value has no rank (a gap).",
+    [DTI_L_HISTORY_UNITS] = {"A unit's rank before 2024 comes from the official rule applied to its former provinces' "
+                             "published values; a year without every value has no rank (a gap).",
                              "Thứ hạng của một đơn vị trước năm 2024 được tính theo quy tắc chính thức từ giá trị đã "
                              "công bố của các tỉnh cũ; năm thiếu giá trị thì không có thứ hạng (để trống)."},
     [DTI_L_HISTORY_PROVINCES] = {"Published ranks; a gap where only bounds are known (2020 and 2021 are published in "
@@ -171,9 +176,9 @@ static const char *const S_text[DTI_L_COUNT][DTI_LANG_COUNT] = {
                       "Trọng số của DTI %d chưa được công bố; phần dưới dùng trọng số của %s, bộ chỉ số của năm %d, "
                       "với số liệu năm đó."},
     [DTI_L_W_NONE] = {"Not available: the analysis recomputes the index from its main indicators with the weights of "
-                      "%s, and the %d record has every weighted main indicator for %zu of %zu units only.",
+                      "%s, and the %d record has every weighted main indicator for %zu of the %zu units.",
                       "Chưa thực hiện được: phân tích tính lại chỉ số từ các chỉ số chính với trọng số của %s, nhưng "
-                      "số liệu năm %d chỉ có đủ các chỉ số chính có trọng số cho %zu/%zu đơn vị."},
+                      "số liệu năm %d có đủ các chỉ số chính có trọng số cho %zu/%zu đơn vị."},
     [DTI_L_W_NO_FRAMEWORK] = {"Not available: no year of the record up to this one has a framework with published "
                               "weights.",
                               "Chưa thực hiện được: không có năm nào trong dữ liệu có bộ chỉ số với trọng số được "
@@ -201,7 +206,7 @@ static const char *const S_text[DTI_L_COUNT][DTI_LANG_COUNT] = {
         "thay đổi năm 2021 và 2024, và một lần sửa đổi đã được công bố năm 2025: thứ hạng so sánh được giữa các kỳ, "
         "giá trị thì không.  Dự báo giả định các năm tới biến động như các năm đã qua, và mục tiêu đặt cho 63 tỉnh "
         "được hiểu là cùng thứ hạng trong 34 đơn vị.  Chi tiết: docs/projection.md và docs/data.md."},
-    [DTI_L_MADE_BY] = {"Made by dtirank %s from the files listed above; every figure can be reproduced with the "
+    [DTI_L_MADE_BY] = {"Made by dtirank %s from the files named above; every figure can be reproduced with the "
                        "commands of docs/guide.md.",
                        "Được tạo bởi dtirank %s từ các tệp nêu trên; mọi số liệu đều có thể tái tạo bằng các lệnh "
                        "trong docs/guide.md."},

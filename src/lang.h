@@ -33,6 +33,7 @@ enum dti_lang_key {
     DTI_L_TORNADO_X, DTI_L_TORNADO_LOW, DTI_L_TORNADO_HIGH, DTI_L_TORNADO_NOMINAL,
     DTI_L_SOBOL_TITLE,    /* name */
     DTI_L_SOBOL_X, DTI_L_SOBOL_S1, DTI_L_SOBOL_ST,
+    DTI_L_UNC_WEIGHTS, DTI_L_UNC_NORM, DTI_L_UNC_AGG, DTI_L_UNC_TREAT, DTI_L_UNC_IMPUTE, /* uncertain inputs */
     DTI_L_PIT_TITLE,      /* model */
     DTI_L_PIT_X, DTI_L_PIT_COUNT, DTI_L_PIT_REF,
     /* verdicts (dti_present_verdict's words) */

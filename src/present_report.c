@@ -16,6 +16,7 @@
 #include "present.h"
 
 #define S_BUMP_TOP 15 /* the rank history shows the leaders of the table's year */
+#define S_TEXT 4096   /* room for a paragraph of the string table (lang.c: tests/unit/test_lang.c keeps them below) */
 
 /* A number for people in the document's style: `decimals` decimals, a decimal comma when asked. */
 static const char *S_fixed(const dti_report_view *v, double x, int decimals, char *buf, size_t size)
@@ -37,7 +38,7 @@ static const char *S_count(const dti_report_view *v, size_t n, char *buf, size_t
 
 static void S_heading(dti_report *doc, const dti_report_view *v, int key)
 {
-    char buf[256];
+    char buf[S_TEXT];
     dti_lang_format(buf, sizeof buf, v->lang, key);
     dti_report_title(doc, "%s", buf);
 }
@@ -63,7 +64,7 @@ static void S_target_sentence(const dti_report_view *v, const dti_target_result 
 {
     const dti_project_view *pv = v->pv;
     size_t n = v->ov->n, o;
-    char st[96], p[32], se[32], verdict[256], tail[512];
+    char st[256], p[32], se[32], verdict[512], tail[S_TEXT];
     const char *name = S_self_name(v);
     if (tr->decided && tr->last_year == tr->target.year) { /* the target year is on the record */
         S_tr(v, tr->last_rank <= tr->target.top ? DTI_L_MET : DTI_L_MISSED, st, sizeof st);
@@ -103,7 +104,7 @@ static void S_answer(dti_report *doc, const dti_report_view *v)
 {
     const dti_project_view *pv = v->pv;
     const dti_project_headline *h = pv->h;
-    char buf[2048], years[128] = "", runs[32], a[16], b[16];
+    char buf[S_TEXT], years[128] = "", runs[32], a[16], b[16];
     S_heading(doc, v, DTI_L_H_ANSWER);
     size_t said = 0;
     for (size_t k = 0; k < h->n_targets; k++) {
@@ -134,7 +135,7 @@ static void S_answer(dti_report *doc, const dti_report_view *v)
     dti_lang_format(buf, sizeof buf, v->lang, DTI_L_ANSWER_SCALE, S_fixed(v, 0.67, 2, a, sizeof a),
                     S_fixed(v, 0.33, 2, b, sizeof b));
     if (v->frame == DTI_FRAME_UNITS) {
-        char more[512];
+        char more[1024];
         dti_lang_format(more, sizeof more, v->lang, DTI_L_ANSWER_OTHER_FRAME, v->ov->n);
         o = strlen(buf);
         snprintf(buf + o, sizeof buf - o, "  %s", more);
@@ -150,7 +151,7 @@ static void S_forecast(dti_report *doc, const dti_report_view *v)
     const dti_project_headline *h = pv->h;
     const dti_projection *pr = &h->pr;
     size_t e = S_self(v), n = v->ov->n;
-    char buf[512];
+    char buf[S_TEXT];
     S_heading(doc, v, DTI_L_H_FAN);
     dti_present_project_fan(doc, pv, v->frame);
     dti_table *t = dti_report_table(doc, "forecast", NULL);
@@ -189,7 +190,7 @@ static void S_history(dti_report *doc, const dti_report_view *v)
 {
     const dti_overview *ov = v->ov;
     size_t n = ov->n, ny = ov->n_years, self = S_self(v), t_last = ny ? ny - 1 : 0;
-    char title[256], sub[256], buf[512];
+    char title[256], sub[256], buf[S_TEXT];
     S_heading(doc, v, DTI_L_H_HISTORY);
     /* the leaders of the table's year by rank, then the province when it is not among them */
     size_t *pick = dti_xcalloc(S_BUMP_TOP + 2, sizeof *pick), np = 0, hl = DTI_CHART_NONE;
@@ -246,7 +247,7 @@ static void S_table(dti_report *doc, const dti_report_view *v)
     const dti_framework *fw = ov->fw;
     size_t n = ov->n, self = S_self(v);
     int english = v->lang != DTI_LANG_VI;
-    char buf[1024], list[1024] = "";
+    char buf[S_TEXT], list[1024] = "";
     dti_lang_format(buf, sizeof buf, v->lang, DTI_L_H_TABLE, ov->table_year);
     dti_report_title(doc, "%s", buf);
     size_t o = 0;
@@ -329,7 +330,7 @@ static void S_calibration(dti_report *doc, const dti_report_view *v)
 {
     const dti_backtest_cache *bt = v->bt;
     const dti_project_headline *h = v->pv->h;
-    char buf[2048], origins[256] = "", runs[32], num[32], se[32];
+    char buf[S_TEXT], origins[256] = "", runs[32], num[32], se[32];
     S_heading(doc, v, DTI_L_H_CALIBRATION);
     if (!bt) {
         dti_lang_format(buf, sizeof buf, v->lang, DTI_L_CAL_MISSING, v->bt_path);
@@ -406,7 +407,7 @@ static void S_calibration(dti_report *doc, const dti_report_view *v)
 
 static void S_weights(dti_report *doc, const dti_report_view *v)
 {
-    char buf[1024];
+    char buf[S_TEXT];
     S_heading(doc, v, DTI_L_H_WEIGHTS);
     if (v->w_state == DTI_REPORT_W_NO_FRAMEWORK) {
         dti_report_text(doc, "%s", S_tr(v, DTI_L_W_NO_FRAMEWORK, buf, sizeof buf));
@@ -433,7 +434,7 @@ static void S_weights(dti_report *doc, const dti_report_view *v)
 
 static void S_sources(dti_report *doc, const dti_report_view *v)
 {
-    char buf[512];
+    char buf[S_TEXT];
     S_heading(doc, v, DTI_L_H_SOURCES);
     const dti_framework *seen[DTI_PROJECT_MAX_YEARS];
     size_t n_seen = 0;
@@ -503,7 +504,7 @@ dti_report *dti_present_report(const dti_report_view *v)
         dti_report_source(doc, "projection settings", v->settings_path);
     if (v->bt)
         dti_report_source(doc, "backtest", v->bt->path);
-    char buf[1024], members[512] = "";
+    char buf[S_TEXT], members[512] = "";
     dti_lang_format(buf, sizeof buf, v->lang, DTI_L_H1, S_self_name(v));
     dti_report_title(doc, "%s", buf);
     if (v->frame == DTI_FRAME_UNITS) {

@@ -295,7 +295,12 @@ void dti_present_sobol_chart(dti_report *doc, const dti_tune_sens_options *o, co
     double *a = dti_xcalloc(6 * k + 1, sizeof *a), *val = a, *lo = a + 2 * k, *hi = a + 4 * k;
     const char **groups = dti_xcalloc(k + 1, sizeof *groups);
     for (size_t g = 0; g < k; g++) {
-        groups[g] = o->unc->in[g].name;
+        /* in English the file's names; in Vietnamese the kind of input (the names are the file's words) */
+        static const int kind_key[] = {DTI_L_UNC_WEIGHTS, DTI_L_UNC_NORM, DTI_L_UNC_AGG, DTI_L_UNC_TREAT,
+                                       DTI_L_UNC_IMPUTE};
+        int kind = o->unc->in[g].kind;
+        groups[g] = lang == DTI_LANG_EN || kind < 0 || kind > DTI_UNC_IMPUTE ? o->unc->in[g].name
+                                                                           : dti_lang_text(lang, kind_key[kind]);
         const double *x = r->sobol + g * 6; /* output 0: the rank */
         val[2 * g] = x[0];
         val[2 * g + 1] = x[1];
@@ -307,7 +312,8 @@ void dti_present_sobol_chart(dti_report *doc, const dti_tune_sens_options *o, co
     char s1[64], st[64], title[256], sub[512];
     dti_lang_format(s1, sizeof s1, lang, DTI_L_SOBOL_S1);
     dti_lang_format(st, sizeof st, lang, DTI_L_SOBOL_ST);
-    dti_lang_format(title, sizeof title, lang, DTI_L_SOBOL_TITLE, r->name[r->unit]);
+    /* among the units the name is the unit's ("A + B" lists its former provinces) */
+    dti_lang_format(title, sizeof title, lang, DTI_L_SOBOL_TITLE, o->merger ? r->code[r->unit] : r->name[r->unit]);
     dti_lang_format(sub, sizeof sub, lang, DTI_L_CHART_SUB, o->fw->name, data);
     const char *series[2] = {s1, st};
     char x[128];
@@ -433,11 +439,12 @@ void dti_present_stability_chart(dti_report *doc, const dti_tune_what *w, const 
         high[i] = 100 * (s->upper - s->nominal);
     }
     char title[256], sub[512], x[128], lo[64], hi[64], nom[64];
+    const char *who = w->merger ? w->code : w->name; /* a unit by its name, not its former provinces' */
     if (res->top)
-        dti_lang_format(title, sizeof title, lang, res->rank <= res->top ? DTI_L_TORNADO_IN : DTI_L_TORNADO_OUT, w->name,
+        dti_lang_format(title, sizeof title, lang, res->rank <= res->top ? DTI_L_TORNADO_IN : DTI_L_TORNADO_OUT, who,
                         res->top);
     else
-        dti_lang_format(title, sizeof title, lang, DTI_L_TORNADO_TITLE, w->name, res->rank, res->n_scored);
+        dti_lang_format(title, sizeof title, lang, DTI_L_TORNADO_TITLE, who, res->rank, res->n_scored);
     dti_lang_format(sub, sizeof sub, lang, DTI_L_CHART_SUB, fw->name, data);
     dti_lang_format(x, sizeof x, lang, DTI_L_TORNADO_X);
     dti_lang_format(lo, sizeof lo, lang, DTI_L_TORNADO_LOW);

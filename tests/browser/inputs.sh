@@ -19,6 +19,11 @@ emit() { # emit FILE ARGS...: one output, or a failure said
 emit report-vi.html report $quick
 emit report-en.html report --lang en $quick
 emit report-63-vi.html report --units 63 --province "Bac Ninh" $quick
+# the weights section drawn: a SYNTHETIC home whose 2023 record has every weighted main indicator
+/usr/bin/python3 tests/browser/synthetic_home.py "$out/home" || fail=1
+emit report-weights-vi.html report --home "$out/home" $quick
+emit report-weights-tornado.svg report --home "$out/home" --format svg --table tornado $quick
+emit report-weights-sobol.svg report --home "$out/home" --format svg --table sobol_bars $quick
 for c in fan_units bump pit; do
     emit "report-vi-$c.svg" report --format svg --table $c $quick
 done
@@ -62,6 +67,13 @@ Sources and limitations
 Target top 15 by 2025
 Thái Nguyên = Bắc Kạn + Thái Nguyên
 TP. Hồ Chí Minh
+EOF
+cat >"$out/report-weights-vi.html.expect" <<'EOF'
+Ảnh hưởng của trọng số
+Tỷ trọng trọng số mà thứ hạng của Thái Nguyên
+Chỉ số Sobol của thứ hạng Thái Nguyên
+Hoạt động chính quyền số
+phương pháp tổng hợp
 EOF
 cat >"$out/report-63-vi.html.expect" <<'EOF'
 Câu trả lời
