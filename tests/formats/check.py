@@ -57,7 +57,9 @@ LEGACY = ["project --runs 500 --threads 1 --settings tests/golden/projection-qui
 # the commands that draw a chart (--format svg): the rest are refused in one line
 CHARTS = ["rank", "tune stability", "tune sensitivity", "audit", "project"]
 QUICK = "--settings tests/golden/projection-quick.yaml --runs 2000 --threads 1"
-REPORTS = ["report " + QUICK, "report --lang en " + QUICK, "report --units 63 --province 'Bac Ninh' " + QUICK]
+HOME = "build/formats-home"  # tests/browser/synthetic_home.py: SYNTHETIC indicators for the weights section
+REPORTS = ["report " + QUICK, "report --lang en " + QUICK, "report --units 63 --province 'Bac Ninh' " + QUICK,
+           f"report --home {HOME} " + QUICK]
 
 failures = []
 checks = 0
@@ -196,6 +198,7 @@ def main():
         check(rc == 0 and not check_html.check(out.decode("utf-8")), f"{args} --format html: {err.strip()[:200]}")
         rc, out, err = run(binary, f"{args} --format svg")
         check(rc == 0 and ET.fromstring(out).tag.endswith("svg"), f"{args} --format svg: exit {rc}")
+    subprocess.run(["/usr/bin/python3", "tests/browser/synthetic_home.py", HOME], check=True)
     for args in REPORTS:
         rc, out, err = run(binary, f"{args}")  # html by default
         check(rc == 0, f"{args}: exit {rc}: {err.strip()[:200]}")
