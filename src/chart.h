@@ -121,6 +121,7 @@ typedef struct dti_chart_opts {
     double height;  /* px; 0: the chart's default (bars, bump and heat maps grow with n) */
     int fragment;   /* 1: an inline <svg> for HTML (no XML declaration); 0: a standalone document */
     const char *empty_text; /* shown when there is nothing to draw; NULL: "no data" */
+    int decimal_comma; /* 1: numbers drawn with a decimal comma (0,67: Vietnamese); 0: a point */
 } dti_chart_opts;
 
 /* Fan chart of one unit's rank: x = years, y = rank from 1 (top) to n_units.  Observed ranks are
@@ -177,6 +178,8 @@ typedef struct dti_chart_tornado {
     double nominal;
     const char *label_low, *label_high, *label_nominal; /* legend; NULL: "low", "high", "nominal" */
     int reverse; /* 1: the value axis decreases to the right (ranks: 1 at the right) */
+    int max_decimals;     /* value labels: at most this many decimals, shortest form; 0: 4 */
+    int hide_nominal;     /* 1: the legend names the nominal line without its value */
 } dti_chart_tornado;
 
 /* Grouped horizontal bars: n_groups rows (e.g. inputs), n_series bars each (e.g. first-order and
@@ -200,6 +203,17 @@ typedef struct dti_chart_heatmap {
     int decimals; /* printed in cells; < 0: 2 */
 } dti_chart_heatmap;
 
+/* Histogram of counts over n_bins equal bins of [lo, hi] (a PIT histogram: 10 bins over [0, 1]):
+ * vertical columns from 0, a dashed horizontal reference line at `reference` (the count a calibrated
+ * forecast expects in every bin; NaN: none) named in a legend.  NaN counts are empty bins. */
+typedef struct dti_chart_histogram {
+    size_t n_bins;
+    const double *count; /* [n_bins] */
+    double lo, hi;       /* lo < hi, both finite */
+    double reference;
+    const char *label_count, *label_reference; /* legend; NULL: "count", "expected if calibrated" */
+} dti_chart_histogram;
+
 /* Each appends one SVG (a document or a fragment, see opts) to `out` and returns DTI_OK, or
  * DTI_ERR_INTERNAL for a malformed call (NULL arrays with n > 0, years not increasing, more series
  * than the function supports) with `out` left as it was.  Degenerate data (no points, one year, all
@@ -213,5 +227,7 @@ int dti_chart_grouped_svg(dti_chart_buf *out, const dti_chart_grouped *in, const
                           dti_error *err);
 int dti_chart_heatmap_svg(dti_chart_buf *out, const dti_chart_heatmap *in, const dti_chart_opts *opts,
                           dti_error *err);
+int dti_chart_histogram_svg(dti_chart_buf *out, const dti_chart_histogram *in, const dti_chart_opts *opts,
+                            dti_error *err);
 
 #endif

@@ -124,8 +124,8 @@ int dti_chart_bars_svg(dti_chart_buf *out, const dti_chart_bars *in, const dti_c
         if (isfinite(v))
             dti_svg_rect(&s, x0, yc - 5.5, xv - x0, 11, h ? DTI_C_VERMILLION : DTI_C_SKY, h ? DTI_C_BLACK : NULL, 1.2);
         int left = isfinite(v) && v < 0;
-        dti_svg_text(&s, left ? xv - 4 : xv + 4, yc + 0.35 * DTI_FS, DTI_FS, left ? DTI_ANCHOR_END : DTI_ANCHOR_START, h,
-                     DTI_C_TEXT, val[i]);
+        dti_svg_num_text(&s, left ? xv - 4 : xv + 4, yc + 0.35 * DTI_FS, DTI_FS, left ? DTI_ANCHOR_END : DTI_ANCHOR_START,
+                         h, DTI_C_TEXT, val[i]);
     }
     dti_svg_line(&s, x0, a.y0, x0, a.y1, DTI_C_AXIS, 1, NULL);
     if (n == 0)
@@ -184,15 +184,15 @@ static void S_tornado_row(dti_svg *s, const dti_chart_tornado *in, const dti_cha
     }
     /* labels at the outer ends of the interval; an end that is the nominal value itself needs none */
     char buf[64];
-    int low_left = xl <= xh;
+    int low_left = xl <= xh, dec = in->max_decimals > 0 ? in->max_decimals : S_SHORTEST_MAX;
     double xmin = low_left ? xl : xh, xmax = low_left ? xh : xl;
     if (xmin < xn - 0.5) {
-        dti_chart_num_label(low_left ? l : h, 4, buf, sizeof buf);
-        dti_svg_text(s, xmin - 4, yc + 0.35 * DTI_FS, DTI_FS, DTI_ANCHOR_END, 0, DTI_C_TEXT, buf);
+        dti_chart_num_label(low_left ? l : h, dec, buf, sizeof buf);
+        dti_svg_num_text(s, xmin - 4, yc + 0.35 * DTI_FS, DTI_FS, DTI_ANCHOR_END, 0, DTI_C_TEXT, buf);
     }
     if (xmax > xn + 0.5) {
-        dti_chart_num_label(low_left ? h : l, 4, buf, sizeof buf);
-        dti_svg_text(s, xmax + 4, yc + 0.35 * DTI_FS, DTI_FS, DTI_ANCHOR_START, 0, DTI_C_TEXT, buf);
+        dti_chart_num_label(low_left ? h : l, dec, buf, sizeof buf);
+        dti_svg_num_text(s, xmax + 4, yc + 0.35 * DTI_FS, DTI_FS, DTI_ANCHOR_START, 0, DTI_C_TEXT, buf);
     }
 }
 
@@ -212,14 +212,21 @@ int dti_chart_tornado_svg(dti_chart_buf *out, const dti_chart_tornado *in, const
     S_extent(in->at_low, n, &lo, &hi);
     S_extent(in->at_high, n, &lo, &hi);
     char buf[64], nom[160];
+    int dec = in->max_decimals > 0 ? in->max_decimals : S_SHORTEST_MAX;
     for (size_t i = 0; i < n; i++) {
-        dti_chart_num_label(in->at_low[i], 4, buf, sizeof buf);
+        dti_chart_num_label(in->at_low[i], dec, buf, sizeof buf);
         vw = fmax(vw, dti_chart_text_width(buf, DTI_FS, 0));
-        dti_chart_num_label(in->at_high[i], 4, buf, sizeof buf);
+        dti_chart_num_label(in->at_high[i], dec, buf, sizeof buf);
         vw = fmax(vw, dti_chart_text_width(buf, DTI_FS, 0));
     }
-    dti_chart_num_label(in->nominal, 4, buf, sizeof buf);
-    snprintf(nom, sizeof nom, "%s (%s)", in->label_nominal ? in->label_nominal : "nominal", buf);
+    dti_chart_num_label(in->nominal, dec, buf, sizeof buf);
+    for (char *p = buf; opts->decimal_comma && *p; p++) /* the legend is text: its number localised here */
+        if (*p == '.')
+            *p = ',';
+    if (in->hide_nominal)
+        snprintf(nom, sizeof nom, "%s", in->label_nominal ? in->label_nominal : "nominal");
+    else
+        snprintf(nom, sizeof nom, "%s (%s)", in->label_nominal ? in->label_nominal : "nominal", buf);
     dti_svg_legend_item leg[3] = {{in->label_low ? in->label_low : "low", DTI_LEG_RECT, DTI_C_BLUE, 0, NULL, NULL},
                                   {in->label_high ? in->label_high : "high", DTI_LEG_RECT, DTI_C_ORANGE, 0, NULL, NULL},
                                   {nom, DTI_LEG_LINE, DTI_C_BLACK, 1.5, "5 3", NULL}};
@@ -359,7 +366,7 @@ static void S_ramp(dti_svg *s, double x, double y)
         double xv = x + S_RAMP_W * k / 4.0;
         dti_svg_line(s, xv, y + 10, xv, y + 13, DTI_C_AXIS, 1, NULL);
         dti_chart_num_label(-1 + 0.5 * k, 1, buf, sizeof buf);
-        dti_svg_text(s, xv, y + 14 + DTI_CHART_ASCENT_EM * DTI_FS, DTI_FS, DTI_ANCHOR_MIDDLE, 0, DTI_C_MUTED, buf);
+        dti_svg_num_text(s, xv, y + 14 + DTI_CHART_ASCENT_EM * DTI_FS, DTI_FS, DTI_ANCHOR_MIDDLE, 0, DTI_C_MUTED, buf);
     }
 }
 
@@ -407,8 +414,8 @@ int dti_chart_heatmap_svg(dti_chart_buf *out, const dti_chart_heatmap *in, const
             else
                 snprintf(buf, sizeof buf, "\xe2\x80\x93");
             if (dti_chart_text_width(buf, DTI_FS_SMALL, 0) <= cell - 4 && DTI_LINE_H(DTI_FS_SMALL) <= cell - 2)
-                dti_svg_text(&s, x + cell / 2, y + cell / 2 + 0.35 * DTI_FS_SMALL, DTI_FS_SMALL, DTI_ANCHOR_MIDDLE, 0,
-                             lum < 0.45 ? "#FFFFFF" : DTI_C_TEXT, buf);
+                dti_svg_num_text(&s, x + cell / 2, y + cell / 2 + 0.35 * DTI_FS_SMALL, DTI_FS_SMALL, DTI_ANCHOR_MIDDLE,
+                                 0, lum < 0.45 ? "#FFFFFF" : DTI_C_TEXT, buf);
         }
     }
     if (nr == 0 || nc == 0)
@@ -417,5 +424,76 @@ int dti_chart_heatmap_svg(dti_chart_buf *out, const dti_chart_heatmap *in, const
         S_ramp(&s, ramp_x, a.y1 + 16);
     S_free_labels(rl, nr);
     S_free_labels(cl, nc);
+    return dti_svg_end(&s, err);
+}
+
+/* ---- histogram ------------------------------------------------------------------------------------ */
+
+#define S_HIST_H 300.0    /* default height */
+#define S_MIN_PLOT_H 80.0 /* a plot never gets lower than this, whatever the options say */
+
+int dti_chart_histogram_svg(dti_chart_buf *out, const dti_chart_histogram *in, const dti_chart_opts *opts,
+                            dti_error *err)
+{
+    int rc = S_need(in->count, in->n_bins, "histogram", "counts", err);
+    if (rc)
+        return rc;
+    if (!isfinite(in->lo) || !isfinite(in->hi) || !(in->hi > in->lo))
+        return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "histogram: the bins' range [%g, %g] is empty",
+                             in->lo, in->hi);
+    size_t n = in->n_bins;
+    double top_v = 0, lo_v = 0;
+    S_extent(in->count, n, &lo_v, &top_v);
+    int ref = isfinite(in->reference);
+    if (ref)
+        top_v = fmax(top_v, in->reference);
+    dti_svg_legend_item leg[2] = {
+        {in->label_count ? in->label_count : "count", DTI_LEG_RECT, DTI_C_SKY, 0, NULL, NULL},
+        {in->label_reference ? in->label_reference : "expected if calibrated", DTI_LEG_LINE, DTI_C_BLACK, 1.5, "5 3",
+         NULL}};
+    size_t nleg = ref ? 2 : 1;
+    double W = opts->width > 0 ? opts->width : DTI_DEFAULT_W, H = opts->height > 0 ? opts->height : S_HIST_H;
+    double top = dti_svg_header_height(opts);
+    double leg_h = dti_svg_legend(NULL, leg, nleg, DTI_PAD, top, W - 2 * DTI_PAD);
+    dti_svg_area a;
+    a.y0 = top + leg_h + 8 + dti_svg_ytitle_height(opts) + 8;
+    a.y1 = fmax(H - DTI_PAD - 22 - dti_svg_xtitle_height(opts), a.y0 + S_MIN_PLOT_H);
+    H = a.y1 + 22 + dti_svg_xtitle_height(opts) + DTI_PAD;
+    dti_chart_ticks ty, tx;
+    dti_chart_ticks_compute(0, top_v > 0 ? top_v : 1, dti_svg_tick_target(a.y1 - a.y0, 40),
+                            S_integers(in->count, n) ? DTI_CHART_TICKS_LOOSE | DTI_CHART_TICKS_INTEGER
+                                                     : DTI_CHART_TICKS_LOOSE,
+                            &ty);
+    a.x0 = DTI_PAD + dti_svg_ticks_width(&ty) + 8;
+    a.x1 = fmax(W - DTI_PAD - 14, a.x0 + 80); /* half of the last x label */
+    W = a.x1 + DTI_PAD + 14;
+    dti_chart_scale sx, sy;
+    dti_chart_scale_init(&sy, ty.lo, ty.hi, a.y1, a.y0);
+    /* the bins start 10 px right of the value axis: the first x label then clears the "0" of the y axis */
+    dti_chart_scale_init(&sx, in->lo, in->hi, a.x0 + 10, a.x1);
+    /* one tick per 48 px, as on year axes: bins of 0.1 over [0, 1] get ticks every 0.2 at 240 px */
+    dti_chart_ticks_compute(in->lo, in->hi, dti_svg_tick_target(a.x1 - a.x0 - 10, 48), DTI_CHART_TICKS_TIGHT, &tx);
+
+    dti_svg s;
+    dti_svg_begin(&s, out, W, H, opts);
+    dti_svg_legend(&s, leg, nleg, DTI_PAD, top, W - 2 * DTI_PAD);
+    dti_svg_axis_left(&s, &a, &sy, &ty);
+    dti_svg_axis_bottom(&s, &a, &sx, &tx);
+    dti_svg_axis_titles(&s, &a, opts);
+    double w = (in->hi - in->lo) / (double)(n ? n : 1), y0 = dti_chart_scale_map(&sy, 0);
+    for (size_t b = 0; b < n; b++) {
+        if (!isfinite(in->count[b]))
+            continue;
+        double x0 = dti_chart_scale_map(&sx, in->lo + (double)b * w), x1 = dti_chart_scale_map(&sx, in->lo + (double)(b + 1) * w);
+        /* one pixel of white on each side keeps neighbouring columns apart */
+        dti_svg_rect(&s, x0 + 1, dti_chart_scale_map(&sy, in->count[b]), x1 - x0 - 2,
+                     y0 - dti_chart_scale_map(&sy, in->count[b]), DTI_C_SKY, NULL, 0);
+    }
+    if (ref) {
+        double yr = dti_chart_scale_map(&sy, in->reference);
+        dti_svg_line(&s, dti_chart_scale_map(&sx, in->lo), yr, a.x1, yr, DTI_C_BLACK, 1.5, "5 3");
+    }
+    if (n == 0)
+        dti_svg_empty(&s, &a, opts);
     return dti_svg_end(&s, err);
 }

@@ -44,6 +44,7 @@ typedef struct dti_svg {
     size_t start;
     int bad;
     double width, height;
+    int comma; /* numbers with a decimal comma (opts->decimal_comma) */
 } dti_svg;
 
 typedef struct dti_svg_area {
@@ -61,6 +62,9 @@ void dti_svg_num(dti_svg *s, double v);
 /* Text at baseline (x, y); rotate: -90 to write upwards from (x, y).  Escaped once, here. */
 void dti_svg_text(dti_svg *s, double x, double y, double size, int anchor, int bold, const char *fill,
                   const char *text);
+/* A number's text (a tick or value label) as dti_svg_text, with a decimal comma when s->comma. */
+void dti_svg_num_text(dti_svg *s, double x, double y, double size, int anchor, int bold, const char *fill,
+                      const char *num);
 void dti_svg_text_up(dti_svg *s, double x, double y, double size, const char *fill, const char *text);
 void dti_svg_line(dti_svg *s, double x1, double y1, double x2, double y2, const char *stroke, double width,
                   const char *dash);

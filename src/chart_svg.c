@@ -135,6 +135,17 @@ void dti_svg_text(dti_svg *s, double x, double y, double size, int anchor, int b
     S_puts(s, "</text>\n");
 }
 
+void dti_svg_num_text(dti_svg *s, double x, double y, double size, int anchor, int bold, const char *fill,
+                      const char *num)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", num);
+    for (char *p = buf; s->comma && *p; p++)
+        if (*p == '.')
+            *p = ',';
+    dti_svg_text(s, x, y, size, anchor, bold, fill, buf);
+}
+
 void dti_svg_text_up(dti_svg *s, double x, double y, double size, const char *fill, const char *text)
 {
     S_puts(s, "<text");
@@ -259,6 +270,7 @@ void dti_svg_begin(dti_svg *s, dti_chart_buf *b, double width, double height, co
     s->bad = 0;
     s->width = width;
     s->height = height;
+    s->comma = o->decimal_comma != 0;
     if (!o->fragment)
         S_puts(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     S_puts(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"");
@@ -363,7 +375,7 @@ void dti_svg_axis_left(dti_svg *s, const dti_svg_area *a, const dti_chart_scale 
         dti_svg_line(s, a->x0, y, a->x1, y, DTI_C_GRID, 1, NULL);
         dti_chart_tick_label(t->v[i], t->decimals, buf, sizeof buf);
         /* 0.35 em below the line puts the middle of the digits on it */
-        dti_svg_text(s, a->x0 - 6, y + 0.35 * DTI_FS, DTI_FS, DTI_ANCHOR_END, 0, DTI_C_MUTED, buf);
+        dti_svg_num_text(s, a->x0 - 6, y + 0.35 * DTI_FS, DTI_FS, DTI_ANCHOR_END, 0, DTI_C_MUTED, buf);
     }
 }
 
@@ -385,7 +397,7 @@ void dti_svg_axis_bottom(dti_svg *s, const dti_svg_area *a, const dti_chart_scal
         double w = dti_chart_text_width(buf, DTI_FS, 0);
         if (x - w / 2 < last_right + 6) /* would touch the previous label: skip this one */
             continue;
-        dti_svg_text(s, x, a->y1 + 6 + DTI_CHART_ASCENT_EM * DTI_FS, DTI_FS, DTI_ANCHOR_MIDDLE, 0, DTI_C_MUTED, buf);
+        dti_svg_num_text(s, x, a->y1 + 6 + DTI_CHART_ASCENT_EM * DTI_FS, DTI_FS, DTI_ANCHOR_MIDDLE, 0, DTI_C_MUTED, buf);
         last_right = x + w / 2;
     }
 }

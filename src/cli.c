@@ -35,8 +35,10 @@ static const struct {
     [DTI_O_MERGE_WEIGHT] = {"merge-weight", required_argument, 0,
                             "      --merge-weight C    weight the merger mean by the registry number column C\n"},
     [DTI_O_FORMAT] = {"format", required_argument, 'f',
-                      "  -f, --format F          text (default, aligned for a terminal), md, csv (RFC 4180) or\n"
-                      "                          json; csv and json carry every digit (docs/guide.md)\n"},
+                      "  -f, --format F          text (default, aligned for a terminal), md, csv (RFC 4180),\n"
+                      "                          json, html (one self-contained page with the charts) or svg\n"
+                      "                          (the first chart); csv and json carry every digit\n"
+                      "                          (docs/guide.md)\n"},
     [DTI_O_OUT] = {"out", required_argument, 'o',
                    "  -o, --out FILE          write to FILE atomically (never over an input file); default\n"
                    "                          standard output\n"},
@@ -44,8 +46,8 @@ static const struct {
                      "      --force             with --out: replace a symbolic link or a file with other hard\n"
                      "                          links (never an input, a directory or a device)\n"},
     [DTI_O_TABLE] = {"table", required_argument, 0,
-                     "      --table NAME        only this table of the output (csv holds one: the first unless\n"
-                     "                          named; json lists them)\n"},
+                     "      --table NAME        only this table or chart of the output (csv holds one table:\n"
+                     "                          the first unless named; json lists them; svg one chart)\n"},
     [DTI_O_BOM] = {"bom", no_argument, 0,
                    "      --bom               csv: start with a UTF-8 byte order mark (Excel then reads the\n"
                    "                          Vietnamese names)\n"},
@@ -164,6 +166,7 @@ static const char *S_common_value(dti_cli_inputs *in, int id, const char *arg)
             snprintf(msg, sizeof msg, "%s", err.e[0].message);
             return msg;
         }
+        in->format_given = 1;
         break;
     }
     case DTI_O_OUT: in->out = arg; break;

@@ -11,6 +11,7 @@
 #include "dataset.h"
 #include "dtirank.h"
 #include "merger.h"
+#include "project.h"
 #include "report.h"
 
 /* The options every command shares, by id; a command accepts a set of them (DTI_IN bits). */
@@ -41,6 +42,7 @@ typedef struct dti_cli_inputs {
     size_t units;             /* --units N: the registry's count or the merger's */
     const char *merge_weight; /* --merge-weight C */
     int format;               /* --format (DTI_FORMAT_TEXT by default) */
+    int format_given;         /* --format was given (a command may have another default: report's html) */
     const char *out;          /* --out FILE */
     int force;                /* --force: --out may replace a symbolic link or a file with other links */
     dti_report_options report; /* --table NAME, --bom */
@@ -149,6 +151,26 @@ int dti_cli_find_unit(dti_cli_inputs *in, const char *query, size_t *unit, size_
  * default), or (size_t)-1 when there is none. */
 size_t dti_cli_default_province(dti_cli_inputs *in);
 
+/* What project, backtest and report read (cmd_project.c): every data/dti/<year>.yaml, the units' own
+ * published tables beside them (data/dti/<year>-34.yaml), the targets, the projection settings
+ * (`settings`, NULL: DIR/models/projection.yaml) and the record as the projection sees it; the registry
+ * and the merger are loaded into `in`.  dti_cli_record_clear. */
+typedef struct dti_cli_record {
+    dti_year *years[DTI_PROJECT_MAX_YEARS];
+    char *paths[DTI_PROJECT_MAX_YEARS];
+    size_t n_years;
+    dti_year *pub[DTI_PROJECT_MAX_YEARS]; /* the units' own published tables */
+    char *pub_paths[DTI_PROJECT_MAX_YEARS];
+    size_t n_pub;
+    dti_target *targets;
+    size_t n_targets;
+    char *tgt_path, *cfg_path;
+    dti_projection_config cfg;
+    dti_project_obs obs;
+} dti_cli_record;
+int dti_cli_record_load(dti_cli_inputs *in, const char *settings, dti_cli_record *l, dti_error *err);
+void dti_cli_record_clear(dti_cli_record *l);
+
 /* Writes doc in in->format to --out (atomically, never over a file the process has read: io.c) or
  * standard output; returns the exit status.  doc is not freed. */
 int dti_cli_emit(dti_cli_inputs *in, const dti_report *doc);
@@ -159,6 +181,7 @@ int dti_cmd_validate(int argc, char **argv);
 int dti_cmd_score(int argc, char **argv);
 int dti_cmd_audit(int argc, char **argv);
 int dti_cmd_project(int argc, char **argv, int backtest);
+int dti_cmd_report(int argc, char **argv);
 int dti_cmd_tune(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -128,23 +129,7 @@ static void S_progress(size_t done, size_t total, void *ctx)
         fputs("\r                              \r", stderr);
 }
 
-/* What both commands read: the registry with the units, the merger, every year record, the targets,
- * the settings; and the record as the projection sees it. */
-typedef struct {
-    dti_year *years[DTI_PROJECT_MAX_YEARS];
-    char *paths[DTI_PROJECT_MAX_YEARS];
-    size_t n_years;
-    dti_year *pub[DTI_PROJECT_MAX_YEARS]; /* the units' own published tables (data/dti/<year>-34.yaml) */
-    char *pub_paths[DTI_PROJECT_MAX_YEARS];
-    size_t n_pub;
-    dti_target *targets;
-    size_t n_targets;
-    char *tgt_path, *cfg_path;
-    dti_projection_config cfg;
-    dti_project_obs obs;
-} S_loaded;
-
-static void S_clear(S_loaded *l)
+void dti_cli_record_clear(dti_cli_record *l)
 {
     dti_project_obs_clear(&l->obs);
     free(l->targets);
@@ -170,11 +155,12 @@ static char *S_path(const char *dir, const char *name)
     return p;
 }
 
-static int S_load(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_error *err)
+/* (cli.h) */
+int dti_cli_record_load(dti_cli_inputs *in, const char *settings, dti_cli_record *l, dti_error *err)
 {
     memset(l, 0, sizeof *l);
     l->tgt_path = S_path(in->models_dir, "targets.yaml");
-    l->cfg_path = a->settings ? strdup(a->settings) : S_path(in->models_dir, "projection.yaml");
+    l->cfg_path = settings ? strdup(settings) : S_path(in->models_dir, "projection.yaml");
     if (!l->cfg_path)
         abort();
     int rc = dti_cli_registry(in, err);
@@ -217,7 +203,22 @@ static int S_load(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_error *e
 
 static size_t S_threads(const dti_cli_inputs *in) { return in->threads; }
 
-static int S_backtest(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_error *err)
+/* Today's date (UTC) as YYYY-MM-DD, or the date of $SOURCE_DATE_EPOCH when it is set (the
+ * reproducible-builds convention: the golden tests set it, so the output does not change by the day). */
+static void S_today(char *buf, size_t size)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long v = e && *e ? strtoll(e, &end, 10) : 0;
+    time_t t = e && *e && end && !*end && v >= 0 ? (time_t)v : time(NULL);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(buf, size, "%Y-%m-%d", &tm);
+    else
+        snprintf(buf, size, "unknown");
+}
+
+static int S_backtest(dti_cli_inputs *in, const S_args *a, dti_cli_record *l, dti_error *err)
 {
     const dti_projection_config *cfg = &l->cfg;
     dti_backtest_settings bs;
@@ -246,12 +247,15 @@ static int S_backtest(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_erro
             done++;
     int last = bs.origins[bs.n_origins - 1];
     dti_backtest_choice choice;
+    char made[32];
+    S_today(made, sizeof made);
     if (!rc)
         dti_backtest_choose(res, done, l->obs.n, last, &choice);
     /* the rule on the positions, from the default model fitted on the whole record */
     dti_backtest_view v = {.obs = &l->obs, .origins = bs.origins, .n_origins = bs.n_origins, .res = res,
                            .n_models = done, .choice = &choice, .n_units = in->merger.n_units, .runs = bs.sim.runs,
-                           .seed = bs.sim.seed, .sources = (const char *const *)l->paths, .n_sources = l->n_years};
+                           .seed = bs.sim.seed, .sources = (const char *const *)l->paths, .n_sources = l->n_years,
+                           .sampler = &bs.sampler, .made = made};
     dti_project_fit fit = {0};
     if (!rc && dti_project_model_is_latent(cfg->model) &&
         !(rc = dti_project_fit_model(&l->obs, l->obs.n_years, cfg->model, &bs.sampler, &fit, err))) {
@@ -276,7 +280,7 @@ static int S_backtest(dti_cli_inputs *in, const S_args *a, S_loaded *l, dti_erro
     return rc;
 }
 
-static int S_project(dti_cli_inputs *in, S_args *a, S_loaded *l, dti_error *err)
+static int S_project(dti_cli_inputs *in, S_args *a, dti_cli_record *l, dti_error *err)
 {
     dti_projection_config cfg = l->cfg;
     if (a->until)
@@ -340,11 +344,11 @@ static int S_run(dti_cli_inputs *in, void *ctx)
     S_args *a = ctx;
     dti_error err;
     dti_error_init(&err);
-    S_loaded l;
-    int rc = S_load(in, a, &l, &err);
+    dti_cli_record l;
+    int rc = dti_cli_record_load(in, a->settings, &l, &err);
     if (!rc)
         rc = a->backtest ? S_backtest(in, a, &l, &err) : S_project(in, a, &l, &err);
-    S_clear(&l);
+    dti_cli_record_clear(&l);
     if (rc == -1) /* dti_cli_emit printed its error */
         return 1;
     return rc ? dti_cli_fail(&err) : 0;

@@ -15,6 +15,8 @@ static const char S_rank_usage[] =
     "  -y, --year Y            the year (reads DIR/data/dti/Y.yaml)\n"
     "  -d, --data FILE         read this year record instead\n"
     "  -b, --by NODE           rank by dti (default), gov, econ, society or any node of the model\n"
+    "  -p, --province P        highlight this province (or, with --units 34, its unit) in the bar\n"
+    "                          chart of --format svg and html\n"
     "      --units N           63 (default: the provinces of the registry) or 34 (the units of the 2025\n"
     "                          reorganisation, by the rule of models/merger.yaml; see docs/merger.md).\n"
     "                          Where the year also has a published table of the units\n"
@@ -53,8 +55,13 @@ static int S_units_table(dti_cli_inputs *in, const dti_year *yr, const char *by,
             rc = dti_cli_year(in, pub_path, &pub, err);
     }
     dti_merger_ranking mr;
+    size_t unit = (size_t)-1, prov;
+    char via[512];
+    if (!rc && in->province)
+        rc = dti_cli_find_unit(in, in->province, &unit, &prov, via, sizeof via, err);
     if (!rc && !(rc = dti_merger_ranking_compute(yr, in->reg, &in->merger, pub, &mr, err))) {
         *doc = dti_present_rank_units(&mr, in->latest);
+        dti_present_rank_units_chart(*doc, &mr, unit);
         dti_merger_ranking_clear(&mr);
     }
     dti_year_free(pub);
@@ -88,8 +95,11 @@ static int S_rank(dti_cli_inputs *in, void *ctx)
     }
     if (!err.n && !doc) {
         dti_ranking rk;
-        if (!dti_ranking_compute(yr, by, &rk, &err)) {
+        size_t hl = (size_t)-1;
+        if ((!in->province || !dti_registry_find(yreg, in->province, &hl, &err)) &&
+            !dti_ranking_compute(yr, by, &rk, &err)) {
             doc = dti_present_rank(&rk, in->latest);
+            dti_present_rank_chart(doc, &rk, hl);
             dti_ranking_clear(&rk);
         }
     }
@@ -104,7 +114,8 @@ int dti_cmd_rank(int argc, char **argv)
 {
     static const dti_cli_opt extra[] = {{"by", required_argument, 'b', 0}};
     static const dti_cli_spec spec = {"rank",
-                                      DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(DATA) | DTI_IN(YEAR) | DTI_IN_MERGER,
+                                      DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(DATA) | DTI_IN(YEAR) | DTI_IN_MERGER |
+                                          DTI_IN(PROVINCE),
                                       extra, 1, S_rank_option, 0, NULL, S_rank_usage, S_rank_notes};
     const char *by = "dti";
     return dti_cli_run(&spec, &by, S_rank, argc, argv);

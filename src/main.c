@@ -21,6 +21,7 @@ static const char S_main_help[] =
     "  project    P(top k) and rank intervals of a province in future years (the main job)\n"
     "  backtest   forecast honesty: fit up to an origin year, score the later observed years\n"
     "  tune       weight tuning: implied weights, uncertainty and sensitivity, stability, goals\n"
+    "  report     one self-contained HTML report of a province: targets, charts, table, sources\n"
     "\n"
     "Options:\n"
     "  -h, --help      show this help (and 'dtirank COMMAND --help' for a command)\n"
@@ -62,5 +63,7 @@ int main(int argc, char **argv)
         return dti_cmd_project(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "tune"))
         return dti_cmd_tune(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return dti_cmd_report(argc - 1, argv + 1);
     return dti_cli_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -18,6 +18,11 @@
 /* `dtirank rank`: the ranking of a year; `latest` != 0 says the year is the latest of the record
  * (no --year was given). */
 dti_report *dti_present_rank(const dti_ranking *rk, int latest);
+/* --format svg/html of `rank`: the bar chart of the values in the table's order ("bars"), the entry of
+ * registry index `highlight` (of the ranking's registry; (size_t)-1: none) highlighted. */
+void dti_present_rank_chart(dti_report *doc, const dti_ranking *rk, size_t highlight);
+/* The same among the units: `highlight` a unit of the merger, or (size_t)-1. */
+void dti_present_rank_units_chart(dti_report *doc, const dti_merger_ranking *mr, size_t highlight);
 /* `dtirank rank --units 34`: the ranking among the units of the 2025 reorganisation. */
 dti_report *dti_present_rank_units(const dti_merger_ranking *mr, int latest);
 /* `dtirank units`: the registry's provinces (codes, names, ASCII names, region, 2025 unit, aliases), or
@@ -47,6 +52,14 @@ typedef struct dti_tune_what {
     const char *via; /* how the name given was resolved ("Bắc Kạn is a former province of ..."), or NULL */
 } dti_tune_what;
 dti_report *dti_present_tune_stability(const dti_tune_what *w, const dti_tune_stab_result *res);
+/* The tornado of a stability result ("tornado"): per weight, how far its share can fall and rise (in
+ * percentage points) before the rank (or top-K membership) changes; `data` names the data in the
+ * subtitle; words in `lang` (lang.h). */
+void dti_present_stability_chart(dti_report *doc, const dti_tune_what *w, const dti_tune_stab_result *res,
+                                 const char *data, int lang);
+/* The Sobol indices of the rank of r->unit, first and total order with their intervals ("sobol"). */
+void dti_present_sobol_chart(dti_report *doc, const dti_tune_sens_options *o, const dti_tune_sens_result *r,
+                             const char *data, int lang);
 /* costs_path: the costs file, NULL when every cost is 1. */
 dti_report *dti_present_tune_goal(const dti_tune_what *w, const dti_tune_goal_result *res, const char *costs_path);
 
@@ -71,8 +84,14 @@ typedef struct dti_project_view {
     int rule_year;
     const char *const *sources;
     size_t n_sources;
+    int lang;          /* the charts' words (lang.h); 0: English */
+    int decimal_comma; /* the charts' numbers as HTML shows them (dti_report_lang) */
 } dti_project_view;
 dti_report *dti_present_project(const dti_project_view *v);
+/* The fan chart of the province in `frame` (its unit for DTI_FRAME_UNITS): the record's exact ranks as
+ * points, the projection's median and 50% and 80% intervals from the last observed year on, the
+ * targets of that frame as lines; "fan_units" or "fan_provinces". */
+void dti_present_project_fan(dti_report *doc, const dti_project_view *v, int frame);
 
 typedef struct dti_backtest_view {
     const dti_project_obs *obs;
@@ -88,10 +107,45 @@ typedef struct dti_backtest_view {
     int rule_year, rule_model;
     const char *const *sources;
     size_t n_sources;
+    const dti_latent_settings *sampler; /* the fits' sampler (metadata; NULL: not said) */
+    const char *made;                   /* the date of the run, YYYY-MM-DD (metadata; NULL: not said) */
 } dti_backtest_view;
 dti_report *dti_present_backtest(const dti_backtest_view *v);
 /* likely / unlikely / uncertain, "borderline" within two standard errors of a threshold */
 const char *dti_present_verdict(double p, double se, char *buf, size_t size);
+/* The same in `lang` (lang.h), the threshold written with a decimal comma when asked. */
+const char *dti_present_verdict_lang(double p, double se, int lang, int decimal_comma, char *buf, size_t size);
+
+/* ---- the composite report (present_report.c) ---- */
+struct dti_overview;
+enum { DTI_REPORT_W_NO_FRAMEWORK, DTI_REPORT_W_NO_DATA, DTI_REPORT_W_DONE };
+typedef struct dti_report_view {
+    int lang, decimal_comma; /* the words (lang.h) and HTML's number style */
+    int frame;               /* DTI_FRAME_UNITS or DTI_FRAME_PROVINCES */
+    const dti_project_view *pv;      /* the projection, with pv->lang and pv->decimal_comma as above */
+    const struct dti_overview *ov;   /* the record: histories and the table (overview.h) */
+    /* the calibration: the backtest kept in a file */
+    const dti_backtest_cache *bt;    /* NULL: none could be read */
+    const char *bt_path;
+    const char *bt_stale;            /* NULL: it fits the settings and the record; else why not */
+    /* the weights */
+    int w_state;                     /* DTI_REPORT_W_* */
+    int w_year;                      /* the year whose framework has weights */
+    const dti_framework *w_fw;
+    size_t w_scored, w_units;        /* units with a score (every weighted indicator) */
+    const dti_tune_what *w_what;
+    const dti_tune_stab_result *w_stab;
+    const dti_tune_sens_options *w_so;
+    const dti_tune_sens_result *w_sens; /* NULL: no Sobol indices */
+    /* the sources */
+    const dti_year *const *years;    /* the province records */
+    size_t n_years;
+    const dti_year *pub;             /* the published units' record of the table year, or NULL */
+    const char *targets_path, *settings_path;
+} dti_report_view;
+/* `dtirank report`: the answer, the fan chart, the rank history, the table, the calibration, the
+ * weights and the sources, in v->lang (docs/guide.md). */
+dti_report *dti_present_report(const dti_report_view *v);
 
 
 #endif

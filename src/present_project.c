@@ -8,9 +8,11 @@
  * 63-province frame, and the model. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "lang.h"
 #include "merger.h"
 #include "present.h"
 
@@ -29,6 +31,24 @@ const char *dti_present_verdict(double p, double se, char *buf, size_t size)
                  fabs(p - S_LIKELY) < fabs(p - S_UNLIKELY) ? S_LIKELY : S_UNLIKELY);
     else
         snprintf(buf, size, "%s", word);
+    return buf;
+}
+
+const char *dti_present_verdict_lang(double p, double se, int lang, int decimal_comma, char *buf, size_t size)
+{
+    double shown = round(p * 100.0) / 100.0;
+    const char *word = dti_lang_text(lang, shown >= S_LIKELY ? DTI_L_LIKELY : shown <= S_UNLIKELY ? DTI_L_UNLIKELY
+                                                                                             : DTI_L_UNCERTAIN);
+    if (!isnan(se) && (fabs(p - S_LIKELY) < 2 * se || fabs(p - S_UNLIKELY) < 2 * se)) {
+        char t[16], why[128];
+        snprintf(t, sizeof t, "%.2f", fabs(p - S_LIKELY) < fabs(p - S_UNLIKELY) ? S_LIKELY : S_UNLIKELY);
+        if (decimal_comma)
+            t[1] = ',';
+        dti_lang_format(why, sizeof why, lang, DTI_L_BORDERLINE, t);
+        snprintf(buf, size, "%s (%s)", word, why);
+    } else {
+        snprintf(buf, size, "%s", word);
+    }
     return buf;
 }
 
@@ -422,6 +442,71 @@ static void S_model_text(const dti_project_view *v, dti_report *doc)
                     v->cfg->sampler.units_from, v->cfg->n_changes ? v->cfg->change_year[0] : h->last_year + 1);
 }
 
+void dti_present_project_fan(dti_report *doc, const dti_project_view *v, int frame)
+{
+    const dti_project_headline *h = v->h;
+    const dti_projection *pr = &h->pr;
+    const dti_history *hs = frame == DTI_FRAME_UNITS ? v->hist_units : v->hist_prov;
+    size_t e = S_self(v, frame), n = S_count(v, frame);
+    /* from the first year with a rank in this frame (the units have none before 2022) */
+    int y0 = h->last_year, y1 = h->until;
+    for (size_t k = 0; k < hs->n; k++)
+        if (hs->point[k].rank && hs->point[k].year < y0)
+            y0 = hs->point[k].year;
+    size_t ny = (size_t)(y1 - y0 + 1);
+    double *a = dti_xcalloc(7 * ny, sizeof *a);
+    double *years = a, *obs = a + ny, *med = a + 2 * ny, *lo50 = a + 3 * ny, *hi50 = a + 4 * ny, *lo80 = a + 5 * ny,
+           *hi80 = a + 6 * ny;
+    for (size_t i = 0; i < ny; i++) {
+        years[i] = y0 + (int)i;
+        obs[i] = med[i] = lo50[i] = hi50[i] = lo80[i] = hi80[i] = NAN;
+    }
+    for (size_t k = 0; k < hs->n; k++) /* exact ranks only: a bound is not a position */
+        if (hs->point[k].rank && hs->point[k].year >= y0 && hs->point[k].year <= y1)
+            obs[hs->point[k].year - y0] = (double)hs->point[k].rank;
+    /* the fan opens at the last observed rank, so that the projection reads as its continuation */
+    size_t last = (size_t)(h->last_year - y0);
+    if (last < ny && isfinite(obs[last]))
+        med[last] = lo50[last] = hi50[last] = lo80[last] = hi80[last] = obs[last];
+    for (int y = h->last_year + 1; y <= y1; y++) {
+        size_t i = (size_t)(y - y0);
+        med[i] = (double)dti_projection_quantile(pr, frame, e, y, 0.5);
+        lo50[i] = (double)dti_projection_quantile(pr, frame, e, y, 0.25);
+        hi50[i] = (double)dti_projection_quantile(pr, frame, e, y, 0.75);
+        lo80[i] = (double)dti_projection_quantile(pr, frame, e, y, 0.10);
+        hi80[i] = (double)dti_projection_quantile(pr, frame, e, y, 0.90);
+    }
+    double rank[DTI_HEADLINE_MAX_TARGETS];
+    char label[DTI_HEADLINE_MAX_TARGETS][96];
+    const char *labels[DTI_HEADLINE_MAX_TARGETS];
+    size_t nt = 0;
+    for (size_t k = 0; k < h->n_targets && nt < DTI_HEADLINE_MAX_TARGETS; k++) {
+        const dti_target_result *tr = &h->targets[k];
+        if (tr->frame != frame || tr->target.province != v->province)
+            continue;
+        rank[nt] = (double)tr->target.top;
+        dti_lang_format(label[nt], sizeof label[nt], v->lang, DTI_L_TARGET, tr->target.top, tr->target.year);
+        labels[nt] = label[nt];
+        nt++;
+    }
+    char title[256], sub[256], runs[32], rl[32], obs_l[64], med_l[64], b50[64], b80[64], axis[64];
+    dti_lang_format(title, sizeof title, v->lang, frame == DTI_FRAME_UNITS ? DTI_L_FAN_UNITS : DTI_L_FAN_PROVINCES,
+                    S_name(v, frame, e), n);
+    snprintf(rl, sizeof rl, "%zu", h->runs);
+    dti_report_localise(rl, v->decimal_comma, runs, sizeof runs);
+    dti_lang_format(sub, sizeof sub, v->lang, DTI_L_FAN_SUB, y0, h->last_year,
+                    dti_project_model_name(h->model), runs);
+    dti_lang_format(obs_l, sizeof obs_l, v->lang, DTI_L_OBSERVED);
+    dti_lang_format(med_l, sizeof med_l, v->lang, DTI_L_MEDIAN);
+    dti_lang_format(b50, sizeof b50, v->lang, DTI_L_BAND50);
+    dti_lang_format(b80, sizeof b80, v->lang, DTI_L_BAND80);
+    dti_lang_format(axis, sizeof axis, v->lang, DTI_L_RANK_AXIS);
+    dti_chart_fan in = {ny, years, obs, med, lo50, hi50, lo80, hi80, n, nt, rank, labels, obs_l, med_l, b50, b80};
+    dti_chart_opts o = {.title = title, .subtitle = sub, .y_label = axis};
+    dti_report_chart_fan(doc, frame == DTI_FRAME_UNITS ? "fan_units" : "fan_provinces", &in, &o);
+    free(a);
+}
+
 static void S_frame_section(const dti_project_view *v, dti_report *doc, int frame)
 {
     char members[512];
@@ -436,6 +521,7 @@ static void S_frame_section(const dti_project_view *v, dti_report *doc, int fram
     }
     S_record_table(v, doc, frame, frame == DTI_FRAME_UNITS ? v->hist_units : v->hist_prov);
     S_forecast_table(v, doc, frame);
+    dti_present_project_fan(doc, v, frame);
 }
 
 dti_report *dti_present_project(const dti_project_view *v)
@@ -508,8 +594,25 @@ dti_report *dti_present_backtest(const dti_backtest_view *v)
     dti_report_meta_int(doc, "record_to", v->obs->year[v->obs->n_years - 1]);
     dti_report_meta_int(doc, "runs", (long long)v->runs);
     dti_report_meta_int(doc, "seed", (long long)v->seed);
+    /* what a cached backtest (models/backtest.json, read by `dtirank report`) must say about itself */
+    o = 0;
+    for (size_t m = 0; m < v->n_models && o < sizeof buf; m++)
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", m ? ", " : "", dti_project_model_name(v->res[m].model));
+    dti_report_meta_text(doc, "models", buf);
+    dti_report_meta_text(doc, "chosen", v->choice->chosen >= 0 ? dti_project_model_name(v->res[v->choice->chosen].model)
+                                                               : NULL);
+    if (v->sampler) {
+        snprintf(buf, sizeof buf, "%zu chains, %zu sweeps (%zu burn-in), thin %zu", v->sampler->chains,
+                 v->sampler->sweeps, v->sampler->burn, v->sampler->thin);
+        dti_report_meta_text(doc, "sampler", buf);
+    }
+    if (v->made)
+        dti_report_meta_text(doc, "made", v->made);
     for (size_t k = 0; k < v->n_sources; k++)
         dti_report_source(doc, "input", v->sources[k]);
+    o = 0;
+    for (size_t k = 0; k < v->n_origins && o < sizeof buf; k++)
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%d", k ? ", " : "", v->origins[k]);
     dti_report_title(doc, "Backtest: each model fitted on the record up to %s, forecasting every later year to %d", buf,
                      v->obs->year[v->obs->n_years - 1]);
     /* the data table: every (model, frame, origin, target) cell and the pooled rows */

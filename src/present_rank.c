@@ -275,6 +275,83 @@ dti_report *dti_present_rank_units(const dti_merger_ranking *mr, int latest)
     return doc;
 }
 
+/* ---- the bar charts of a ranking -------------------------------------------------------------------- */
+
+/* "12 Thái Nguyên": the rank people see (S_show_rank's form) before the name. */
+static char *S_bar_label(const char *rank, const char *name)
+{
+    size_t n = strlen(rank) + strlen(name) + 3;
+    char *s = dti_xcalloc(n, 1);
+    snprintf(s, n, "%s%s%s", rank, rank[0] ? "  " : "", name);
+    return s;
+}
+
+static void S_bars(dti_report *doc, char **labels, const double *values, size_t n, size_t highlight, int decimals,
+                   const char *title, const char *sub)
+{
+    dti_chart_bars in = {n, (const char *const *)labels, values, highlight, decimals};
+    dti_chart_opts o = {.title = title, .subtitle = sub};
+    dti_report_chart_bars(doc, "bars", &in, &o);
+    for (size_t i = 0; i < n; i++)
+        free(labels[i]);
+    free(labels);
+}
+
+void dti_present_rank_chart(dti_report *doc, const dti_ranking *rk, size_t highlight)
+{
+    const dti_year *yr = rk->yr;
+    const dti_framework *fw = yr->fw;
+    char **labels = dti_xcalloc(rk->n + 1, sizeof *labels), rank[32], title[256], sub[512];
+    double *values = dti_xcalloc(rk->n + 1, sizeof *values);
+    size_t hl = DTI_CHART_NONE;
+    for (size_t i = 0; i < rk->n; i++) {
+        const dti_ranking_row *row = &rk->row[i];
+        if (row->status == DTI_RANK_EXACT)
+            snprintf(rank, sizeof rank, "%zu%s", row->rank, row->derived ? "*" : "");
+        else if (row->status == DTI_RANK_UNKNOWN)
+            snprintf(rank, sizeof rank, "?");
+        else if (row->lo > 1)
+            snprintf(rank, sizeof rank, "\u2265%zu", row->lo);
+        else
+            snprintf(rank, sizeof rank, "\u2264%zu", row->hi);
+        labels[i] = S_bar_label(rank, yr->reg->p[row->reg].name);
+        values[i] = row->value;
+        if (row->reg == highlight)
+            hl = i;
+    }
+    snprintf(title, sizeof title, "DTI %d: %s", yr->year, dti_framework_node_name(fw, rk->node, 1));
+    snprintf(sub, sizeof sub, "%zu %s, model %s; the published values in the table's order (a dash: not published)",
+             yr->units, yr->reg->frame ? "units" : "provinces", fw->name);
+    S_bars(doc, labels, values, rk->n, hl, fw->precision, title, sub);
+    free(values);
+}
+
+void dti_present_rank_units_chart(dti_report *doc, const dti_merger_ranking *mr, size_t highlight)
+{
+    const dti_merger *m = mr->m;
+    const dti_framework *fw = mr->yr->fw;
+    size_t nu = m->n_units;
+    char **labels = dti_xcalloc(nu + 1, sizeof *labels), rank[32], title[256], sub[512];
+    double *values = dti_xcalloc(nu + 1, sizeof *values);
+    size_t hl = DTI_CHART_NONE;
+    for (size_t k = 0; k < nu; k++) {
+        size_t j = mr->order[k];
+        if (mr->method != DTI_MERGER_BY_NONE && mr->rank[j])
+            snprintf(rank, sizeof rank, "%zu", mr->rank[j]);
+        else
+            snprintf(rank, sizeof rank, "?");
+        labels[k] = S_bar_label(rank, m->unit[j]);
+        values[k] = mr->value[j];
+        if (j == highlight)
+            hl = k;
+    }
+    snprintf(title, sizeof title, "DTI %d among the %zu units of the 2025 reorganisation", mr->yr->year, nu);
+    snprintf(sub, sizeof sub, "a unit's value: the %s of its former provinces' (the official rule); model %s",
+             m->weight_column ? "weighted mean" : "mean", fw->name);
+    S_bars(doc, labels, values, nu, hl, fw->precision, title, sub);
+    free(values);
+}
+
 /* ---- units ------------------------------------------------------------------------------------------ */
 
 /* "A, B, C": the names of the entries of `of` equal to i (aliases of a province, former provinces of

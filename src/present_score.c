@@ -4,6 +4,8 @@
  * (report.h) from score.c's and audit.c's results; never prints.  Columns: docs/guide.md. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 #include "present.h"
@@ -247,6 +249,19 @@ dti_report *dti_present_audit(const dti_audit *a)
     S_indicators(doc, a);
     S_matrix(doc, a, "pearson", "Pearson correlations (normalised indicators and aggregates, pairwise complete)",
              a->pearson);
+    /* the same matrix as a heat map (--format svg and html) */
+    size_t nv = a->nj + a->na;
+    const char **ids = dti_xcalloc(nv + 1, sizeof *ids);
+    for (size_t v = 0; v < nv; v++)
+        ids[v] = S_vid(a, v);
+    dti_chart_heatmap hm = {nv, nv, ids, ids, a->pearson, 2};
+    char sub[512];
+    const char *base = strrchr(a->ds->path, '/');
+    snprintf(sub, sizeof sub, "%s, data %s; normalised indicators, then aggregates; pairwise complete", a->fw->name,
+             base ? base + 1 : a->ds->path);
+    dti_chart_opts o = {.title = "Pearson correlations", .subtitle = sub};
+    dti_report_chart_heatmap(doc, "heatmap", &hm, &o);
+    free(ids);
     S_matrix(doc, a, "spearman", "Spearman correlations (normalised indicators and aggregates, pairwise complete)",
              a->spearman);
     S_aggregates(doc, a);

@@ -3,10 +3,12 @@
  * each column means: docs/tuning.md. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dataset.h"
 #include "internal.h"
+#include "lang.h"
 #include "present.h"
 
 /* Direction coefficients smaller than this are left out of a combination (and a weight with less in
@@ -28,6 +30,13 @@ static void S_frame_meta(dti_report *doc, const dti_merger *m)
         dti_report_meta_text(doc, "merger_weight", m->weight_column);
         dti_report_source(doc, "merger map", m->path);
     }
+}
+
+/* A path's file name (a chart names its data by it: a chart travels without the directories). */
+static const char *S_base(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
 }
 
 /* ---- tune fit ------------------------------------------------------------------------------------ */
@@ -279,6 +288,43 @@ static void S_sobol(dti_report *doc, const dti_tune_sens_options *o, const dti_t
                    r->sobol_n, r->evaluations, 100 * DTI_TUNE_SENS_LEVEL, o->n_boot);
 }
 
+void dti_present_sobol_chart(dti_report *doc, const dti_tune_sens_options *o, const dti_tune_sens_result *r,
+                             const char *data, int lang)
+{
+    size_t k = r->k;
+    double *a = dti_xcalloc(6 * k + 1, sizeof *a), *val = a, *lo = a + 2 * k, *hi = a + 4 * k;
+    const char **groups = dti_xcalloc(k + 1, sizeof *groups);
+    for (size_t g = 0; g < k; g++) {
+        /* in English the file's names; in Vietnamese the kind of input (the names are the file's words) */
+        static const int kind_key[] = {DTI_L_UNC_WEIGHTS, DTI_L_UNC_NORM, DTI_L_UNC_AGG, DTI_L_UNC_TREAT,
+                                       DTI_L_UNC_IMPUTE};
+        int kind = o->unc->in[g].kind;
+        groups[g] = lang == DTI_LANG_EN || kind < 0 || kind > DTI_UNC_IMPUTE ? o->unc->in[g].name
+                                                                           : dti_lang_text(lang, kind_key[kind]);
+        const double *x = r->sobol + g * 6; /* output 0: the rank */
+        val[2 * g] = x[0];
+        val[2 * g + 1] = x[1];
+        lo[2 * g] = x[2];
+        hi[2 * g] = x[3];
+        lo[2 * g + 1] = x[4];
+        hi[2 * g + 1] = x[5];
+    }
+    char s1[64], st[64], title[256], sub[512];
+    dti_lang_format(s1, sizeof s1, lang, DTI_L_SOBOL_S1);
+    dti_lang_format(st, sizeof st, lang, DTI_L_SOBOL_ST);
+    /* among the units the name is the unit's ("A + B" lists its former provinces) */
+    dti_lang_format(title, sizeof title, lang, DTI_L_SOBOL_TITLE, o->merger ? r->code[r->unit] : r->name[r->unit]);
+    dti_lang_format(sub, sizeof sub, lang, DTI_L_CHART_SUB, o->fw->name, data);
+    const char *series[2] = {s1, st};
+    char x[128];
+    dti_lang_format(x, sizeof x, lang, DTI_L_SOBOL_X);
+    dti_chart_grouped in = {k, 2, groups, series, val, lo, hi};
+    dti_chart_opts opts = {.title = title, .subtitle = sub, .x_label = x};
+    dti_report_chart_grouped(doc, "sobol_bars", &in, &opts);
+    free(groups);
+    free(a);
+}
+
 dti_report *dti_present_tune_sens(const dti_tune_sens_options *o, const dti_tune_sens_result *r, const char *via)
 {
     const dti_framework *fw = o->fw;
@@ -353,8 +399,10 @@ dti_report *dti_present_tune_sens(const dti_tune_sens_options *o, const dti_tune
         dti_table_text(t, row, c_code, r->code[v]);
         dti_table_text(t, row, c_name, r->name[v]);
     }
-    if (r->sobol_n)
+    if (r->sobol_n) {
         S_sobol(doc, o, r);
+        dti_present_sobol_chart(doc, o, r, S_base(o->ds->path), DTI_LANG_EN);
+    }
     return doc;
 }
 
@@ -375,6 +423,39 @@ static void S_what_head(dti_report *doc, const dti_tune_what *w, size_t rank, si
     dti_report_source(doc, "data", w->ds->path);
     if (w->via)
         dti_report_text(doc, "%s", w->via);
+}
+
+void dti_present_stability_chart(dti_report *doc, const dti_tune_what *w, const dti_tune_stab_result *res,
+                                 const char *data, int lang)
+{
+    const dti_framework *fw = w->fw;
+    size_t n = res->n_rows;
+    double *a = dti_xcalloc(2 * n + 1, sizeof *a), *low = a, *high = a + n;
+    const char **labels = dti_xcalloc(n + 1, sizeof *labels);
+    for (size_t i = 0; i < n; i++) {
+        const dti_tune_stab_row *s = &res->row[i];
+        labels[i] = dti_framework_node_name(fw, s->node, lang != DTI_LANG_VI);
+        low[i] = 100 * (s->lower - s->nominal); /* percentage points of the weight's share */
+        high[i] = 100 * (s->upper - s->nominal);
+    }
+    char title[256], sub[512], x[128], lo[64], hi[64], nom[64];
+    const char *who = w->merger ? w->code : w->name; /* a unit by its name, not its former provinces' */
+    if (res->top)
+        dti_lang_format(title, sizeof title, lang, res->rank <= res->top ? DTI_L_TORNADO_IN : DTI_L_TORNADO_OUT, who,
+                        res->top);
+    else
+        dti_lang_format(title, sizeof title, lang, DTI_L_TORNADO_TITLE, who, res->rank, res->n_scored);
+    dti_lang_format(sub, sizeof sub, lang, DTI_L_CHART_SUB, fw->name, data);
+    dti_lang_format(x, sizeof x, lang, DTI_L_TORNADO_X);
+    dti_lang_format(lo, sizeof lo, lang, DTI_L_TORNADO_LOW);
+    dti_lang_format(hi, sizeof hi, lang, DTI_L_TORNADO_HIGH);
+    dti_lang_format(nom, sizeof nom, lang, DTI_L_TORNADO_NOMINAL);
+    /* percentage points to one decimal: the breakpoints are shares, 0.001 of a share is 0.1 point */
+    dti_chart_tornado in = {n, labels, low, high, 0, lo, hi, nom, 0, 1, 1};
+    dti_chart_opts o = {.title = title, .subtitle = sub, .x_label = x};
+    dti_report_chart_tornado(doc, "tornado", &in, &o);
+    free(labels);
+    free(a);
 }
 
 dti_report *dti_present_tune_stability(const dti_tune_what *w, const dti_tune_stab_result *res)
@@ -436,6 +517,7 @@ dti_report *dti_present_tune_stability(const dti_tune_what *w, const dti_tune_st
             dti_table_size(t, r, 6, s->rank_above);
         dti_table_text(t, r, 7, s->exact ? "exact" : "bisection");
     }
+    dti_present_stability_chart(doc, w, res, S_base(w->ds->path), DTI_LANG_EN);
     return doc;
 }
 

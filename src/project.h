@@ -376,4 +376,41 @@ int dti_backtest_choose(const dti_backtest_result *res, size_t n_models, size_t 
 double dti_backtest_paired_se(const dti_backtest_result *a, const dti_backtest_result *b, const dti_backtest_select *sel,
                               size_t n_entities, double *diff);
 
+/* ---- a backtest kept in a file (backtest_cache.c) ------------------------------------------------------ */
+
+/* The pooled scores (every origin and target year) of one model in one frame. */
+typedef struct dti_backtest_row {
+    int model, frame;
+    size_t n;
+    double log, log_se, in80, in50, crps, mae;
+    double pit[DTI_BT_PIT_BINS];
+} dti_backtest_row;
+
+/* What `dtirank backtest --format json` wrote (models/backtest.json, made by `make backtest`): the
+ * settings it ran with and the pooled rows of its table "scores".  Strings owned. */
+typedef struct dti_backtest_cache {
+    char *path, *version;
+    char *made, *sampler, *chosen; /* NULL when the file does not say */
+    int models[DTI_MODEL_COUNT];
+    size_t n_models;
+    int origins[DTI_PROJECT_MAX_YEARS];
+    size_t n_origins;
+    int record_to;
+    size_t runs;
+    unsigned long seed;
+    dti_backtest_row rows[2 * DTI_MODEL_COUNT];
+    size_t n_rows;
+} dti_backtest_cache;
+
+/* Reads the file (JSON, through the YAML reader); every error at its line and column.  *bc:
+ * dti_backtest_cache_clear (nothing to clear after a failure). */
+int dti_backtest_cache_load(const char *path, dti_backtest_cache *bc, dti_error *err);
+void dti_backtest_cache_clear(dti_backtest_cache *bc);
+/* The pooled row of `model` in `frame`, or NULL. */
+const dti_backtest_row *dti_backtest_cache_row(const dti_backtest_cache *bc, int model, int frame);
+/* 1 when the file describes the settings' candidates and backtest origins on the record to record_to;
+ * else 0 and `why` says what differs. */
+int dti_backtest_cache_check(const dti_backtest_cache *bc, const dti_projection_config *cfg, int record_to, char *why,
+                             size_t size);
+
 #endif

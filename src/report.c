@@ -1,6 +1,7 @@
 /* report.c -- the document of the report layer (report.h): metadata, headings, paragraphs and typed
- * tables built by the presenters, the number rules every writer shares, and the table of writers
- * (one file per format: report_text.c, report_md.c, report_csv.c, report_json.c). */
+ * tables built by the presenters (charts: report_chart.c), the number rules every writer shares, and
+ * the table of writers (one file per format: report_text.c, report_md.c, report_csv.c, report_json.c,
+ * report_svg.c, report_html.c). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,7 +11,8 @@
 #include "report.h"
 
 static const dti_report_writer *const S_writers[DTI_FORMAT_COUNT] = {
-    &dti_report_writer_text, &dti_report_writer_md, &dti_report_writer_csv, &dti_report_writer_json};
+    &dti_report_writer_text, &dti_report_writer_md, &dti_report_writer_csv, &dti_report_writer_json,
+    &dti_report_writer_svg, &dti_report_writer_html};
 
 int dti_format_parse(const char *s, int *format, dti_error *err)
 {
@@ -65,8 +67,18 @@ dti_report *dti_report_new(const char *command)
 {
     dti_report *doc = dti_xcalloc(1, sizeof *doc);
     doc->command = dti_strdup(command);
+    doc->lang = dti_strdup("en");
     return doc;
 }
+
+void dti_report_lang(dti_report *doc, const char *lang, int decimal_comma)
+{
+    free(doc->lang);
+    doc->lang = dti_strdup(lang);
+    doc->decimal_comma = decimal_comma != 0;
+}
+
+void dti_report_page_per_section(dti_report *doc, int on) { doc->page_per_section = on != 0; }
 
 static void S_table_free(dti_table *t)
 {
@@ -85,6 +97,7 @@ static void S_table_free(dti_table *t)
     for (size_t k = 0; k < t->n_notes; k++)
         free(t->note[k]);
     free(t->note);
+    free(t->row_flags);
     free(t->cell);
     free(t->col);
     free(t->name);
@@ -107,12 +120,14 @@ void dti_report_free(dti_report *doc)
     for (size_t k = 0; k < doc->n_blocks; k++) {
         free(doc->block[k].text);
         S_table_free(doc->block[k].table);
+        dti_report_chart_free(doc->block[k].chart);
     }
     free(doc->meta);
     free(doc->source_role);
     free(doc->source_path);
     free(doc->block);
     free(doc->command);
+    free(doc->lang);
     free(doc);
 }
 
@@ -177,7 +192,7 @@ void dti_report_source(dti_report *doc, const char *role, const char *path)
     doc->n_sources = n;
 }
 
-static dti_report_block *S_block(dti_report *doc, int kind)
+dti_report_block *dti_report_block_new(dti_report *doc, int kind)
 {
     doc->block = realloc(doc->block, (doc->n_blocks + 1) * sizeof *doc->block);
     if (!doc->block)
@@ -192,7 +207,7 @@ void dti_report_title(dti_report *doc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    S_block(doc, DTI_BLOCK_TITLE)->text = S_vfmt(fmt, ap);
+    dti_report_block_new(doc, DTI_BLOCK_TITLE)->text = S_vfmt(fmt, ap);
     va_end(ap);
 }
 
@@ -200,7 +215,7 @@ void dti_report_text(dti_report *doc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    S_block(doc, DTI_BLOCK_TEXT)->text = S_vfmt(fmt, ap);
+    dti_report_block_new(doc, DTI_BLOCK_TEXT)->text = S_vfmt(fmt, ap);
     va_end(ap);
 }
 
@@ -208,7 +223,7 @@ void dti_report_text_flags(dti_report *doc, unsigned flags, const char *fmt, ...
 {
     va_list ap;
     va_start(ap, fmt);
-    dti_report_block *b = S_block(doc, DTI_BLOCK_TEXT);
+    dti_report_block *b = dti_report_block_new(doc, DTI_BLOCK_TEXT);
     b->text = S_vfmt(fmt, ap);
     b->flags = flags;
     va_end(ap);
@@ -219,7 +234,7 @@ dti_table *dti_report_table(dti_report *doc, const char *name, const char *title
     dti_table *t = dti_xcalloc(1, sizeof *t);
     t->name = dti_strdup(name);
     t->title = title ? dti_strdup(title) : NULL;
-    S_block(doc, DTI_BLOCK_TABLE)->table = t;
+    dti_report_block_new(doc, DTI_BLOCK_TABLE)->table = t;
     return t;
 }
 
@@ -243,6 +258,7 @@ size_t dti_table_col(dti_table *t, const char *name, int type)
     c->name = dti_strdup(name);
     c->type = type;
     c->decimals = -1;
+    c->bar_lo = c->bar_hi = NAN;
     return t->n_cols++;
 }
 
@@ -265,6 +281,12 @@ void dti_table_col_null(dti_table *t, size_t c, const char *shown, const char *m
     t->col[c].null_meaning = meaning ? dti_strdup(meaning) : NULL;
 }
 
+void dti_table_col_range(dti_table *t, size_t c, double lo, double hi)
+{
+    t->col[c].bar_lo = lo;
+    t->col[c].bar_hi = hi;
+}
+
 size_t dti_table_row(dti_table *t)
 {
     size_t cap = t->cap_rows;
@@ -272,14 +294,23 @@ size_t dti_table_row(dti_table *t)
         size_t nc = t->n_cols ? t->n_cols : 1;
         t->cap_rows = cap ? 2 * cap : 16;
         t->cell = realloc(t->cell, t->cap_rows * nc * sizeof *t->cell);
-        if (!t->cell)
+        t->row_flags = realloc(t->row_flags, t->cap_rows * sizeof *t->row_flags);
+        if (!t->cell || !t->row_flags)
             abort();
     }
+    t->row_flags[t->n_rows] = 0;
     dti_report_cell *row = &t->cell[t->n_rows * t->n_cols];
     memset(row, 0, t->n_cols * sizeof *row);
     for (size_t c = 0; c < t->n_cols; c++)
         row[c].prec = -1;
     return t->n_rows++;
+}
+
+void dti_table_row_flags(dti_table *t, size_t r, unsigned flags)
+{
+    if (r >= t->n_rows)
+        abort(); /* a programming error */
+    t->row_flags[r] = flags;
 }
 
 /* Cell (r, c), emptied. */
@@ -457,6 +488,32 @@ const char *dti_report_cell_data(const dti_table *t, size_t r, size_t c, int par
     }
 }
 
+void dti_report_localise(const char *in, int decimal_comma, char *out, size_t size)
+{
+    /* a plain number: optional sign, digits, optional fraction; anything else is copied */
+    const char *p = in + (in[0] == '-');
+    size_t int_digits = strspn(p, "0123456789");
+    const char *q = p + int_digits;
+    int plain = int_digits > 0 && (*q == '\0' || (*q == '.' && q[1] && strspn(q + 1, "0123456789") == strlen(q + 1)));
+    if (!plain || size < 2) {
+        snprintf(out, size, "%s", in);
+        return;
+    }
+    size_t o = 0;
+    char group = decimal_comma ? '.' : ',', point = decimal_comma ? ',' : '.';
+    if (in[0] == '-' && o + 1 < size)
+        out[o++] = '-';
+    for (size_t i = 0; i < int_digits && o + 2 < size; i++) {
+        out[o++] = p[i];
+        size_t left = int_digits - 1 - i;
+        if (int_digits >= 5 && left > 0 && left % 3 == 0)
+            out[o++] = group;
+    }
+    for (; *q && o + 1 < size; q++)
+        out[o++] = *q == '.' ? point : *q;
+    out[o] = '\0';
+}
+
 size_t dti_report_fields(const dti_table *t, dti_report_field *f)
 {
     size_t n = 0;
@@ -518,24 +575,54 @@ int dti_report_table_selected(const dti_table *t, const dti_report_options *opt)
     return !opt || !opt->table || !strcmp(opt->table, t->name);
 }
 
+int dti_report_chart_selected(const dti_report_chart *c, const dti_report_options *opt)
+{
+    return !opt || !opt->table || !strcmp(opt->table, dti_report_chart_name(c));
+}
+
+/* "a, b" of the names of the document's tables (charts = 0) or charts (charts = 1). */
+static void S_names(const dti_report *doc, int charts, char *list, size_t size)
+{
+    list[0] = '\0';
+    for (size_t k = 0; k < doc->n_blocks; k++) {
+        const dti_report_block *b = &doc->block[k];
+        const char *name = charts ? (b->chart ? dti_report_chart_name(b->chart) : NULL) : (b->table ? b->table->name : NULL);
+        size_t o = strlen(list);
+        if (name && o + 1 < size)
+            snprintf(list + o, size - o, "%s%s", o ? ", " : "", name);
+    }
+}
+
+/* --table names a table or a chart of the document, one that the format writes. */
+static int S_check_table(const dti_report *doc, int format, const char *name, dti_error *err)
+{
+    int table = 0, chart = 0;
+    for (size_t k = 0; k < doc->n_blocks; k++) {
+        table |= doc->block[k].table && !strcmp(doc->block[k].table->name, name);
+        chart |= doc->block[k].chart && !strcmp(dti_report_chart_name(doc->block[k].chart), name);
+    }
+    char tables[512], charts[512];
+    S_names(doc, 0, tables, sizeof tables);
+    S_names(doc, 1, charts, sizeof charts);
+    if (!table && !chart)
+        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "no table '%s' in this output (tables: %s%s%s)", name,
+                             tables[0] ? tables : "none", charts[0] ? "; charts: " : "", charts);
+    if (chart && format != DTI_FORMAT_SVG && format != DTI_FORMAT_HTML)
+        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "'%s' is a chart: --format svg or html draws it", name);
+    if (table && format == DTI_FORMAT_SVG)
+        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "'%s' is a table: --format svg draws a chart (charts: %s)",
+                             name, charts[0] ? charts : "none");
+    return DTI_OK;
+}
+
 int dti_report_write(const dti_report *doc, int format, const dti_report_options *opt, FILE *out, dti_error *err)
 {
     if (format < 0 || format >= DTI_FORMAT_COUNT)
         return dti_error_set(err, DTI_ERR_INTERNAL, NULL, 0, 0, "unknown output format %d", format);
-    if (opt && opt->table) { /* --table names one of the document's tables */
-        char list[512] = "";
-        int found = 0;
-        for (size_t k = 0; k < doc->n_blocks; k++) {
-            const dti_table *t = doc->block[k].table;
-            if (!t)
-                continue;
-            found |= !strcmp(t->name, opt->table);
-            size_t o = strlen(list);
-            snprintf(list + o, sizeof list - o, "%s%s", o ? ", " : "", t->name);
-        }
-        if (!found)
-            return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "no table '%s' in this output (tables: %s)",
-                                 opt->table, list[0] ? list : "none");
+    if (opt && opt->table) {
+        int rc = S_check_table(doc, format, opt->table, err);
+        if (rc)
+            return rc;
     }
     int rc = S_writers[format]->write(doc, opt, out, err);
     if (!rc && ferror(out))

@@ -1,7 +1,8 @@
-/* report.h -- the one report layer (internal API): a document of headings, paragraphs and typed tables,
- * built by the presenters (present_*.c, which never print) and written by one writer per format
- * (report_text.c, report_md.c, report_csv.c, report_json.c), as cmark has one tree and one renderer
- * per output format.  The only code that writes a command's results.
+/* report.h -- the one report layer (internal API): a document of headings, paragraphs, typed tables
+ * and charts, built by the presenters (present_*.c, which never print) and written by one writer per
+ * format (report_text.c, report_md.c, report_csv.c, report_json.c, report_svg.c, report_html.c), as
+ * cmark has one tree and one renderer per output format.  The only code that writes a command's
+ * results.
  *
  * A presenter:
  *     dti_report *doc = dti_report_new("rank");
@@ -37,10 +38,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "chart.h"
 #include "dtirank.h"
 
-/* Output formats, in the order of --format's list.  Room for html, svg and xlsx (issues 11, 12). */
-enum dti_format { DTI_FORMAT_TEXT, DTI_FORMAT_MD, DTI_FORMAT_CSV, DTI_FORMAT_JSON, DTI_FORMAT_COUNT };
+/* Output formats, in the order of --format's list.  Room for xlsx (issue 12). */
+enum dti_format { DTI_FORMAT_TEXT, DTI_FORMAT_MD, DTI_FORMAT_CSV, DTI_FORMAT_JSON, DTI_FORMAT_SVG, DTI_FORMAT_HTML, DTI_FORMAT_COUNT };
 
 /* "text", "md", "csv", "json" -> *format; DTI_ERR_USAGE listing the names otherwise. */
 int dti_format_parse(const char *s, int *format, dti_error *err);
@@ -60,11 +62,19 @@ enum {
     DTI_COL_DATA_ONLY = 1u << 0,  /* in CSV and JSON only: not shown to people (text, md) */
     DTI_COL_HUMAN_ONLY = 1u << 1, /* shown to people only */
     DTI_COL_LEFT = 1u << 2,       /* left-aligned although numeric */
-    DTI_COL_RIGHT = 1u << 3       /* right-aligned although text */
+    DTI_COL_RIGHT = 1u << 3,      /* right-aligned although text */
+    DTI_COL_BAR = 1u << 4         /* HTML: an inline bar beside the number, its length the value's share of
+                                   * the column's range (dti_table_col_range; default 0 to the largest) */
 };
 
-/* Block flags (dti_report_text_flags): which formats show a paragraph. */
-enum { DTI_BLOCK_HUMAN_ONLY = 1u << 0 /* text and md only, not in JSON "notes" */ };
+/* Block flags (dti_report_text_flags): which formats show a paragraph, and how. */
+enum {
+    DTI_BLOCK_HUMAN_ONLY = 1u << 0, /* text, md and html only, not in JSON "notes" */
+    DTI_BLOCK_LEAD = 1u << 1        /* HTML: an emphasised paragraph (the answer a reader came for) */
+};
+
+/* Row flags (dti_table_row_flags). */
+enum { DTI_ROW_HIGHLIGHT = 1u << 0 /* HTML: the row stands out (the province the document is about) */ };
 
 /* A new empty document of `command` (e.g. "tune sensitivity").  Caller frees: dti_report_free.  The
  * functions below abort when out of memory (as dti_xcalloc) and never fail otherwise. */
@@ -78,6 +88,12 @@ void dti_report_meta_num(dti_report *doc, const char *key, double value);       
 void dti_report_meta_bool(dti_report *doc, const char *key, int value);
 /* An input file (JSON "sources": role and path). */
 void dti_report_source(dti_report *doc, const char *role, const char *path);
+/* The document's language (HTML lang: "en" by default, "vi") and its number style in HTML: with
+ * decimal_comma, numbers in tables and charts are written 0,67 and 100.000 (Vietnamese); else 0.67 and
+ * 100,000.  Only HTML reads the style: text, md, csv, json and svg always write 0.67. */
+void dti_report_lang(dti_report *doc, const char *lang, int decimal_comma);
+/* HTML for print: each heading after the first starts a new page. */
+void dti_report_page_per_section(dti_report *doc, int on);
 
 /* Blocks, in reading order: a heading (the first is the JSON "title"), a paragraph (its lines as
  * given; JSON "notes"), a table.  Blocks are separated by one empty line in text and Markdown. */
@@ -116,8 +132,12 @@ void dti_table_col_flags(dti_table *t, size_t c, unsigned flags);
 /* What people see in a null cell (default "") and what null means (JSON column "null"; NULL: none). */
 void dti_table_col_null(dti_table *t, size_t c, const char *shown, const char *meaning);
 
+/* DTI_COL_BAR: the values the bar spans, lo (no bar) to hi (the whole bar). */
+void dti_table_col_range(dti_table *t, size_t c, double lo, double hi);
+
 /* Rows: a new row of nulls; returns its index. */
 size_t dti_table_row(dti_table *t);
+void dti_table_row_flags(dti_table *t, size_t r, unsigned flags);
 void dti_table_text(dti_table *t, size_t r, size_t c, const char *s); /* NULL: null */
 void dti_table_int(dti_table *t, size_t r, size_t c, long long v);
 void dti_table_size(dti_table *t, size_t r, size_t c, size_t v);
@@ -132,6 +152,24 @@ void dti_table_show(dti_table *t, size_t r, size_t c, const char *fmt, ...)
 #endif
     ;
 
+/* Charts: a chart block `name` (a key like a table's, for --table) drawn from a copy of its input (the
+ * chart module's structures, chart.h: every array and string is copied, so the presenter's arrays
+ * may be temporaries).  The title and subtitle of `o` head the chart; its width and height are kept;
+ * `fragment` and `decimal_comma` are the writer's.  --format svg writes the document's first chart
+ * (or the one --table names) as a standalone SVG; html draws every chart inline; text, md, csv and
+ * json leave charts out (their data are the tables beside them). */
+void dti_report_chart_fan(dti_report *doc, const char *name, const dti_chart_fan *in, const dti_chart_opts *o);
+void dti_report_chart_bump(dti_report *doc, const char *name, const dti_chart_bump *in, const dti_chart_opts *o);
+void dti_report_chart_bars(dti_report *doc, const char *name, const dti_chart_bars *in, const dti_chart_opts *o);
+void dti_report_chart_tornado(dti_report *doc, const char *name, const dti_chart_tornado *in,
+                              const dti_chart_opts *o);
+void dti_report_chart_grouped(dti_report *doc, const char *name, const dti_chart_grouped *in,
+                              const dti_chart_opts *o);
+void dti_report_chart_heatmap(dti_report *doc, const char *name, const dti_chart_heatmap *in,
+                              const dti_chart_opts *o);
+void dti_report_chart_histogram(dti_report *doc, const char *name, const dti_chart_histogram *in,
+                                const dti_chart_opts *o);
+
 /* A number as people see it with `decimals` decimals (rounded half away from zero on the decimal
  * value, "-0.000" written "0.000"), for presenters that compose a cell's text (dti_table_show). */
 void dti_report_fixed(double v, int decimals, char *buf, size_t size);
@@ -144,12 +182,14 @@ typedef struct dti_report_options {
 } dti_report_options;
 
 /* Writes doc in `format` to out (opt may be NULL).  DTI_ERR_USAGE for an unknown --table name (the
- * message lists the tables), DTI_ERR_IO when the stream fails. */
+ * message lists the tables and charts), a chart named for a format that does not draw charts, a
+ * table named for svg, or svg of a document without a chart; DTI_ERR_INTERNAL when a chart cannot be
+ * drawn; DTI_ERR_IO when the stream fails. */
 int dti_report_write(const dti_report *doc, int format, const dti_report_options *opt, FILE *out, dti_error *err);
 
 /* ---- for writers (report_*.c): the document, read-only ----------------------------------------- */
 
-enum { DTI_BLOCK_TITLE, DTI_BLOCK_TEXT, DTI_BLOCK_TABLE };
+enum { DTI_BLOCK_TITLE, DTI_BLOCK_TEXT, DTI_BLOCK_TABLE, DTI_BLOCK_CHART };
 enum { DTI_META_NULL, DTI_META_TEXT, DTI_META_INT, DTI_META_NUM, DTI_META_BOOL };
 
 typedef struct dti_report_meta {
@@ -167,6 +207,7 @@ typedef struct dti_report_col {
     int digits;   /* for people: significant digits (%.*g) when > 0 */
     unsigned flags;
     char *null_shown, *null_meaning;
+    double bar_lo, bar_hi; /* DTI_COL_BAR: the range (NaN: 0 and the column's largest value) */
 } dti_report_col;
 
 typedef struct dti_report_cell {
@@ -184,19 +225,27 @@ struct dti_table {
     size_t n_cols, cap_cols;
     dti_report_cell *cell; /* [r * n_cols + c] */
     size_t n_rows, cap_rows;
+    unsigned *row_flags;   /* [n_rows] DTI_ROW_* */
     char **note;
     size_t n_notes;
 };
+
+/* A chart block: its name, its type and a deep copy of its input (report_chart.c). */
+typedef struct dti_report_chart dti_report_chart;
 
 typedef struct dti_report_block {
     int kind;
     unsigned flags;
     char *text;       /* title, paragraph */
     dti_table *table; /* DTI_BLOCK_TABLE (owned) */
+    dti_report_chart *chart; /* DTI_BLOCK_CHART (owned) */
 } dti_report_block;
 
 struct dti_report {
     char *command;
+    char *lang;        /* "en" unless dti_report_lang */
+    int decimal_comma; /* HTML numbers: 0,67 */
+    int page_per_section;
     dti_report_meta *meta;
     size_t n_meta;
     char **source_role, **source_path;
@@ -211,7 +260,23 @@ typedef struct dti_report_writer {
 } dti_report_writer;
 
 extern const dti_report_writer dti_report_writer_text, dti_report_writer_md, dti_report_writer_csv,
-    dti_report_writer_json;
+    dti_report_writer_json, dti_report_writer_svg, dti_report_writer_html;
+
+/* ---- charts, for writers (report_chart.c) -------------------------------------------------------- */
+
+/* A new block at the end of the document (report_chart.c adds its charts with it). */
+dti_report_block *dti_report_block_new(dti_report *doc, int kind);
+
+/* The chart's key (--table) and its title (may be NULL). */
+const char *dti_report_chart_name(const dti_report_chart *c);
+const char *dti_report_chart_title(const dti_report_chart *c);
+/* Draws the chart into out: a standalone document, or an inline <svg> fragment (HTML); numbers with a
+ * decimal comma when asked.  The chart module's errors (DTI_ERR_INTERNAL) with out as it was. */
+int dti_report_chart_svg(const dti_report_chart *c, int fragment, int decimal_comma, dti_chart_buf *out,
+                         dti_error *err);
+void dti_report_chart_free(dti_report_chart *c);
+/* Whether chart c is written (the --table filter). */
+int dti_report_chart_selected(const dti_report_chart *c, const dti_report_options *opt);
 
 /* Whether table t is written (the --table filter). */
 int dti_report_table_selected(const dti_table *t, const dti_report_options *opt);
@@ -222,6 +287,10 @@ int dti_report_col_data(const dti_table *t, size_t c);
  * DTI_COL_DATA_ONLY is left out of text and Markdown, one of HUMAN_ONLY columns out of CSV and JSON. */
 int dti_report_table_human(const dti_table *t);
 int dti_report_table_data(const dti_table *t);
+/* A number's human text in HTML's number style: '.' -> ',' with a decimal comma, and the integer
+ * part of five digits or more grouped by thousands ("100.000" / "100,000"; years stay 2024); text
+ * that is not a plain number is copied as it is.  out needs size bytes (64 is enough). */
+void dti_report_localise(const char *in, int decimal_comma, char *out, size_t size);
 /* A number as data: with `prec` decimals when they round-trip, else the shortest decimal that does;
  * "-0" -> "0".  `buf` needs 32 bytes; not finite -> "" (writers write null). */
 void dti_report_number(double v, int prec, char *buf, size_t size);

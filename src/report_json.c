@@ -126,7 +126,7 @@ static int S_write(const dti_report *doc, const dti_report_options *opt, FILE *o
         const dti_report_block *b = &doc->block[k];
         if (b->kind == DTI_BLOCK_TITLE && !title)
             title = b->text;
-        else if (b->kind != DTI_BLOCK_TABLE && !(b->flags & DTI_BLOCK_HUMAN_ONLY))
+        else if (b->kind != DTI_BLOCK_TABLE && b->kind != DTI_BLOCK_CHART && !(b->flags & DTI_BLOCK_HUMAN_ONLY))
             notes[n_notes++] = b->text;
     }
     fputs(",\n  \"title\": ", out);

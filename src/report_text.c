@@ -103,6 +103,8 @@ int dti_report_write_human(const dti_report *doc, const dti_report_options *opt,
     int first = 1, titles = 0;
     for (size_t k = 0; k < doc->n_blocks; k++) {
         const dti_report_block *b = &doc->block[k];
+        if (b->chart) /* charts: svg and html */
+            continue;
         if (b->table && (!dti_report_table_selected(b->table, opt) || !dti_report_table_human(b->table)))
             continue;
         if (!first)

@@ -236,6 +236,23 @@ static int S_check_projection(const char *path, const dti_validate_options *o, d
     return dti_projection_config_load(path, &c, err);
 }
 
+/* `dtirank backtest --format json` (models/backtest.json) */
+static int S_is_backtest(const dti_ynode *r)
+{
+    const dti_ynode *c = S_get(r, "command");
+    return c && c->kind == DTI_Y_SCALAR && !strcmp(c->text, "backtest");
+}
+static int S_check_backtest(const char *path, const dti_validate_options *o, dti_error *err, dti_error *w)
+{
+    (void)o;
+    (void)w;
+    dti_backtest_cache bc;
+    int rc = dti_backtest_cache_load(path, &bc, err);
+    if (!rc)
+        dti_backtest_cache_clear(&bc);
+    return rc;
+}
+
 static int S_is_aliases(const dti_ynode *r) { return S_get(r, "aliases") != NULL; }
 static int S_check_aliases(const char *path, const dti_validate_options *o, dti_error *err, dti_error *w)
 {
@@ -264,6 +281,7 @@ static const S_kind S_kinds[] = {
     {"uncertainty", S_is_uncertainty, S_check_uncertainty},
     {"goal costs", S_is_costs, S_check_costs},
     {"aliases", S_is_aliases, S_check_aliases},
+    {"backtest", S_is_backtest, S_check_backtest},
 };
 
 int dti_validate_file(const char *path, const dti_validate_options *o, dti_error *err, dti_error *warnings,
@@ -283,8 +301,8 @@ int dti_validate_file(const char *path, const dti_validate_options *o, dti_error
         return dti_error_set(err, DTI_ERR_INPUT, path, 1, 1,
                              "not a dtirank file: expected a framework (nodes:), a year record (year:), a province "
                              "registry (provinces:), a data table or merger map (units:), targets (targets:), a merger "
-                             "rule (map:, rule:), uncertain inputs (inputs:), goal costs (costs:), aliases (aliases:) or "
-                             "projection settings (sampler:, candidates:)");
+                             "rule (map:, rule:), uncertain inputs (inputs:), goal costs (costs:), aliases (aliases:), "
+                             "projection settings (sampler:, candidates:) or a backtest (\"command\": \"backtest\")");
     *kind = k->name;
     return k->check(path, o, err, warnings);
 }

@@ -4,6 +4,8 @@
 bin=$1
 command -v valgrind >/dev/null 2>&1 || { echo "leakcheck: valgrind not installed (apt-get install valgrind)"; exit 2; }
 pass=0; fail=0
+# the report's weights section needs a home whose 2023 record has every weighted indicator (SYNTHETIC)
+/usr/bin/python3 tests/browser/synthetic_home.py /tmp/dtirank_leakcheck_home || exit 2
 while IFS= read -r args; do
     case $args in ''|'#'*) continue ;; esac
     eval "DTIRANK_HOME=. valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \"$bin\" $args" \
@@ -47,6 +49,12 @@ audit --model models/example-raw.yaml --data tests/csv/example_raw.csv
 tune fit --model models/dti-2022.yaml --data tests/csv/dti2022_long.csv
 score --model models/dti-2022.yaml --data tests/bad/files/csv_unit_two_spellings.csv
 score --model models/asem.yaml --data tests/bad/files/csv_unbalanced_quote.csv
+report --settings tests/golden/projection-quick.yaml --runs 500
+report --settings tests/golden/projection-quick.yaml --runs 500 --lang en --units 63 --province "Bac Ninh" --format md
+report --home /tmp/dtirank_leakcheck_home --settings tests/golden/projection-quick.yaml --runs 500 --format json
+rank --year 2024 --province "Thai Nguyen" --format svg
+audit --model models/asem.yaml --data data/asem.yaml --format html
+tune stability --model models/dti-2022.yaml --year 2022 --province "Da Nang" --format svg
 CMDS
 rm -f /tmp/leakcheck.$$ /tmp/leakcheck_out.csv
 echo "leakcheck: $pass passed, $fail failed"

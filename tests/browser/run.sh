@@ -1,8 +1,9 @@
 #!/bin/sh
 # Browser tests: renders each SVG or HTML file with headless Chromium (Debian's chromium-headless-shell,
-# or chromium) to PNG (--screenshot) and PDF (--print-to-pdf), dumps the DOM (--dump-dom), measures
-# every label with the real fonts, and checks the results with tests/browser/check_render.py (no
-# console message, every label in the DOM, PNG size, PDF pages, no overlapping labels).  Each run
+# or chromium) to PNG (--screenshot; an HTML page whole) and PDF (--print-to-pdf), dumps the DOM
+# (--dump-dom), measures every label with the real fonts (an HTML page: its height, and its blocks in
+# print), and checks the results with tests/browser/check_render.py (no console message, every label
+# and every line of FILE.expect in the DOM, PNG size, PDF pages, no overlapping labels).  Each run
 # gets a fresh profile directory.  PNGs and PDFs stay in OUTDIR (the CI artefacts).
 # Usage: sh tests/browser/run.sh [-x] OUTDIR FILE|DIR...   (a DIR stands for its *.svg and *.html)
 #   -x: the harness's own test: every FILE is broken on purpose (tests/browser/bad/) and must fail.
@@ -46,9 +47,18 @@ for f in "$@"; do
     [ -f "$f" ] || continue # an unmatched DIR/*.html
     name=$(basename "$f"); stem=${name%.*}
     abs=$(cd "$(dirname "$f")" && pwd)/$name
-    size=$($py "$here/check_render.py" size "$abs") || { echo "browser $stem: cannot read its size"; fail=$((fail + 1)); continue; }
     rm -f "$out/$stem.png" "$out/$stem.pdf"
     ok=1
+    case $name in
+    *.html) # the page's height on screen (the screenshot's), and its blocks at an A4 page's width in print
+        $py "$here/check_render.py" wrap-screen "$abs" "$tmp/$stem.screen.html" &&
+            run "$tmp/$stem.screen.log" --window-size=1000,1600 --virtual-time-budget=2000 --dump-dom \
+                "file://$tmp/$stem.screen.html" >"$tmp/$stem.screen.dom" || ok=0
+        $py "$here/check_render.py" wrap-print "$abs" "$tmp/$stem.print.html" &&
+            run "$tmp/$stem.print.log" --window-size=688,1000 --virtual-time-budget=2000 --dump-dom \
+                "file://$tmp/$stem.print.html" >"$tmp/$stem.print.dom" || ok=0 ;;
+    esac
+    size=$($py "$here/check_render.py" size "$abs" "$tmp" "$stem") || { echo "browser $stem: cannot read its size"; fail=$((fail + 1)); continue; }
     run "$tmp/$stem.png.log" --window-size="$size" --hide-scrollbars --screenshot="$out/$stem.png" "file://$abs" >/dev/null || ok=0
     run "$tmp/$stem.pdf.log" --no-pdf-header-footer --print-to-pdf="$out/$stem.pdf" "file://$abs" >/dev/null || ok=0
     run "$tmp/$stem.dom.log" --dump-dom "file://$abs" >"$tmp/$stem.dom" || ok=0

@@ -181,7 +181,7 @@ static void S_tornado(void)
         hi[i] = 0.6123 + w * 0.8;
     }
     lo[5] = NAN;
-    dti_chart_tornado in = {8, S_pillars, lo, hi, 0.6123, "trọng số −50%", "trọng số +50%", "danh nghĩa", 0};
+    dti_chart_tornado in = {8, S_pillars, lo, hi, 0.6123, "trọng số −50%", "trọng số +50%", "danh nghĩa", 0, 0, 0};
     dti_chart_opts o = {.title = "SYNTHETIC — độ nhạy của điểm Thái Nguyên theo trọng số trụ cột", .x_label = "điểm DTI"};
     dti_chart_buf b;
     dti_error err;
@@ -193,12 +193,12 @@ static void S_tornado(void)
         rlo[i] = 16 + round(6 * S_wiggle((double)i, 3));
         rhi[i] = 16 - round(4 * fabs(S_wiggle((double)i, 4)));
     }
-    dti_chart_tornado rk = {8, S_pillars, rlo, rhi, 16, NULL, NULL, "nominal rank", 1};
+    dti_chart_tornado rk = {8, S_pillars, rlo, rhi, 16, NULL, NULL, "nominal rank", 1, 0, 0};
     b.len = 0;
     o.title = "SYNTHETIC — rank at the ends of each weight's range (reversed axis)";
     o.x_label = "rank";
     S_write("tornado_rank.svg", dti_chart_tornado_svg(&b, &rk, &o, &err), &b, &err);
-    dti_chart_tornado none = {0, NULL, NULL, NULL, 3, NULL, NULL, NULL, 0};
+    dti_chart_tornado none = {0, NULL, NULL, NULL, 3, NULL, NULL, NULL, 0, 0, 0};
     b.len = 0;
     o.title = "SYNTHETIC — no items";
     S_write("tornado_empty.svg", dti_chart_tornado_svg(&b, &none, &o, &err), &b, &err);
@@ -251,6 +251,27 @@ static void S_heatmap(void)
     dti_chart_buf_clear(&b);
 }
 
+/* A PIT histogram (SYNTHETIC counts) in Vietnamese with decimal commas, and one with no bins. */
+static void S_histogram(void)
+{
+    double count[10];
+    for (int b = 0; b < 10; b++)
+        count[b] = round(38 + 9 * S_wiggle(b, 7));
+    dti_chart_histogram in = {10, count, 0, 1, 38, "số dự báo", "kỳ vọng nếu dự báo hiệu chuẩn tốt"};
+    dti_chart_opts o = {.title = "SYNTHETIC — biểu đồ PIT, 63 tỉnh",
+                        .x_label = "vị trí của thứ hạng thực tế trong phân phối dự báo (PIT)", .decimal_comma = 1};
+    dti_chart_buf b;
+    dti_error err;
+    dti_chart_buf_init(&b);
+    dti_error_init(&err);
+    S_write("histogram.svg", dti_chart_histogram_svg(&b, &in, &o, &err), &b, &err);
+    dti_chart_histogram none = {0, NULL, 0, 1, NAN, NULL, NULL};
+    b.len = 0;
+    o.title = "SYNTHETIC — no bins";
+    S_write("histogram_empty.svg", dti_chart_histogram_svg(&b, &none, &o, &err), &b, &err);
+    dti_chart_buf_clear(&b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -264,5 +285,6 @@ int main(int argc, char **argv)
     S_tornado();
     S_sobol();
     S_heatmap();
+    S_histogram();
     return S_fail;
 }

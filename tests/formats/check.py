@@ -1,6 +1,11 @@
 #!/usr/bin/python3
 """Every command in every format, parsed by real parsers.
 
+Also --format html for every command (tests/formats/check_html.py: well-formed, self-contained, one
+<table> per table the Markdown shows) and --format svg: the commands with a chart give one SVG that
+xml.etree parses (an <svg> root), the others are refused in one line; and `report` (html in both
+languages, md, json).
+
 For each command below and each of --format text, md, csv, json: the command must exit 0; the JSON must
 parse with `python3 -m json.tool` (run as a program, as a user would) and have the report layer's shape
 (command, version, title, metadata, sources, notes, tables with columns and rows whose keys are the
@@ -18,6 +23,12 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_html  # noqa: E402
+
+binary_path = "build/dtirank"
 
 COMMANDS = [
     "rank --year 2022",
@@ -39,9 +50,16 @@ COMMANDS = [
     "tune stability --model models/asem.yaml --data data/asem.yaml --province Germany --top 10",
     "tune goal --model models/dti-2022.yaml --year 2022 --province 'Can Tho' --top 3",
     "tune goal --model models/dti-2022.yaml --year 2022 --province 'Quang Ninh' --top 1 --units 34",
-    "backtest --origin 2021 --runs 300",
+    "backtest --origin 2021 --runs 300 --settings tests/golden/projection-quick.yaml",
 ]
-LEGACY = ["project --runs 500 --threads 1", "project --runs 500 --threads 1 --all --units 34"]
+LEGACY = ["project --runs 500 --threads 1 --settings tests/golden/projection-quick.yaml",
+          "project --runs 500 --threads 1 --all --units 34 --settings tests/golden/projection-quick.yaml"]
+# the commands that draw a chart (--format svg): the rest are refused in one line
+CHARTS = ["rank", "tune stability", "tune sensitivity", "audit", "project"]
+QUICK = "--settings tests/golden/projection-quick.yaml --runs 2000 --threads 1"
+HOME = "build/formats-home"  # tests/browser/synthetic_home.py: SYNTHETIC indicators for the weights section
+REPORTS = ["report " + QUICK, "report --lang en " + QUICK, "report --units 63 --province 'Bac Ninh' " + QUICK,
+           f"report --home {HOME} " + QUICK]
 
 failures = []
 checks = 0
@@ -93,6 +111,32 @@ def check_md(where, text):
         block = []
 
 
+def check_html_svg(args, md):
+    """--format html and svg of one command; md is its Markdown (the tables people see)."""
+    rc, out, err = run(binary_path, f"{args} --format html")
+    check(rc == 0, f"{args} --format html: exit {rc}: {err.strip()[:200]}")
+    text = out.decode("utf-8")
+    for q in check_html.check(text):
+        check(False, f"{args} --format html: {q}")
+    md_tables = sum(1 for i, l in enumerate(md.split("\n")) if l.startswith("|") and
+                    (i == 0 or not md.split("\n")[i - 1].startswith("|")))
+    check(text.count("<table>") == md_tables,
+          f"{args} --format html: {text.count('<table>')} tables, the Markdown {md_tables}")
+    rc, out, err = run(binary_path, f"{args} --format svg")
+    drawn = any(args.startswith(c) for c in CHARTS) and "--sobol 0" not in args
+    if drawn:
+        check(rc == 0, f"{args} --format svg: exit {rc}: {err.strip()[:200]}")
+        try:
+            root = ET.fromstring(out)
+            check(root.tag == "{http://www.w3.org/2000/svg}svg", f"{args} --format svg: root {root.tag}")
+        except ET.ParseError as e:
+            check(False, f"{args} --format svg: does not parse: {e}")
+    else:
+        last = err.strip().split("\n")[-1]  # validate prints the files' warnings first
+        check(rc == 1 and out == b"" and last.startswith("dtirank: error: this output has no chart"),
+              f"{args} --format svg: not refused in one line (exit {rc}: {err.strip()[:200]})")
+
+
 def check_doc(where, doc):
     for key in ("command", "version", "title", "metadata", "sources", "notes", "tables"):
         check(key in doc, f"{where}: no '{key}'")
@@ -107,7 +151,8 @@ def check_doc(where, doc):
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else "build/dtirank"
+    global binary_path
+    binary = binary_path = sys.argv[1] if len(sys.argv) > 1 else "build/dtirank"
     for args in COMMANDS:
         outs = {}
         for fmt in ("text", "md", "csv", "json"):
@@ -116,6 +161,7 @@ def main():
             outs[fmt] = out
         check(outs["text"].strip() != b"", f"{args}: empty text")
         check_md(f"{args} --format md", outs["md"].decode("utf-8"))
+        check_html_svg(args, outs["md"].decode("utf-8"))
         check(json_tool(outs["json"]), f"{args} --format json: python3 -m json.tool refuses it")
         try:
             doc = json.loads(outs["json"])
@@ -147,10 +193,33 @@ def main():
                 check(json_tool(out), f"{args} --format json: python3 -m json.tool refuses it")
             if fmt == "csv":
                 check_csv(f"{args} --format csv", out)
+    for args in LEGACY[:1]:
+        rc, out, err = run(binary, f"{args} --format html")
+        check(rc == 0 and not check_html.check(out.decode("utf-8")), f"{args} --format html: {err.strip()[:200]}")
+        rc, out, err = run(binary, f"{args} --format svg")
+        check(rc == 0 and ET.fromstring(out).tag.endswith("svg"), f"{args} --format svg: exit {rc}")
+    subprocess.run(["/usr/bin/python3", "tests/browser/synthetic_home.py", HOME], check=True)
+    for args in REPORTS:
+        rc, out, err = run(binary, f"{args}")  # html by default
+        check(rc == 0, f"{args}: exit {rc}: {err.strip()[:200]}")
+        for q in check_html.check(out.decode("utf-8")):
+            check(False, f"{args}: {q}")
+        # seven sections, each but the first starting a printed page
+        check(out.count(b"<section>") == 1 and out.count(b'<section class="page">') == 6,
+              f"{args}: not 7 sections of which 6 start a page")
+        for fmt in ("md", "json"):
+            rc, out, err = run(binary, f"{args} --format {fmt}")
+            check(rc == 0, f"{args} --format {fmt}: exit {rc}: {err.strip()[:200]}")
+            if fmt == "json":
+                check(json_tool(out), f"{args} --format json: python3 -m json.tool refuses it")
+                check_doc(args, json.loads(out))
+                check(b"0,67" not in out, f"{args} --format json: a decimal comma")
+            else:
+                check_md(f"{args} --format md", out.decode("utf-8"))
     for f in failures:
         print("formats: " + f)
     print(f"formats: {checks - len(failures)} of {checks} checks passed "
-          f"({len(COMMANDS) + len(LEGACY)} commands x 4 formats)")
+          f"({len(COMMANDS) + len(LEGACY)} commands x 6 formats, {len(REPORTS)} reports)")
     return 1 if failures else 0
 
 

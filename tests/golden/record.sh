@@ -8,7 +8,7 @@ bin=$1; name=$2; shift 2
 dir=tests/golden/$name
 mkdir -p "$dir"
 printf '%s\n' "$*" >"$dir/args"
-eval "DTIRANK_HOME=. \"$bin\" $*" >"$dir/stdout" 2>"$dir/stderr"
+eval "SOURCE_DATE_EPOCH=0 DTIRANK_HOME=. \"$bin\" $*" >"$dir/stdout" 2>"$dir/stderr"
 status=$?
 [ -s "$dir/stderr" ] || rm -f "$dir/stderr"
 if [ $status = 0 ]; then rm -f "$dir/status"; else echo $status >"$dir/status"; fi

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Golden CLI tests: each tests/golden/<case>/ holds `args` (the arguments, one line, run from the
-# repository root with DTIRANK_HOME=.), `stdout` (expected standard output), and optionally
-# `status` (expected exit status, default 0) and `stderr` (expected standard error, default empty).
+# repository root with DTIRANK_HOME=. and SOURCE_DATE_EPOCH=0, which fixes the date a backtest says
+# it was made), `stdout` (expected standard output), and optionally `status` (expected exit status,
+# default 0) and `stderr` (expected standard error, default empty).
 # Usage: sh tests/golden/run.sh path/to/dtirank
 bin=$1
 [ -x "$bin" ] || { echo "golden: no binary '$bin'"; exit 2; }
@@ -15,7 +16,7 @@ for dir in tests/golden/*/; do
     want_status=0
     [ -f "$dir/status" ] && want_status=$(cat "$dir/status")
     # shellcheck disable=SC2086 # args are split like a shell command line on purpose
-    eval "DTIRANK_HOME=. \"$bin\" $args" >"$tmp/out" 2>"$tmp/err"
+    eval "SOURCE_DATE_EPOCH=0 DTIRANK_HOME=. \"$bin\" $args" >"$tmp/out" 2>"$tmp/err"
     status=$?
     ok=1
     [ "$status" = "$want_status" ] || { echo "golden $case: exit status $status, expected $want_status"; ok=0; }

@@ -361,7 +361,7 @@ static void test_dti_chart_refuses_malformed(void **state)
     assert_string_equal(err.e[0].message, "bar chart: values missing (3 expected)");
 
     dti_error_init(&err);
-    dti_chart_tornado tor = {3, names, r, r, NAN, NULL, NULL, NULL, 0};
+    dti_chart_tornado tor = {3, names, r, r, NAN, NULL, NULL, NULL, 0, 0, 0};
     assert_int_equal(dti_chart_tornado_svg(&b, &tor, &o, &err), DTI_ERR_INTERNAL);
     assert_string_equal(err.e[0].message, "tornado chart: the nominal value is not a number");
 
@@ -408,7 +408,7 @@ static void test_dti_chart_degenerate_inputs(void **state)
     assert_int_equal(dti_chart_bump_svg(&b, &bump, &o, &err), DTI_OK);
     dti_chart_bars bars = {1, nm, &nan, 0, -1};
     assert_int_equal(dti_chart_bars_svg(&b, &bars, &o, &err), DTI_OK);
-    dti_chart_tornado tor = {1, nm, &nan, &one, 1, NULL, NULL, NULL, 1};
+    dti_chart_tornado tor = {1, nm, &nan, &one, 1, NULL, NULL, NULL, 1, 0, 0};
     assert_int_equal(dti_chart_tornado_svg(&b, &tor, &o, &err), DTI_OK);
     dti_chart_grouped gr = {0, 0, NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(dti_chart_grouped_svg(&b, &gr, &o, &err), DTI_OK);
@@ -417,6 +417,82 @@ static void test_dti_chart_degenerate_inputs(void **state)
     assert_null(strstr(b.data, "nan"));
     assert_null(strstr(b.data, "inf"));
     assert_int_equal(err.n, 0);
+    dti_chart_buf_clear(&b);
+}
+
+static void test_dti_chart_histogram_svg_hand(void **state)
+{
+    (void)state;
+    /* 10 bins over [0, 1], 300 x 200 px, no title.  Legend: "count" 5 columns x 0.62 x 11 = 34.1 px + swatch
+     * 18 + gap 5 = 57.1; "expected if calibrated" 22 x 6.82 = 150.04 + 23 = 173.04; the second starts at
+     * 12 + 57.1 + 16 = 85.1 and ends at 258.14 <= 12 + 276: one row of 17 px.  Plot top 17 + 8 + 8 = 33,
+     * bottom 200 - 12 - 22 = 166.  y ticks for 133 px: floor(133 / 40) + 1 = 4 wanted over [0, 8]:
+     * range nice(8) = 10, step nice(10 / 3 = 3.33, rounded) = 5: 0, 5, 10.  Left margin 12 + "10"
+     * (2 x 6.82 = 13.64) + 8 = 33.64; right end 300 - 12 - 14 = 274; the bins start 10 px in, at 43.64.
+     * Bin 0 spans x 43.64 .. 43.64 + 23.036: the column is inset 1 px: x 44.64, width 21.036; count 8 maps
+     * to 166 - 8/10 x 133 = 59.6, height 106.4.  The reference 4 maps to 166 - 53.2 = 112.8. */
+    double count[10] = {8, 5, 3, 4, 4, 2, 6, 3, 1, 4};
+    dti_chart_histogram in = {10, count, 0, 1, 4, NULL, NULL};
+    dti_chart_opts o = {.width = 300, .height = 200};
+    dti_chart_buf b;
+    dti_error err;
+    dti_chart_buf_init(&b);
+    dti_error_init(&err);
+    assert_int_equal(dti_chart_histogram_svg(&b, &in, &o, &err), DTI_OK);
+    assert_non_null(strstr(b.data, "<rect x=\"44.64\" y=\"59.6\" width=\"21.04\" height=\"106.4\" fill=\"#56B4E9\"/>"));
+    assert_non_null(strstr(b.data, "<line x1=\"43.64\" y1=\"112.8\" x2=\"274\" y2=\"112.8\" stroke=\"#000000\" "
+                                   "stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>"));
+    assert_non_null(strstr(b.data, ">expected if calibrated</text>"));
+    assert_non_null(strstr(b.data, ">10</text>"));
+    /* x ticks for 230.36 px, one per 48: floor(4.8) + 1 = 5 wanted: range nice(1) = 1, step nice(1 / 4 = 0.25,
+     * rounded) = 0.2: 0, 0.2, ..., 1 */
+    assert_non_null(strstr(b.data, ">0.2</text>"));
+    dti_chart_buf_clear(&b);
+    /* refusals */
+    dti_error_init(&err);
+    in.lo = 1;
+    assert_int_equal(dti_chart_histogram_svg(&b, &in, &o, &err), DTI_ERR_INTERNAL);
+    assert_string_equal(err.e[0].message, "histogram: the bins' range [1, 1] is empty");
+    dti_error_init(&err);
+    in = (dti_chart_histogram){3, NULL, 0, 1, NAN, NULL, NULL};
+    assert_int_equal(dti_chart_histogram_svg(&b, &in, &o, &err), DTI_ERR_INTERNAL);
+    assert_string_equal(err.e[0].message, "histogram: counts missing (3 expected)");
+    assert_null(b.data);
+}
+
+static void test_dti_chart_decimal_comma(void **state)
+{
+    (void)state;
+    /* numbers drawn with a decimal comma (Vietnamese), text and coordinates untouched */
+    const char *labels[2] = {"Hà Nội 1.5", "b"};
+    double v[2] = {0.6757, -0.25};
+    dti_chart_bars in = {2, labels, v, DTI_CHART_NONE, -1};
+    dti_chart_opts o = {.decimal_comma = 1, .width = 400};
+    dti_chart_buf b;
+    dti_error err;
+    dti_chart_buf_init(&b);
+    dti_error_init(&err);
+    assert_int_equal(dti_chart_bars_svg(&b, &in, &o, &err), DTI_OK);
+    assert_non_null(strstr(b.data, ">0,6757</text>"));
+    assert_non_null(strstr(b.data, ">-0,25</text>"));
+    assert_non_null(strstr(b.data, ">Hà Nội 1.5</text>")); /* a label is text, not a number */
+    assert_null(strstr(b.data, ">0.6757<"));
+    double lo[1] = {0.25}, hi[1] = {0.75};
+    dti_chart_tornado tor = {1, labels, lo, hi, 0.5, NULL, NULL, "nominal", 0, 0, 0};
+    assert_int_equal(dti_chart_tornado_svg(&b, &tor, &o, &err), DTI_OK);
+    assert_non_null(strstr(b.data, ">nominal (0,5)</text>"));
+    assert_non_null(strstr(b.data, ">0,25</text>"));
+    double m[1] = {0.5};
+    dti_chart_heatmap hm = {1, 1, labels, labels, m, -1};
+    assert_int_equal(dti_chart_heatmap_svg(&b, &hm, &o, &err), DTI_OK);
+    assert_non_null(strstr(b.data, ">0,50</text>"));  /* the cell */
+    assert_non_null(strstr(b.data, ">-0,5</text>"));  /* the colour key */
+    /* and a point without the option */
+    dti_chart_buf_clear(&b);
+    o.decimal_comma = 0;
+    assert_int_equal(dti_chart_bars_svg(&b, &in, &o, &err), DTI_OK);
+    assert_non_null(strstr(b.data, ">0.6757</text>"));
+    assert_null(strstr(b.data, ">0,6757<"));
     dti_chart_buf_clear(&b);
 }
 
@@ -438,6 +514,8 @@ int main(void)
         cmocka_unit_test(test_dti_chart_bars_svg_document_and_fragment),
         cmocka_unit_test(test_dti_chart_refuses_malformed),
         cmocka_unit_test(test_dti_chart_degenerate_inputs),
+        cmocka_unit_test(test_dti_chart_histogram_svg_hand),
+        cmocka_unit_test(test_dti_chart_decimal_comma),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,9 @@
  * decimal that round-trips, -0, NaN and infinities), and each writer on one small document whose whole
  * output is written out by hand below: text alignment by display width, Markdown escaping, RFC 4180
  * quoting with CRLF and the byte order mark, JSON escaping (quotes, control characters, bytes that are
- * not UTF-8), intervals and nulls, --table. */
+ * not UTF-8), intervals and nulls, --table; chart blocks (a deep copy, drawn by svg and html only), the
+ * HTML writer (escaping, number style, highlighted rows, inline bars, links, sections) and HTML's
+ * number localisation. */
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,9 +239,171 @@ static void test_report_table_and_format_errors(void **state)
     int format;
     dti_error_init(&err);
     assert_int_equal(dti_format_parse("xml", &format, &err), DTI_ERR_USAGE);
-    assert_string_equal(err.e[0].message, "unknown format 'xml' (use text, md, csv or json)");
+    assert_string_equal(err.e[0].message, "unknown format 'xml' (use text, md, csv, json, svg or html)");
     assert_int_equal(dti_format_parse("md", &format, &err), DTI_OK);
     assert_int_equal(format, DTI_FORMAT_MD);
+    dti_report_free(doc);
+}
+
+/* HTML's number style: a decimal comma and thousands grouped from five digits (years stay 2024). */
+static void test_report_localise(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        int comma;
+        const char *want;
+    } cases[] = {
+        {"0.67", 1, "0,67"},         {"0.67", 0, "0.67"},           {"100000", 1, "100.000"},
+        {"100000", 0, "100,000"},    {"2024", 1, "2024"},           {"12345", 1, "12.345"},
+        {"-12345.5", 1, "-12.345,5"}, {"1234567", 0, "1,234,567"},  {"12*", 1, "12*"},
+        {"1e-05", 1, "1e-05"},       {"", 1, ""},                   {"-", 1, "-"},
+        {"0.", 1, "0."},             {"3\u20137", 1, "3\u20137"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char buf[64];
+        dti_report_localise(cases[k].in, cases[k].comma, buf, sizeof buf);
+        assert_string_equal(buf, cases[k].want);
+    }
+}
+
+/* S_doc with a bar chart after the first table and a histogram at the end. */
+static dti_report *S_doc_charts(double *values)
+{
+    dti_report *doc = S_doc();
+    const char *labels[2] = {"Hà Nội", "Huế"};
+    dti_chart_bars bars = {2, labels, values, 1, 2};
+    dti_chart_opts o = {.title = "Bars"};
+    dti_report_chart_bars(doc, "bars", &bars, &o);
+    double count[3] = {1, 2, 3};
+    dti_chart_histogram h = {3, count, 0, 1, 2, NULL, NULL};
+    dti_report_chart_histogram(doc, "pit", &h, NULL);
+    return doc;
+}
+
+static void test_report_charts(void **state)
+{
+    (void)state;
+    double values[2] = {0.75, 0.5};
+    dti_report *plain = S_doc(), *doc = S_doc_charts(values);
+    /* the document keeps a copy: what the presenter does with its arrays afterwards changes nothing */
+    values[0] = -1;
+    values[1] = NAN;
+    /* text, md, csv and json leave the charts out: the same output as without them */
+    for (int f = DTI_FORMAT_TEXT; f <= DTI_FORMAT_JSON; f++) {
+        char *want = S_write(plain, f, NULL, DTI_OK), *got = S_write(doc, f, NULL, DTI_OK);
+        assert_string_equal(got, want);
+        free(want);
+        free(got);
+    }
+    /* svg: the first chart as a standalone document, the one the chart module draws */
+    const char *labels[2] = {"Hà Nội", "Huế"};
+    double orig[2] = {0.75, 0.5};
+    dti_chart_bars bars = {2, labels, orig, 1, 2};
+    dti_chart_opts o = {.title = "Bars"};
+    dti_chart_buf b;
+    dti_error err;
+    dti_chart_buf_init(&b);
+    dti_error_init(&err);
+    assert_int_equal(dti_chart_bars_svg(&b, &bars, &o, &err), DTI_OK);
+    char *got = S_write(doc, DTI_FORMAT_SVG, NULL, DTI_OK);
+    assert_string_equal(got, b.data);
+    assert_non_null(strstr(got, ">0.75</text>"));
+    free(got);
+    dti_chart_buf_clear(&b);
+    dti_report_options opt = {0, "pit"};
+    got = S_write(doc, DTI_FORMAT_SVG, &opt, DTI_OK);
+    assert_non_null(strstr(got, ">expected if calibrated</text>"));
+    assert_null(strstr(got, ">0.75</text>"));
+    free(got);
+    /* the errors of --table and of svg without a chart, nothing written */
+    static const struct {
+        int format;
+        const char *table, *message;
+    } bad[] = {
+        {DTI_FORMAT_SVG, "main", "'main' is a table: --format svg draws a chart (charts: bars, pit)"},
+        {DTI_FORMAT_CSV, "bars", "'bars' is a chart: --format svg or html draws it"},
+        {DTI_FORMAT_TEXT, "pit", "'pit' is a chart: --format svg or html draws it"},
+        {DTI_FORMAT_HTML, "nope", "no table 'nope' in this output (tables: main, second; charts: bars, pit)"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        dti_error_init(&err);
+        opt.table = bad[k].table;
+        assert_int_equal(dti_report_write(doc, bad[k].format, &opt, f, &err), DTI_ERR_USAGE);
+        fclose(f);
+        assert_string_equal(buf, "");
+        assert_string_equal(err.e[0].message, bad[k].message);
+        free(buf);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    dti_error_init(&err);
+    assert_int_equal(dti_report_write(plain, DTI_FORMAT_SVG, NULL, f, &err), DTI_ERR_USAGE);
+    fclose(f);
+    assert_string_equal(buf, "");
+    assert_string_equal(err.e[0].message, "this output has no chart to write as svg (charts: project, rank, tune "
+                                          "stability, tune sensitivity, audit, report)");
+    free(buf);
+    dti_report_free(plain);
+    dti_report_free(doc);
+}
+
+/* HTML: the blocks in order, escaping (quotes, <, a byte that is not UTF-8), numbers in the Vietnamese
+ * style, the data-only column left out, notes, a highlighted row, an inline bar, a link, sections, a
+ * chart inline without its XML declaration, and no script anywhere. */
+static void test_report_html(void **state)
+{
+    (void)state;
+    double values[2] = {0.75, 0.5};
+    dti_report *doc = S_doc_charts(values);
+    dti_report_lang(doc, "vi", 1);
+    dti_report_text(doc, "see https://dti.gov.vn/xep-hang-2024. <script>");
+    dti_report_page_per_section(doc, 1);
+    dti_report_title(doc, "Second heading");
+    dti_report_title(doc, "Third heading");
+    dti_table *t = dti_report_table(doc, "barred", NULL);
+    dti_table_col(t, "v", DTI_COL_NUM);
+    dti_table_col_flags(t, 0, DTI_COL_BAR);
+    dti_table_col_range(t, 0, 0, 1);
+    dti_table_num(t, dti_table_row(t), 0, 0.75);
+    size_t r = dti_table_row(t);
+    dti_table_num(t, r, 0, 123456.5);
+    dti_table_row_flags(t, r, DTI_ROW_HIGHLIGHT);
+    char *got = S_write(doc, DTI_FORMAT_HTML, NULL, DTI_OK);
+    static const char *const want[] = {
+        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n",
+        "<title>Title</title>",
+        "<h1>Title</h1>\n<p>Two<br>\nlines</p>\n",
+        "<thead><tr><th class=\"n\">rank</th><th>name</th><th class=\"n\">value</th><th class=\"n\">range</th></tr></thead>",
+        "<tr><td class=\"n\">1</td><td>Đà Nẵng</td><td class=\"n\">0,13</td><td class=\"n\">1\u20133</td></tr>",
+        "<tr><td class=\"n\">\u226511</td><td>a,b &quot;c&quot;|d</td><td class=\"n\">0,00</td><td class=\"n\"></td></tr>",
+        "<td>bad \xEF\xBF\xBD byte</td>",
+        "<p class=\"note\">A note.</p>",
+        "<h3>Second</h3>",
+        "<td class=\"n\">0,5000</td>",
+        "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\"",
+        "<p>see <a href=\"https://dti.gov.vn/xep-hang-2024\">https://dti.gov.vn/xep-hang-2024</a>. &lt;script&gt;</p>",
+        "<section>\n<h2>Second heading</h2>\n</section>\n<section class=\"page\">\n<h2>Third heading</h2>",
+        "<tr><td class=\"n\"><span class=\"bar\"><span style=\"width:75.0%\"></span></span>0,75</td></tr>",
+        "<tr class=\"hl\"><td class=\"n\"><span class=\"bar\"><span style=\"width:100.0%\"></span></span>123.456,5</td></tr>",
+        "</section>\n</main>\n<footer>dtirank " DTI_VERSION " \u00b7 test \u00b7 x.yaml</footer>\n</body>\n</html>\n",
+    };
+    const char *at = got;
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) { /* each piece, in this order */
+        const char *p = strstr(at, want[k]);
+        if (!p)
+            fail_msg("html: missing, or out of order: %s", want[k]);
+        at = p + strlen(want[k]);
+    }
+    assert_null(strstr(got, "hidden"));  /* the data-only column */
+    assert_null(strstr(got, "<script")); /* escaped, and no script of ours */
+    assert_null(strstr(got, "<?xml"));   /* charts inline */
+    assert_non_null(strstr(got, ">0,75</text>")); /* the chart's numbers in the same style */
+    free(got);
     dti_report_free(doc);
 }
 
@@ -253,6 +417,9 @@ int main(void)
         cmocka_unit_test(test_report_csv),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_table_and_format_errors),
+        cmocka_unit_test(test_report_localise),
+        cmocka_unit_test(test_report_charts),
+        cmocka_unit_test(test_report_html),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
