@@ -4,9 +4,9 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS     = gsl yaml-0.1 libutf8proc
+PKGS     = gsl yaml-0.1 libutf8proc xlsxwriter
 TESTPKGS = cmocka
-DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev libcsv-dev cmark
+DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev libcsv-dev cmark libxlsxwriter-dev
 BUILD   ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
@@ -31,8 +31,10 @@ LIB_SRC += src/report.c src/report_text.c src/report_md.c src/report_csv.c src/r
 # the composite-index engine (methods, engine stages, generic data tables)
 LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
-# CSV data tables (issue 12): the reader (libcsv) and the loader
+# CSV data tables (issue 12): the reader (libcsv) and the loader; a year record from a published table
+# (import, its record writer, the template and import documents); the Excel writer (libxlsxwriter)
 LIB_SRC += src/csv_read.c src/dataset_csv.c
+LIB_SRC += src/import.c src/year_write.c src/present_import.c src/report_xlsx.c
 # the analyst's toolkit (issue 14): named and data-driven weights, leave-one-out, comparisons, panel imputation
 LIB_SRC += src/weights.c src/compare.c src/panel.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
@@ -68,7 +70,7 @@ $(BUILD)/libdtirank.a: $(LIB_OBJ)
 
 # The program: main.c dispatches to the commands (cmd_*.c), which share cli.c; all above the library.
 CLI_OBJ = $(BUILD)/main.o $(BUILD)/cli.o $(BUILD)/cmd_rank.o $(BUILD)/cmd_project.o $(BUILD)/cmd_score.o \
-          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o
+          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o $(BUILD)/cmd_import.o
 $(BUILD)/dtirank: $(CLI_OBJ) $(BUILD)/libdtirank.a
 	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libdtirank.a $(LIBS)
 

@@ -196,6 +196,9 @@ typedef struct dti_output dti_output;
 int dti_output_open(const char *path, const char *const *inputs, size_t n_inputs, dti_output **out,
                     dti_error *err);
 FILE *dti_output_stream(dti_output *o);
+/* The temporary file being written (NULL for stdout), so that a writer can read its output back before
+ * dti_output_commit (flush the stream first); valid until commit or abort. */
+const char *dti_output_temp_path(const dti_output *o);
 int dti_output_commit(dti_output *o, dti_error *err);
 void dti_output_abort(dti_output *o);
 

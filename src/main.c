@@ -21,6 +21,8 @@ static const char S_main_help[] =
     "  project    P(top k) and rank intervals of a province in future years (the main job)\n"
     "  backtest   forecast honesty: fit up to an origin year, score the later observed years\n"
     "  tune       weight tuning: implied weights, uncertainty and sensitivity, stability, goals\n"
+    "  template   an empty table of a framework to fill (csv or xlsx), one row per province or unit\n"
+    "  import     a published table (CSV) -> a new year record data/dti/YEAR.yaml\n"
     "\n"
     "Options:\n"
     "  -h, --help      show this help (and 'dtirank COMMAND --help' for a command)\n"
@@ -62,5 +64,9 @@ int main(int argc, char **argv)
         return dti_cmd_project(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "tune"))
         return dti_cmd_tune(argc - 1, argv + 1);
+    if (!strcmp(cmd, "template"))
+        return dti_cmd_template(argc - 1, argv + 1);
+    if (!strcmp(cmd, "import"))
+        return dti_cmd_import(argc - 1, argv + 1);
     return dti_cli_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -67,6 +67,8 @@ int dti_output_open(const char *path, const char *const *inputs, size_t n_inputs
 
 FILE *dti_output_stream(dti_output *o) { return o->f; }
 
+const char *dti_output_temp_path(const dti_output *o) { return o->tmp; }
+
 int dti_output_commit(dti_output *o, dti_error *err)
 {
     int rc = DTI_OK;

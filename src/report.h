@@ -40,7 +40,7 @@
 #include "dtirank.h"
 
 /* Output formats, in the order of --format's list.  Room for html, svg and xlsx (issues 11, 12). */
-enum dti_format { DTI_FORMAT_TEXT, DTI_FORMAT_MD, DTI_FORMAT_CSV, DTI_FORMAT_JSON, DTI_FORMAT_COUNT };
+enum dti_format { DTI_FORMAT_TEXT, DTI_FORMAT_MD, DTI_FORMAT_CSV, DTI_FORMAT_JSON, DTI_FORMAT_XLSX, DTI_FORMAT_COUNT };
 
 /* "text", "md", "csv", "json" -> *format; DTI_ERR_USAGE listing the names otherwise. */
 int dti_format_parse(const char *s, int *format, dti_error *err);
@@ -212,6 +212,7 @@ typedef struct dti_report_writer {
 
 extern const dti_report_writer dti_report_writer_text, dti_report_writer_md, dti_report_writer_csv,
     dti_report_writer_json;
+extern const dti_report_writer dti_report_writer_xlsx; /* binary: to a file (--out), never a terminal */
 
 /* Whether table t is written (the --table filter). */
 int dti_report_table_selected(const dti_table *t, const dti_report_options *opt);
