@@ -45,7 +45,7 @@ LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad formats docs asan bench leakcheck fuzz fuzz-csv install clean reference charts browser browser-if-found
+.PHONY: all deps run check unit golden bad formats docs asan bench leakcheck fuzz fuzz-csv install clean reference charts browser browser-if-found imports xlsx tutorial
 
 all: $(BUILD)/dtirank
 
@@ -84,7 +84,7 @@ run: deps
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@$(MAKE) --no-print-directory unit golden bad formats docs charts browser-if-found
+	@$(MAKE) --no-print-directory unit golden bad formats docs charts browser-if-found imports xlsx tutorial
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do ./$$t || fail=1; done; exit $$fail
@@ -102,6 +102,22 @@ bad: $(BUILD)/dtirank
 formats: $(BUILD)/dtirank
 	@if [ -x /usr/bin/python3 ]; then /usr/bin/python3 tests/formats/check.py ./$(BUILD)/dtirank; \
 	 else echo "formats: /usr/bin/python3 not found, tests/formats/check.py skipped"; fi
+
+# template and import (issue 12): a SYNTHETIC DTI 2025 imported into a copy of the home, then rank,
+# project and backtest; the bad imports of tests/import/cases.txt (Debian's python3 with python3-yaml).
+imports: $(BUILD)/dtirank
+	@if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import yaml' 2>/dev/null; then sh tests/import/run.sh ./$(BUILD)/dtirank; \
+	 else echo "imports: /usr/bin/python3 with python3-yaml not found, tests/import/run.sh skipped"; fi
+
+# Every command's --format xlsx read back with openpyxl, cell by cell against its CSV (python3-openpyxl:
+# a test-only package, installed by .ci/run; skipped without it).
+xlsx: $(BUILD)/dtirank
+	@if [ -x /usr/bin/python3 ]; then /usr/bin/python3 tests/xlsx/check_xlsx.py ./$(BUILD)/dtirank; \
+	 else echo "xlsx: /usr/bin/python3 not found, tests/xlsx/check_xlsx.py skipped"; fi
+
+# The tutorial of docs/guide.md ("Your own index in ten minutes"): every command in it, run.
+tutorial: $(BUILD)/dtirank
+	@sh tests/tutorial/run.sh ./$(BUILD)/dtirank
 
 # The documents' headings as CommonMark sees them (cmark), so that no code fence is left open.
 docs:

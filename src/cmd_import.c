@@ -171,8 +171,9 @@ static const char *S_import_check(const dti_cli_inputs *in, const void *ctx)
     return NULL;
 }
 
-/* The model of the latest record before `year` (the edition the new one follows). */
-static int S_default_model(dti_cli_inputs *in, int year, char *name, size_t size, dti_error *err)
+/* The model of the latest record before `year` (the edition the new one follows); *path receives the
+ * record's path (an input of the command until the end: dti_cli_input borrows it). */
+static int S_default_model(dti_cli_inputs *in, int year, char **path_out, char *name, size_t size, dti_error *err)
 {
     int years[256];
     size_t n = dti_cli_years(in, years, 256), k = n;
@@ -189,17 +190,17 @@ static int S_default_model(dti_cli_inputs *in, int year, char *name, size_t size
     if (!path)
         abort();
     snprintf(path, len, "%s/%s", in->dti_dir, file);
+    *path_out = path;
     dti_year *yr = NULL;
     int rc = dti_cli_year(in, path, &yr, err);
     if (!rc)
         snprintf(name, size, "%s", dti_import_model_name(yr));
     dti_year_free(yr);
-    free(path);
     return rc;
 }
 
 typedef struct S_import_run {
-    char *model_path, *record;
+    char *model_path, *record, *previous; /* previous: the record the default model comes from */
     dti_import_source source_for[S_MAX_SOURCE_FOR]; /* columns owned */
     dti_framework *fw;
     dti_dataset *ds;
@@ -221,6 +222,7 @@ static void S_import_clear(S_import_run *x)
         free((char *)x->source_for[i].column);
     free(x->model_path);
     free(x->record);
+    free(x->previous);
 }
 
 /* The table against the frame's registry; a table of the provinces read as units is said so. */
@@ -294,7 +296,7 @@ static int S_import_work(dti_cli_inputs *in, const S_import_args *a, S_import_ru
     char model[256];
     if (a->model_name)
         snprintf(model, sizeof model, "%s", a->model_name);
-    else if ((rc = S_default_model(in, in->year, model, sizeof model, err)))
+    else if ((rc = S_default_model(in, in->year, &x->previous, model, sizeof model, err)))
         return rc;
     size_t mlen = strlen(in->models_dir) + strlen(model) + 8;
     x->model_path = malloc(mlen);

@@ -178,10 +178,12 @@ typedef struct dti_validate_options {
     const dti_registry *reg;
     const char *models_dir;
     const dti_framework *model;
+    const dti_data_options *csv; /* how a CSV table is read (NULL: the defaults) */
 } dti_validate_options;
 
 /* Recognises the kind of `path` from its top-level keys (framework, year record, registry, data table,
- * merger map, merger rule, targets, uncertain inputs, goal costs, aliases), loads it with the loader
+ * merger map, merger rule, targets, uncertain inputs, goal costs, aliases) -- or a CSV data table
+ * (dti_csv_sniff), read for o->model, which it then needs --, loads it with the loader
  * every command uses and records every error found in `err` (use collect mode) and record warnings in
  * `warnings`.  *kind names what was checked. */
 int dti_validate_file(const char *path, const dti_validate_options *o, dti_error *err, dti_error *warnings,

@@ -240,6 +240,12 @@ static void S_about(S_book *b, const dti_report *doc, const dti_report_options *
     double wa = 12, wb = 12;
     size_t row = 0;
     int titled = 0;
+    if (!doc->n_blocks || doc->block[0].kind != DTI_BLOCK_TITLE) { /* a document without a heading: its command */
+        char head[256];
+        snprintf(head, sizeof head, "dtirank %s", doc->command);
+        row = S_lines(b, ws, row, head, b->title);
+        titled = 1;
+    }
     for (size_t k = 0; k < doc->n_blocks; k++) {
         const dti_report_block *bl = &doc->block[k];
         if (bl->kind == DTI_BLOCK_TITLE) {

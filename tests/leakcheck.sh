@@ -47,7 +47,10 @@ audit --model models/example-raw.yaml --data tests/csv/example_raw.csv
 tune fit --model models/dti-2022.yaml --data tests/csv/dti2022_long.csv
 score --model models/dti-2022.yaml --data tests/bad/files/csv_unit_two_spellings.csv
 score --model models/asem.yaml --data tests/bad/files/csv_unbalanced_quote.csv
+template --model dti-2024 --units 34 --format xlsx --out /tmp/leakcheck_out.xlsx
+score --model models/asem.yaml --data data/asem.yaml --detail --format xlsx --out /tmp/leakcheck_out.xlsx
+import --year 2024 --units 34 tests/import/conflict.csv --source https://example.org/SYNTHETIC --force
 CMDS
-rm -f /tmp/leakcheck.$$ /tmp/leakcheck_out.csv
+rm -f /tmp/leakcheck.$$ /tmp/leakcheck_out.csv /tmp/leakcheck_out.xlsx
 echo "leakcheck: $pass passed, $fail failed"
 [ $fail = 0 ]
