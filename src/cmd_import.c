@@ -236,18 +236,34 @@ static int S_read_table(dti_cli_inputs *in, S_import_run *x, const dti_registry 
                              "a YAML file, not a CSV table: import reads a published table saved as CSV");
     int rc = dti_dataset_load_published_csv(table, x->fw, frame_reg, &in->csv, &x->ds, err);
     if (rc && units && rc == DTI_ERR_INPUT && err->e[0].line && strstr(err->e[0].message, "unknown unit")) {
-        dti_dataset *as_prov = NULL;
+        /* a province's name where a unit's is expected: a table of the provinces, or a former province */
         dti_error quiet;
         dti_error_init(&quiet);
-        if (!dti_dataset_load_published_csv(table, x->fw, in->reg, &in->csv, &as_prov, &quiet)) {
+        dti_csv *t = NULL;
+        const char *name = NULL;
+        size_t p = 0;
+        if (!dti_csv_read(table, in->csv.delimiter, &t, &quiet))
+            for (size_t i = 0; i < t->n_cells && !name; i++)
+                if (t->cell[i].line == err->e[0].line && t->cell[i].column == err->e[0].column)
+                    name = t->cell[i].text;
+        if (name && !dti_registry_find(in->reg, name, &p, &quiet)) {
+            dti_dataset *as_prov = NULL;
+            int provinces = !dti_dataset_load_published_csv(table, x->fw, in->reg, &in->csv, &as_prov, &quiet) &&
+                            as_prov->n_units > dti_registry_count(frame_reg);
+            dti_dataset_free(as_prov);
             dti_error_entry e = err->e[0];
             dti_error_init(err);
-            rc = dti_error_set(err, DTI_ERR_INPUT, e.path, e.line, e.column,
-                               "this table names the %zu provinces of the registry, not the %zu units of %s: import it "
-                               "without --units",
-                               dti_registry_count(in->reg), dti_registry_count(frame_reg), in->rule.map);
+            if (provinces)
+                rc = dti_error_set(err, DTI_ERR_INPUT, e.path, e.line, e.column,
+                                   "this table names the %zu provinces of the registry, not the %zu units of %s: "
+                                   "import it without --units",
+                                   dti_registry_count(in->reg), dti_registry_count(frame_reg), in->rule.map);
+            else
+                rc = dti_error_set(err, DTI_ERR_INPUT, e.path, e.line, e.column,
+                                   "'%s' is a province of the registry, not a unit of %s: name its unit, %s", name,
+                                   in->rule.map, in->merger.unit[in->merger.unit_of[p]]);
         }
-        dti_dataset_free(as_prov);
+        dti_csv_free(t);
     }
     if (!rc)
         rc = dti_csv_read(table, in->csv.delimiter, &x->csv, err);
@@ -310,7 +326,7 @@ static int S_import_work(dti_cli_inputs *in, const S_import_args *a, S_import_ru
         return rc;
     if ((rc = S_read_table(in, x, frame_reg, units, err)))
         return rc;
-    char why[256];
+    char why[512];
     snprintf(why, sizeof why, "the framework of DTI %d is not known: model %s is carried forward (--model-name)",
              in->year, model);
     dti_import_settings s = {in->year, model, assumed ? why : NULL, frame, in->args[0], x->record, a->source,

@@ -213,6 +213,11 @@ typedef struct dti_report_writer {
 extern const dti_report_writer dti_report_writer_text, dti_report_writer_md, dti_report_writer_csv,
     dti_report_writer_json;
 extern const dti_report_writer dti_report_writer_xlsx; /* binary: to a file (--out), never a terminal */
+/* The xlsx writer's name for the sheet of table `want` (report_xlsx.c): Excel's forbidden characters
+ * ([]:*?/\') and control characters as '_', at most 28 characters (room for a suffix within Excel's
+ * 31), never empty ("table") nor "History" (Excel's own), unique ignoring ASCII case among `taken`
+ * ("_2", "_3", ...).  out needs 140 bytes. */
+void dti_report_sheet_name(const char *want, const char *const *taken, size_t n_taken, char *out, size_t size);
 
 /* Whether table t is written (the --table filter). */
 int dti_report_table_selected(const dti_table *t, const dti_report_options *opt);

@@ -101,33 +101,41 @@ static int S_same_name(const char *a, const char *b)
     return *a == *b;
 }
 
-/* A sheet name for `want`: Excel's forbidden characters as '_', at most 31 characters, not blank, not
- * "History", unique ignoring case (Excel's rules) with "_2", "_3", ... */
-static const char *S_sheet_name(S_book *b, const char *want)
+void dti_report_sheet_name(const char *want, const char *const *taken, size_t n_taken, char *out, size_t size)
 {
     char base[4 * S_SHEET_CHARS + 1];
     size_t o = 0, chars = 0;
-    for (const char *s = want; *s && chars < S_SHEET_CHARS - 3; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if ((ch & 0xC0) != 0x80)
-            chars++;
-        base[o++] = strchr("[]:*?/\\'", ch) || ch < 0x20 ? '_' : (char)ch;
+    for (const unsigned char *s = (const unsigned char *)want; *s && chars < S_SHEET_CHARS - 3; chars++) {
+        size_t len = *s < 0xC0 ? 1 : *s < 0xE0 ? 2 : *s < 0xF0 ? 3 : 4, k = 0; /* whole characters only */
+        if (*s < 0x80 && (strchr("[]:*?/\\'", *s) || *s < 0x20)) {
+            base[o++] = '_';
+            s++;
+            continue;
+        }
+        while (k < len && s[k])
+            k++;
+        memcpy(base + o, s, k);
+        o += k;
+        s += k;
     }
-    while (o && (base[o - 1] & 0xC0) == 0xC0) /* never end inside a character */
-        o--;
     base[o] = '\0';
     if (!o || S_same_name(base, "history"))
         snprintf(base + o, sizeof base - o, "%s", o ? "_" : "table");
-    char name[4 * S_SHEET_CHARS + 16];
-    snprintf(name, sizeof name, "%s", base);
+    snprintf(out, size, "%s", base);
     for (int k = 2;; k++) {
-        int taken = 0;
-        for (size_t i = 0; i < b->n_sheets && !taken; i++)
-            taken = S_same_name(b->sheet_names[i], name);
-        if (!taken)
-            break;
-        snprintf(name, sizeof name, "%s_%d", base, k);
+        int used = 0;
+        for (size_t i = 0; i < n_taken && !used; i++)
+            used = S_same_name(taken[i], out);
+        if (!used)
+            return;
+        snprintf(out, size, "%s_%d", base, k);
     }
+}
+
+static const char *S_sheet_name(S_book *b, const char *want)
+{
+    char name[4 * S_SHEET_CHARS + 16];
+    dti_report_sheet_name(want, (const char *const *)b->sheet_names, b->n_sheets, name, sizeof name);
     b->sheet_names = realloc(b->sheet_names, (b->n_sheets + 1) * sizeof *b->sheet_names);
     if (!b->sheet_names)
         abort();
@@ -387,10 +395,12 @@ static int S_write(const dti_report *doc, const dti_report_options *opt, FILE *o
 {
     const char *dir = getenv("TMPDIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/dtirank-xlsx-XXXXXX", dir && *dir ? dir : "/tmp");
+    dir = dir && *dir ? dir : "/tmp";
+    snprintf(path, sizeof path, "%s/dtirank-xlsx-XXXXXX", dir);
     int fd = mkstemp(path);
     if (fd < 0)
-        return dti_error_set(err, DTI_ERR_IO, path, 0, 0, "cannot create a temporary file: %s", strerror(errno));
+        return dti_error_set(err, DTI_ERR_IO, NULL, 0, 0, "cannot create a temporary file in %s (the workbook is "
+                             "built there; TMPDIR names another directory): %s", dir, strerror(errno));
     close(fd);
     int rc = S_build(doc, opt, path, err);
     FILE *in = rc ? NULL : fopen(path, "rb");

@@ -9,7 +9,8 @@ and false are booleans, a number is a number (compared at 16 significant digits:
 %.16G, the CSV every digit), anything else the same text (Vietnamese names byte for byte).  Number
 formats are General or fixed decimals ("0", "0.0000"); a cell with a published figure (the column dti of
 rank) shows its published precision; every column is at least as wide as its header.  Then --table
-keeps one sheet, and the same document with SOURCE_DATE_EPOCH is byte-identical.
+keeps one sheet, the same document with SOURCE_DATE_EPOCH is byte-identical, and a TMPDIR that does not
+exist is one error line (the workbook is built in a temporary file) with no output left.
 
 Needs Debian's python3-openpyxl (apt-get install -y python3-openpyxl); says "skipped" without it.
 From the repository root:  /usr/bin/python3 tests/xlsx/check_xlsx.py build/dtirank
@@ -182,6 +183,14 @@ def main():
     run(binary, f"rank --year 2022 --format xlsx --out {a}", {"SOURCE_DATE_EPOCH": "1700000000"})
     run(binary, f"rank --year 2022 --format xlsx --out {b}", {"SOURCE_DATE_EPOCH": "1700000000"})
     check(open(a, "rb").read() == open(b, "rb").read(), "two runs with SOURCE_DATE_EPOCH differ")
+    # no temporary file for the workbook: one line, exit 1, no output file
+    out = os.path.join(tmp, "never.xlsx")
+    rc, o, e = run(binary, f"rank --year 2022 --format xlsx --out {out}", {"TMPDIR": "/nonexistent/dtirank"})
+    check(rc == 1 and o == b"" and not os.path.exists(out) and
+          e == "dtirank: error: cannot create a temporary file in /nonexistent/dtirank (the workbook is built there; "
+               "TMPDIR names another directory): No such file or directory\n",
+          f"TMPDIR without a directory: exit {rc}, stderr {e!r}")
+    check(sorted(os.listdir(tmp)) == ["a.xlsx", "b.xlsx", "rank.xlsx"], f"files left: {sorted(os.listdir(tmp))}")
     for f in (path, a, b):
         os.unlink(f)
     os.rmdir(tmp)
