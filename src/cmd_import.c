@@ -108,10 +108,11 @@ static const char S_import_usage[] =
     "record is loaded back and checked like the shipped ones before it is written (atomically); a rank\n"
     "that contradicts a value is an error.  rank, project and backtest then read it as it is.\n"
     "\n"
-    "  -y, --year Y            the edition (DTI 2025 is published in 2026)\n"
-    "      --units N           34: the table ranks the units of the 2025 reorganisation (every edition\n"
-    "                          from 2025; frame: merger-2025); for an earlier year the record is\n"
-    "                          DIR/data/dti/Y-34.yaml, beside the provinces' one\n"
+    "  -y, --year Y            the edition (2025 for DTI 2025)\n"
+    "      --units N           34: the table ranks the units of the 2025 reorganisation (frame:\n"
+    "                          merger-2025; needed for every edition after 2024); DTI 2024, published in\n"
+    "                          both frames, then goes to DIR/data/dti/2024-34.yaml, beside the record of\n"
+    "                          the provinces\n"
     "      --source URL        where the figures come from (required; every fact records it)\n"
     "      --source-for C=URL  the source of column C instead (repeatable)\n"
     "      --model-name NAME   the edition's framework (DIR/models/NAME.yaml; default: the model of the\n"
@@ -119,6 +120,9 @@ static const char S_import_usage[] =
     "                          not this one is carried forward (model_assumed: true) when the year comes\n"
     "                          after them: DTI 2025's framework is not known yet\n"
     "      --force             replace an existing record of the year\n";
+
+static const char S_import_notes[] =
+    "The summary of what was written goes to standard output (--format: text, md, csv or json).\n";
 
 enum { S_OPT_SOURCE, S_OPT_SOURCE_FOR, S_OPT_MODEL_NAME, S_OPT_FORCE };
 #define S_MAX_SOURCE_FOR 64
@@ -405,7 +409,7 @@ int dti_cmd_import(int argc, char **argv)
                                       1,
                                       S_import_check,
                                       S_import_usage,
-                                      NULL};
+                                      S_import_notes};
     S_import_args a;
     memset(&a, 0, sizeof a);
     return dti_cli_run(&spec, &a, S_import, argc, argv);
