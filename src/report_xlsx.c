@@ -238,7 +238,7 @@ static size_t S_lines(S_book *b, lxw_worksheet *ws, size_t row, const char *text
     }
 }
 
-static void S_about(S_book *b, const dti_report *doc, const dti_report_options *opt, const char *const *sheet_of)
+static void S_about(S_book *b, const dti_report *doc, const char *const *sheet_of)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "about"); /* reserved by S_build */
     if (!ws) {
@@ -271,7 +271,6 @@ static void S_about(S_book *b, const dti_report *doc, const dti_report_options *
                 row = S_lines(b, ws, row, t->note[i], NULL);
         }
     }
-    (void)opt;
     row++;
     S_text(b, ws, row++, 0, "metadata", b->bold);
     S_text(b, ws, row, 0, "command", NULL);
@@ -374,7 +373,7 @@ static int S_build(const dti_report *doc, const dti_report_options *opt, const c
     if (!n_tables)
         rc = dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "this output has no table to write as xlsx");
     if (!rc)
-        S_about(&b, doc, opt, sheet_of);
+        S_about(&b, doc, sheet_of);
     for (size_t k = 0; k < doc->n_blocks && !rc; k++)
         if (sheet_of[k])
             rc = S_table(&b, doc->block[k].table, sheet_of[k], err);
