@@ -36,8 +36,9 @@ static const struct {
                             "      --merge-weight C    weight the merger mean by the registry number column C\n"},
     [DTI_O_FORMAT] = {"format", required_argument, 'f',
                       "  -f, --format F          text (default, aligned for a terminal), md, csv (RFC 4180),\n"
-                      "                          json, html (one self-contained page with the charts) or svg\n"
-                      "                          (the first chart); csv and json carry every digit\n"
+                      "                          json, html (one self-contained page with the charts), svg\n"
+                      "                          (the first chart) or xlsx (an Excel workbook, a sheet per\n"
+                      "                          table; needs --out); csv and json carry every digit\n"
                       "                          (docs/guide.md)\n"},
     [DTI_O_OUT] = {"out", required_argument, 'o',
                    "  -o, --out FILE          write to FILE atomically (never over an input file); default\n"
@@ -280,6 +281,8 @@ int dti_cli_parse(dti_cli_inputs *in, const dti_cli_spec *spec, void *ctx, int a
     in->n_args = (size_t)(argc - optind);
     if (in->report.bom && in->format != DTI_FORMAT_CSV)
         return dti_cli_usage(cmd, "--bom goes with --format csv");
+    if (in->format == DTI_FORMAT_XLSX && (!in->out || !strcmp(in->out, "-")))
+        return dti_cli_usage(cmd, "--format xlsx writes a binary file: give it a name (--out FILE.xlsx)");
     if (in->data && in->year)
         return dti_cli_usage(cmd, "give --data or --year, not both");
     const char *msg = spec->check ? spec->check(in, ctx) : NULL;

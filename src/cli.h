@@ -183,5 +183,7 @@ int dti_cmd_audit(int argc, char **argv);
 int dti_cmd_project(int argc, char **argv, int backtest);
 int dti_cmd_report(int argc, char **argv);
 int dti_cmd_tune(int argc, char **argv);
+int dti_cmd_template(int argc, char **argv);
+int dti_cmd_import(int argc, char **argv);
 
 #endif

@@ -15,7 +15,8 @@ static const char S_validate_usage[] =
     "Exit status 1 if any file has an error.\n"
     "\n"
     "  -m, --model FILE        check data tables, uncertain inputs and goal costs against this framework\n"
-    "                          (default: a data table's own `model:`, else its structure alone)\n";
+    "                          (default: a data table's own `model:`, else its structure alone; a CSV\n"
+    "                          table needs it)\n";
 
 static const char *S_validate_check(const dti_cli_inputs *in, const void *ctx)
 {
@@ -32,7 +33,7 @@ static int S_validate(dti_cli_inputs *in, void *ctx)
     (void)dti_cli_registry(in, &reg_err); /* needed by year records, merger maps, targets, aliases */
     if (in->model && dti_framework_load(in->model, &model, &reg_err))
         return dti_cli_fail(&reg_err);
-    dti_validate_options vo = {in->reg, in->models_dir, model};
+    dti_validate_options vo = {in->reg, in->models_dir, model, &in->csv};
     dti_validate_row *rows = calloc(in->n_args, sizeof *rows);
     dti_error *err = malloc(sizeof *err), *warn = malloc(sizeof *warn);
     if (!rows || !err || !warn)
@@ -76,7 +77,7 @@ static int S_validate(dti_cli_inputs *in, void *ctx)
 
 int dti_cmd_validate(int argc, char **argv)
 {
-    static const dti_cli_spec spec = {"validate", DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL), NULL, 0, NULL, 1,
+    static const dti_cli_spec spec = {"validate", DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN_CSV, NULL, 0, NULL, 1,
                                       S_validate_check, S_validate_usage, NULL};
     return dti_cli_run(&spec, NULL, S_validate, argc, argv);
 }

@@ -237,6 +237,23 @@ static int S_backtest(dti_cli_inputs *in, const S_args *a, dti_cli_record *l, dt
     bs.sim.n_changes = cfg->n_changes;
     memcpy(bs.sim.change_year, cfg->change_year, sizeof bs.sim.change_year);
     memcpy(bs.sim.change_prob, cfg->change_prob, sizeof bs.sim.change_prob);
+    /* an origin whose later years are all records of the units (DTI 2025 on) has nothing the backtest
+     * scores yet (backtest.c scores the provinces' years and the units' ranks the rule gives in them):
+     * refused in one line rather than shown as NaN */
+    for (size_t k = 0; k < bs.n_origins; k++) {
+        int scored = 0, last_units = 0;
+        for (size_t t = 0; t < l->obs.n_years; t++)
+            if (l->obs.year[t] > bs.origins[k]) {
+                scored |= l->obs.frame[t] == DTI_FRAME_PROVINCES;
+                last_units = l->obs.year[t];
+            }
+        if (!scored && last_units)
+            return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0,
+                                 "origin %d: the later years of the record (to %d) rank the %zu units, which the "
+                                 "backtest does not score yet (it scores the years of the provinces): give an "
+                                 "earlier origin",
+                                 bs.origins[k], last_units, in->merger.n_units);
+    }
     const int *models = a->n_models ? a->models : cfg->candidates;
     size_t n_models = a->n_models ? a->n_models : cfg->n_candidates;
     dti_backtest_result res[DTI_MODEL_COUNT];

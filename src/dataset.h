@@ -51,6 +51,12 @@ int dti_dataset_load_with(const char *path, const dti_framework *fw, const dti_r
  * framework); free codes otherwise.  Every error has the file, line and column. */
 int dti_dataset_load_csv(const char *path, const dti_framework *fw, const dti_registry *reg,
                          const dti_data_options *opt, dti_dataset **out, dti_error *err);
+/* A year's published table (dtirank import): the same reader, with three differences.  The units
+ * are always the entries of `reg` (the provinces, or the units of a reorganisation: pass the units'
+ * registry), a table may hold the index and its ranks alone (no indicator column), and a rank may go
+ * up to the registry's count (a table may list part of the frame). */
+int dti_dataset_load_published_csv(const char *path, const dti_framework *fw, const dti_registry *reg,
+                                   const dti_data_options *opt, dti_dataset **out, dti_error *err);
 /* A loaded year record as a data table for `fw`: its provinces become the units (code and Vietnamese
  * name from the registry), the framework's indicators are looked up by id in the record's model.
  * No I/O.  *out: dti_dataset_free. */

@@ -64,8 +64,15 @@ typedef struct S_ctx {
     int is_long;
     int by_province;   /* the unit column is headed province (or tỉnh) */
     const dti_registry *reg; /* the units are its provinces (borrowed), or NULL: free codes */
+    int published;     /* a year's published table (dti_dataset_load_published_csv) */
     dti_dataset *ds;
 } S_ctx;
+
+/* What the registry's entries are called in messages: the units of a reorganisation, or provinces. */
+static const char *S_entry_word(const S_ctx *x)
+{
+    return x->reg && x->reg->frame ? "unit" : "province";
+}
 
 static int S_err(const S_ctx *x, const dti_csv_cell *c, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -302,9 +309,13 @@ static int S_put(S_ctx *x, const S_target *t, const dti_csv_cell *c, size_t u, i
         snprintf(what, sizeof what, "%s_rank", fw->nodes[t->index].id);
         if ((rc = S_number(x, c, what, &v)))
             return rc;
-        if (!isnan(v) && (v < 1 || v > (double)ds->n_units || floor(v) < v))
-            return S_err(x, c, "%s %s is not a rank of 1..%zu (the table's units)", what, S_show(c->text).s,
-                         ds->n_units);
+        /* a published table may list part of its frame: its ranks go up to the frame's count */
+        size_t top = x->published && x->reg ? x->reg->n : ds->n_units;
+        if (!isnan(v) && (v < 1 || v > (double)top || floor(v) < v))
+            return S_err(x, c, "%s %s is not a rank of 1..%zu (%s)", what, S_show(c->text).s, top,
+                         !x->published ? "the table's units"
+                         : x->reg->frame ? "the units of the frame"
+                                         : "the provinces of the registry");
         ds->published_rank[u * ds->n_nodes + t->index] = v;
         return DTI_OK;
     }
@@ -523,10 +534,14 @@ static int S_header(S_ctx *x)
         rc = S_err(x, &h[0], "no unit column: the header needs one of unit, code, unit_code, province (or name)");
     if (!rc && !x->is_long) {
         size_t k = 0;
-        while (k < n && x->col[k].kind != S_VALUE)
+        while (k < n && x->col[k].kind != S_VALUE &&
+               !(x->published && (x->col[k].kind == S_PUBLISHED || x->col[k].kind == S_RANK)))
             k++;
         if (k == n)
-            rc = S_err(x, &h[0], "no column of an indicator of model %s", x->fw->name);
+            rc = x->published ? S_err(x, &h[0], "no column of model %s: a published table needs the index (%s), "
+                                                "its rank (%s_rank) or an indicator",
+                                      x->fw->name, x->fw->nodes[x->fw->root].id, x->fw->nodes[x->fw->root].id)
+                              : S_err(x, &h[0], "no column of an indicator of model %s", x->fw->name);
     }
     for (size_t i = 0; !rc && i < S_PROVINCE_KEYS; i++)
         x->by_province |= !strcmp(f[x->key], S_key_names[i]);
@@ -575,7 +590,7 @@ static int S_name(S_ctx *x, const dti_csv_cell *c, size_t u)
     dti_error tmp;
     dti_error_init(&tmp);
     if (dti_registry_find(x->reg, c->text, &p, &tmp))
-        return S_err(x, c, "name '%s' is not a province of the registry (the row's unit is %s)", show,
+        return S_err(x, c, "name '%s' is not a %s of the registry (the row's unit is %s)", show, S_entry_word(x),
                      ds->name[u]);
     if (p != ds->reg_index[u])
         return S_err(x, c, "name '%s' is %s, but the row's unit is %s", show, x->reg->p[p].name, ds->name[u]);
@@ -638,9 +653,10 @@ static int S_wide(S_ctx *x)
                 dti_csv_show(k->text, a, sizeof a);
                 dti_csv_show(f->text, b, sizeof b);
                 rc = strcmp(k->text, f->text)
-                         ? S_err(x, k, "duplicate province %s: '%s' here, '%s' at line %zu", x->reg->p[p].name, a, b,
-                                 f->line)
-                         : S_err(x, k, "duplicate province %s (first at line %zu)", x->reg->p[p].name, f->line);
+                         ? S_err(x, k, "duplicate %s %s: '%s' here, '%s' at line %zu", S_entry_word(x),
+                                 x->reg->p[p].name, a, b, f->line)
+                         : S_err(x, k, "duplicate %s %s (first at line %zu)", S_entry_word(x), x->reg->p[p].name,
+                                 f->line);
                 break;
             }
             seen[p] = u + 1;
@@ -838,8 +854,24 @@ static int S_long(S_ctx *x)
 
 /* ---- the loader --------------------------------------------------------------------------------- */
 
-int dti_dataset_load_csv(const char *path, const dti_framework *fw, const dti_registry *reg,
-                         const dti_data_options *opt, dti_dataset **out, dti_error *err)
+/* The label row of a template (dtirank template): the record right after the header, when its first
+ * cell starts with '#', names the columns for people (their Vietnamese names) and is no data: it is
+ * dropped here, before the header is read.  Only that record: a '#' anywhere else is a unit's name and
+ * is looked up like any other. */
+static void S_drop_label_row(dti_csv *t)
+{
+    if (t->n_rows < 2 || t->cell[t->row[1]].text[0] != '#')
+        return;
+    size_t k = t->row[2] - t->row[1]; /* its cells: the later records move down over them */
+    memmove(&t->cell[t->row[1]], &t->cell[t->row[2]], (t->n_cells - t->row[2]) * sizeof *t->cell);
+    for (size_t r = 2; r <= t->n_rows; r++)
+        t->row[r - 1] = t->row[r] - k;
+    t->n_cells -= k;
+    t->n_rows--;
+}
+
+static int S_load(const char *path, const dti_framework *fw, const dti_registry *reg, const dti_data_options *opt,
+                  int published, dti_dataset **out, dti_error *err)
 {
     *out = NULL;
     static const dti_data_options def = {0, 0};
@@ -852,7 +884,9 @@ int dti_dataset_load_csv(const char *path, const dti_framework *fw, const dti_re
     int rc = dti_csv_read(path, x.opt->delimiter, &t, err);
     if (rc)
         return rc;
+    S_drop_label_row(t);
     x.t = t;
+    x.published = published;
     x.ind = dti_xcalloc(fw->n_nodes, sizeof *x.ind);
     x.nj = dti_engine_indicators(fw, x.ind);
     x.fold_id = dti_xcalloc(fw->n_nodes, sizeof *x.fold_id);
@@ -871,7 +905,7 @@ int dti_dataset_load_csv(const char *path, const dti_framework *fw, const dti_re
         rc = S_err(&x, &t->cell[0], "a header but no rows: a CSV table needs a row per unit");
         goto cleanup;
     }
-    if (x.by_province || fw->n_years) {
+    if (x.by_province || fw->n_years || published) {
         if (!reg) {
             rc = dti_error_set(err, DTI_ERR_USAGE, path, 0, 0, "a table of provinces needs the province registry");
             goto cleanup;
@@ -912,4 +946,16 @@ cleanup:
     free(x.ind);
     dti_csv_free(t);
     return rc;
+}
+
+int dti_dataset_load_csv(const char *path, const dti_framework *fw, const dti_registry *reg,
+                         const dti_data_options *opt, dti_dataset **out, dti_error *err)
+{
+    return S_load(path, fw, reg, opt, 0, out, err);
+}
+
+int dti_dataset_load_published_csv(const char *path, const dti_framework *fw, const dti_registry *reg,
+                                   const dti_data_options *opt, dti_dataset **out, dti_error *err)
+{
+    return S_load(path, fw, reg, opt, 1, out, err);
 }

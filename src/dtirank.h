@@ -178,10 +178,12 @@ typedef struct dti_validate_options {
     const dti_registry *reg;
     const char *models_dir;
     const dti_framework *model;
+    const dti_data_options *csv; /* how a CSV table is read (NULL: the defaults) */
 } dti_validate_options;
 
 /* Recognises the kind of `path` from its top-level keys (framework, year record, registry, data table,
- * merger map, merger rule, targets, uncertain inputs, goal costs, aliases), loads it with the loader
+ * merger map, merger rule, targets, uncertain inputs, goal costs, aliases) -- or a CSV data table
+ * (dti_csv_sniff), read for o->model, which it then needs --, loads it with the loader
  * every command uses and records every error found in `err` (use collect mode) and record warnings in
  * `warnings`.  *kind names what was checked. */
 int dti_validate_file(const char *path, const dti_validate_options *o, dti_error *err, dti_error *warnings,
@@ -217,6 +219,14 @@ enum { DTI_OUTPUT_FORCE = 1u << 0 };
 int dti_output_open(const char *path, unsigned flags, dti_output **out, dti_error *err);
 FILE *dti_output_stream(dti_output *o);
 int dti_output_commit(dti_output *o, dti_error *err);
+/* The same with a check of the file as written: once the temporary file is complete and before it is
+ * renamed, fn(its path, ctx) may read it back; a non-zero return (fn has filled the caller's error)
+ * removes it, leaves the destination as it was and is returned.  Standard output is not checked. */
+typedef struct dti_output_check {
+    int (*fn)(const char *tmp_path, void *ctx);
+    void *ctx;
+} dti_output_check;
+int dti_output_commit_checked(dti_output *o, const dti_output_check *check, dti_error *err);
 void dti_output_abort(dti_output *o);
 
 #endif

@@ -171,6 +171,7 @@ struct dti_year {
     int has_top10;
     int *top10;       /* per entry: listed in the official top 10 */
     char **top10_source;
+    int model_assumed;    /* `model_assumed: true`: the edition's framework is unknown, fw is carried forward */
     int *conflict;        /* per entry: a published rank disagrees with a published value */
     dti_error warnings;   /* such disagreements, with their positions (collect mode) */
 };

@@ -22,6 +22,8 @@ static const char S_main_help[] =
     "  backtest   forecast honesty: fit up to an origin year, score the later observed years\n"
     "  tune       weight tuning: implied weights, uncertainty and sensitivity, stability, goals\n"
     "  report     one self-contained HTML report of a province: targets, charts, table, sources\n"
+    "  template   an empty table of a framework to fill (csv or xlsx), one row per province or unit\n"
+    "  import     a published table (CSV) -> a new year record data/dti/YEAR.yaml\n"
     "\n"
     "Options:\n"
     "  -h, --help      show this help (and 'dtirank COMMAND --help' for a command)\n"
@@ -65,5 +67,9 @@ int main(int argc, char **argv)
         return dti_cmd_tune(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
         return dti_cmd_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "template"))
+        return dti_cmd_template(argc - 1, argv + 1);
+    if (!strcmp(cmd, "import"))
+        return dti_cmd_import(argc - 1, argv + 1);
     return dti_cli_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -218,7 +218,8 @@ static int S_write_all(int fd, const char *buf, size_t len)
 
 /* Creates the temporary file, fills it and renames it over the destination; *e receives errno and
  * *what the step that failed. */
-static int S_commit_file(dti_output *o, mode_t mode, int *e, const char **what)
+static int S_commit_file(dti_output *o, mode_t mode, const dti_output_check *check, int *e, const char **what,
+                         int *check_rc)
 {
     sigset_t old;
     int n = snprintf(S_tmp, sizeof S_tmp, "%s.tmp.XXXXXX", o->dest);
@@ -246,6 +247,8 @@ static int S_commit_file(dti_output *o, mode_t mode, int *e, const char **what)
     int bad = S_write_all(fd, o->buf, o->len) != 0 || fsync(fd) != 0;
     *e = errno;
     bad = close(fd) != 0 || bad;
+    if (!bad && check && (*check_rc = check->fn(S_tmp, check->ctx)) != 0)
+        bad = 1; /* the file as written is refused: it never replaces the destination */
     S_block(&old);
     if (!bad && rename(S_tmp, o->dest) != 0) {
         bad = 1;
@@ -272,7 +275,7 @@ static int S_commit_file(dti_output *o, mode_t mode, int *e, const char **what)
     return 0;
 }
 
-int dti_output_commit(dti_output *o, dti_error *err)
+int dti_output_commit_checked(dti_output *o, const dti_output_check *check, dti_error *err)
 {
     int rc = DTI_OK;
     if (o->f == stdout) {
@@ -288,14 +291,16 @@ int dti_output_commit(dti_output *o, dti_error *err)
     if (bad)
         rc = dti_error_set(err, DTI_ERR_IO, o->path, 0, 0, "cannot hold the output in memory");
     else if (!(rc = S_check(o, &mode, err))) { /* inputs read since the open are refused too */
-        int e = 0;
+        int e = 0, check_rc = 0;
         const char *what = NULL;
-        if (S_commit_file(o, mode, &e, &what) != 0)
-            rc = dti_error_set(err, DTI_ERR_IO, o->path, 0, 0, "%s: %s", what, strerror(e));
+        if (S_commit_file(o, mode, check, &e, &what, &check_rc) != 0)
+            rc = check_rc ? check_rc : dti_error_set(err, DTI_ERR_IO, o->path, 0, 0, "%s: %s", what, strerror(e));
     }
     S_free(o);
     return rc;
 }
+
+int dti_output_commit(dti_output *o, dti_error *err) { return dti_output_commit_checked(o, NULL, err); }
 
 void dti_output_abort(dti_output *o)
 {

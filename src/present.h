@@ -147,5 +147,27 @@ typedef struct dti_report_view {
  * weights and the sources, in v->lang (docs/guide.md). */
 dti_report *dti_present_report(const dti_report_view *v);
 
+/* ---- template and import (present_import.c) ---- */
+/* `dtirank template`: a table "template" of text columns -- the unit (`province`, or `unit` for a
+ * registry of units), for a framework with editions (`years:`) the index's rank and value, the
+ * indicators, the denominators -- whose first row is the label row (first cell "# ...": the reader
+ * skips it) and then one row per entry of reg with its name. */
+dti_report *dti_present_template(const dti_framework *fw, const dti_registry *reg);
+
+/* `dtirank import`: what the record holds, one row per column of the table that gave facts. */
+typedef struct dti_import_column {
+    const char *column, *key, *source; /* as in the table's header; the record's key; its source */
+    size_t facts;
+} dti_import_column;
+typedef struct dti_import_view {
+    int year, model_assumed, replaced;
+    const char *model, *frame; /* frame NULL: the provinces */
+    size_t units, rows;        /* the frame's count; the table's rows */
+    size_t n_ranks, n_values;
+    const char *table, *record, *framework;
+    const dti_import_column *cols;
+    size_t n_cols;
+} dti_import_view;
+dti_report *dti_present_import(const dti_import_view *v);
 
 #endif

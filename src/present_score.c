@@ -43,6 +43,46 @@ static void S_treatment(dti_report *doc, const dti_framework *fw, const dti_engi
     }
 }
 
+/* score --detail: one table per stage of the pipeline, as COINr's export_to_excel writes one sheet per
+ * data set (Raw, Denominated, Imputed, Treated, Normalised, Aggregated): the units in the scores' order,
+ * one column per indicator (per computed node for the aggregates).  Data only: CSV (--table), JSON and
+ * xlsx carry them; text and Markdown show the scores. */
+static void S_stages(dti_report *doc, const dti_framework *fw, const dti_dataset *ds, const dti_engine *w,
+                     const dti_engine_result *r, const dti_score *sc)
+{
+    static const char *const names[] = {"raw", "denominated", "imputed", "treated", "normalised", "aggregated"};
+    size_t nu = r->n_units, nj = r->n_indicators;
+    for (size_t k = 0; k < 6; k++) {
+        if (k == 1 && !fw->n_denominators) /* no denominator: the raw values again */
+            continue;
+        dti_table *t = dti_report_table(doc, names[k], NULL);
+        dti_table_col(t, "unit", DTI_COL_TEXT);
+        dti_table_col(t, "name", DTI_COL_TEXT);
+        size_t *node = dti_xcalloc(fw->n_nodes, sizeof *node), n = 0;
+        for (size_t i = 0; k == 5 && i < fw->n_nodes; i++)
+            if (fw->nodes[i].n_children)
+                node[n++] = i;
+        for (size_t j = 0; k < 5 && j < nj; j++)
+            node[n++] = dti_engine_indicator_node(w, j);
+        for (size_t c = 0; c < n; c++)
+            dti_table_col(t, fw->nodes[node[c]].id, DTI_COL_NUM);
+        for (size_t c = 0; c < t->n_cols; c++)
+            dti_table_col_flags(t, c, DTI_COL_DATA_ONLY);
+        const double *stage[] = {NULL, r->denominated, r->imputed, r->treated, r->normalised, r->values};
+        for (size_t q = 0; q < nu; q++) {
+            size_t u = r->order[q], row = dti_table_row(t);
+            dti_table_text(t, row, 0, dti_score_unit_code(sc, u));
+            dti_table_text(t, row, 1, dti_score_unit_name(sc, u));
+            for (size_t c = 0; c < n; c++)
+                dti_table_num(t, row, 2 + c,
+                              k == 0   ? ds->values[u * ds->n_indicators + c]
+                              : k == 5 ? stage[k][node[c] * nu + u]
+                                       : stage[k][c * nu + u]);
+        }
+        free(node);
+    }
+}
+
 dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger *m)
 {
     const dti_framework *fw;
@@ -105,8 +145,10 @@ dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger 
             dti_table_num(t, row, c0 + c,
                           c < n_cols ? r->values[cols[c] * nu + u] : r->normalised[(c - n_cols) * nu + u]);
     }
-    if (detail && !dti_score_merged(sc))
+    if (detail && !dti_score_merged(sc)) {
+        S_stages(doc, fw, ds, w, r, sc);
         S_treatment(doc, fw, w, r);
+    }
     return doc;
 }
 

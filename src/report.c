@@ -12,7 +12,7 @@
 
 static const dti_report_writer *const S_writers[DTI_FORMAT_COUNT] = {
     &dti_report_writer_text, &dti_report_writer_md, &dti_report_writer_csv, &dti_report_writer_json,
-    &dti_report_writer_svg, &dti_report_writer_html};
+    &dti_report_writer_svg, &dti_report_writer_html, &dti_report_writer_xlsx};
 
 int dti_format_parse(const char *s, int *format, dti_error *err)
 {

@@ -41,8 +41,9 @@
 #include "chart.h"
 #include "dtirank.h"
 
-/* Output formats, in the order of --format's list.  Room for xlsx (issue 12). */
-enum dti_format { DTI_FORMAT_TEXT, DTI_FORMAT_MD, DTI_FORMAT_CSV, DTI_FORMAT_JSON, DTI_FORMAT_SVG, DTI_FORMAT_HTML, DTI_FORMAT_COUNT };
+/* Output formats, in the order of --format's list. */
+enum dti_format { DTI_FORMAT_TEXT, DTI_FORMAT_MD, DTI_FORMAT_CSV, DTI_FORMAT_JSON, DTI_FORMAT_SVG, DTI_FORMAT_HTML,
+                  DTI_FORMAT_XLSX, DTI_FORMAT_COUNT };
 
 /* "text", "md", "csv", "json" -> *format; DTI_ERR_USAGE listing the names otherwise. */
 int dti_format_parse(const char *s, int *format, dti_error *err);
@@ -261,6 +262,12 @@ typedef struct dti_report_writer {
 
 extern const dti_report_writer dti_report_writer_text, dti_report_writer_md, dti_report_writer_csv,
     dti_report_writer_json, dti_report_writer_svg, dti_report_writer_html;
+extern const dti_report_writer dti_report_writer_xlsx; /* binary: to a file (--out), never a terminal */
+/* The xlsx writer's name for the sheet of table `want` (report_xlsx.c): Excel's forbidden characters
+ * ([]:*?/\') and control characters as '_', at most 28 characters (room for a suffix within Excel's
+ * 31), never empty ("table") nor "History" (Excel's own), unique ignoring ASCII case among `taken`
+ * ("_2", "_3", ...).  out needs 140 bytes. */
+void dti_report_sheet_name(const char *want, const char *const *taken, size_t n_taken, char *out, size_t size);
 
 /* ---- charts, for writers (report_chart.c) -------------------------------------------------------- */
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_read.h"
 #include "dataset.h"
 #include "internal.h"
 #include "merger.h"
@@ -289,6 +290,15 @@ int dti_validate_file(const char *path, const dti_validate_options *o, dti_error
 {
     dti_ynode *root = NULL;
     *kind = "file";
+    if (dti_csv_sniff(path)) { /* a CSV data table (docs/methods.md): the framework gives its columns meaning */
+        *kind = "data table (CSV)";
+        if (!o->model)
+            return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0, "a CSV table names no framework: give it (--model)");
+        dti_dataset *ds = NULL;
+        int rc = dti_dataset_load_csv(path, o->model, o->reg, o->csv, &ds, err);
+        dti_dataset_free(ds);
+        return rc;
+    }
     int rc = dti_yaml_load(path, &root, err);
     if (rc)
         return rc;

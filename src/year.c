@@ -12,8 +12,8 @@
 #include "internal.h"
 #include "ynode.h"
 
-static const char *const S_top_keys[] = {"year", "model", "frame", "units", "published", "note", "top10", "provinces",
-                                          NULL};
+static const char *const S_top_keys[] = {"year",      "model", "model_assumed", "frame", "units",
+                                          "published", "note",  "top10",         "provinces", NULL};
 static const char *const S_fact_keys[] = {"value", "min", "max", "evidence", "derived", "how", "source", "note", NULL};
 static const char *const S_top10_keys[] = {"province", "source", "note", NULL};
 
@@ -319,15 +319,33 @@ int dti_year_load(const char *path, const dti_registry *reg, const char *models_
     yr->units = (size_t)x;
     if ((rc = dti_y_require(&c, root, "model", "a year record", &v)) || (rc = S_load_framework(&c, v, models_dir, yr)))
         goto cleanup;
+    /* `model_assumed: true`: the edition's framework is not known, and the record carries the model of
+     * an earlier edition forward (dtirank import writes it for a year after every year the model
+     * lists); it never stands for a year before or between them. */
+    const dti_ynode *assumed = dti_ynode_get(root, "model_assumed");
+    int is_assumed = 0;
+    if (assumed && (rc = dti_y_bool(&c, assumed, "model_assumed", &is_assumed)))
+        goto cleanup;
     if (yr->fw->n_years) {
         size_t k = 0;
+        long last = yr->fw->years[0];
+        for (size_t j = 1; j < yr->fw->n_years; j++)
+            last = yr->fw->years[j] > last ? yr->fw->years[j] : last;
         while (k < yr->fw->n_years && yr->fw->years[k] != yr->year)
             k++;
-        if (k == yr->fw->n_years) {
-            rc = dti_y_error(&c, v, "model %s does not cover the year %d", yr->fw->name, yr->year);
+        if (k == yr->fw->n_years && !(is_assumed && yr->year > last)) {
+            rc = is_assumed ? dti_y_error(&c, assumed, "model_assumed: model %s describes editions up to %ld, and %d is "
+                                                       "not after them", yr->fw->name, last, yr->year)
+                            : dti_y_error(&c, v, "model %s does not cover the year %d", yr->fw->name, yr->year);
+            goto cleanup;
+        }
+        if (k < yr->fw->n_years && is_assumed) {
+            rc = dti_y_error(&c, assumed, "model_assumed: model %s lists the year %d: it is not assumed",
+                             yr->fw->name, yr->year);
             goto cleanup;
         }
     }
+    yr->model_assumed = is_assumed;
     if ((v = dti_ynode_get(root, "published")) && v->kind != DTI_Y_SCALAR) {
         rc = dti_y_error(&c, v, "published must be a date such as 12/7/2023");
         goto cleanup;

@@ -55,7 +55,10 @@ report --home /tmp/dtirank_leakcheck_home --settings tests/golden/projection-qui
 rank --year 2024 --province "Thai Nguyen" --format svg
 audit --model models/asem.yaml --data data/asem.yaml --format html
 tune stability --model models/dti-2022.yaml --year 2022 --province "Da Nang" --format svg
+template --model dti-2024 --units 34 --format xlsx --out /tmp/leakcheck_out.xlsx
+score --model models/asem.yaml --data data/asem.yaml --detail --format xlsx --out /tmp/leakcheck_out.xlsx
+import --year 2024 --units 34 tests/import/conflict.csv --source https://example.org/SYNTHETIC --force
 CMDS
-rm -f /tmp/leakcheck.$$ /tmp/leakcheck_out.csv
+rm -f /tmp/leakcheck.$$ /tmp/leakcheck_out.csv /tmp/leakcheck_out.xlsx
 echo "leakcheck: $pass passed, $fail failed"
 [ $fail = 0 ]

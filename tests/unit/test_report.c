@@ -239,7 +239,7 @@ static void test_report_table_and_format_errors(void **state)
     int format;
     dti_error_init(&err);
     assert_int_equal(dti_format_parse("xml", &format, &err), DTI_ERR_USAGE);
-    assert_string_equal(err.e[0].message, "unknown format 'xml' (use text, md, csv, json, svg or html)");
+    assert_string_equal(err.e[0].message, "unknown format 'xml' (use text, md, csv, json, svg, html or xlsx)");
     assert_int_equal(dti_format_parse("md", &format, &err), DTI_OK);
     assert_int_equal(format, DTI_FORMAT_MD);
     dti_report_free(doc);
