@@ -35,6 +35,8 @@ LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.
 LIB_SRC += src/csv_read.c src/dataset_csv.c
 # the analyst's toolkit (issue 14): named and data-driven weights, leave-one-out, comparisons, panel imputation
 LIB_SRC += src/weights.c src/compare.c src/panel.c
+# ... at the level of the commands: weight sets of a run, compare, profile, regional ranks
+LIB_SRC += src/toolkit.c src/profile.c src/present_toolkit.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
@@ -68,7 +70,7 @@ $(BUILD)/libdtirank.a: $(LIB_OBJ)
 
 # The program: main.c dispatches to the commands (cmd_*.c), which share cli.c; all above the library.
 CLI_OBJ = $(BUILD)/main.o $(BUILD)/cli.o $(BUILD)/cmd_rank.o $(BUILD)/cmd_project.o $(BUILD)/cmd_score.o \
-          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o
+          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o $(BUILD)/cmd_toolkit.o
 $(BUILD)/dtirank: $(CLI_OBJ) $(BUILD)/libdtirank.a
 	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libdtirank.a $(LIBS)
 

@@ -21,6 +21,8 @@ static const char S_main_help[] =
     "  project    P(top k) and rank intervals of a province in future years (the main job)\n"
     "  backtest   forecast honesty: fit up to an origin year, score the later observed years\n"
     "  tune       weight tuning: implied weights, uncertainty and sensitivity, stability, goals\n"
+    "  compare    two variants side by side (models, weight sets, years); leave-one-out (--drop)\n"
+    "  profile    one province over the record: ranks, region, indicators, strengths, changes\n"
     "\n"
     "Options:\n"
     "  -h, --help      show this help (and 'dtirank COMMAND --help' for a command)\n"
@@ -62,5 +64,9 @@ int main(int argc, char **argv)
         return dti_cmd_project(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "tune"))
         return dti_cmd_tune(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return dti_cmd_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "profile"))
+        return dti_cmd_profile(argc - 1, argv + 1);
     return dti_cli_usage(NULL, "unknown command '%s'", cmd);
 }
