@@ -42,7 +42,7 @@ LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare
+UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare test_toolkit
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: all deps run check unit golden bad formats docs asan bench leakcheck fuzz fuzz-csv install clean reference charts browser browser-if-found
@@ -94,6 +94,8 @@ golden: $(BUILD)/dtirank
 	@sh tests/csv/routes.sh ./$(BUILD)/dtirank
 	@if command -v python3 >/dev/null 2>&1; then python3 tests/golden/check_scores.py; \
 	 else echo "golden: python3 not found, tests/golden/check_scores.py skipped"; fi
+	@if command -v python3 >/dev/null 2>&1; then python3 tests/golden/check_toolkit.py; \
+	 else echo "golden: python3 not found, tests/golden/check_toolkit.py skipped"; fi
 
 bad: $(BUILD)/dtirank
 	@sh tests/bad/run.sh ./$(BUILD)/dtirank
@@ -190,6 +192,8 @@ reference:
 	/usr/bin/python3 tests/reference/merger_2022.py ../shared/data
 	/usr/bin/python3 tests/reference/tune_fit_reference.py
 	/usr/bin/python3 tests/reference/toolkit_reference.py ../shared/bench/asem
+	/usr/bin/python3 tests/gen_toolkit_data.py
+	/usr/bin/python3 tests/reference/regions_reference.py ../shared/data
 
 # The installed program reads its data from $(PREFIX)/share/dtirank (cli.c is rebuilt with that
 # DATADIR; the build tree's own binary keeps reading the build tree).

@@ -244,13 +244,14 @@ static int S_compare(dti_cli_inputs *in, void *ctx)
         const char *notes[2];
         size_t n_notes = 0;
         if (mode == DTI_COMPARE_YEARS && !in->model)
-            notes[n_notes++] = "Published ranks as `rank` shows them; a unit known only by bounds (>=11) has no rank "
-                               "here.  Scores of different models are not comparable across years; ranks are.";
+            notes[n_notes++] = "Published ranks as `rank` shows them (rho is of the ranks); a unit known only by bounds "
+                               "(>=11) has no rank here.  Values of different models are not comparable across years; "
+                               "ranks are.";
         if (mode == DTI_COMPARE_YEARS && v[0].vd.model && v[1].vd.model && strcmp(v[0].vd.model, v[1].vd.model) != 0)
             notes[n_notes++] = "The two years use different models: compare the ranks, not the values.";
         int precision = v[0].vd.precision > v[1].vd.precision ? v[0].vd.precision : v[1].vd.precision;
         dti_compare_view cv = {mode, what, label[0], label[1], &v[0].vd, &v[1].vd, &c, precision,
-                               roles, paths, n_src, notes, n_notes};
+                               mode == DTI_COMPARE_YEARS && !in->model, roles, paths, n_src, notes, n_notes};
         doc = dti_present_compare(&cv);
         if (mode != DTI_COMPARE_YEARS || in->model)
             for (int k = 0; k < (mode == DTI_COMPARE_WEIGHTS ? 2 : 1); k++)

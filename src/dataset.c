@@ -439,8 +439,17 @@ int dti_dataset_load_with(const char *path, const dti_framework *fw, const dti_r
                           const dti_data_options *opt, dti_dataset **out, dti_error *err)
 {
     *out = NULL;
-    if (dti_csv_sniff(path))
-        return dti_dataset_load_csv(path, fw, reg, opt, out, err);
+    if (dti_csv_sniff(path)) {
+        int rc = dti_dataset_load_csv(path, fw, reg, opt, out, err);
+        if (!rc && opt && opt->year && (*out)->year != opt->year) { /* a wide table (a long one has checked) */
+            dti_dataset_free(*out);
+            *out = NULL;
+            rc = dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
+                               "--table-year: this table is of one year (a multi-year CSV table is long, with a "
+                               "year column)");
+        }
+        return rc;
+    }
     if (opt && (opt->delimiter || opt->decimal_comma))
         return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
                              "--delimiter and --decimal-comma are for CSV tables, and this file is YAML");

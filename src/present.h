@@ -79,6 +79,7 @@ typedef struct dti_compare_view {
     const dti_variant_data *a, *b;
     const dti_compare *c;
     int precision;                /* decimals of the scores shown */
+    int rho_of_ranks;             /* the variants' scores are their ranks (published rankings) */
     const char *const *source_role, *const *source_path;
     size_t n_sources;
     const char *const *notes;     /* paragraphs after the summary */

@@ -73,7 +73,12 @@ void dti_present_weights(dti_report *doc, const dti_framework *fw, const dti_wei
     dti_table_col_decimals(t, c_share, 4);
     dti_table_col_label(t, c_share, "share of parent");
     size_t c_x = 0, c_y = 0;
-    if (wc->source == DTI_WEIGHTS_PCA) {
+    if (wc->source == DTI_WEIGHTS_FILE) { /* a set of the file: the nodes it weights otherwise than the model */
+        c_x = dti_table_col(t, "default_share", DTI_COL_NUM);
+        dti_table_col_decimals(t, c_x, 4);
+        dti_table_col_label(t, c_x, "model's share");
+        dti_table_note(t, "The nodes the set weights otherwise than the model's own weights (shares among siblings).");
+    } else if (wc->source == DTI_WEIGHTS_PCA) {
         c_x = dti_table_col(t, "loading", DTI_COL_NUM);
         c_y = dti_table_col(t, "explained", DTI_COL_NUM);
         dti_table_col_decimals(t, c_x, 4);
@@ -96,15 +101,22 @@ void dti_present_weights(dti_report *doc, const dti_framework *fw, const dti_wei
         if (nd->parent == DTI_NONE)
             continue;
         const dti_node *pa = &fw->nodes[nd->parent];
-        double sum = 0;
-        for (size_t c = 0; c < pa->n_children; c++)
+        double sum = 0, dsum = 0;
+        for (size_t c = 0; c < pa->n_children; c++) {
             sum += fw->nodes[pa->children[c]].weight;
+            dsum += fw->default_weights[pa->children[c]];
+        }
+        double share = sum > 0 ? nd->weight / sum : NAN, dshare = dsum > 0 ? fw->default_weights[i] / dsum : NAN;
+        if (wc->source == DTI_WEIGHTS_FILE && !(fabs(share - dshare) > 1e-12)) /* the same share: not listed */
+            continue;
         size_t r = dti_table_row(t);
         dti_table_text(t, r, c_node, nd->id);
         dti_table_text(t, r, c_parent, pa->id);
         dti_table_num(t, r, c_w, nd->weight);
-        dti_table_num(t, r, c_share, sum > 0 ? nd->weight / sum : NAN);
-        if (wc->source == DTI_WEIGHTS_PCA) {
+        dti_table_num(t, r, c_share, share);
+        if (wc->source == DTI_WEIGHTS_FILE) {
+            dti_table_num(t, r, c_x, dshare);
+        } else if (wc->source == DTI_WEIGHTS_PCA) {
             dti_table_num(t, r, c_x, wc->pca.loading[i]);
             for (size_t g = 0; g < wc->pca.n_groups; g++)
                 if (wc->pca.group[g].node == i && wc->pca.group[g].defined)
@@ -176,9 +188,9 @@ dti_report *dti_present_compare(const dti_compare_view *v)
         for (size_t k = 0; k < c->n_rows && !w; k++)
             if (!isnan(c->rows[k].shift) && c->max_abs_shift > 0 && !(fabs(c->rows[k].shift) < c->max_abs_shift))
                 w = &c->rows[k];
-        dti_report_text(doc, "Spearman's rho %.4f over the %zu units ranked under both; mean |shift| %.2f places, "
+        dti_report_text(doc, "Spearman's rho %.4f %s over the %zu units ranked under both; mean |shift| %.2f places, "
                              "largest %.0f%s%s%s.",
-                        c->spearman, c->n_both, c->mean_abs_shift, c->max_abs_shift, w ? " (" : "",
+                        c->spearman, v->rho_of_ranks ? "of the ranks" : "of the scores", c->n_both, c->mean_abs_shift, c->max_abs_shift, w ? " (" : "",
                         w ? v->b->name[w->ub] : "", w ? ")" : "");
     } else {
         dti_report_text(doc, "%zu units are ranked under both: too few to compare the rankings.", c->n_both);
@@ -198,7 +210,7 @@ dti_report *dti_present_compare(const dti_compare_view *v)
     }
     if (only_a || only_b)
         dti_report_text(doc, "%zu of %zu units ranked under A, %zu of %zu under B; %zu under A only and %zu under B "
-                             "only have no shift and do not enter rho.",
+                             "only have no shift and do not enter rho (for the top-K line, no rank counts as outside).",
                         v->a->n_scored, v->a->v.n_units, v->b->n_scored, v->b->v.n_units, only_a, only_b);
     else
         dti_report_text(doc, "%zu of %zu units ranked under A, %zu of %zu under B.", v->a->n_scored, v->a->v.n_units,
@@ -252,8 +264,8 @@ dti_report *dti_present_compare(const dti_compare_view *v)
         }
         dti_table_text(t, r, c_unit, x->unit);
         dti_table_text(t, r, c_name, x->ub != (size_t)-1 ? v->b->name[x->ub] : v->a->name[x->ua]);
-        dti_table_num(t, r, c_sb, x->score_b);
-        dti_table_num(t, r, c_sa, x->score_a);
+        dti_table_num(t, r, c_sb, x->ub != (size_t)-1 ? v->b->value[x->ub] : NAN);
+        dti_table_num(t, r, c_sa, x->ua != (size_t)-1 ? v->a->value[x->ua] : NAN);
         if (x->cross)
             dti_table_text(t, r, c_cross, x->cross > 0 ? "enters" : "leaves");
     }
@@ -520,7 +532,11 @@ static void S_profile_notes(dti_report *doc, const dti_profile *p)
     const dti_profile_year *h = &p->hist[p->cur];
     char buf[1024];
     size_t o = 0;
-    if (p->n_strengths) {
+    int all_same = p->n_strengths && p->node[p->strength[0]].rank == p->node[p->weakness[0]].rank;
+    if (all_same) {
+        dti_report_text(doc, "Every ranked indicator ranks %zu in %d: no strength or weakness stands out.",
+                        p->node[p->strength[0]].rank, h->year);
+    } else if (p->n_strengths) {
         buf[0] = '\0';
         for (size_t k = 0; k < p->n_strengths && o < sizeof buf; k++) {
             const dti_profile_node *x = &p->node[p->strength[k]];
@@ -698,9 +714,14 @@ static void S_profile_indicators(dti_report *doc, const dti_profile *p)
             }
         }
     }
-    dti_table_note(t, "gap = value - the top-%zu line (>= 0: in the top %zu); places: ranks gained since %d; share: the "
-                      "indicator's nominal weight in the index.",
-                   p->top, p->top, py);
+    if (py)
+        dti_table_note(t, "gap = value - the top-%zu line (>= 0: in the top %zu); places: ranks gained since %d; share: "
+                          "the indicator's nominal weight in the index.",
+                       p->top, p->top, py);
+    else
+        dti_table_note(t, "gap = value - the top-%zu line (>= 0: in the top %zu); share: the indicator's nominal weight "
+                          "in the index.",
+                       p->top, p->top);
 }
 
 static void S_profile_region(dti_report *doc, const dti_profile *p)

@@ -84,6 +84,7 @@ void dti_variant_data_clear(dti_variant_data *d)
     free(d->code);
     free(d->name);
     free(d->score);
+    free(d->value);
     free(d->rank);
     memset(d, 0, sizeof *d);
 }
@@ -94,6 +95,7 @@ static void S_variant_alloc(dti_variant_data *out, size_t n)
     out->code = dti_xcalloc(n ? n : 1, sizeof *out->code);
     out->name = dti_xcalloc(n ? n : 1, sizeof *out->name);
     out->score = dti_xcalloc(n ? n : 1, sizeof *out->score);
+    out->value = dti_xcalloc(n ? n : 1, sizeof *out->value);
     out->rank = dti_xcalloc(n ? n : 1, sizeof *out->rank);
     out->v.n_units = n;
     out->v.unit = out->code;
@@ -118,7 +120,7 @@ void dti_variant_from_score(const dti_score *sc, dti_variant_data *out)
     for (size_t u = 0; u < n; u++) {
         out->code[u] = dti_score_unit_code(sc, u);
         out->name[u] = dti_score_unit_name(sc, u);
-        out->score[u] = r->values[fw->root * n + u];
+        out->score[u] = out->value[u] = r->values[fw->root * n + u];
         out->rank[u] = r->rank[u];
         out->n_scored += r->rank[u] ? 1u : 0u;
     }
@@ -134,8 +136,9 @@ void dti_variant_from_ranking(const dti_ranking *rk, dti_variant_data *out)
         const dti_ranking_row *row = &rk->row[i];
         out->code[i] = reg->p[row->reg].code ? reg->p[row->reg].code : reg->p[row->reg].name;
         out->name[i] = reg->p[row->reg].name;
-        out->score[i] = !isnan(row->value) ? row->value : row->computed;
+        out->value[i] = !isnan(row->value) ? row->value : row->computed;
         out->rank[i] = row->status == DTI_RANK_EXACT ? row->rank : 0;
+        out->score[i] = out->rank[i] ? -(double)out->rank[i] : NAN;
         out->n_scored += out->rank[i] ? 1u : 0u;
     }
 }

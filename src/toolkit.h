@@ -47,7 +47,9 @@ typedef struct dti_variant_data {
     int precision;      /* its published precision */
     const char **code;  /* [u] (borrowed from the score or registry) */
     const char **name;  /* [u] display names (borrowed) */
-    double *score;      /* [u] */
+    double *score;      /* [u] what Spearman's rho compares: the index of a score; minus the exact rank of a
+                         * published ranking (its values may be unknown where its ranks are not) */
+    double *value;      /* [u] the index shown (NaN: unknown) */
     size_t *rank;       /* [u] */
     size_t n_scored;    /* units with a rank */
 } dti_variant_data;
@@ -56,7 +58,8 @@ struct dti_score;
 /* The index and its rank of every unit of a score (dti_score_run).  sc must outlive out. */
 void dti_variant_from_score(const struct dti_score *sc, dti_variant_data *out);
 /* The published ranking of a year (dti_ranking_compute by the index): exact ranks only (a bounded or
- * unknown rank is no rank), the published value (else the recomputed one) as the score. */
+ * unknown rank is no rank); rho is of the ranks; the value shown is the published one (else the
+ * recomputed one). */
 void dti_variant_from_ranking(const dti_ranking *rk, dti_variant_data *out);
 void dti_variant_data_clear(dti_variant_data *d);
 /* The published ranking of year record yr by its index (dti_ranking_compute into *rk, which the
