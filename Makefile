@@ -171,6 +171,7 @@ leakcheck: all
 # Speed figures, printed side by side (no timing assertions in tests).
 bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune
 	@sh tests/bench/bench_project.sh ./$(BUILD)/dtirank
+	@sh tests/bench/bench_toolkit.sh ./$(BUILD)/dtirank
 	@./$(BUILD)/bench_engine
 	@./$(BUILD)/bench_tune
 

@@ -792,6 +792,10 @@ dti_report *dti_present_profile(const dti_profile *p, const char *via, const cha
                          p->region ? p->region : "no region", h->year);
     if (via && *via)
         dti_report_text(doc, "%s", via);
+    if (!p->code)
+        dti_report_text(doc, "A unit's rank is its published one where the year has a table of the units, else the "
+                             "merger rule's (models/merger.yaml); its indicators are the mean of its former "
+                             "provinces' values, unknown when one of them is (docs/merger.md).");
     S_profile_summary(doc, p);
     S_profile_notes(doc, p);
     S_profile_history(doc, p);
