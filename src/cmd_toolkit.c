@@ -201,15 +201,17 @@ static int S_compare(dti_cli_inputs *in, void *ctx)
     int rc = 0;
     dti_report *doc = NULL;
     dti_compare c = {0};
+    if (mode != DTI_COMPARE_YEARS) /* one table for both */
+        dti_cli_year_path(in, &err);
     for (int k = 0; k < 2 && !err.n; k++) {
         const char *model = mode == DTI_COMPARE_MODELS ? in->given[DTI_O_MODEL][k] : in->model;
         const char *weights = mode == DTI_COMPARE_WEIGHTS ? in->given[DTI_O_WEIGHTS][k] : in->weights;
-        if (mode == DTI_COMPARE_YEARS)
-            path[k] = S_year_path(in, atoi(in->given[DTI_O_YEAR][k]), &err);
-        else if (!dti_cli_year_path(in, &err))
-            path[k] = strdup(in->data_path);
+        path[k] = mode == DTI_COMPARE_YEARS ? S_year_path(in, atoi(in->given[DTI_O_YEAR][k]), &err)
+                                            : strdup(in->data_path);
         if (err.n)
             break;
+        if (!path[k])
+            abort();
         if (mode == DTI_COMPARE_YEARS && !model) {
             if (!dti_cli_year(in, path[k], &v[k].yr, &err) &&
                 !dti_variant_from_year(v[k].yr, &v[k].rk, &v[k].vd, &err))

@@ -626,7 +626,7 @@ static void S_profile_history(dti_report *doc, const dti_profile *p)
         dti_table_text(t, r, c_model, h->model);
         dti_table_text(t, r, c_method, h->method);
     }
-    dti_table_note(t, "* = derived from a stated change (docs/data.md); \u2265 = a bound (outside the published top 10); "
+    dti_table_note(t, "Marks: * = derived from a stated change (docs/data.md); \u2265 = a bound (outside the published top 10); "
                       "? = unknown or not determined.");
 }
 

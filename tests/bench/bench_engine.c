@@ -119,7 +119,11 @@ static void S_bench_loo(void)
     dti_error err;
     dti_error_init(&err);
     dti_score *sc = NULL;
-    if (dti_score_compute(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", NULL, NULL, &sc, &err)) {
+    dti_framework *model = NULL;
+    dti_dataset *data = NULL;
+    if (dti_framework_load(DTI_SRCDIR "/models/asem.yaml", &model, &err) ||
+        dti_dataset_load(DTI_SRCDIR "/data/asem.yaml", model, NULL, NULL, &data, &err) ||
+        dti_score_run(model, data, &sc, &err)) {
         dti_error_print(&err, stderr);
         abort();
     }
@@ -166,6 +170,8 @@ static void S_bench_loo(void)
     dti_engine_free(e);
     dti_loo_free(loo);
     dti_score_free(sc);
+    dti_dataset_free(data);
+    dti_framework_free(model);
 }
 
 int main(void)
