@@ -218,38 +218,10 @@ static void S_flag_where(const dti_audit *a, const dti_audit_flag *f, char *buf,
                           * are summed up in one row naming the first S_FLAGS_NAMED */
 #define S_FLAGS_NAMED 2
 
-/* The flags: every one as data (table `flags`), for people the same with long runs of one kind summed
- * up (table `flag_list`). */
-static void S_flags(dti_report *doc, const dti_audit *a, const dti_audit_flags *fl)
+/* The flags for people (table `flag_list`): one line each, long runs of unit flags or few-units warnings
+ * of one kind summed up in one line. */
+static void S_flag_list(dti_report *doc, const dti_audit *a, const dti_audit_flags *fl)
 {
-    const dti_framework *fw = a->fw;
-    dti_table *t = dti_report_table(doc, "flags", NULL);
-    static const char *const names[] = {"kind", "node", "other", "unit", "statistic", "value", "value2", "threshold", "n"};
-    static const int types[] = {DTI_COL_TEXT, DTI_COL_TEXT, DTI_COL_TEXT, DTI_COL_TEXT, DTI_COL_TEXT,
-                                DTI_COL_NUM,  DTI_COL_NUM,  DTI_COL_NUM,  DTI_COL_INT};
-    for (size_t c = 0; c < 9; c++) {
-        dti_table_col(t, names[c], types[c]);
-        dti_table_col_flags(t, c, DTI_COL_DATA_ONLY);
-    }
-    dti_table_col_null(t, 5, NULL, "undefined (a few_units warning of a statistic that cannot be computed)");
-    dti_table_col_null(t, 6, NULL, "only skew_kurt has a second value (the kurtosis)");
-    for (size_t k = 0; k < fl->n; k++) {
-        const dti_audit_flag *f = &fl->flag[k];
-        size_t r = dti_table_row(t);
-        dti_table_text(t, r, 0, dti_audit_flag_kind_name(f->kind));
-        if (f->node != (size_t)-1)
-            dti_table_text(t, r, 1, fw->nodes[f->node].id);
-        if (f->other != (size_t)-1)
-            dti_table_text(t, r, 2, fw->nodes[f->other].id);
-        if (f->unit != (size_t)-1)
-            dti_table_text(t, r, 3, dti_score_unit_code(a->sc, f->unit));
-        dti_table_text(t, r, 4, dti_audit_flag_kind_name(f->statistic));
-        dti_table_num(t, r, 5, f->value);
-        dti_table_num(t, r, 6, f->value2);
-        dti_table_num(t, r, 7, f->threshold);
-        dti_table_size(t, r, 8, f->n);
-    }
-    /* for people */
     dti_table *h = dti_report_table(doc, "flag_list", "Flags (docs/methods.md §8a)");
     static const char *const hn[] = {"flag", "where", "value", "bound", "units"};
     for (size_t c = 0; c < 5; c++) {
@@ -316,6 +288,40 @@ static void S_flags(dti_report *doc, const dti_audit *a, const dti_audit_flags *
         dti_table_note(h, "value: the statistic (availability share, skewness / kurtosis, alpha, r); bound: the "
                           "threshold crossed; units: the units it rests on.  few units: a statistic on fewer than "
                           "10 units (fragile).");
+}
+
+/* The flags: every one as data (table `flags`), for people the same with long runs of one kind summed
+ * up (table `flag_list`). */
+static void S_flags(dti_report *doc, const dti_audit *a, const dti_audit_flags *fl)
+{
+    const dti_framework *fw = a->fw;
+    dti_table *t = dti_report_table(doc, "flags", NULL);
+    static const char *const names[] = {"kind", "node", "other", "unit", "statistic", "value", "value2", "threshold", "n"};
+    static const int types[] = {DTI_COL_TEXT, DTI_COL_TEXT, DTI_COL_TEXT, DTI_COL_TEXT, DTI_COL_TEXT,
+                                DTI_COL_NUM,  DTI_COL_NUM,  DTI_COL_NUM,  DTI_COL_INT};
+    for (size_t c = 0; c < 9; c++) {
+        dti_table_col(t, names[c], types[c]);
+        dti_table_col_flags(t, c, DTI_COL_DATA_ONLY);
+    }
+    dti_table_col_null(t, 5, NULL, "undefined (a few_units warning of a statistic that cannot be computed)");
+    dti_table_col_null(t, 6, NULL, "only skew_kurt has a second value (the kurtosis)");
+    for (size_t k = 0; k < fl->n; k++) {
+        const dti_audit_flag *f = &fl->flag[k];
+        size_t r = dti_table_row(t);
+        dti_table_text(t, r, 0, dti_audit_flag_kind_name(f->kind));
+        if (f->node != (size_t)-1)
+            dti_table_text(t, r, 1, fw->nodes[f->node].id);
+        if (f->other != (size_t)-1)
+            dti_table_text(t, r, 2, fw->nodes[f->other].id);
+        if (f->unit != (size_t)-1)
+            dti_table_text(t, r, 3, dti_score_unit_code(a->sc, f->unit));
+        dti_table_text(t, r, 4, dti_audit_flag_kind_name(f->statistic));
+        dti_table_num(t, r, 5, f->value);
+        dti_table_num(t, r, 6, f->value2);
+        dti_table_num(t, r, 7, f->threshold);
+        dti_table_size(t, r, 8, f->n);
+    }
+    S_flag_list(doc, a, fl);
 }
 
 /* Alpha of every aggregate, then the PCA of its children: one table per aggregate. */

@@ -22,49 +22,10 @@ static void S_show_shift(dti_table *t, size_t r, size_t c, double shift)
 
 /* ---- the weight set (--weights) ------------------------------------------------------------------- */
 
-void dti_present_weights(dti_report *doc, const dti_framework *fw, const dti_weights_choice *wc, const char *key)
+/* The table of the weights a run used (named `key`). */
+static void S_weights_table(dti_report *doc, const dti_framework *fw, const dti_weights_choice *wc, const char *key)
 {
-    dti_report_meta_text(doc, key, wc->name);
-    if (!strcmp(wc->name, "default"))
-        return;
     char title[128];
-    snprintf(title, sizeof title, "%s_source", key);
-    dti_report_meta_text(doc, title, wc->source == DTI_WEIGHTS_FILE ? "model" :
-                                     wc->source == DTI_WEIGHTS_PCA ? "pca" : "balance");
-    if (wc->source == DTI_WEIGHTS_FILE) {
-        dti_report_text(doc, "Weights: the set '%s' of the model's weights: block (%s).", wc->name, fw->path);
-    } else if (wc->source == DTI_WEIGHTS_PCA) {
-        char buf[1024] = "";
-        size_t o = 0, undefined = 0;
-        for (size_t g = 0; g < wc->pca.n_groups && o < sizeof buf; g++) {
-            const dti_weights_group *gr = &wc->pca.group[g];
-            if (gr->defined)
-                o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s %.1f%% (%zu children, %zu complete units)",
-                                      o ? "; " : "", fw->nodes[gr->node].id, 100 * gr->explained, gr->k,
-                                      gr->n_complete);
-            else
-                undefined++;
-        }
-        dti_report_text(doc, "Weights: PCA weights computed from the data (%zu units): per aggregate, the squared "
-                             "loadings of the first principal component of its children (docs/methods.md §6a).  "
-                             "Share of the children's variance the component explains: %s.%s",
-                        wc->n_units, o ? buf : "none defined",
-                        undefined ? "  Aggregates whose PCA is undefined (fewer than 2 children, fewer than 3 "
-                                    "complete units or a constant child) keep their weights." : "");
-        if (wc->n_units < 10)
-            dti_report_text(doc, "Warning: the PCA rests on %zu units (fewer than 10): the weights are fragile.",
-                            wc->n_units);
-    } else {
-        const dti_weights_balance *b = &wc->bal;
-        dti_report_text(doc, "Weights: equal-influence (balance) weights computed from the data (%zu units) at the "
-                             "indicators' level (docs/methods.md §6a): objective %.6g at the model's weights, %.6g "
-                             "at the weights found, after %zu iterations (%s: %s).",
-                        wc->n_units, b->objective_before, b->objective, b->iterations,
-                        b->converged ? "converged" : "NOT converged", b->stop);
-        if (wc->n_units < 10)
-            dti_report_text(doc, "Warning: the correlations rest on %zu units (fewer than 10): the weights are "
-                                 "fragile.", wc->n_units);
-    }
     snprintf(title, sizeof title, "Weights used: %s", wc->name);
     dti_table *t = dti_report_table(doc, key, title);
     size_t c_node = dti_table_col(t, "node", DTI_COL_TEXT), c_parent = dti_table_col(t, "parent", DTI_COL_TEXT);
@@ -131,6 +92,52 @@ void dti_present_weights(dti_report *doc, const dti_framework *fw, const dti_wei
     }
 }
 
+void dti_present_weights(dti_report *doc, const dti_framework *fw, const dti_weights_choice *wc, const char *key)
+{
+    dti_report_meta_text(doc, key, wc->name);
+    if (!strcmp(wc->name, "default"))
+        return;
+    char title[128];
+    snprintf(title, sizeof title, "%s_source", key);
+    dti_report_meta_text(doc, title, wc->source == DTI_WEIGHTS_FILE ? "model" :
+                                     wc->source == DTI_WEIGHTS_PCA ? "pca" : "balance");
+    if (wc->source == DTI_WEIGHTS_FILE) {
+        dti_report_text(doc, "Weights: the set '%s' of the model's weights: block (%s).", wc->name, fw->path);
+    } else if (wc->source == DTI_WEIGHTS_PCA) {
+        char buf[1024] = "";
+        size_t o = 0, undefined = 0;
+        for (size_t g = 0; g < wc->pca.n_groups && o < sizeof buf; g++) {
+            const dti_weights_group *gr = &wc->pca.group[g];
+            if (gr->defined)
+                o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s %.1f%% (%zu children, %zu complete units)",
+                                      o ? "; " : "", fw->nodes[gr->node].id, 100 * gr->explained, gr->k,
+                                      gr->n_complete);
+            else
+                undefined++;
+        }
+        dti_report_text(doc, "Weights: PCA weights computed from the data (%zu units): per aggregate, the squared "
+                             "loadings of the first principal component of its children (docs/methods.md §6a).  "
+                             "Share of the children's variance the component explains: %s.%s",
+                        wc->n_units, o ? buf : "none defined",
+                        undefined ? "  Aggregates whose PCA is undefined (fewer than 2 children, fewer than 3 "
+                                    "complete units or a constant child) keep their weights." : "");
+        if (wc->n_units < 10)
+            dti_report_text(doc, "Warning: the PCA rests on %zu units (fewer than 10): the weights are fragile.",
+                            wc->n_units);
+    } else {
+        const dti_weights_balance *b = &wc->bal;
+        dti_report_text(doc, "Weights: equal-influence (balance) weights computed from the data (%zu units) at the "
+                             "indicators' level (docs/methods.md §6a): objective %.6g at the model's weights, %.6g "
+                             "at the weights found, after %zu iterations (%s: %s).",
+                        wc->n_units, b->objective_before, b->objective, b->iterations,
+                        b->converged ? "converged" : "NOT converged", b->stop);
+        if (wc->n_units < 10)
+            dti_report_text(doc, "Warning: the correlations rest on %zu units (fewer than 10): the weights are "
+                                 "fragile.", wc->n_units);
+    }
+    S_weights_table(doc, fw, wc, key);
+}
+
 /* ---- compare: two variants ---------------------------------------------------------------------- */
 
 /* "A, B and 3 more" from the names of the rows whose cross is `dir`, into buf. */
@@ -162,6 +169,65 @@ static int S_row_before(const dti_compare_row *x, const dti_compare_row *y)
         return xb < yb;
     size_t xa = x->rank_a ? x->rank_a : SIZE_MAX, ya = y->rank_a ? y->rank_a : SIZE_MAX;
     return xa < ya;
+}
+
+/* compare: every unit by its rank under B (table `units`). */
+static void S_compare_units(dti_report *doc, const dti_compare_view *v)
+{
+    const dti_compare *c = v->c;
+    dti_table *t = dti_report_table(doc, "units", NULL);
+    char label[96];
+    size_t c_rb = dti_table_col(t, "rank_b", DTI_COL_INT), c_ra = dti_table_col(t, "rank_a", DTI_COL_INT);
+    snprintf(label, sizeof label, "rank %s", v->label_b);
+    dti_table_col_label(t, c_rb, label);
+    snprintf(label, sizeof label, "rank %s", v->label_a);
+    dti_table_col_label(t, c_ra, label);
+    dti_table_col_null(t, c_rb, "-", "no rank under B");
+    dti_table_col_null(t, c_ra, "-", "no rank under A");
+    size_t c_shift = dti_table_col(t, "shift", DTI_COL_INT);
+    dti_table_col_null(t, c_shift, "", "not ranked under both");
+    dti_table_col_label(t, c_shift, "shift");
+    size_t c_unit = dti_table_col(t, "unit", DTI_COL_TEXT), c_name = dti_table_col(t, "name", DTI_COL_TEXT);
+    dti_table_col_flags(t, c_unit, DTI_COL_DATA_ONLY);
+    size_t c_sb = dti_table_col(t, "score_b", DTI_COL_NUM), c_sa = dti_table_col(t, "score_a", DTI_COL_NUM);
+    snprintf(label, sizeof label, "%s", v->label_b);
+    dti_table_col_label(t, c_sb, label);
+    snprintf(label, sizeof label, "%s", v->label_a);
+    dti_table_col_label(t, c_sa, label);
+    dti_table_col_decimals(t, c_sb, v->precision);
+    dti_table_col_decimals(t, c_sa, v->precision);
+    dti_table_col_null(t, c_sb, "NA", "no score under B");
+    dti_table_col_null(t, c_sa, "NA", "no score under A");
+    size_t c_cross = dti_table_col(t, "cross", DTI_COL_TEXT);
+    dti_table_col_label(t, c_cross, "top-K line");
+    size_t *order = dti_xcalloc(c->n_rows + 1, sizeof *order);
+    for (size_t k = 0; k < c->n_rows; k++) { /* insertion sort: stable, n is small */
+        size_t j = k;
+        while (j > 0 && S_row_before(&c->rows[k], &c->rows[order[j - 1]])) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = k;
+    }
+    for (size_t k = 0; k < c->n_rows; k++) {
+        const dti_compare_row *x = &c->rows[order[k]];
+        size_t r = dti_table_row(t);
+        if (x->rank_b)
+            dti_table_size(t, r, c_rb, x->rank_b);
+        if (x->rank_a)
+            dti_table_size(t, r, c_ra, x->rank_a);
+        if (!isnan(x->shift)) {
+            dti_table_int(t, r, c_shift, (long long)x->shift);
+            S_show_shift(t, r, c_shift, x->shift);
+        }
+        dti_table_text(t, r, c_unit, x->unit);
+        dti_table_text(t, r, c_name, x->ub != (size_t)-1 ? v->b->name[x->ub] : v->a->name[x->ua]);
+        dti_table_num(t, r, c_sb, x->ub != (size_t)-1 ? v->b->value[x->ub] : NAN);
+        dti_table_num(t, r, c_sa, x->ua != (size_t)-1 ? v->a->value[x->ua] : NAN);
+        if (x->cross)
+            dti_table_text(t, r, c_cross, x->cross > 0 ? "enters" : "leaves");
+    }
+    free(order);
 }
 
 dti_report *dti_present_compare(const dti_compare_view *v)
@@ -217,59 +283,7 @@ dti_report *dti_present_compare(const dti_compare_view *v)
                         v->b->n_scored, v->b->v.n_units);
     for (size_t k = 0; k < v->n_notes; k++)
         dti_report_text(doc, "%s", v->notes[k]);
-    dti_table *t = dti_report_table(doc, "units", NULL);
-    char label[96];
-    size_t c_rb = dti_table_col(t, "rank_b", DTI_COL_INT), c_ra = dti_table_col(t, "rank_a", DTI_COL_INT);
-    snprintf(label, sizeof label, "rank %s", v->label_b);
-    dti_table_col_label(t, c_rb, label);
-    snprintf(label, sizeof label, "rank %s", v->label_a);
-    dti_table_col_label(t, c_ra, label);
-    dti_table_col_null(t, c_rb, "-", "no rank under B");
-    dti_table_col_null(t, c_ra, "-", "no rank under A");
-    size_t c_shift = dti_table_col(t, "shift", DTI_COL_INT);
-    dti_table_col_null(t, c_shift, "", "not ranked under both");
-    dti_table_col_label(t, c_shift, "shift");
-    size_t c_unit = dti_table_col(t, "unit", DTI_COL_TEXT), c_name = dti_table_col(t, "name", DTI_COL_TEXT);
-    dti_table_col_flags(t, c_unit, DTI_COL_DATA_ONLY);
-    size_t c_sb = dti_table_col(t, "score_b", DTI_COL_NUM), c_sa = dti_table_col(t, "score_a", DTI_COL_NUM);
-    snprintf(label, sizeof label, "%s", v->label_b);
-    dti_table_col_label(t, c_sb, label);
-    snprintf(label, sizeof label, "%s", v->label_a);
-    dti_table_col_label(t, c_sa, label);
-    dti_table_col_decimals(t, c_sb, v->precision);
-    dti_table_col_decimals(t, c_sa, v->precision);
-    dti_table_col_null(t, c_sb, "NA", "no score under B");
-    dti_table_col_null(t, c_sa, "NA", "no score under A");
-    size_t c_cross = dti_table_col(t, "cross", DTI_COL_TEXT);
-    dti_table_col_label(t, c_cross, "top-K line");
-    size_t *order = dti_xcalloc(c->n_rows + 1, sizeof *order);
-    for (size_t k = 0; k < c->n_rows; k++) { /* insertion sort: stable, n is small */
-        size_t j = k;
-        while (j > 0 && S_row_before(&c->rows[k], &c->rows[order[j - 1]])) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = k;
-    }
-    for (size_t k = 0; k < c->n_rows; k++) {
-        const dti_compare_row *x = &c->rows[order[k]];
-        size_t r = dti_table_row(t);
-        if (x->rank_b)
-            dti_table_size(t, r, c_rb, x->rank_b);
-        if (x->rank_a)
-            dti_table_size(t, r, c_ra, x->rank_a);
-        if (!isnan(x->shift)) {
-            dti_table_int(t, r, c_shift, (long long)x->shift);
-            S_show_shift(t, r, c_shift, x->shift);
-        }
-        dti_table_text(t, r, c_unit, x->unit);
-        dti_table_text(t, r, c_name, x->ub != (size_t)-1 ? v->b->name[x->ub] : v->a->name[x->ua]);
-        dti_table_num(t, r, c_sb, x->ub != (size_t)-1 ? v->b->value[x->ub] : NAN);
-        dti_table_num(t, r, c_sa, x->ua != (size_t)-1 ? v->a->value[x->ua] : NAN);
-        if (x->cross)
-            dti_table_text(t, r, c_cross, x->cross > 0 ? "enters" : "leaves");
-    }
-    free(order);
+    S_compare_units(doc, v);
     dti_report_text(doc, "shift = rank under A - rank under B: places gained under B (+3: three places higher).");
     return doc;
 }
@@ -278,59 +292,12 @@ dti_report *dti_present_compare(const dti_compare_view *v)
 
 #define S_LOO_WIDE 8 /* more dropped nodes than this: their columns go to csv and json only */
 
-dti_report *dti_present_loo(const dti_loo_view *v)
+/* compare --drop: per dropped node (table `drops`). */
+static void S_loo_drops(dti_report *doc, const dti_loo_view *v)
 {
     const dti_loo_result *lr = v->res;
     const dti_framework *fw = v->fw;
     size_t nu = lr->n_units, nd = lr->n_drop;
-    dti_report *doc = dti_report_new("compare");
-    dti_report_meta_text(doc, "mode", "drop");
-    dti_report_meta_text(doc, "model", fw->name);
-    dti_report_meta_int(doc, "dropped", (long long)nd);
-    dti_report_meta_int(doc, "units", (long long)nu);
-    dti_report_meta_int(doc, "top", (long long)v->top_k);
-    for (size_t k = 0; k < v->n_sources; k++)
-        dti_report_source(doc, v->source_role[k], v->source_path[k]);
-    size_t scored = 0;
-    for (size_t u = 0; u < nu; u++)
-        scored += lr->base_rank[u] ? 1u : 0u;
-    size_t n_ind = 0;
-    for (size_t d = 0; d < nd; d++)
-        n_ind += fw->nodes[lr->dropped[d]].role == DTI_NODE_INDICATOR;
-    const char *kind = n_ind == nd ? (nd == 1 ? "indicator" : "indicators") : (nd == 1 ? "node" : "nodes");
-    if (nd == 1)
-        dti_report_title(doc, "Leave-one-out: %s without %s (weights renormalised)", dti_framework_title(fw),
-                         fw->nodes[lr->dropped[0]].id);
-    else
-        dti_report_title(doc, "Leave-one-out: %s without each of %zu %s in turn (weights renormalised)",
-                         dti_framework_title(fw), nd, kind);
-    /* the summary first: the nodes that move the ranking most and least */
-    size_t most = (size_t)-1, least = (size_t)-1;
-    for (size_t d = 0; d < nd; d++) {
-        if (isnan(lr->mean_abs_shift[d]))
-            continue;
-        if (most == (size_t)-1 || lr->mean_abs_shift[d] > lr->mean_abs_shift[most])
-            most = d;
-        if (least == (size_t)-1 || lr->mean_abs_shift[d] < lr->mean_abs_shift[least])
-            least = d;
-    }
-    if (most != (size_t)-1 && nd > 1)
-        dti_report_text(doc, "Without %s the ranks move most: mean |shift| %.2f places, largest %.0f (Spearman's rho "
-                             "%.4f).  Without %s they move least: mean |shift| %.2f.",
-                        fw->nodes[lr->dropped[most]].id, lr->mean_abs_shift[most], lr->max_abs_shift[most],
-                        v->cmp[most].spearman, fw->nodes[lr->dropped[least]].id, lr->mean_abs_shift[least]);
-    else if (most != (size_t)-1)
-        dti_report_text(doc, "Without %s: mean |shift| %.2f places, largest %.0f, Spearman's rho %.4f.",
-                        fw->nodes[lr->dropped[most]].id, lr->mean_abs_shift[most], lr->max_abs_shift[most],
-                        v->cmp[most].spearman);
-    dti_report_text(doc, "%zu of %zu units have a score.  The screen, imputation, treatment and normalisation stay as "
-                         "in the full index; only the dropped node's ancestors are recomputed (docs/methods.md §9).",
-                    scored, nu);
-    if (scored < 10)
-        dti_report_text(doc, "Warning: fewer than 10 units are ranked: shifts and rho rest on few units.");
-    for (size_t k = 0; k < v->n_notes; k++)
-        dti_report_text(doc, "%s", v->notes[k]);
-    /* per dropped node */
     dti_table *t = dti_report_table(doc, "drops", NULL);
     size_t c_id = dti_table_col(t, "dropped", DTI_COL_TEXT), c_par = dti_table_col(t, "parent", DTI_COL_TEXT);
     size_t c_share = dti_table_col(t, "share", DTI_COL_NUM);
@@ -374,7 +341,14 @@ dti_report *dti_present_loo(const dti_loo_view *v)
     }
     dti_table_note(t, "shift = rank with every node - rank without: places gained without it (+3: three places "
                       "higher); share: the node's nominal weight among its siblings.");
-    /* per unit: its rank and the shift without each node */
+}
+
+/* compare --drop: every unit's rank and its shift without each node (table `units`). */
+static void S_loo_units(dti_report *doc, const dti_loo_view *v)
+{
+    const dti_loo_result *lr = v->res;
+    const dti_framework *fw = v->fw;
+    size_t nu = lr->n_units, nd = lr->n_drop;
     dti_table *u = dti_report_table(doc, "units", "Rank shifts of every unit (places gained without the node)");
     size_t c_rank = dti_table_col(u, "rank", DTI_COL_INT);
     dti_table_col_null(u, c_rank, "-", "no score");
@@ -437,6 +411,62 @@ dti_report *dti_present_loo(const dti_loo_view *v)
         dti_table_note(u, "%zu nodes dropped: the shift of every unit without each is in --format csv --table units "
                           "and --format json (columns <node>, <node>_rank, <node>_score).",
                        nd);
+}
+
+dti_report *dti_present_loo(const dti_loo_view *v)
+{
+    const dti_loo_result *lr = v->res;
+    const dti_framework *fw = v->fw;
+    size_t nu = lr->n_units, nd = lr->n_drop;
+    dti_report *doc = dti_report_new("compare");
+    dti_report_meta_text(doc, "mode", "drop");
+    dti_report_meta_text(doc, "model", fw->name);
+    dti_report_meta_int(doc, "dropped", (long long)nd);
+    dti_report_meta_int(doc, "units", (long long)nu);
+    dti_report_meta_int(doc, "top", (long long)v->top_k);
+    for (size_t k = 0; k < v->n_sources; k++)
+        dti_report_source(doc, v->source_role[k], v->source_path[k]);
+    size_t scored = 0;
+    for (size_t u = 0; u < nu; u++)
+        scored += lr->base_rank[u] ? 1u : 0u;
+    size_t n_ind = 0;
+    for (size_t d = 0; d < nd; d++)
+        n_ind += fw->nodes[lr->dropped[d]].role == DTI_NODE_INDICATOR;
+    const char *kind = n_ind == nd ? (nd == 1 ? "indicator" : "indicators") : (nd == 1 ? "node" : "nodes");
+    if (nd == 1)
+        dti_report_title(doc, "Leave-one-out: %s without %s (weights renormalised)", dti_framework_title(fw),
+                         fw->nodes[lr->dropped[0]].id);
+    else
+        dti_report_title(doc, "Leave-one-out: %s without each of %zu %s in turn (weights renormalised)",
+                         dti_framework_title(fw), nd, kind);
+    /* the summary first: the nodes that move the ranking most and least */
+    size_t most = (size_t)-1, least = (size_t)-1;
+    for (size_t d = 0; d < nd; d++) {
+        if (isnan(lr->mean_abs_shift[d]))
+            continue;
+        if (most == (size_t)-1 || lr->mean_abs_shift[d] > lr->mean_abs_shift[most])
+            most = d;
+        if (least == (size_t)-1 || lr->mean_abs_shift[d] < lr->mean_abs_shift[least])
+            least = d;
+    }
+    if (most != (size_t)-1 && nd > 1)
+        dti_report_text(doc, "Without %s the ranks move most: mean |shift| %.2f places, largest %.0f (Spearman's rho "
+                             "%.4f).  Without %s they move least: mean |shift| %.2f.",
+                        fw->nodes[lr->dropped[most]].id, lr->mean_abs_shift[most], lr->max_abs_shift[most],
+                        v->cmp[most].spearman, fw->nodes[lr->dropped[least]].id, lr->mean_abs_shift[least]);
+    else if (most != (size_t)-1)
+        dti_report_text(doc, "Without %s: mean |shift| %.2f places, largest %.0f, Spearman's rho %.4f.",
+                        fw->nodes[lr->dropped[most]].id, lr->mean_abs_shift[most], lr->max_abs_shift[most],
+                        v->cmp[most].spearman);
+    dti_report_text(doc, "%zu of %zu units have a score.  The screen, imputation, treatment and normalisation stay as "
+                         "in the full index; only the dropped node's ancestors are recomputed (docs/methods.md §9).",
+                    scored, nu);
+    if (scored < 10)
+        dti_report_text(doc, "Warning: fewer than 10 units are ranked: shifts and rho rest on few units.");
+    for (size_t k = 0; k < v->n_notes; k++)
+        dti_report_text(doc, "%s", v->notes[k]);
+    S_loo_drops(doc, v);
+    S_loo_units(doc, v);
     return doc;
 }
 
