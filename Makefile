@@ -39,13 +39,15 @@ LIB_SRC += src/csv_read.c src/dataset_csv.c
 LIB_SRC += src/import.c src/year_write.c src/present_import.c src/report_xlsx.c
 # the analyst's toolkit (issue 14): named and data-driven weights, leave-one-out, comparisons, panel imputation
 LIB_SRC += src/weights.c src/compare.c src/panel.c
+# ... at the level of the commands: weight sets of a run, compare, profile, regional ranks
+LIB_SRC += src/toolkit.c src/profile.c src/present_toolkit.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare \
-          test_harden test_lang test_cache test_import
+          test_harden test_lang test_cache test_import test_toolkit
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: all deps run check unit golden bad safety formats docs asan bench leakcheck fuzz fuzz-coverage fuzz-csv install clean reference charts browser browser-if-found backtest imports xlsx tutorial
@@ -73,7 +75,7 @@ $(BUILD)/libdtirank.a: $(LIB_OBJ)
 
 # The program: main.c dispatches to the commands (cmd_*.c), which share cli.c; all above the library.
 CLI_OBJ = $(BUILD)/main.o $(BUILD)/cli.o $(BUILD)/cmd_rank.o $(BUILD)/cmd_project.o $(BUILD)/cmd_score.o \
-          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o $(BUILD)/cmd_report.o $(BUILD)/cmd_import.o
+          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o $(BUILD)/cmd_report.o $(BUILD)/cmd_import.o $(BUILD)/cmd_toolkit.o
 $(BUILD)/dtirank: $(CLI_OBJ) $(BUILD)/libdtirank.a
 	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libdtirank.a $(LIBS)
 
@@ -97,6 +99,8 @@ golden: $(BUILD)/dtirank
 	@sh tests/csv/routes.sh ./$(BUILD)/dtirank
 	@if command -v python3 >/dev/null 2>&1; then python3 tests/golden/check_scores.py; \
 	 else echo "golden: python3 not found, tests/golden/check_scores.py skipped"; fi
+	@if command -v python3 >/dev/null 2>&1; then python3 tests/golden/check_toolkit.py; \
+	 else echo "golden: python3 not found, tests/golden/check_toolkit.py skipped"; fi
 
 bad: $(BUILD)/dtirank
 	@sh tests/bad/run.sh ./$(BUILD)/dtirank
@@ -191,6 +195,7 @@ bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune $(BUILD)/bench_project
 	   echo "  numpy yardstick (the old panel workload, 100000 runs, vectorised): $$(/usr/bin/python3 tests/bench/panel_numpy.py) s"; \
 	 else echo "  numpy yardstick skipped: Debian's python3-numpy is not installed"; fi
 	@sh tests/bench/bench_project.sh ./$(BUILD)/dtirank
+	@sh tests/bench/bench_toolkit.sh ./$(BUILD)/dtirank
 	@./$(BUILD)/bench_engine
 	@./$(BUILD)/bench_tune
 	@sh tests/bench/bench_scale.sh ./$(BUILD)/dtirank
@@ -224,6 +229,8 @@ reference:
 	/usr/bin/python3 tests/reference/merger_2022.py ../shared/data
 	/usr/bin/python3 tests/reference/tune_fit_reference.py
 	/usr/bin/python3 tests/reference/toolkit_reference.py ../shared/bench/asem
+	/usr/bin/python3 tests/gen_toolkit_data.py
+	/usr/bin/python3 tests/reference/regions_reference.py ../shared/data
 
 # The installed program reads its data from $(PREFIX)/share/dtirank (cli.c is rebuilt with that
 # DATADIR; the build tree's own binary keeps reading the build tree).

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "panel.h"
 #include "project.h"
 
 #ifndef DTI_DATADIR
@@ -62,12 +63,21 @@ static const struct {
     [DTI_O_DECIMAL_COMMA] = {"decimal-comma", no_argument, 0,
                              "      --decimal-comma     a CSV table writes 0,5267 for 0.5267 (as a Vietnamese Excel\n"
                              "                          does)\n"},
+    [DTI_O_WEIGHTS] = {"weights", required_argument, 'w',
+                       "  -w, --weights NAME      a weight set of the model's `weights:` block, or pca / balance\n"
+                       "                          (computed from the data: docs/methods.md §6a)\n"},
+    [DTI_O_TABLE_YEAR] = {"table-year", required_argument, 0,
+                          "      --table-year Y      the year of a multi-year data table to use (default: its latest)\n"},
+    [DTI_O_IMPUTE_YEARS] = {"impute-years", required_argument, 0,
+                            "      --impute-years M    fill a unit's missing values from its other years of a\n"
+                            "                          multi-year table: linear, locf or linear-locf (§2a)\n"},
 };
 
 /* The help: the command's own text, the shared options' lines (in a fixed order), its notes. */
 static void S_help(const dti_cli_spec *spec)
 {
-    static const int order[] = {DTI_O_DELIMITER, DTI_O_DECIMAL_COMMA, DTI_O_FORMAT, DTI_O_OUT, DTI_O_FORCE, DTI_O_TABLE,
+    static const int order[] = {DTI_O_WEIGHTS, DTI_O_TABLE_YEAR, DTI_O_IMPUTE_YEARS, DTI_O_DELIMITER, DTI_O_DECIMAL_COMMA,
+                                DTI_O_FORMAT, DTI_O_OUT, DTI_O_FORCE, DTI_O_TABLE,
                                 DTI_O_BOM, DTI_O_MERGE_WEIGHT, DTI_O_REGISTRY, DTI_O_MODELS, DTI_O_HOME};
     fputs(spec->usage, stdout);
     for (size_t k = 0; k < sizeof order / sizeof *order; k++)
@@ -200,6 +210,22 @@ static const char *S_common_value(dti_cli_inputs *in, int id, const char *arg)
         break;
     }
     case DTI_O_DECIMAL_COMMA: in->csv.decimal_comma = 1; break;
+    case DTI_O_WEIGHTS: in->weights = arg; break;
+    case DTI_O_TABLE_YEAR:
+        if (dti_cli_parse_size(arg, DTI_YEAR_MIN, DTI_YEAR_MAX, &v))
+            return "--table-year needs a year such as 2022";
+        in->csv.year = (int)v;
+        break;
+    case DTI_O_IMPUTE_YEARS:
+        if (!strcmp(arg, "locf"))
+            in->impute_years = DTI_PANEL_LOCF;
+        else if (!strcmp(arg, "linear"))
+            in->impute_years = DTI_PANEL_LINEAR;
+        else if (!strcmp(arg, "linear-locf"))
+            in->impute_years = DTI_PANEL_LINEAR_LOCF;
+        else
+            return "--impute-years needs linear, locf or linear-locf";
+        break;
     default:
         if (dti_cli_parse_size(arg, 1, 1000, &in->top))
             return "--top needs a whole number from 1 to 1000";
@@ -218,6 +244,7 @@ int dti_cli_parse(dti_cli_inputs *in, const dti_cli_spec *spec, void *ctx, int a
     in->format = DTI_FORMAT_TEXT;
     in->seed = 1;
     in->threads = dti_cli_cores(); /* the output is the same at any count */
+    in->impute_years = -1;
     struct option opts[S_MAX_OPTS + 2];
     char shorts[3 * S_MAX_OPTS + 4] = ":h";
     size_t n = 0, o = 2;
@@ -265,6 +292,8 @@ int dti_cli_parse(dti_cli_inputs *in, const dti_cli_spec *spec, void *ctx, int a
         for (int id = 0; id < DTI_O_COUNT && !done; id++)
             if ((accepts & (1u << id)) && (c == S_VAL_COMMON + id || (S_common[id].short_name && c == S_common[id].short_name))) {
                 msg = S_common_value(in, id, optarg);
+                if (!msg && in->n_given[id] < DTI_CLI_REPEAT)
+                    in->given[id][in->n_given[id]++] = optarg;
                 done = 1;
             }
         for (size_t k = 0; k < n_extra && !done; k++)
@@ -480,12 +509,22 @@ int dti_cli_year(dti_cli_inputs *in, const char *path, dti_year **yr, dti_error 
     return dti_year_load(path, in->reg, in->models_dir, yr, err);
 }
 
-int dti_cli_dataset(dti_cli_inputs *in, const dti_framework *fw, dti_dataset **ds, dti_error *err)
+int dti_cli_dataset_at(dti_cli_inputs *in, const char *path, const dti_framework *fw, dti_dataset **ds,
+                       dti_error *err)
 {
     int rc = dti_cli_registry(in, err);
-    if (rc)
+    if (rc || (rc = dti_dataset_load_with(path, fw, in->reg, in->models_dir, &in->csv, ds, err)))
         return rc;
-    return dti_dataset_load_with(in->data_path, fw, in->reg, in->models_dir, &in->csv, ds, err);
+    if (in->impute_years >= 0 && (rc = dti_dataset_impute_years(*ds, in->impute_years, 0, err))) {
+        dti_dataset_free(*ds);
+        *ds = NULL;
+    }
+    return rc;
+}
+
+int dti_cli_dataset(dti_cli_inputs *in, const dti_framework *fw, dti_dataset **ds, dti_error *err)
+{
+    return dti_cli_dataset_at(in, in->data_path, fw, ds, err);
 }
 
 int dti_cli_find_unit(dti_cli_inputs *in, const char *query, size_t *unit, size_t *province, char *via, size_t size,

@@ -18,7 +18,9 @@
 enum dti_cli_opt_id {
     DTI_O_HOME, DTI_O_REGISTRY, DTI_O_MODELS, DTI_O_DATA, DTI_O_YEAR, DTI_O_MODEL, DTI_O_PROVINCE, DTI_O_UNITS,
     DTI_O_MERGE_WEIGHT, DTI_O_FORMAT, DTI_O_OUT, DTI_O_FORCE, DTI_O_TABLE, DTI_O_BOM, DTI_O_RUNS, DTI_O_SEED,
-    DTI_O_THREADS, DTI_O_TOP, DTI_O_DELIMITER, DTI_O_DECIMAL_COMMA, DTI_O_COUNT
+    DTI_O_THREADS, DTI_O_TOP, DTI_O_DELIMITER, DTI_O_DECIMAL_COMMA,
+    DTI_O_WEIGHTS, DTI_O_TABLE_YEAR, DTI_O_IMPUTE_YEARS, /* issue 14: weight sets, multi-year tables */
+    DTI_O_COUNT
 };
 #define DTI_IN(id) (1u << DTI_O_##id)
 /* Where the data are; how the result is written (every command). */
@@ -28,6 +30,9 @@ enum dti_cli_opt_id {
 #define DTI_IN_MC (DTI_IN(RUNS) | DTI_IN(SEED) | DTI_IN(THREADS))
 /* How a CSV data table is read (every command that reads --data). */
 #define DTI_IN_CSV (DTI_IN(DELIMITER) | DTI_IN(DECIMAL_COMMA))
+/* Which year of a multi-year data table, and its imputation over time (docs/methods.md §2a). */
+#define DTI_IN_PANEL (DTI_IN(TABLE_YEAR) | DTI_IN(IMPUTE_YEARS))
+#define DTI_CLI_REPEAT 4 /* values kept of an option given more than once (compare takes two) */
 
 /* The inputs of one command: the options as given, then what they resolve to.  Filled by
  * dti_cli_parse and the loaders below; released by dti_cli_clear. */
@@ -49,7 +54,12 @@ typedef struct dti_cli_inputs {
     size_t runs, seed, threads, top; /* with runs_given etc. */
     int runs_given, seed_given, threads_given;
     dti_data_options csv;     /* --delimiter, --decimal-comma */
-    const char *weights;      /* a named weight set (the command's own option) */
+    const char *weights;      /* --weights NAME: a weight set of the model, or pca / balance */
+    int impute_years;         /* --impute-years: enum dti_panel_method, -1 when not given */
+    /* every value of each shared option, in the order given (at most DTI_CLI_REPEAT; a later value
+     * also replaces the single field above): `compare --model A --model B` */
+    const char *given[DTI_O_COUNT][DTI_CLI_REPEAT];
+    size_t n_given[DTI_O_COUNT];
     /* the positional arguments after the options */
     char **args;
     size_t n_args;
@@ -141,6 +151,9 @@ int dti_cli_year(dti_cli_inputs *in, const char *path, dti_year **yr, dti_error 
 /* The data table at in->data_path for framework fw: a generic table, or a year record (read with
  * in->reg, loaded on demand). */
 int dti_cli_dataset(dti_cli_inputs *in, const dti_framework *fw, dti_dataset **ds, dti_error *err);
+/* The same for the data at `path` (compare: one table per variant). */
+int dti_cli_dataset_at(dti_cli_inputs *in, const char *path, const dti_framework *fw, dti_dataset **ds,
+                       dti_error *err);
 
 /* The unit (of the 2025 reorganisation) a name gives: a unit's name, or a former province's
  * (dti_registry_find_unit; needs the merger).  When a former province is named for a unit of several,
@@ -185,5 +198,7 @@ int dti_cmd_report(int argc, char **argv);
 int dti_cmd_tune(int argc, char **argv);
 int dti_cmd_template(int argc, char **argv);
 int dti_cmd_import(int argc, char **argv);
+int dti_cmd_compare(int argc, char **argv);
+int dti_cmd_profile(int argc, char **argv);
 
 #endif

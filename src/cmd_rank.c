@@ -7,9 +7,10 @@
 
 #include "cli.h"
 #include "present.h"
+#include "toolkit.h"
 
 static const char S_rank_usage[] =
-    "Usage: dtirank rank [--year Y] [--by NODE] [--units 63|34] [--format F] [--out FILE]\n"
+    "Usage: dtirank rank [--year Y] [--by NODE] [--by-region] [--units 63|34] [--format F] [--out FILE]\n"
     "The ranking table of year Y (default: the latest year in the record, which the output says).\n"
     "\n"
     "  -y, --year Y            the year (reads DIR/data/dti/Y.yaml)\n"
@@ -17,6 +18,8 @@ static const char S_rank_usage[] =
     "  -b, --by NODE           rank by dti (default), gov, econ, society or any node of the model\n"
     "  -p, --province P        highlight this province (or, with --units 34, its unit) in the bar\n"
     "                          chart of --format svg and html\n"
+    "      --by-region         one table per socio-economic region of the registry, with the rank in the\n"
+    "                          region (csv and json: the columns region and region_rank, always there)\n"
     "      --units N           63 (default: the provinces of the registry) or 34 (the units of the 2025\n"
     "                          reorganisation, by the rule of models/merger.yaml; see docs/merger.md).\n"
     "                          Where the year also has a published table of the units\n"
@@ -29,10 +32,18 @@ static const char S_rank_notes[] =
     "for unknowns.  Where the main indicators are known, the index is recomputed from the model and\n"
     "shown beside the published value; differences above 0.0001 are flagged.\n";
 
+typedef struct S_rank_args {
+    const char *by;
+    int by_region;
+} S_rank_args;
+
 static const char *S_rank_option(void *ctx, int id, const char *arg)
 {
-    (void)id;
-    *(const char **)ctx = arg; /* --by */
+    S_rank_args *a = ctx;
+    if (id == 0)
+        a->by = arg;
+    else
+        a->by_region = 1;
     return NULL;
 }
 
@@ -71,7 +82,8 @@ static int S_units_table(dti_cli_inputs *in, const dti_year *yr, const char *by,
 
 static int S_rank(dti_cli_inputs *in, void *ctx)
 {
-    const char *by = *(const char **)ctx;
+    const S_rank_args *a = ctx;
+    const char *by = a->by;
     dti_error err;
     dti_error_init(&err);
     dti_year *yr = NULL;
@@ -93,12 +105,19 @@ static int S_rank(dti_cli_inputs *in, void *ctx)
         if (!err.n)
             S_units_table(in, yr, by, &doc, &err);
     }
+    if (!err.n && doc && a->by_region)
+        dti_error_set(&err, DTI_ERR_USAGE, NULL, 0, 0,
+                      "--by-region ranks the units of a record; --units %zu computes a merged ranking without regions",
+                      in->units);
     if (!err.n && !doc) {
         dti_ranking rk;
         size_t hl = (size_t)-1;
         if ((!in->province || !dti_registry_find(yreg, in->province, &hl, &err)) &&
             !dti_ranking_compute(yr, by, &rk, &err)) {
-            doc = dti_present_rank(&rk, in->latest);
+            dti_region_ranks rr;
+            dti_region_ranks_compute(&rk, &rr);
+            doc = dti_present_rank(&rk, in->latest, &rr, a->by_region);
+            dti_region_ranks_clear(&rr);
             dti_present_rank_chart(doc, &rk, hl);
             dti_ranking_clear(&rk);
         }
@@ -112,11 +131,11 @@ done:
 
 int dti_cmd_rank(int argc, char **argv)
 {
-    static const dti_cli_opt extra[] = {{"by", required_argument, 'b', 0}};
+    static const dti_cli_opt extra[] = {{"by", required_argument, 'b', 0}, {"by-region", no_argument, 0, 1}};
     static const dti_cli_spec spec = {"rank",
                                       DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(DATA) | DTI_IN(YEAR) | DTI_IN_MERGER |
                                           DTI_IN(PROVINCE),
-                                      extra, 1, S_rank_option, 0, NULL, S_rank_usage, S_rank_notes};
-    const char *by = "dti";
-    return dti_cli_run(&spec, &by, S_rank, argc, argv);
+                                      extra, 2, S_rank_option, 0, NULL, S_rank_usage, S_rank_notes};
+    S_rank_args a = {"dti", 0};
+    return dti_cli_run(&spec, &a, S_rank, argc, argv);
 }

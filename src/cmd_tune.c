@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "present.h"
+#include "toolkit.h"
 #include "tune.h"
 
 static const char S_tune_help[] =
@@ -21,6 +22,8 @@ static const char S_tune_help[] =
     "  -h, --help    show this help (and 'dtirank tune COMMAND --help')\n";
 
 #define S_TUNE_IN (DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(MODEL) | DTI_IN(DATA) | DTI_IN(YEAR) | DTI_IN_CSV)
+/* sensitivity, stability and goal (not fit, which estimates the weights): a weight set, a multi-year table */
+#define S_TUNE_WEIGHTS (DTI_IN(WEIGHTS) | DTI_IN_PANEL)
 
 /* The usage errors the tune commands share: NULL, or the message. */
 static const char *S_check_fit(const dti_cli_inputs *in, const void *ctx)
@@ -195,8 +198,9 @@ static int S_sensitivity(dti_cli_inputs *in, void *ctx)
     dti_uncertainty *unc = NULL;
     char *unc_path = NULL, via[512] = "";
     dti_tune_sens_options so = {0};
+    dti_weights_choice wc = {0};
     so.unit = so.preferred = (size_t)-1;
-    if (!S_load(in, &fw, &ds, &err)) {
+    if (!S_load(in, &fw, &ds, &err) && !dti_weights_choose(fw, ds, in->weights, &wc, &err)) {
         unc_path = a->uncertainty ? strdup(a->uncertainty) : S_uncertainty_path(in);
         so.merger = S_merger(in, &err);
         size_t prov;
@@ -218,6 +222,8 @@ static int S_sensitivity(dti_cli_inputs *in, void *ctx)
         so.reg = in->reg;
         if (!dti_tune_sensitivity(&so, &res, &err)) {
             dti_report *doc = dti_present_tune_sens(&so, &res, via[0] ? via : NULL);
+            if (in->weights)
+                dti_present_weights(doc, fw, &wc, "weights");
             rc = dti_cli_emit(in, doc);
             dti_report_free(doc);
             dti_tune_sens_result_clear(&res);
@@ -227,6 +233,7 @@ static int S_sensitivity(dti_cli_inputs *in, void *ctx)
         rc = dti_cli_fail(&err);
     dti_uncertainty_free(unc);
     free(unc_path);
+    dti_weights_choice_clear(&wc);
     dti_dataset_free(ds);
     dti_framework_free(fw);
     return rc;
@@ -309,7 +316,9 @@ static int S_what(dti_cli_inputs *in, void *ctx)
     const dti_merger *m = NULL;
     char via[512] = "";
     size_t unit = 0, prov = 0;
-    if (!S_load(in, &fw, &ds, &err) && (m = S_merger(in, &err), !err.n) &&
+    dti_weights_choice wc = {0};
+    if (!S_load(in, &fw, &ds, &err) && !dti_weights_choose(fw, ds, in->weights, &wc, &err) &&
+        (m = S_merger(in, &err), !err.n) &&
         !(m && dti_merger_frame_init(&mf, m, in->reg, (const char *const *)ds->unit, ds->n_units, ds->path, &err)) &&
         !S_find(in, ds, m, in->province, &unit, &prov, via, sizeof via, &err) &&
         !(costs && dti_costs_load(costs, &cs, &err))) {
@@ -341,12 +350,15 @@ static int S_what(dti_cli_inputs *in, void *ctx)
             }
             free(cost);
         }
+        if (doc && in->weights)
+            dti_present_weights(doc, fw, &wc, "weights");
         if (doc)
             rc = dti_cli_emit(in, doc);
         dti_report_free(doc);
     }
     if (err.n)
         rc = dti_cli_fail(&err);
+    dti_weights_choice_clear(&wc);
     dti_costs_free(cs);
     dti_merger_frame_clear(&mf);
     dti_dataset_free(ds);
@@ -358,9 +370,10 @@ static int S_what(dti_cli_inputs *in, void *ctx)
 static int S_cmd_what(int argc, char **argv, int goal)
 {
     static const dti_cli_opt extra[] = {{"costs", required_argument, 0, S_OPT_COSTS}};
-    static const dti_cli_spec stab = {"tune stability", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
-                                      NULL, 0, NULL, 0, S_costs_check, S_stab_usage, NULL};
-    static const dti_cli_spec gl = {"tune goal", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER,
+    static const dti_cli_spec stab = {"tune stability",
+                                      S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER | S_TUNE_WEIGHTS, NULL, 0,
+                                      NULL, 0, S_costs_check, S_stab_usage, NULL};
+    static const dti_cli_spec gl = {"tune goal", S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN(TOP) | DTI_IN_MERGER | S_TUNE_WEIGHTS,
                                     extra, 1, S_costs_option, 0, S_costs_check, S_goal_usage, NULL};
     S_what_args a = {NULL, goal};
     return dti_cli_run(goal ? &gl : &stab, &a, S_what, argc, argv);
@@ -377,7 +390,7 @@ static int S_cmd_sensitivity(int argc, char **argv)
     static const dti_cli_opt extra[] = {{"uncertainty", required_argument, 0, S_OPT_UNCERTAINTY},
                                         {"sobol", required_argument, 0, S_OPT_SOBOL}};
     static const dti_cli_spec spec = {"tune sensitivity",
-                                      S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN_MC | DTI_IN(TOP) | DTI_IN_MERGER,
+                                      S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN_MC | DTI_IN(TOP) | DTI_IN_MERGER | S_TUNE_WEIGHTS,
                                       extra, 2, S_sens_option, 0, S_check, S_sens_usage, NULL};
     S_sens_args a = {NULL, 2000};
     return dti_cli_run(&spec, &a, S_sensitivity, argc, argv);

@@ -11,6 +11,9 @@
  *       values: {lpi: 3.75, flights: ~}     # missing = key absent or ~
  *       previous: {lpi: 3.70}                # last year's values, for impute: previous
  *
+ * or, for a multi-year table (docs/methods.md §2a), in place of values: and previous:
+ *       years: {2022: {lpi: 3.70}, 2023: {lpi: 3.75}}
+ *
  * A categorical indicator (`categories:` in the model) takes a label of its table, plain or quoted
  * (`egov: partial`), and the table's points become its value.
  */
@@ -25,7 +28,8 @@
 #include "ynode.h"
 
 static const char *const S_top_keys[] = {"name", "title", "source", "note", "model", "units", NULL};
-static const char *const S_unit_keys[] = {"unit", "name", "groups", "denominators", "values", "previous", NULL};
+static const char *const S_unit_keys[] = {"unit", "name", "groups", "denominators", "values", "previous", "years",
+                                          NULL};
 
 void dti_dataset_free(dti_dataset *ds)
 {
@@ -51,6 +55,8 @@ void dti_dataset_free(dti_dataset *ds)
     free(ds->reg_index);
     free(ds->published);
     free(ds->published_rank);
+    free(ds->years);
+    free(ds->panel);
     free(ds->path);
     free(ds);
 }
@@ -76,7 +82,36 @@ dti_dataset *dti_dataset_new(const char *path, const dti_framework *fw, size_t n
         ds->denominators[k] = NAN;
     ds->group_col = dti_xcalloc(n_groups, sizeof *ds->group_col);
     ds->group_text = dti_xcalloc(n_groups * n_units, sizeof *ds->group_text);
+    ds->impute_years = -1;
     return ds;
+}
+
+int dti_dataset_set_year(dti_dataset *ds, int want, dti_error *err)
+{
+    size_t nt = ds->n_years, cells = ds->n_units * ds->n_indicators, t = 0;
+    while (t < nt && ds->years[t] != (want ? want : ds->years[nt - 1]))
+        t++;
+    size_t tp = t < nt && t > 0 && ds->years[t - 1] == ds->years[t] - 1 ? t - 1 : nt; /* the year before */
+    if (t == nt) {
+        char list[256] = "";
+        for (size_t k = 0; k < nt; k++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d", k ? ", " : "", ds->years[k]);
+        return dti_error_set(err, DTI_ERR_USAGE, ds->path, 0, 0, "no data of %d in this table (its years: %s)", want,
+                             list);
+    }
+    ds->year = ds->years[t];
+    memcpy(ds->values, ds->panel + t * cells, cells * sizeof *ds->values);
+    ds->has_previous = 0;
+    for (size_t k = 0; k < cells; k++) {
+        ds->previous[k] = tp < nt ? ds->panel[tp * cells + k] : NAN;
+        ds->has_previous |= !isnan(ds->previous[k]);
+    }
+    return DTI_OK;
+}
+
+int dti_dataset_multiyear(const dti_dataset *ds)
+{
+    return ds->n_years > 2 || (ds->n_years && ds->year != ds->years[ds->n_years - 1]) || ds->impute_years >= 0;
 }
 
 size_t dti_dataset_column(const dti_framework *fw, const char *id, size_t *node)
@@ -184,8 +219,103 @@ static int S_load_groups(const dti_yctx *c, const dti_ynode *m, dti_dataset *ds,
     return DTI_OK;
 }
 
-static int S_load_table(const char *path, const dti_ynode *root, const dti_framework *fw, dti_dataset **out,
-                        dti_error *err)
+/* The key node `name` of mapping m, or NULL. */
+static const dti_ynode *S_key(const dti_ynode *m, const char *name)
+{
+    for (size_t k = 0; k < m->n; k++)
+        if (m->keys[k]->kind == DTI_Y_SCALAR && !strcmp(m->keys[k]->text, name))
+            return m->keys[k];
+    return NULL;
+}
+
+static int S_cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* A key of `years:` as a year. */
+static int S_year_key(const dti_yctx *c, const dti_ynode *k, int *year)
+{
+    long v;
+    int rc = dti_y_integer(c, k, "year", DTI_YEAR_MIN, DTI_YEAR_MAX, &v);
+    if (!rc)
+        *year = (int)v;
+    return rc;
+}
+
+/* The years of the units' `years:` mappings, ascending and distinct, into ds (nothing when no unit
+ * has one); a unit with `years:` and `values:` or `previous:`, or a table mixing the two forms, is an
+ * error at the second form's key. */
+static int S_panel_years(const dti_yctx *c, const dti_ynode *list, dti_dataset *ds)
+{
+    size_t cap = 0, n = 0;
+    const dti_ynode *first_years = NULL, *first_values = NULL, *v;
+    for (size_t u = 0; u < list->n; u++) {
+        const dti_ynode *m = list->items[u];
+        if (m->kind != DTI_Y_MAPPING)
+            continue; /* reported by the unit's own check */
+        if ((v = dti_ynode_get(m, "years"))) {
+            int rc = dti_y_expect(c, v, DTI_Y_MAPPING, "years");
+            if (rc)
+                return rc;
+            first_years = first_years ? first_years : S_key(m, "years");
+            cap += v->n;
+        }
+        const dti_ynode *vk = S_key(m, "values") ? S_key(m, "values") : S_key(m, "previous");
+        if (vk && !first_values)
+            first_values = vk;
+        if (v && vk)
+            return dti_y_error(c, vk, "a unit with years: gives its values by year, not with %s:", vk->text);
+    }
+    if (!first_years)
+        return DTI_OK;
+    if (first_values)
+        return dti_y_error(c, first_values->line > first_years->line ? first_values : first_years,
+                           "a table gives every unit's values by year (years:) or none (values:), not both");
+    ds->years = dti_xcalloc(cap, sizeof *ds->years);
+    for (size_t u = 0; u < list->n; u++) {
+        if (list->items[u]->kind != DTI_Y_MAPPING || !(v = dti_ynode_get(list->items[u], "years")))
+            continue;
+        for (size_t k = 0; k < v->n; k++) {
+            int y, rc = S_year_key(c, v->keys[k], &y);
+            if (rc)
+                return rc;
+            ds->years[n++] = y;
+        }
+    }
+    qsort(ds->years, n, sizeof *ds->years, S_cmp_int);
+    size_t d = 0;
+    for (size_t k = 0; k < n; k++)
+        if (!d || ds->years[d - 1] != ds->years[k])
+            ds->years[d++] = ds->years[k];
+    ds->n_years = d;
+    size_t cells = d * ds->n_units * ds->n_indicators;
+    ds->panel = dti_xcalloc(cells ? cells : 1, sizeof *ds->panel);
+    for (size_t k = 0; k < cells; k++)
+        ds->panel[k] = NAN;
+    return DTI_OK;
+}
+
+/* Unit u's `years:` into the panel. */
+static int S_load_years(const dti_yctx *c, const dti_ynode *m, const dti_framework *fw, dti_dataset *ds, size_t u)
+{
+    for (size_t k = 0; k < m->n; k++) {
+        int y, rc = S_year_key(c, m->keys[k], &y);
+        if (rc)
+            return rc;
+        size_t t = 0;
+        while (ds->years[t] != y)
+            t++;
+        if ((rc = S_load_values(c, m->items[k], fw, ds, u, ds->panel + t * ds->n_units * ds->n_indicators,
+                                "the values of a year")))
+            return rc;
+    }
+    return DTI_OK;
+}
+
+static int S_load_table(const char *path, const dti_ynode *root, const dti_framework *fw, int want_year,
+                        dti_dataset **out, dti_error *err)
 {
     dti_yctx c = {path, err};
     const dti_ynode *list, *v;
@@ -203,6 +333,7 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
     dti_dataset *ds = dti_dataset_new(path, fw, list->n, max_cols);
     dti_strmap seen; /* unit code -> first row: duplicates in O(n) */
     dti_strmap_init(&seen, list->n);
+    rc = S_panel_years(&c, list, ds);
     for (size_t u = 0; u < list->n && !rc; u++) {
         const dti_ynode *m = list->items[u], *id;
         if ((rc = dti_y_expect(&c, m, DTI_Y_MAPPING, "a unit")) ||
@@ -230,8 +361,15 @@ static int S_load_table(const char *path, const dti_ynode *root, const dti_frame
             if ((rc = S_load_values(&c, v, fw, ds, u, ds->previous, "previous")))
                 break;
         }
+        if ((v = dti_ynode_get(m, "years")) && (rc = S_load_years(&c, v, fw, ds, u)))
+            break;
     }
     dti_strmap_clear(&seen);
+    if (!rc && ds->n_years)
+        rc = dti_dataset_set_year(ds, want_year, err);
+    else if (!rc && want_year)
+        rc = dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
+                           "--table-year: this table is of one year (a multi-year table gives its units' years:)");
     if (rc) {
         dti_dataset_free(ds);
         return rc;
@@ -302,8 +440,17 @@ int dti_dataset_load_with(const char *path, const dti_framework *fw, const dti_r
                           const dti_data_options *opt, dti_dataset **out, dti_error *err)
 {
     *out = NULL;
-    if (dti_csv_sniff(path))
-        return dti_dataset_load_csv(path, fw, reg, opt, out, err);
+    if (dti_csv_sniff(path)) {
+        int rc = dti_dataset_load_csv(path, fw, reg, opt, out, err);
+        if (!rc && opt && opt->year && (*out)->year != opt->year) { /* a wide table (a long one has checked) */
+            dti_dataset_free(*out);
+            *out = NULL;
+            rc = dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
+                               "--table-year: this table is of one year (a multi-year CSV table is long, with a "
+                               "year column)");
+        }
+        return rc;
+    }
     if (opt && (opt->delimiter || opt->decimal_comma))
         return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
                              "--delimiter and --decimal-comma are for CSV tables, and this file is YAML");
@@ -318,8 +465,11 @@ int dti_dataset_load_with(const char *path, const dti_framework *fw, const dti_r
     }
     int year_record = dti_ynode_get(root, "provinces") != NULL; /* a year record also has units: N */
     if (!year_record)
-        rc = S_load_table(path, root, fw, out, err);
+        rc = S_load_table(path, root, fw, opt ? opt->year : 0, out, err);
     dti_ynode_free(root);
+    if (year_record && opt && opt->year)
+        return dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
+                             "--table-year is for multi-year data tables; a year record is one year (use --year)");
     if (year_record)
         rc = S_from_year(path, fw, reg, models_dir, out, err);
     return rc;

@@ -31,6 +31,16 @@ typedef struct dti_dataset {
                                    * named by the index or an aggregate), NaN = not given */
     double *published_rank;       /* [u * n_nodes + node] a published rank (`<id>_rank`), NaN = not given */
     int year;                     /* a long table's data year, 0 = not given */
+    /* A multi-year table (docs/methods.md §2a: a YAML table whose units give `years:`, a long CSV
+     * table with a year column): every year's indicator values.  `values` is the slice of the data
+     * year (`year`: the latest, or dti_data_options.year) and `previous` the slice of the year before
+     * (when the table has it).  n_years 0: a table of one year without years. */
+    size_t n_years;
+    int *years;                   /* [t] ascending */
+    double *panel;                /* [(t * n_units + u) * n_indicators + j], NaN = missing */
+    int impute_years;             /* the imputation over time applied (enum dti_panel_method), -1: none */
+    size_t n_filled_year;         /* cells of the data year it filled */
+    size_t n_filled_panel;        /* cells it filled in every year */
 } dti_dataset;
 
 /* Reads `path` for framework `fw` (borrowed: it must outlive nothing here, the dataset copies what it
@@ -76,6 +86,14 @@ size_t dti_dataset_column(const dti_framework *fw, const char *id, size_t *node)
 int dti_dataset_load_year(const char *path, const char *model_path, const dti_data_options *opt,
                           const dti_registry *reg, const char *models_dir, dti_year **out,
                           dti_error *err);
+
+/* The years of a multi-year table ds (n_years > 0) for a dataset loader: the data year is `want`
+ * (0: the latest), values and previous are copied from the panel.  DTI_ERR_USAGE when `want` is not
+ * a year of the table. */
+int dti_dataset_set_year(dti_dataset *ds, int want, dti_error *err);
+/* Whether a note about the years is due: more than two years, a data year other than the latest, or
+ * an imputation over time (a table of a data year and the year before is an ordinary table). */
+int dti_dataset_multiyear(const dti_dataset *ds);
 
 /* Labels of group column `name` as small integers: labels[u] < *n_groups, (size_t)-1 when the unit has
  * no label; `texts` (may be NULL, room for n_units) receives the label strings (borrowed).  Returns 0

@@ -269,6 +269,14 @@ static int S_in_range(const S_ctx *x, const dti_csv_cell *c, const char *what, d
                  fw->range_hi, fw->name);
 }
 
+/* An indicator's value (target t of kind S_VALUE or S_PREVIOUS) from cell c. */
+static int S_indicator_value(S_ctx *x, const S_target *t, const dti_csv_cell *c, double *v)
+{
+    const dti_node *nd = &x->fw->nodes[x->ind[t->index]];
+    int rc = nd->categories.n ? S_label(x, c, nd, v) : S_number(x, c, nd->id, v);
+    return rc ? rc : nd->categories.n ? DTI_OK : S_in_range(x, c, nd->id, *v);
+}
+
 /* Cell c of unit u into the table, as target t says; `previous` puts an indicator value into the
  * year before's values (a long table's rows of that year). */
 static int S_put(S_ctx *x, const S_target *t, const dti_csv_cell *c, size_t u, int previous)
@@ -280,10 +288,8 @@ static int S_put(S_ctx *x, const S_target *t, const dti_csv_cell *c, size_t u, i
     switch (t->kind) {
     case S_VALUE:
     case S_PREVIOUS: {
-        const dti_node *nd = &fw->nodes[x->ind[t->index]];
         previous |= t->kind == S_PREVIOUS;
-        if ((rc = nd->categories.n ? S_label(x, c, nd, &v) : S_number(x, c, nd->id, &v)) ||
-            (!nd->categories.n && (rc = S_in_range(x, c, nd->id, v))))
+        if ((rc = S_indicator_value(x, t, c, &v)))
             return rc;
         (previous ? ds->previous : ds->values)[u * ds->n_indicators + t->index] = v;
         ds->has_previous |= previous && !isnan(v);
@@ -702,6 +708,8 @@ static int S_year(const S_ctx *x, const dti_csv_cell *c, long *year)
 typedef struct S_rows {
     size_t n;           /* rows */
     long *year, latest; /* [r] the row's year (0 without a year column); the latest */
+    long data;          /* the data year: dti_data_options.year, else the latest */
+    size_t *year_of;    /* [r] the index of the row's year in the table's years (ds->years) */
     size_t *unit;       /* [r] the row's unit */
     S_target *what;     /* [r] what its indicator cell gives */
     size_t nu;          /* units, in the order of their first row */
@@ -720,6 +728,7 @@ static void S_rows_clear(S_rows *w)
     free(w->what);
     free(w->unit);
     free(w->year);
+    free(w->year_of);
 }
 
 /* Pass 1: each row's shape, year, unit (a new one in order of first appearance) and indicator. */
@@ -797,31 +806,104 @@ static int S_long_fill(S_ctx *x, S_rows *w)
     for (size_t r = 0; r < w->n && !rc; r++) {
         const dti_csv_cell *c = S_cells(t, r + 1, &n);
         const S_target *what = &w->what[r];
-        int previous = x->year != DTI_NONE && w->year[r] == w->latest - 1;
-        if (x->year != DTI_NONE && w->year[r] < w->latest - 1) {
-            rc = S_err(x, &c[x->year],
-                       "year %ld: a long table holds the data year (%ld, its latest) and the year before only",
-                       w->year[r], w->latest);
-            break;
-        }
-        if (previous && what->kind != S_VALUE && what->kind != S_PREVIOUS)
-            continue; /* the year before counts for indicator values (impute: previous) only */
+        int previous = x->year != DTI_NONE && w->year[r] == w->data - 1;
+        int other = x->year != DTI_NONE && !previous && w->year[r] != w->data; /* another year of a panel */
+        if ((previous || other) && what->kind != S_VALUE && (other || what->kind != S_PREVIOUS))
+            continue; /* other years count for indicator values (impute: previous, panels) only */
         size_t u = w->unit[r];
         key[r] = u * slots + base[what->kind] + (previous && what->kind == S_VALUE ? nj : 0) + what->index;
+        if (other) /* a key of its own per year, above the data year's */
+            key[r] = ((w->year_of[r] + 1) * x->ds->n_units + u) * slots + what->index;
         size_t first = S_map_put(&cells, S_hash_size(key[r]), r, S_eq_size, key);
         if (first != DTI_NONE) {
+            char of[32] = "";
+            if (previous || other)
+                snprintf(of, sizeof of, previous ? " of the year before" : " of %ld", w->year[r]);
             rc = S_err(x, &c[x->indicator], "duplicate row: unit %s, '%s'%s already at line %zu", x->ds->unit[u],
-                       S_show(c[x->indicator].text).s, previous ? " of the year before" : "",
-                       S_cells(t, first + 1, &n)[0].line);
+                       S_show(c[x->indicator].text).s, of, S_cells(t, first + 1, &n)[0].line);
             break;
         }
         if (x->name != DTI_NONE && (rc = S_name(x, &c[x->name], u)))
             break;
-        rc = S_put(x, what, &c[x->amount], u, previous);
+        if (!other) {
+            rc = S_put(x, what, &c[x->amount], u, previous);
+        } else {
+            double v;
+            if (!(rc = S_indicator_value(x, what, &c[x->amount], &v)))
+                x->ds->panel[(w->year_of[r] * x->ds->n_units + u) * nj + what->index] = v;
+        }
     }
     free(cells.item);
     free(key);
     return rc;
+}
+
+static int S_cmp_long(const void *a, const void *b)
+{
+    long p = *(const long *)a, q = *(const long *)b;
+    return (p > q) - (p < q);
+}
+
+/* The table's years (ascending, distinct) into ds, the data year and each row's year index; a table of
+ * more than one year gets a panel (dataset.h). */
+static int S_long_years(S_ctx *x, S_rows *w)
+{
+    dti_dataset *ds = x->ds;
+    w->data = x->opt->year ? x->opt->year : w->latest;
+    if (x->year == DTI_NONE)
+        return x->opt->year ? dti_error_set(x->err, DTI_ERR_USAGE, x->path, 0, 0,
+                                            "--table-year: this table has no year column (a multi-year long "
+                                            "table has one)")
+                            : DTI_OK;
+    long *ys = dti_xcalloc(w->n, sizeof *ys);
+    memcpy(ys, w->year, w->n * sizeof *ys);
+    qsort(ys, w->n, sizeof *ys, S_cmp_long);
+    size_t nt = 0;
+    for (size_t r = 0; r < w->n; r++)
+        if (!nt || ys[nt - 1] != ys[r])
+            ys[nt++] = ys[r];
+    ds->years = dti_xcalloc(nt, sizeof *ds->years);
+    for (size_t t = 0; t < nt; t++)
+        ds->years[t] = (int)ys[t];
+    free(ys);
+    w->year_of = dti_xcalloc(w->n, sizeof *w->year_of);
+    for (size_t r = 0; r < w->n; r++)
+        while (ds->years[w->year_of[r]] != w->year[r])
+            w->year_of[r]++;
+    size_t t = 0;
+    while (t < nt && ds->years[t] != w->data)
+        t++;
+    if (t == nt) {
+        char list[256] = "";
+        for (size_t k = 0; k < nt; k++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d", k ? ", " : "", ds->years[k]);
+        free(ds->years);
+        ds->years = NULL;
+        return dti_error_set(x->err, DTI_ERR_USAGE, x->path, 0, 0, "no data of %ld in this table (its years: %s)",
+                             w->data, list);
+    }
+    ds->year = (int)w->data;
+    if (nt < 2) { /* one year: an ordinary table */
+        free(ds->years);
+        ds->years = NULL;
+        return DTI_OK;
+    }
+    ds->n_years = nt;
+    size_t cells = nt * ds->n_units * ds->n_indicators;
+    ds->panel = dti_xcalloc(cells, sizeof *ds->panel);
+    for (size_t k = 0; k < cells; k++)
+        ds->panel[k] = NAN;
+    return DTI_OK;
+}
+
+/* The data year and the year before into the panel (the other years went there directly). */
+static void S_long_panel(dti_dataset *ds)
+{
+    size_t cells = ds->n_units * ds->n_indicators;
+    for (size_t t = 0; t < ds->n_years; t++)
+        if (ds->years[t] == ds->year || ds->years[t] == ds->year - 1)
+            memcpy(ds->panel + t * cells, ds->years[t] == ds->year ? ds->values : ds->previous,
+                   cells * sizeof *ds->panel);
 }
 
 static int S_long(S_ctx *x)
@@ -843,7 +925,11 @@ static int S_long(S_ctx *x)
             }
         }
         ds->year = (int)w.latest;
-        rc = S_long_fill(x, &w);
+        rc = S_long_years(x, &w);
+        if (!rc)
+            rc = S_long_fill(x, &w);
+        if (!rc && ds->n_years)
+            S_long_panel(ds);
         for (size_t u = 0; u < w.nu && !rc; u++)
             if (!ds->name[u])
                 ds->name[u] = dti_strdup(ds->unit[u]);
@@ -874,7 +960,7 @@ static int S_load(const char *path, const dti_framework *fw, const dti_registry 
                   int published, dti_dataset **out, dti_error *err)
 {
     *out = NULL;
-    static const dti_data_options def = {0, 0};
+    static const dti_data_options def = {0, 0, 0};
     S_ctx x = {0};
     x.path = path;
     x.fw = fw;

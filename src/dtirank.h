@@ -147,10 +147,12 @@ int dti_rank_competition(const double *values, size_t n, int precision, size_t *
 /* ---- data tables in CSV (docs/methods.md, "CSV tables") ------------------------------------------ */
 
 /* How a CSV data table is read; all zero (or a NULL pointer) = the defaults.  Given for a YAML file,
- * either setting is an error (it would silently do nothing). */
+ * the delimiter or the decimal comma is an error (it would silently do nothing); `year` applies to
+ * every multi-year table (docs/methods.md §2a). */
 typedef struct dti_data_options {
     char delimiter;    /* 0: ',' or ';' detected from the header; else ',', ';' or '\t' */
     int decimal_comma; /* accept 0,5267 as 0.5267 (then a decimal point is refused) */
+    int year;          /* a multi-year table's data year (`--table-year`); 0: its latest */
 } dti_data_options;
 
 /* Parses "," ";" "tab" (or a tab character) into *delimiter; returns 0 or DTI_ERR_USAGE. */

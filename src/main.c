@@ -24,6 +24,8 @@ static const char S_main_help[] =
     "  report     one self-contained HTML report of a province: targets, charts, table, sources\n"
     "  template   an empty table of a framework to fill (csv or xlsx), one row per province or unit\n"
     "  import     a published table (CSV) -> a new year record data/dti/YEAR.yaml\n"
+    "  compare    two variants side by side (models, weight sets, years); leave-one-out (--drop)\n"
+    "  profile    one province over the record: ranks, region, indicators, strengths, changes\n"
     "\n"
     "Options:\n"
     "  -h, --help      show this help (and 'dtirank COMMAND --help' for a command)\n"
@@ -71,5 +73,9 @@ int main(int argc, char **argv)
         return dti_cmd_template(argc - 1, argv + 1);
     if (!strcmp(cmd, "import"))
         return dti_cmd_import(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return dti_cmd_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "profile"))
+        return dti_cmd_profile(argc - 1, argv + 1);
     return dti_cli_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -2,8 +2,10 @@
  * the other years, linear between the years around it or the last observation carried forward
  * (COINr's impute_panel).  Before the engine; docs/methods.md §2a. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "panel.h"
 
 int dti_panel_impute(double *x, size_t n_years, size_t n_units, size_t n_ind, const int *years, int method,
@@ -54,4 +56,33 @@ int dti_panel_impute(double *x, size_t n_years, size_t n_units, size_t n_ind, co
     if (n_filled)
         *n_filled = count;
     return DTI_OK;
+}
+
+const char *dti_panel_method_name(int method)
+{
+    return method == DTI_PANEL_LOCF ? "locf" : method == DTI_PANEL_LINEAR ? "linear" : "linear-locf";
+}
+
+int dti_dataset_impute_years(dti_dataset *ds, int method, size_t max_gap, dti_error *err)
+{
+    if (ds->n_years < 2)
+        return dti_error_set(err, DTI_ERR_USAGE, ds->path, 0, 0,
+                             "--impute-years needs a table of several years (docs/methods.md §2a); this one has %s",
+                             ds->n_years ? "one" : "no years");
+    size_t cells = ds->n_units * ds->n_indicators, nt = ds->n_years, t = 0;
+    while (ds->years[t] != ds->year)
+        t++;
+    unsigned char *filled = dti_xcalloc(nt * cells, 1);
+    size_t n = 0;
+    int rc = dti_panel_impute(ds->panel, nt, ds->n_units, ds->n_indicators, ds->years, method, max_gap, filled, &n, err);
+    if (!rc) {
+        memcpy(ds->values, ds->panel + t * cells, cells * sizeof *ds->values);
+        ds->impute_years = method;
+        ds->n_filled_panel = n;
+        ds->n_filled_year = 0;
+        for (size_t k = 0; k < cells; k++)
+            ds->n_filled_year += filled[t * cells + k];
+    }
+    free(filled);
+    return rc;
 }

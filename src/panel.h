@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "dataset.h"
 #include "dtirank.h"
 
 enum dti_panel_method {
@@ -26,5 +27,13 @@ enum dti_panel_method {
  * not increasing, an unknown method (DTI_ERR_INPUT). */
 int dti_panel_impute(double *x, size_t n_years, size_t n_units, size_t n_ind, const int *years, int method,
                      size_t max_gap, unsigned char *filled, size_t *n_filled, dti_error *err);
+
+/* Imputation over time of a multi-year data table (dataset.h: n_years >= 2): dti_panel_impute on its
+ * panel, then the data year's values taken from it again (`previous` keeps the observed values).
+ * Records the method and the counts in ds (impute_years, n_filled_year, n_filled_panel).  Errors: a
+ * table of one year (DTI_ERR_USAGE), those of dti_panel_impute. */
+int dti_dataset_impute_years(dti_dataset *ds, int method, size_t max_gap, dti_error *err);
+/* "locf", "linear", "linear-locf". */
+const char *dti_panel_method_name(int method);
 
 #endif

@@ -13,11 +13,13 @@
 #include "project.h"
 #include "ranking.h"
 #include "report.h"
+#include "toolkit.h"
 #include "tune.h"
 
 /* `dtirank rank`: the ranking of a year; `latest` != 0 says the year is the latest of the record
- * (no --year was given). */
-dti_report *dti_present_rank(const dti_ranking *rk, int latest);
+ * (no --year was given); rr the ranks within regions (columns region and region_rank of csv and json);
+ * by_region: for people, one table per region (rank --by-region), and the data rows region by region. */
+dti_report *dti_present_rank(const dti_ranking *rk, int latest, const dti_region_ranks *rr, int by_region);
 /* --format svg/html of `rank`: the bar chart of the values in the table's order ("bars"), the entry of
  * registry index `highlight` (of the ranking's registry; (size_t)-1: none) highlighted. */
 void dti_present_rank_chart(dti_report *doc, const dti_ranking *rk, size_t highlight);
@@ -33,8 +35,13 @@ dti_report *dti_present_units(const dti_registry *reg, int units, const char *al
 /* `dtirank score`: the scores of every unit (with `detail` every normalised indicator and the outlier
  * treatment); `m` (may be NULL): the merger whose units the score ranks (dti_score_merge). */
 dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger *m);
-/* `dtirank audit`. */
-dti_report *dti_present_audit(const dti_audit *a);
+/* `dtirank audit`: the flags first; the square correlation matrices for people only with `matrices`
+ * (csv and json always have them as long tables). */
+dti_report *dti_present_audit(const dti_audit *a, int matrices);
+/* A paragraph on a multi-year data table (its years, the data year, the imputation over time), when
+ * dti_dataset_multiyear says one is due; nothing otherwise. */
+struct dti_dataset;
+void dti_present_years_note(dti_report *doc, const struct dti_dataset *ds);
 /* `dtirank tune fit`. */
 dti_report *dti_present_tune_fit(const dti_tune_fit_year *f);
 /* `dtirank tune sensitivity`: o the options of the run (its inputs), r its result; via: how the name
@@ -69,6 +76,50 @@ typedef struct dti_validate_row {
     size_t errors, warnings;
 } dti_validate_row;
 dti_report *dti_present_validate(const dti_validate_row *rows, size_t n);
+
+/* ---- the analyst's toolkit (present_toolkit.c) ---- */
+
+/* The weight set a run used (--weights): metadata `key` ("weights"), and unless it is "default" a
+ * paragraph (for data-driven sets: the variance explained or the convergence) and the table `key`. */
+void dti_present_weights(dti_report *doc, const dti_framework *fw, const dti_weights_choice *wc, const char *key);
+
+/* `dtirank compare` of two variants. */
+enum dti_compare_mode { DTI_COMPARE_MODELS, DTI_COMPARE_WEIGHTS, DTI_COMPARE_YEARS, DTI_COMPARE_DROP };
+typedef struct dti_compare_view {
+    int mode;                     /* enum dti_compare_mode */
+    const char *what;             /* the title: "Two models on data/asem.yaml" */
+    const char *label_a, *label_b; /* "asem", "2022", "equal" */
+    const dti_variant_data *a, *b;
+    const dti_compare *c;
+    int precision;                /* decimals of the scores shown */
+    int rho_of_ranks;             /* the variants' scores are their ranks (published rankings) */
+    const char *const *source_role, *const *source_path;
+    size_t n_sources;
+    const char *const *notes;     /* paragraphs after the summary */
+    size_t n_notes;
+} dti_compare_view;
+dti_report *dti_present_compare(const dti_compare_view *v);
+
+/* `dtirank compare --drop`: leave-one-out; cmp[d] compares the full index (A) with the index without
+ * dropped node d (B) (Spearman's rho, the top-K crossings); order: the units by their full rank. */
+typedef struct dti_loo_view {
+    const dti_framework *fw;
+    const dti_loo_result *res;
+    const dti_compare *cmp;       /* [n_drop] */
+    const char *const *code, *const *name; /* [u] */
+    const size_t *order;          /* [u] */
+    size_t top_k;
+    const char *const *source_role, *const *source_path;
+    size_t n_sources;
+    const char *const *notes;
+    size_t n_notes;
+} dti_loo_view;
+dti_report *dti_present_loo(const dti_loo_view *v);
+
+/* `dtirank profile`; via: how the name given was resolved (or NULL); sources: the year records read. */
+struct dti_profile;
+dti_report *dti_present_profile(const struct dti_profile *p, const char *via, const char *const *sources,
+                                size_t n_sources);
 
 /* ---- project and backtest (present_project.c) ---- */
 typedef struct dti_project_view {

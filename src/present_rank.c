@@ -51,6 +51,62 @@ static void S_note(const dti_ranking *rk, const dti_ranking_row *r, char *buf, s
 #undef S_APPEND
 }
 
+/* rank --by-region for people: one table per region (rank in the region, national rank, the unit, its
+ * value, its note), in the registry's order of the regions. */
+static void S_regions(dti_report *doc, const dti_ranking *rk, const dti_region_ranks *rr, const char *bid)
+{
+    const dti_year *yr = rk->yr;
+    const dti_registry *reg = yr->reg;
+    const char *who = reg->frame ? "unit" : "province";
+    char title[256], buf[512];
+    size_t undetermined = 0;
+    for (size_t g = 0; g <= rr->n_regions; g++) {
+        size_t members = 0;
+        for (size_t i = 0; i < rk->n; i++)
+            members += g < rr->n_regions ? rr->region_of[i] == g : rr->region_of[i] == (size_t)-1;
+        if (!members)
+            continue;
+        if (g < rr->n_regions)
+            snprintf(title, sizeof title, "%s (%zu %s%s)", rr->region[g], members, who, members == 1 ? "" : "s");
+        else
+            snprintf(title, sizeof title, "Without a region (%zu)", members);
+        snprintf(buf, sizeof buf, "region_%zu", g + 1);
+        dti_table *t = dti_report_table(doc, buf, title);
+        size_t c_rr = dti_table_col(t, "region_rank", DTI_COL_INT), c_rank = dti_table_col(t, "rank", DTI_COL_INT);
+        dti_table_col_label(t, c_rr, "in region");
+        dti_table_col_label(t, c_rank, "national");
+        dti_table_col_null(t, c_rr, "?", NULL);
+        dti_table_col_null(t, c_rank, "?", NULL);
+        size_t c_name = dti_table_col(t, who, DTI_COL_TEXT), c_value = dti_table_col(t, bid, DTI_COL_NUM);
+        dti_table_col_decimals(t, c_value, yr->fw->precision);
+        size_t c_note = dti_table_col(t, "note", DTI_COL_TEXT);
+        for (size_t c = 0; c < t->n_cols; c++)
+            dti_table_col_flags(t, c, DTI_COL_HUMAN_ONLY);
+        for (size_t i = 0; i < rk->n; i++) {
+            if (g < rr->n_regions ? rr->region_of[i] != g : rr->region_of[i] != (size_t)-1)
+                continue;
+            const dti_ranking_row *row = &rk->row[i];
+            size_t r = dti_table_row(t);
+            if (rr->rank[i])
+                dti_table_size(t, r, c_rr, rr->rank[i]);
+            undetermined += !rr->rank[i] && row->status == DTI_RANK_EXACT;
+            if (row->status == DTI_RANK_EXACT)
+                dti_table_size(t, r, c_rank, row->rank);
+            S_show_rank(t, r, c_rank, row, yr->units);
+            dti_table_text(t, r, c_name, reg->p[row->reg].name);
+            dti_table_num_prec(t, r, c_value, row->value, yr->fw->precision);
+            S_note(rk, row, buf, sizeof buf);
+            if (buf[0])
+                dti_table_text(t, r, c_note, buf);
+        }
+    }
+    dti_report_text_flags(doc, DTI_BLOCK_HUMAN_ONLY,
+                          "In region: 1 + the number of the region's units ranked above (the official rule: ties share "
+                          "a rank); ? = not determined (%zu with an exact national rank: a unit of their region known "
+                          "only by bounds may be above them).",
+                          undetermined);
+}
+
 /* Metadata and sources every ranking shares. */
 static void S_meta(dti_report *doc, const dti_year *yr, const char *frame, size_t units, int latest)
 {
@@ -67,7 +123,7 @@ static void S_meta(dti_report *doc, const dti_year *yr, const char *frame, size_
                               yr->year);
 }
 
-dti_report *dti_present_rank(const dti_ranking *rk, int latest)
+dti_report *dti_present_rank(const dti_ranking *rk, int latest, const dti_region_ranks *rr, int by_region)
 {
     const dti_year *yr = rk->yr;
     const dti_framework *fw = yr->fw;
@@ -121,17 +177,35 @@ dti_report *dti_present_rank(const dti_ranking *rk, int latest)
     size_t c_dfields = dti_table_col(t, "derived_fields", DTI_COL_TEXT);
     size_t c_note = dti_table_col(t, "note", DTI_COL_TEXT);
     size_t c_source = dti_table_col(t, "rank_source", DTI_COL_TEXT);
-    unsigned data_only[] = {(unsigned)c_min, (unsigned)c_max, (unsigned)c_status, (unsigned)c_derived,
-                            (unsigned)c_code, (unsigned)c_dfields, (unsigned)c_source};
+    size_t c_region = dti_table_col(t, "region", DTI_COL_TEXT), c_rrank = dti_table_col(t, "region_rank", DTI_COL_INT);
+    dti_table_col_null(t, c_rrank, NULL, "not determined: no exact rank, or a unit of the region known only by "
+                                         "bounds may be above it");
+    unsigned data_only[] = {(unsigned)c_min,     (unsigned)c_max,    (unsigned)c_status, (unsigned)c_derived,
+                            (unsigned)c_code,    (unsigned)c_dfields, (unsigned)c_source, (unsigned)c_region,
+                            (unsigned)c_rrank};
     for (size_t k = 0; k < sizeof data_only / sizeof *data_only; k++)
         dti_table_col_flags(t, data_only[k], DTI_COL_DATA_ONLY);
+    if (by_region) /* the people's tables are the regions' own, below */
+        for (size_t c = 0; c < t->n_cols; c++)
+            dti_table_col_flags(t, c, DTI_COL_DATA_ONLY);
+    /* the rows: in rank order, or region by region (each in rank order), then the units without one */
+    size_t *order = dti_xcalloc(rk->n + 1, sizeof *order), n_order = 0;
+    for (size_t g = 0; g <= rr->n_regions; g++)
+        for (size_t i = 0; i < rk->n; i++)
+            if (!by_region ? g == 0 : g < rr->n_regions ? rr->region_of[i] == g : rr->region_of[i] == (size_t)-1)
+                order[n_order++] = i;
     if (fw->nodes[by].n_children == 0)
         dti_table_col_flags(t, c_comp, DTI_COL_DATA_ONLY);
     static const char *const status[] = {"exact", "bounded", "unknown"};
     char buf[512];
-    for (size_t i = 0; i < rk->n; i++) {
+    for (size_t o = 0; o < n_order; o++) {
+        size_t i = order[o];
         const dti_ranking_row *row = &rk->row[i];
         size_t r = dti_table_row(t);
+        if (rr->region_of[i] != (size_t)-1)
+            dti_table_text(t, r, c_region, rr->region[rr->region_of[i]]);
+        if (rr->rank[i])
+            dti_table_size(t, r, c_rrank, rr->rank[i]);
         if (row->status == DTI_RANK_EXACT)
             dti_table_size(t, r, c_rank, row->rank);
         S_show_rank(t, r, c_rank, row, yr->units);
@@ -169,6 +243,9 @@ dti_report *dti_present_rank(const dti_ranking *rk, int latest)
                 dti_table_text(t, r, c_source, fr->source);
         }
     }
+    free(order);
+    if (by_region)
+        S_regions(doc, rk, rr, bid);
     dti_report_text(doc, "Ranks: ties share a rank and the next is skipped; * = derived from a stated change; "
                          "\u2265/\u2264 = known bounds; ? = unknown.  Source: %s",
                     yr->path);

@@ -121,6 +121,7 @@ dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger 
                          r->n_imputed, r->n_removed);
     }
     dti_report_text(doc, "%zu of %zu units have a score (every input the model needs).", scored, nu);
+    dti_present_years_note(doc, ds);
     dti_table *t = dti_report_table(doc, "scores", NULL);
     size_t c_rank = dti_table_col(t, "rank", DTI_COL_INT);
     dti_table_col_null(t, c_rank, "-", "no score: an input the model needs is missing, or the screen removed the unit");
@@ -199,7 +200,8 @@ static void S_indicators(dti_report *doc, const dti_audit *a)
     }
 }
 
-/* A correlation matrix: one row per variable (indicators, then aggregates), one column per variable. */
+/* A correlation matrix for people (--matrices): one row per variable (indicators, then aggregates), one
+ * column per variable. */
 static void S_matrix(dti_report *doc, const dti_audit *a, const char *name, const char *title, const double *m)
 {
     size_t nv = a->nj + a->na;
@@ -211,12 +213,158 @@ static void S_matrix(dti_report *doc, const dti_audit *a, const char *name, cons
         dti_table_col_decimals(t, c, 3);
         dti_table_col_null(t, c, "NA", "undefined: fewer than 2 complete pairs, or a constant variable");
     }
+    for (size_t c = 0; c < t->n_cols; c++)
+        dti_table_col_flags(t, c, DTI_COL_HUMAN_ONLY);
     for (size_t p = 0; p < nv; p++) {
         size_t r = dti_table_row(t);
         dti_table_text(t, r, 0, S_vid(a, p));
         for (size_t q = 0; q < nv; q++)
             dti_table_num(t, r, 1 + q, m[p * nv + q]);
     }
+}
+
+/* A correlation matrix as data: the long table (row, column, r), every cell of the square matrix. */
+static void S_long_matrix(dti_report *doc, const dti_audit *a, const char *name, const double *m)
+{
+    size_t nv = a->nj + a->na;
+    dti_table *t = dti_report_table(doc, name, NULL);
+    dti_table_col(t, "row", DTI_COL_TEXT);
+    dti_table_col(t, "column", DTI_COL_TEXT);
+    dti_table_col(t, "r", DTI_COL_NUM);
+    dti_table_col_null(t, 2, NULL, "undefined: fewer than 2 complete pairs, or a constant variable");
+    for (size_t c = 0; c < 3; c++)
+        dti_table_col_flags(t, c, DTI_COL_DATA_ONLY);
+    for (size_t p = 0; p < nv; p++)
+        for (size_t q = 0; q < nv; q++) {
+            size_t r = dti_table_row(t);
+            dti_table_text(t, r, 0, S_vid(a, p));
+            dti_table_text(t, r, 1, S_vid(a, q));
+            dti_table_num(t, r, 2, m[p * nv + q]);
+        }
+}
+
+/* Where a flag is: "lpi", "goods ~ services", "fdi -> conecfin", or the unit. */
+static void S_flag_where(const dti_audit *a, const dti_audit_flag *f, char *buf, size_t size)
+{
+    const dti_framework *fw = a->fw;
+    if (f->unit != (size_t)-1)
+        snprintf(buf, size, "%s", dti_score_unit_name(a->sc, f->unit));
+    else if (f->other == (size_t)-1)
+        snprintf(buf, size, "%s", fw->nodes[f->node].id);
+    else
+        snprintf(buf, size, "%s %s %s", fw->nodes[f->node].id,
+                 (f->kind == DTI_FLAG_NEGATIVE_PARENT || f->statistic == DTI_FLAG_NEGATIVE_PARENT) ? "->" : "~",
+                 fw->nodes[f->other].id);
+}
+
+#define S_FLAGS_SHOWN 6 /* unit flags and few-units warnings of one kind listed one by one for people; more
+                          * are summed up in one row naming the first S_FLAGS_NAMED */
+#define S_FLAGS_NAMED 2
+
+/* The flags for people (table `flag_list`): one line each, long runs of unit flags or few-units warnings
+ * of one kind summed up in one line. */
+static void S_flag_list(dti_report *doc, const dti_audit *a, const dti_audit_flags *fl)
+{
+    dti_table *h = dti_report_table(doc, "flag_list", "Flags (docs/methods.md §8a)");
+    static const char *const hn[] = {"flag", "where", "value", "bound", "units"};
+    for (size_t c = 0; c < 5; c++) {
+        dti_table_col(h, hn[c], c < 2 ? DTI_COL_TEXT : c == 4 ? DTI_COL_INT : DTI_COL_NUM);
+        dti_table_col_flags(h, c, DTI_COL_HUMAN_ONLY);
+    }
+    dti_table_col_decimals(h, 2, 3);
+    dti_table_col_digits(h, 3, 3);
+    dti_table_col_null(h, 2, "", NULL);
+    char where[512], label[64];
+    for (size_t k = 0; k < fl->n; k++) {
+        const dti_audit_flag *f = &fl->flag[k];
+        /* the flags of this kind (and statistic), counted once at the first */
+        size_t same = 0, seen = 0;
+        for (size_t j = 0; j < fl->n; j++)
+            if (fl->flag[j].kind == f->kind && fl->flag[j].statistic == f->statistic) {
+                same++;
+                seen += j < k;
+            }
+        if (f->kind == DTI_FLAG_FEW_UNITS)
+            snprintf(label, sizeof label, "few units: %s", dti_audit_flag_kind_name(f->statistic));
+        else
+            snprintf(label, sizeof label, "%s", dti_audit_flag_kind_name(f->kind));
+        if (same > S_FLAGS_SHOWN && (f->kind == DTI_FLAG_FEW_UNITS || f->kind == DTI_FLAG_UNIT_AVAILABILITY)) {
+            if (seen)
+                continue;
+            size_t o = 0, shown = 0, lo = SIZE_MAX, hi = 0;
+            for (size_t j = 0; j < fl->n && o < sizeof where; j++) {
+                const dti_audit_flag *g = &fl->flag[j];
+                if (g->kind != f->kind || g->statistic != f->statistic)
+                    continue;
+                lo = g->n < lo ? g->n : lo;
+                hi = g->n > hi ? g->n : hi;
+                if (shown++ < S_FLAGS_NAMED) {
+                    char one[160];
+                    S_flag_where(a, g, one, sizeof one);
+                    o += (size_t)snprintf(where + o, sizeof where - o, "%s%s", o ? ", " : "", one);
+                }
+            }
+            if (o < sizeof where)
+                snprintf(where + o, sizeof where - o, " and %zu more", same - S_FLAGS_NAMED);
+            size_t r = dti_table_row(h);
+            dti_table_text(h, r, 0, label);
+            dti_table_text(h, r, 1, where);
+            dti_table_num(h, r, 3, f->threshold);
+            dti_table_size(h, r, 4, lo);
+            if (hi > lo)
+                dti_table_show(h, r, 4, "%zu-%zu", lo, hi);
+            continue;
+        }
+        S_flag_where(a, f, where, sizeof where);
+        size_t r = dti_table_row(h);
+        dti_table_text(h, r, 0, label);
+        dti_table_text(h, r, 1, where);
+        dti_table_num(h, r, 2, f->value);
+        if (f->kind == DTI_FLAG_SKEW_KURT)
+            dti_table_show(h, r, 2, "%.3f / %.3f", f->value, f->value2);
+        dti_table_num(h, r, 3, f->threshold);
+        dti_table_size(h, r, 4, f->n);
+    }
+    if (!fl->n)
+        dti_table_note(h, "No flags.");
+    else
+        dti_table_note(h, "value: the statistic (availability share, skewness / kurtosis, alpha, r); bound: the "
+                          "threshold crossed; units: the units it rests on.  few units: a statistic on fewer than "
+                          "10 units (fragile).");
+}
+
+/* The flags: every one as data (table `flags`), for people the same with long runs of one kind summed
+ * up (table `flag_list`). */
+static void S_flags(dti_report *doc, const dti_audit *a, const dti_audit_flags *fl)
+{
+    const dti_framework *fw = a->fw;
+    dti_table *t = dti_report_table(doc, "flags", NULL);
+    static const char *const names[] = {"kind", "node", "other", "unit", "statistic", "value", "value2", "threshold", "n"};
+    static const int types[] = {DTI_COL_TEXT, DTI_COL_TEXT, DTI_COL_TEXT, DTI_COL_TEXT, DTI_COL_TEXT,
+                                DTI_COL_NUM,  DTI_COL_NUM,  DTI_COL_NUM,  DTI_COL_INT};
+    for (size_t c = 0; c < 9; c++) {
+        dti_table_col(t, names[c], types[c]);
+        dti_table_col_flags(t, c, DTI_COL_DATA_ONLY);
+    }
+    dti_table_col_null(t, 5, NULL, "undefined (a few_units warning of a statistic that cannot be computed)");
+    dti_table_col_null(t, 6, NULL, "only skew_kurt has a second value (the kurtosis)");
+    for (size_t k = 0; k < fl->n; k++) {
+        const dti_audit_flag *f = &fl->flag[k];
+        size_t r = dti_table_row(t);
+        dti_table_text(t, r, 0, dti_audit_flag_kind_name(f->kind));
+        if (f->node != (size_t)-1)
+            dti_table_text(t, r, 1, fw->nodes[f->node].id);
+        if (f->other != (size_t)-1)
+            dti_table_text(t, r, 2, fw->nodes[f->other].id);
+        if (f->unit != (size_t)-1)
+            dti_table_text(t, r, 3, dti_score_unit_code(a->sc, f->unit));
+        dti_table_text(t, r, 4, dti_audit_flag_kind_name(f->statistic));
+        dti_table_num(t, r, 5, f->value);
+        dti_table_num(t, r, 6, f->value2);
+        dti_table_num(t, r, 7, f->threshold);
+        dti_table_size(t, r, 8, f->n);
+    }
+    S_flag_list(doc, a, fl);
 }
 
 /* Alpha of every aggregate, then the PCA of its children: one table per aggregate. */
@@ -269,7 +417,7 @@ static void S_aggregates(dti_report *doc, const dti_audit *a)
     }
 }
 
-dti_report *dti_present_audit(const dti_audit *a)
+dti_report *dti_present_audit(const dti_audit *a, int matrices)
 {
     size_t kept = a->nu - a->r->n_removed;
     dti_report *doc = dti_report_new("audit");
@@ -288,10 +436,26 @@ dti_report *dti_present_audit(const dti_audit *a)
         scored += a->r->rank[u] ? 1u : 0u;
     dti_report_text(doc, "%zu of %zu units have a score; correlations use the pairs where both values are known.",
                     scored, a->nu);
+    dti_present_years_note(doc, a->ds);
+    dti_audit_flags fl;
+    dti_error quiet;
+    dti_error_init(&quiet);
+    if (dti_audit_flags_compute(a, NULL, &fl, &quiet))
+        memset(&fl, 0, sizeof fl);
+    size_t few = 0;
+    for (size_t k = 0; k < fl.n; k++)
+        few += fl.flag[k].kind == DTI_FLAG_FEW_UNITS;
+    dti_report_meta_int(doc, "flags", (long long)(fl.n - few));
+    dti_report_meta_int(doc, "few_units_warnings", (long long)few);
+    dti_report_text(doc, "%zu flags, %zu warnings of statistics on fewer than 10 units.", fl.n - few, few);
+    if (scored < 10)
+        dti_report_text(doc, "Warning: %zu units have a score (fewer than 10): alpha, PCA, correlations and effective "
+                             "weights rest on few units and are fragile.",
+                        scored);
+    S_flags(doc, a, &fl);
+    dti_audit_flags_clear(&fl);
     S_indicators(doc, a);
-    S_matrix(doc, a, "pearson", "Pearson correlations (normalised indicators and aggregates, pairwise complete)",
-             a->pearson);
-    /* the same matrix as a heat map (--format svg and html) */
+    /* the Pearson matrix as a heat map (--format svg and html) */
     size_t nv = a->nj + a->na;
     const char **ids = dti_xcalloc(nv + 1, sizeof *ids);
     for (size_t v = 0; v < nv; v++)
@@ -304,8 +468,18 @@ dti_report *dti_present_audit(const dti_audit *a)
     dti_chart_opts o = {.title = "Pearson correlations", .subtitle = sub};
     dti_report_chart_heatmap(doc, "heatmap", &hm, &o);
     free(ids);
-    S_matrix(doc, a, "spearman", "Spearman correlations (normalised indicators and aggregates, pairwise complete)",
-             a->spearman);
     S_aggregates(doc, a);
+    S_long_matrix(doc, a, "pearson", a->pearson);
+    S_long_matrix(doc, a, "spearman", a->spearman);
+    if (matrices) {
+        S_matrix(doc, a, "pearson_matrix", "Pearson correlations (normalised indicators and aggregates, pairwise complete)",
+                 a->pearson);
+        S_matrix(doc, a, "spearman_matrix",
+                 "Spearman correlations (normalised indicators and aggregates, pairwise complete)", a->spearman);
+    } else {
+        dti_report_text_flags(doc, DTI_BLOCK_HUMAN_ONLY,
+                              "Pearson and Spearman correlations: --matrices (or --format csv --table pearson|spearman, "
+                              "long tables).");
+    }
     return doc;
 }

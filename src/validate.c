@@ -94,10 +94,27 @@ static int S_check_merger_map(const char *path, const dti_validate_options *o, d
  * that framework, else its structure only (every unit once, values that are numbers or labels). */
 static int S_is_table(const dti_ynode *r) { return S_list_of(r, "units", "unit"); }
 
+/* The cells of a unit's mapping v (maps index k: 1 denominators, >= 2 values): numbers or labels. */
+static int S_table_cells(const dti_yctx *c, const dti_ynode *v, size_t k, const char *what)
+{
+    int rc = dti_y_expect(c, v, DTI_Y_MAPPING, what);
+    for (size_t i = 0; i < v->n && !rc; i++) {
+        const dti_ynode *x = v->items[i];
+        double d;
+        if (x->kind != DTI_Y_SCALAR)
+            rc = dti_y_error(c, x, "'%s' must be a number or a label, not %s", v->keys[i]->text, dti_y_kind_name(x));
+        else if (k == 1 && !dti_y_is_null(x)) /* denominators are numbers */
+            rc = dti_y_number(c, x, v->keys[i]->text, &d);
+        else if (k >= 2 && x->plain && !dti_y_is_null(x) && strchr("0123456789-+.", x->text[0]))
+            rc = dti_y_number(c, x, v->keys[i]->text, &d); /* looks numeric: must be a number */
+    }
+    return rc;
+}
+
 static int S_table_structure(const char *path, dti_error *err)
 {
     static const char *const top[] = {"name", "title", "source", "note", "model", "units", NULL};
-    static const char *const keys[] = {"unit", "name", "groups", "denominators", "values", "previous", NULL};
+    static const char *const keys[] = {"unit", "name", "groups", "denominators", "values", "previous", "years", NULL};
     static const char *const maps[] = {"groups", "denominators", "values", "previous"};
     dti_ynode *root = NULL;
     int rc = dti_yaml_load(path, &root, err);
@@ -108,7 +125,7 @@ static int S_table_structure(const char *path, dti_error *err)
     if ((rc = dti_y_check_keys(&c, root, top, "a data table")))
         goto done;
     for (size_t u = 0; u < list->n && !rc; u++) {
-        const dti_ynode *m = list->items[u], *id;
+        const dti_ynode *m = list->items[u], *id, *v;
         if ((rc = dti_y_expect(&c, m, DTI_Y_MAPPING, "a unit")) || (rc = dti_y_check_keys(&c, m, keys, "a unit")) ||
             (rc = dti_y_require(&c, m, "unit", "a unit", &id)) || (rc = dti_y_expect(&c, id, DTI_Y_SCALAR, "unit")))
             break;
@@ -117,24 +134,12 @@ static int S_table_structure(const char *path, dti_error *err)
             if (other && other->kind == DTI_Y_SCALAR && !strcmp(other->text, id->text))
                 rc = dti_y_error(&c, id, "duplicate unit '%s' (first at line %zu)", id->text, list->items[k]->line);
         }
-        for (size_t k = 0; k < 4 && !rc; k++) {
-            const dti_ynode *v = dti_ynode_get(m, maps[k]);
-            if (!v)
-                continue;
-            if ((rc = dti_y_expect(&c, v, DTI_Y_MAPPING, maps[k])))
-                break;
-            for (size_t i = 0; i < v->n && !rc; i++) {
-                const dti_ynode *x = v->items[i];
-                double d;
-                if (x->kind != DTI_Y_SCALAR)
-                    rc = dti_y_error(&c, x, "'%s' must be a number or a label, not %s", v->keys[i]->text,
-                                     dti_y_kind_name(x));
-                else if (k == 1 && !dti_y_is_null(x)) /* denominators are numbers */
-                    rc = dti_y_number(&c, x, v->keys[i]->text, &d);
-                else if (k >= 2 && x->plain && !dti_y_is_null(x) && strchr("0123456789-+.", x->text[0]))
-                    rc = dti_y_number(&c, x, v->keys[i]->text, &d); /* looks numeric: must be a number */
-            }
-        }
+        for (size_t k = 0; k < 4 && !rc; k++)
+            if ((v = dti_ynode_get(m, maps[k])))
+                rc = S_table_cells(&c, v, k, maps[k]);
+        if (!rc && (v = dti_ynode_get(m, "years")) && !(rc = dti_y_expect(&c, v, DTI_Y_MAPPING, "years")))
+            for (size_t y = 0; y < v->n && !rc; y++) /* a multi-year table: {year: values} */
+                rc = S_table_cells(&c, v->items[y], 2, "the values of a year");
     }
 done:
     dti_ynode_free(root);

@@ -40,6 +40,17 @@ audit --model models/dti-2022.yaml --year 2022 --format md
 rank --year 2024 --units 34 --format json --table units
 score --model models/asem.yaml --data data/asem.yaml --format csv --bom --out /tmp/leakcheck_out.csv
 tune stability --model models/dti-2022.yaml --year 2022 --province "Da Nang"
+compare --year 2021 --year 2022 --format json
+compare --model models/asem.yaml --model tests/toolkit/asem-p05.yaml --data data/asem.yaml
+compare --model tests/toolkit/asem-sets.yaml --weights sust3 --weights pca --data data/asem.yaml --format csv
+compare --model models/asem.yaml --data data/asem.yaml --drop all --format json
+compare --model models/asem.yaml --data data/asem.yaml --drop lpii
+profile --province "Thai Nguyen" --format json
+profile --province "Bac Kan" --units 34 --year 2023
+rank --year 2021 --by-region --format md
+score --model models/asem.yaml --data data/asem.yaml --weights balance --format json
+score --model tests/toolkit/panel-model.yaml --data tests/toolkit/panel_long.csv --impute-years linear-locf
+score --model tests/toolkit/panel-model.yaml --data tests/bad/files/panel_mixed.yaml
 tune goal --model models/dti-2022.yaml --year 2022 --province "Can Tho" --top 3 --format json
 tune goal --model models/dti-2022.yaml --year 2022 --province Hue --top 1 --units 34 --costs tests/bad/files/costs_unknown.yaml
 tune stability --model models/dti-2020.yaml --year 2020 --province "Thai Ngyuen"

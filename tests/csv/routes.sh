@@ -54,5 +54,9 @@ same $D tests/csv/dti2022.csv tune stability --model models/dti-2022.yaml --data
 same $D tests/csv/dti2022_long.csv tune stability --model models/dti-2022.yaml --data @ --province "Quang Ninh" --units 34
 same $D tests/csv/dti2022_long.csv tune goal --model models/dti-2022.yaml --data @ --province "Can Tho" --top 3
 same $D tests/csv/dti2022_long.csv tune fit --model models/dti-2022.yaml --data @
+# a multi-year table (SYNTHETIC, tests/gen_toolkit_data.py): YAML years: and a long CSV with a year column
+T=tests/toolkit
+same $T/panel.yaml $T/panel_long.csv score --model $T/panel-model.yaml --data @ --impute-years linear --table-year 2021 --format json
+same $T/panel.yaml $T/panel_long.csv audit --model $T/panel-model.yaml --data @ --impute-years locf --format json
 echo "routes (CSV = YAML): $pass passed, $fail failed"
 [ $fail = 0 ]

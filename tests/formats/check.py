@@ -51,6 +51,22 @@ COMMANDS = [
     "tune goal --model models/dti-2022.yaml --year 2022 --province 'Can Tho' --top 3",
     "tune goal --model models/dti-2022.yaml --year 2022 --province 'Quang Ninh' --top 1 --units 34",
     "backtest --origin 2021 --runs 300 --settings tests/golden/projection-quick.yaml",
+    # the analyst's toolkit (issue 14)
+    "compare --year 2022 --year 2023",
+    "compare --model models/asem.yaml --model tests/toolkit/asem-p05.yaml --data data/asem.yaml",
+    "compare --model tests/toolkit/asem-sets.yaml --weights sust3 --weights nopol --data data/asem.yaml",
+    "compare --model models/dti-2022.yaml --year 2022 --year 2023",
+    "compare --model models/asem.yaml --data data/asem.yaml --drop all",
+    "compare --model models/dti-2022.yaml --year 2022 --drop gov_activity,econ_activity --weights pca",
+    "profile --province 'Thai Nguyen'",
+    "profile --province Hue --units 34 --year 2022",
+    "profile --province 'Da Nang' --year 2020",
+    "rank --year 2021 --by-region",
+    "audit --model models/asem.yaml --data data/asem.yaml --matrices",
+    "score --model models/asem.yaml --data data/asem.yaml --weights pca",
+    "score --model tests/toolkit/asem-sets.yaml --data data/asem.yaml --weights sust3",
+    "tune goal --model models/dti-2022.yaml --year 2022 --province 'Can Tho' --top 3 --weights pca",
+    "score --model tests/toolkit/panel-model.yaml --data tests/toolkit/panel_long.csv --impute-years linear-locf",
 ]
 LEGACY = ["project --runs 500 --threads 1 --settings tests/golden/projection-quick.yaml",
           "project --runs 500 --threads 1 --all --units 34 --settings tests/golden/projection-quick.yaml"]

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dti_error err;
         dti_error_init(&err);
         dti_dataset *ds = NULL;
-        dti_data_options opt = {0, (int)(k / 2)};
+        dti_data_options opt = {0, (int)(k / 2), 0};
         if (dti_dataset_load_csv(path, fw[k % 2], reg, &opt, &ds, &err) == DTI_OK)
             dti_dataset_free(ds);
     }

@@ -390,7 +390,7 @@ static void test_dti_dataset_load_csv_wide(void **state)
     dti_dataset_free(ds);
 
     /* ';' and decimal commas with the option (a quoted cell too) */
-    dti_data_options opt = {0, 1};
+    dti_data_options opt = {0, 1, 0};
     ds = S_load(S_FILE("w.csv", "code;a;c\nx;\"1,5\";-0,25\ny;2;1e2\n"), fw, &opt, msg, sizeof msg);
     assert_string_equal(msg, "0:0: ok");
     assert_close(ds->values[0], 1.5, 0, 0);
@@ -515,7 +515,7 @@ static void test_dti_dataset_load_csv_provinces(void **state)
                      DTI_ERR_USAGE);
     assert_string_equal(err.e[0].message, "a table of provinces needs the province registry");
     /* YAML with CSV options */
-    dti_data_options opt = {';', 0};
+    dti_data_options opt = {';', 0, 0};
     ds = S_load(DTI_SRCDIR "/data/dti/2022.yaml", fw, &opt, msg, sizeof msg);
     assert_null(ds);
     assert_string_equal(msg, "0:0: --delimiter and --decimal-comma are for CSV tables, and this file is YAML");
