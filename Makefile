@@ -37,6 +37,8 @@ LIB_SRC += src/csv_read.c src/dataset_csv.c
 LIB_SRC += src/weights.c src/compare.c src/panel.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
+# blocks (issue 17): indicators known only through their mean, recovered by a rule from the published index
+LIB_SRC += src/block.c
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
