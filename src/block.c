@@ -204,13 +204,10 @@ int dti_block_load(const dti_yctx *c, const dti_ynode *v, dti_framework *fw, siz
     if (nd->role != DTI_NODE_INDICATOR || nd->parent == DTI_NONE)
         return dti_y_error(c, v, "block '%s' must be an indicator of the tree (a node with a parent and no children)",
                            nd->id);
+    /* also refuses `weight: unknown`: the framework allows no mix, so its siblings' are unknown too and
+     * no rule could be checked */
     if (!(nd->weight > 0))
         return dti_y_error(c, v, "block '%s' needs a positive weight", nd->id);
-    const dti_node *par = &fw->nodes[nd->parent];
-    for (size_t k = 0; k < par->n_children; k++)
-        if (isnan(fw->nodes[par->children[k]].weight))
-            return dti_y_error(c, v, "block '%s': the weights of the children of '%s' are unknown, so no rule can "
-                                     "recover it", nd->id, par->id);
     dti_block *b = dti_xcalloc(1, sizeof *b);
     b->node = i;
     b->line = v->line;
@@ -268,7 +265,7 @@ static int S_check(const dti_framework *fw, const dti_block *b, double v, double
     if (!isnan(members_mean) && fabs(v - members_mean) > bound)
         return dti_error_set(err, DTI_ERR_INPUT, path, line, column,
                              "%s: '%s' recovered as %.6f, but its %zu published members have the mean %.6f: more apart "
-                             "than the rounding of the inputs (%.2g); the record is inconsistent",
+                             "than the rounding of the inputs (%.2g), so the rule's weights and the record disagree",
                              where, id, v, b->n_members, members_mean, bound);
     return DTI_OK;
 }
