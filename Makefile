@@ -190,6 +190,7 @@ reference:
 	/usr/bin/python3 tests/reference/merger_2022.py ../shared/data
 	/usr/bin/python3 tests/reference/tune_fit_reference.py
 	/usr/bin/python3 tests/reference/toolkit_reference.py ../shared/bench/asem
+	/usr/bin/python3 tests/reference/block_reference.py
 
 # The installed program reads its data from $(PREFIX)/share/dtirank (cli.c is rebuilt with that
 # DATADIR; the build tree's own binary keeps reading the build tree).

@@ -4,7 +4,9 @@
  * is the index; nodes with children are aggregates; the rest are indicators.  Nodes marked
  * `role: reported` are published figures outside the tree (the 2021-23 pillars, whose composition
  * is not known).  `weight: unknown` records that a weight was not published (DTI 2024): the tree is
- * kept, but the index cannot be computed from it.
+ * kept, but the index cannot be computed from it.  An indicator may be a `block:` (block.c): it stands
+ * for reported members known only through their mean, recovered from the published index by a rule
+ * checked against the weights.
  */
 #include <ctype.h>
 #include <math.h>

@@ -40,6 +40,9 @@ COMMANDS = [
     "tune goal --model models/dti-2022.yaml --year 2022 --province 'Can Tho' --top 3",
     "tune goal --model models/dti-2022.yaml --year 2022 --province 'Quang Ninh' --top 1 --units 34",
     "backtest --origin 2021 --runs 300",
+    "score --model models/dti-2022-block.yaml --year 2023 --detail",
+    "tune fit --model models/dti-2022-block.yaml --year 2023",
+    "tune goal --model models/dti-2022-block.yaml --year 2023 --province 'Thai Nguyen' --top 10 --units 34",
 ]
 LEGACY = ["project --runs 500 --threads 1", "project --runs 500 --threads 1 --all --units 34"]
 

@@ -9,6 +9,8 @@ with numpy:
     the range of the recovered values in 2022 and 2023 (all in [0, 1]: no inconsistency);
   - on the five 2022 provinces whose four members are published: recovered total (4 x mean) minus
     the published sum (|gap| <= 0.0006, METHODOLOGY §3.2a);
+  - how many points one weight may move (the rule rewritten to match) before those five rows refuse
+    it (the program's members' check: |recovered - members' mean| <= 0.0002 + 0.00005);
   - the fit that is NOT circular: the five weights (infrastructure, gov, econ, society, block)
     fitted on those five rows with the block = the published members' mean, by least squares on the
     simplex (substitution w_block = 1 - sum of the others: an interior optimum, no bound active),
@@ -175,6 +177,21 @@ def main():
             out += [("members_fit_w_%s" % IND[j], "%.17g" % w[j]) for j in range(5)]
             out += [("members_fit_se_%s" % IND[j], "%.17g" % se[j]) for j in range(5)]
             out += [("members_fit_rms", "%.17g" % np.sqrt(np.mean(r ** 2)))]
+            # how far one weight may move (the others fixed, the rule rewritten to match, so the total
+            # becomes 1000 + d) before the five rows refuse it: the smallest whole d, each way, with
+            # some |recovered - members' mean| > 0.0002 + 0.00005 (the rounding bound of the program)
+            dti5 = np.array(dti_of(2022, [n for n, _, _ in full]))
+            mean5 = np.array([np.mean(mv) for _, _, mv in full])
+            oth = np.array([x[1:] for _, x, _ in full])
+            for j in range(5):
+                for sign, tag in ((1, "up"), (-1, "down")):
+                    for d in range(1, 400):
+                        P = POINTS.copy()
+                        P[j] += sign * d
+                        rec = (P.sum() * dti5 - oth @ P[1:]) / P[0]
+                        if np.max(np.abs(rec - mean5)) > 0.0002 + 0.00005:
+                            out += [("members_detect_%s_%s" % (IND[j], tag), sign * d)]
+                            break
             z = np.abs(w - POINTS / 1000) / se
             if z.max() > 3:
                 fails.append("the members' fit is more than 3 standard errors from the official weights")

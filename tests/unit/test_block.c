@@ -708,7 +708,8 @@ static void S_check_goal(const dti_tune_goal_result *res, const char *pre)
  * point: +0.053878 in the foundation mean), with the block costing 4 per unit of its mean
  * (models/costs-dti-block.yaml: gov_activity +0.107755), and among the 34 units raising Thái Nguyên's
  * own values (share 1/2: the block to its cap 1, +0.2152, then gov_activity +0.06661; no indicator
- * alone reaches).  Every plan against the reference, and re-ranked by the engine. */
+ * alone reaches; with the block at cost 4: gov_activity and econ_activity to their caps, society_activity
+ * +0.02358).  Every plan against the reference, and re-ranked by the engine. */
 static void test_dti_block_goal_tn(void **state)
 {
     (void)state;
@@ -742,6 +743,9 @@ static void test_dti_block_goal_tn(void **state)
     assert_close(res.score, S_ref("tn34_score"), 0, 1e-15);
     assert_close(res.share, 0.5, 0, 0);
     S_check_goal(&res, "tn34");
+    dti_tune_goal_result_clear(&res);
+    assert_int_equal(dti_tune_goal_units(x.fw, x.ds, &mf, tn, 10, cost, &res, &err), DTI_OK);
+    S_check_goal(&res, "tn34_c4");
     dti_tune_goal_result_clear(&res);
     dti_tune_stab_result st;
     assert_int_equal(dti_tune_stability_units(x.fw, x.ds, &mf, m.unit_of[tn], 0, &st, &err), DTI_OK);
