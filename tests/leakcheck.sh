@@ -47,6 +47,10 @@ audit --model models/example-raw.yaml --data tests/csv/example_raw.csv
 tune fit --model models/dti-2022.yaml --data tests/csv/dti2022_long.csv
 score --model models/dti-2022.yaml --data tests/bad/files/csv_unit_two_spellings.csv
 score --model models/asem.yaml --data tests/bad/files/csv_unbalanced_quote.csv
+tune goal --model models/dti-2022-block.yaml --year 2023 --province "Thai Nguyen" --top 10 --units 34 --costs models/costs-dti-block.yaml
+tune fit --model models/dti-2022-block.yaml --year 2022
+score --model models/dti-2022-block.yaml --data tests/bad/files/yr_block_out_of_range.yaml
+tune fit --model tests/bad/files/fw_block_gov210.yaml --year 2022
 CMDS
 rm -f /tmp/leakcheck.$$ /tmp/leakcheck_out.csv
 echo "leakcheck: $pass passed, $fail failed"
