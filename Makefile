@@ -43,11 +43,13 @@ LIB_SRC += src/weights.c src/compare.c src/panel.c
 LIB_SRC += src/toolkit.c src/profile.c src/present_toolkit.c
 # weight tuning (issue 5): implied weights, uncertainty/sensitivity, stability, goal seeking
 LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune_what.c
+# blocks (issue 17): indicators known only through their mean, recovered by a rule from the published index
+LIB_SRC += src/block.c
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare \
-          test_harden test_lang test_cache test_import test_toolkit
+          test_harden test_lang test_cache test_import test_toolkit test_block
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: all deps run check unit golden bad safety formats docs asan bench leakcheck fuzz fuzz-coverage fuzz-csv install clean reference charts browser browser-if-found backtest imports xlsx tutorial
@@ -231,6 +233,7 @@ reference:
 	/usr/bin/python3 tests/reference/toolkit_reference.py ../shared/bench/asem
 	/usr/bin/python3 tests/gen_toolkit_data.py
 	/usr/bin/python3 tests/reference/regions_reference.py ../shared/data
+	/usr/bin/python3 tests/reference/block_reference.py
 
 # The installed program reads its data from $(PREFIX)/share/dtirank (cli.c is rebuilt with that
 # DATADIR; the build tree's own binary keeps reading the build tree).

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block.h"
 #include "csv_read.h"
 #include "dataset.h"
 #include "engine.h"
@@ -57,6 +58,8 @@ void dti_dataset_free(dti_dataset *ds)
     free(ds->published_rank);
     free(ds->years);
     free(ds->panel);
+    free(ds->block);
+    free(ds->derived);
     free(ds->path);
     free(ds);
 }
@@ -386,7 +389,24 @@ int dti_dataset_from_year(const dti_year *yr, const dti_framework *fw, dti_datas
     dti_dataset *ds = dti_dataset_new(yr->path, fw, yr->n, 0);
     size_t *ind = dti_xcalloc(fw->n_nodes, sizeof *ind);
     dti_engine_indicators(fw, ind);
+    int *derived = NULL;
+    double *bv = NULL;
+    if (dti_framework_has_blocks(fw)) {
+        ds->block = dti_xcalloc(ds->n_indicators, sizeof *ds->block);
+        ds->derived = dti_xcalloc(yr->n * ds->n_indicators + 1, sizeof *ds->derived);
+        derived = dti_xcalloc(yr->n + 1, sizeof *derived);
+        bv = dti_xcalloc(yr->n + 1, sizeof *bv);
+    }
     for (size_t j = 0; j < ds->n_indicators && !rc; j++) {
+        const dti_block *b = fw->nodes[ind[j]].block;
+        if (b) { /* recovered by its rule (or given, when the record's own model has the block) */
+            if (!(rc = dti_block_recover_year(fw, b, yr, bv, derived, &ds->block[j], err)))
+                for (size_t u = 0; u < yr->n; u++) {
+                    ds->values[u * ds->n_indicators + j] = bv[u];
+                    ds->derived[u * ds->n_indicators + j] = derived[u];
+                }
+            continue;
+        }
         size_t node = dti_framework_node_find(yr->fw, fw->nodes[ind[j]].id);
         if (node == DTI_NONE) {
             rc = dti_error_set(err, DTI_ERR_INPUT, yr->path, 0, 0, "model %s of this record has no node '%s' (model %s)",
@@ -407,6 +427,8 @@ int dti_dataset_from_year(const dti_year *yr, const dti_framework *fw, dti_datas
         rc = dti_error_set(err, DTI_ERR_INPUT, yr->path, 0, 0,
                            "a year record has no denominators (model %s divides by '%s')", fw->name,
                            fw->denominators[0]);
+    free(bv);
+    free(derived);
     free(ind);
     if (rc) {
         dti_dataset_free(ds);
@@ -448,6 +470,9 @@ int dti_dataset_load_with(const char *path, const dti_framework *fw, const dti_r
             rc = dti_error_set(err, DTI_ERR_USAGE, path, 0, 0,
                                "--table-year: this table is of one year (a multi-year CSV table is long, with a "
                                "year column)");
+        } else if (!rc && (rc = dti_block_recover_table(fw, *out, err))) { /* blocks from the published index */
+            dti_dataset_free(*out);
+            *out = NULL;
         }
         return rc;
     }

@@ -41,6 +41,10 @@ typedef struct dti_dataset {
     int impute_years;             /* the imputation over time applied (enum dti_panel_method), -1: none */
     size_t n_filled_year;         /* cells of the data year it filled */
     size_t n_filled_panel;        /* cells it filled in every year */
+    /* Blocks (block.h): [j] what the recovery did in column j (zero for a column that is no block);
+     * NULL when the framework has no block. */
+    struct dti_block_tally *block;
+    int *derived;                 /* [u * n_indicators + j] 1: recovered by a block's rule; NULL without blocks */
 } dti_dataset;
 
 /* Reads `path` for framework `fw` (borrowed: it must outlive nothing here, the dataset copies what it
@@ -68,8 +72,10 @@ int dti_dataset_load_csv(const char *path, const dti_framework *fw, const dti_re
 int dti_dataset_load_published_csv(const char *path, const dti_framework *fw, const dti_registry *reg,
                                    const dti_data_options *opt, dti_dataset **out, dti_error *err);
 /* A loaded year record as a data table for `fw`: its provinces become the units (code and Vietnamese
- * name from the registry), the framework's indicators are looked up by id in the record's model.
- * No I/O.  *out: dti_dataset_free. */
+ * name from the registry), the framework's indicators are looked up by id in the record's model; a
+ * block of fw (block.h) is recovered by its rule from the record's facts (derived, counted in
+ * ds->block; an inconsistent province is an error at its record line).  No I/O.  *out:
+ * dti_dataset_free. */
 int dti_dataset_from_year(const dti_year *yr, const dti_framework *fw, dti_dataset **out, dti_error *err);
 void dti_dataset_free(dti_dataset *ds);
 /* An empty table of n_units units for fw (NaN everywhere, room for n_groups group columns), for the

@@ -4,13 +4,16 @@
  * is the index; nodes with children are aggregates; the rest are indicators.  Nodes marked
  * `role: reported` are published figures outside the tree (the 2021-23 pillars, whose composition
  * is not known).  `weight: unknown` records that a weight was not published (DTI 2024): the tree is
- * kept, but the index cannot be computed from it.
+ * kept, but the index cannot be computed from it.  An indicator may be a `block:` (block.c): it stands
+ * for reported members known only through their mean, recovered from the published index by a rule
+ * checked against the weights.
  */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "block.h"
 #include "internal.h"
 #include "ynode.h"
 
@@ -18,7 +21,7 @@ static const char *const S_top_keys[] = {"name", "title", "legal_basis", "source
                                           "precision", "range", "nodes", "defaults", "weights", NULL};
 static const char *const S_node_keys[] = {"id", "name_vi", "name_en", "parent", "weight", "direction",
                                            "role", "note", "normalise", "aggregate", "treat",
-                                           "denominator", "transform", "categories", NULL};
+                                           "denominator", "transform", "categories", "block", NULL};
 
 static int S_valid_id(const char *id)
 {
@@ -381,6 +384,11 @@ int dti_framework_load(const char *path, dti_framework **out, dti_error *err)
     for (size_t i = 0; i < fw->n_nodes; i++)
         if ((rc = dti_methods_load_node(&c, list->items[i], fw, i)))
             goto cleanup;
+    for (size_t i = 0; i < fw->n_nodes; i++) { /* blocks last: their rules name other nodes and their methods */
+        const dti_ynode *b = dti_ynode_get(list->items[i], "block");
+        if (b && (rc = dti_block_load(&c, b, fw, i)))
+            goto cleanup;
+    }
     fw->default_weights = dti_xcalloc(fw->n_nodes, sizeof *fw->default_weights);
     for (size_t i = 0; i < fw->n_nodes; i++)
         fw->default_weights[i] = fw->nodes[i].weight;
@@ -416,6 +424,7 @@ void dti_framework_free(dti_framework *fw)
         free(nd->note);
         free(nd->children);
         dti_category_clear(&nd->categories);
+        dti_block_free(nd->block);
     }
     free(fw->nodes);
     free(fw->postorder);

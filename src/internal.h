@@ -127,6 +127,7 @@ typedef struct dti_node {
     dti_treat_spec treat; /* indicators */
     dti_agg_spec agg;     /* aggregates */
     size_t denom;         /* index in framework denominators, DTI_NONE when not denominated */
+    struct dti_block *block; /* `block:` (block.h): an indicator recovered by a rule (owned), or NULL */
 } dti_node;
 
 #define DTI_MAX_YEARS 32

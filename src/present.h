@@ -42,6 +42,16 @@ dti_report *dti_present_audit(const dti_audit *a, int matrices);
  * dti_dataset_multiyear says one is due; nothing otherwise. */
 struct dti_dataset;
 void dti_present_years_note(dti_report *doc, const struct dti_dataset *ds);
+/* Blocks (block.h): for the block of fw at `node`, when its tally recovered values, the paragraph that
+ * marks them derived (the members, the formula, the rounding bound, the check against published
+ * members, and that an index computed with it reproduces the published one).  n_rows: the rows the
+ * tally counts over. */
+void dti_present_block_note(dti_report *doc, const dti_framework *fw, size_t node, const struct dti_block_tally *t,
+                            size_t n_rows);
+/* The same for every block column of a data table, and the metadata `derived` (the block ids). */
+void dti_present_blocks(dti_report *doc, const dti_framework *fw, const struct dti_dataset *ds);
+/* 1 when column j of ds holds values recovered by a block (shown as "id*" to people). */
+int dti_present_block_column(const struct dti_dataset *ds, size_t j);
 /* `dtirank tune fit`. */
 dti_report *dti_present_tune_fit(const dti_tune_fit_year *f);
 /* `dtirank tune sensitivity`: o the options of the run (its inputs), r its result; via: how the name

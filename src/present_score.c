@@ -7,12 +7,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block.h"
 #include "internal.h"
 #include "present.h"
 #include "score.h"
 
 static const char *const S_action[] = {"none", "winsorise", "log"};
 
+
+/* ---- blocks: recovered values are derived, and say how ------------------------------------------- */
+
+void dti_present_block_note(dti_report *doc, const dti_framework *fw, size_t node, const dti_block_tally *t,
+                            size_t n_rows)
+{
+    const dti_block *b = fw->nodes[node].block;
+    if (!b || !t || !t->recovered)
+        return;
+    char formula[512], members[512];
+    size_t o = 0;
+    members[0] = '\0';
+    for (size_t k = 0; k < b->n_members && o < sizeof members; k++)
+        o += (size_t)snprintf(members + o, sizeof members - o, "%s%s", k ? ", " : "", fw->nodes[b->member[k]].id);
+    dti_block_formula(fw, b, formula, sizeof formula);
+    dti_report_text(doc,
+                    "derived: %s* is the mean of %s (not published one by one),\n"
+                    "recovered for %zu of %zu units from the published %s and the %zu other weighted indicators by\n"
+                    "  %s\n"
+                    "(+-%.2g from the rounding of its inputs).  An index computed with it reproduces the published %s\n"
+                    "by construction.",
+                    fw->nodes[node].id, members, t->recovered, n_rows, fw->nodes[b->from].id, b->n_terms - 1, formula,
+                    b->slack, fw->nodes[b->from].id);
+    if (t->checked)
+        dti_report_text(doc, "Where its %zu members are published (%zu units), the recovered %s is within %.2g of their mean.",
+                        b->n_members, t->checked, fw->nodes[node].id, t->max_gap);
+}
+
+int dti_present_block_column(const dti_dataset *ds, size_t j) { return ds->block && ds->block[j].recovered > 0; }
+
+void dti_present_blocks(dti_report *doc, const dti_framework *fw, const dti_dataset *ds)
+{
+    if (!ds->block)
+        return;
+    size_t *ind = dti_xcalloc(fw->n_nodes, sizeof *ind), nj = dti_engine_indicators(fw, ind), o = 0;
+    char ids[512] = "";
+    for (size_t j = 0; j < nj && j < ds->n_indicators; j++)
+        if (dti_present_block_column(ds, j)) {
+            if (o < sizeof ids)
+                o += (size_t)snprintf(ids + o, sizeof ids - o, "%s%s", o ? "," : "", fw->nodes[ind[j]].id);
+            dti_present_block_note(doc, fw, ind[j], &ds->block[j], ds->n_units);
+        }
+    if (ids[0])
+        dti_report_meta_text(doc, "derived", ids);
+    free(ind);
+}
 
 /* The outlier treatment of each indicator (score --detail). */
 static void S_treatment(dti_report *doc, const dti_framework *fw, const dti_engine *w, const dti_engine_result *r)
@@ -122,6 +169,7 @@ dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger 
     }
     dti_report_text(doc, "%zu of %zu units have a score (every input the model needs).", scored, nu);
     dti_present_years_note(doc, ds);
+    dti_present_blocks(doc, fw, ds);
     dti_table *t = dti_report_table(doc, "scores", NULL);
     size_t c_rank = dti_table_col(t, "rank", DTI_COL_INT);
     dti_table_col_null(t, c_rank, "-", "no score: an input the model needs is missing, or the screen removed the unit");
@@ -134,7 +182,21 @@ dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger 
         size_t k = dti_table_col(t, fw->nodes[node].id, DTI_COL_NUM);
         dti_table_col_decimals(t, k, fw->precision);
         dti_table_col_null(t, k, "NA", "missing: an input is missing and the aggregation needs it");
+        if (c >= n_cols && dti_present_block_column(ds, c - n_cols)) {
+            char label[160];
+            snprintf(label, sizeof label, "%s*", fw->nodes[node].id);
+            dti_table_col_label(t, k, label);
+        }
     }
+    /* a block's recovered values (block.h): "id*" to people, an `<id>_derived` column in data formats */
+    size_t c_der = t->n_cols, n_der = 0, der_col[64];
+    for (size_t j = 0; detail && !dti_score_merged(sc) && j < nj && n_der < 64; j++)
+        if (dti_present_block_column(ds, j)) {
+            char name[160];
+            snprintf(name, sizeof name, "%s_derived", fw->nodes[dti_engine_indicator_node(w, j)].id);
+            dti_table_col_flags(t, dti_table_col(t, name, DTI_COL_BOOL), DTI_COL_DATA_ONLY);
+            der_col[n_der++] = j;
+        }
     for (size_t k = 0; k < nu; k++) {
         size_t u = r->order[k], row = dti_table_row(t);
         if (r->rank[u])
@@ -145,6 +207,8 @@ dti_report *dti_present_score(const dti_score *sc, int detail, const dti_merger 
         for (size_t c = 0; c < n_c; c++)
             dti_table_num(t, row, c0 + c,
                           c < n_cols ? r->values[cols[c] * nu + u] : r->normalised[(c - n_cols) * nu + u]);
+        for (size_t d = 0; d < n_der; d++)
+            dti_table_bool(t, row, c_der + d, ds->derived[u * ds->n_indicators + der_col[d]]);
     }
     if (detail && !dti_score_merged(sc)) {
         S_stages(doc, fw, ds, w, r, sc);
@@ -437,6 +501,7 @@ dti_report *dti_present_audit(const dti_audit *a, int matrices)
     dti_report_text(doc, "%zu of %zu units have a score; correlations use the pairs where both values are known.",
                     scored, a->nu);
     dti_present_years_note(doc, a->ds);
+    dti_present_blocks(doc, a->fw, a->ds);
     dti_audit_flags fl;
     dti_error quiet;
     dti_error_init(&quiet);

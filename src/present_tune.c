@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block.h"
 #include "dataset.h"
 #include "internal.h"
 #include "lang.h"
@@ -166,6 +167,32 @@ static void S_fit_weights(dti_report *doc, const dti_tune_fit_year *f)
     }
 }
 
+/* Recovered block columns: derived, and the fit is circular when they come from the fitted index. */
+static void S_fit_blocks(dti_report *doc, const dti_tune_fit_year *f)
+{
+    char ids[512] = "";
+    size_t o = 0;
+    for (size_t k = 0; f->block && k < f->p; k++) {
+        size_t node = dti_framework_node_find(f->fw, f->ids[k]);
+        if (!f->block[k].recovered)
+            continue;
+        if (o < sizeof ids)
+            o += (size_t)snprintf(ids + o, sizeof ids - o, "%s%s", o ? "," : "", f->ids[k]);
+        dti_present_block_note(doc, f->fw, node, &f->block[k], f->yr->n);
+    }
+    if (ids[0])
+        dti_report_meta_text(doc, "derived", ids);
+    dti_report_meta_bool(doc, "circular", f->circular > 0);
+    if (f->circular)
+        dti_report_text(doc,
+                        "CIRCULAR: %s recovered from the published %s by a rule written with the weights of\n"
+                        "%s, so those weights fit every row exactly whatever the data (the residuals are\n"
+                        "floating-point rounding): this fit is no evidence for the weights.  The evidence is the\n"
+                        "check of the rule where the members are published (docs/tuning.md §6).",
+                        f->circular > 1 ? "these blocks are" : "the block is", f->fw->nodes[f->fw->root].id,
+                        f->fw->name);
+}
+
 dti_report *dti_present_tune_fit(const dti_tune_fit_year *f)
 {
     const dti_year *yr = f->yr;
@@ -186,6 +213,7 @@ dti_report *dti_present_tune_fit(const dti_tune_fit_year *f)
                     "Rows with the published index and all %zu weighted indicators: %zu of %zu; unknowns: %zu weights "
                     "(>= 0, sum 1)\nRank of the design [X; 1'] (rows + the sum-to-one constraint): %zu of %zu",
                     f->p, f->n, yr->n, f->p, f->res.rank, f->p);
+    S_fit_blocks(doc, f);
     if (f->res.identified)
         S_fit_weights(doc, f);
     else
@@ -363,6 +391,7 @@ dti_report *dti_present_tune_sens(const dti_tune_sens_options *o, const dti_tune
                         r->n, o->merger->path, o->merger->n_old, S_RULE(o->merger));
     dti_report_text(doc, "%zu of %zu units have a nominal score%s.", r->n_scored, r->n,
                     o->merger ? " (every former province with every weighted indicator)" : "");
+    dti_present_blocks(doc, fw, ds);
     if (r->unit_default && o->preferred != DTI_NONE && o->preferred != r->unit)
         dti_report_text(doc, "%s has no nominal score: the Sobol indices are those of %s, the first unit with one.",
                         r->name[o->preferred], r->name[r->unit]);
@@ -423,6 +452,7 @@ static void S_what_head(dti_report *doc, const dti_tune_what *w, size_t rank, si
     dti_report_source(doc, "data", w->ds->path);
     if (w->via)
         dti_report_text(doc, "%s", w->via);
+    dti_present_blocks(doc, w->fw, w->ds);
 }
 
 void dti_present_stability_chart(dti_report *doc, const dti_tune_what *w, const dti_tune_stab_result *res,
@@ -521,8 +551,17 @@ dti_report *dti_present_tune_stability(const dti_tune_what *w, const dti_tune_st
     return doc;
 }
 
+/* An indicator's id; "id*" to people when its value was recovered by a block's rule (derived). */
+static void S_indicator_cell(dti_table *t, size_t r, const dti_tune_what *w, const dti_tune_goal_result *res, size_t j)
+{
+    const dti_dataset *ds = w->ds;
+    dti_table_text(t, r, 0, w->fw->nodes[res->node[j]].id);
+    if (ds->derived && ds->derived[res->row * ds->n_indicators + j])
+        dti_table_show(t, r, 0, "%s*", w->fw->nodes[res->node[j]].id);
+}
+
 /* The plan: each indicator with a positive weight, its value, cap, weight, cost and increase. */
-static void S_plan(dti_report *doc, const dti_tune_goal_result *res, const dti_framework *fw)
+static void S_plan(dti_report *doc, const dti_tune_what *w, const dti_tune_goal_result *res)
 {
     dti_table *t = dti_report_table(doc, "plan",
                                     res->already ? "The indicators (no increase: already in the top K):"
@@ -545,7 +584,7 @@ static void S_plan(dti_report *doc, const dti_tune_goal_result *res, const dti_f
         if (!(res->coef[j] > 0))
             continue;
         size_t r = dti_table_row(t);
-        dti_table_text(t, r, 0, fw->nodes[res->node[j]].id);
+        S_indicator_cell(t, r, w, res, j);
         double v[] = {res->value[j], res->cap[j], res->coef[j], res->cost[j], res->cost[j] / res->coef[j],
                       res->delta[j], res->value[j] + res->delta[j]};
         for (size_t c = 0; c < 7; c++)
@@ -554,7 +593,7 @@ static void S_plan(dti_report *doc, const dti_tune_goal_result *res, const dti_f
 }
 
 /* Each indicator alone: the increase needed, or why it cannot reach. */
-static void S_single(dti_report *doc, const dti_tune_goal_result *res, const dti_framework *fw)
+static void S_single(dti_report *doc, const dti_tune_what *w, const dti_tune_goal_result *res)
 {
     dti_table *t = dti_report_table(doc, "single",
                                     "Single-indicator alternatives (that indicator alone, the others as they are):");
@@ -573,7 +612,7 @@ static void S_single(dti_report *doc, const dti_tune_goal_result *res, const dti
             continue;
         size_t r = dti_table_row(t);
         double needed = (res->needed - res->score) / res->coef[j];
-        dti_table_text(t, r, 0, fw->nodes[res->node[j]].id);
+        S_indicator_cell(t, r, w, res, j);
         dti_table_num(t, r, 4, needed);
         dti_table_num(t, r, 5, res->cap[j] - res->value[j]);
         if (isnan(res->single[j])) {
@@ -618,7 +657,7 @@ dti_report *dti_present_tune_goal(const dti_tune_what *w, const dti_tune_goal_re
                     costs_path ? costs_path : "1 per unit of every indicator");
     if (res->already) {
         dti_report_text(doc, "Already in the top %zu: nothing to improve.", res->top);
-        S_plan(doc, res, fw);
+        S_plan(doc, w, res);
         return doc;
     }
     const char *rname = w->names[res->rival], *rcode = w->codes[res->rival];
@@ -629,7 +668,7 @@ dti_report *dti_present_tune_goal(const dti_tune_what *w, const dti_tune_goal_re
     else
         dti_report_text(doc, "Needed: score %.10g, just above the score of %s (%s, %.10g)", res->needed, rname, rcode,
                         res->rival_score);
-    S_plan(doc, res, fw);
+    S_plan(doc, w, res);
     if (res->reachable && res->rank_after <= res->top)
         dti_report_text(doc, "Total cost %.6g; score %.*f, rank %zu (recomputed by the engine)", res->plan_cost,
                         fw->precision + 2, res->score_after, res->rank_after);
@@ -639,6 +678,6 @@ dti_report *dti_present_tune_goal(const dti_tune_what *w, const dti_tune_goal_re
     else
         dti_report_text(doc, "CANNOT REACH the top %zu: every indicator at its cap gives score %.*f, rank %zu", res->top,
                         fw->precision + 1, res->score_after, res->rank_after);
-    S_single(doc, res, fw);
+    S_single(doc, w, res);
     return doc;
 }

@@ -59,6 +59,10 @@ typedef struct dti_tune_fit_year {
     double *fitted;              /* [yr->n] index with the fitted weights, NaN without every indicator or
                                   * when not identified */
     size_t *rank, *order;        /* [yr->n] official-rule ranks of `fitted` (0: none), entries by rank */
+    struct dti_block_tally *block; /* [p] per fitted column, what its block's recovery did (block.h); NULL
+                                  * when the model has no block */
+    size_t circular;             /* fitted columns recovered from the fitted index itself: the fit is then
+                                  * an identity (the rule's weights fit every row exactly, docs/tuning.md §6) */
 } dti_tune_fit_year;
 
 /* Fits on record yr (model: NULL for the record's own framework, else one resolved by indicator id;

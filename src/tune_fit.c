@@ -12,6 +12,7 @@
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_vector.h>
 
+#include "block.h"
 #include "dataset.h"
 #include "engine.h"
 #include "internal.h"
@@ -288,6 +289,7 @@ void dti_tune_fit_year_clear(dti_tune_fit_year *f)
     free(f->fitted);
     free(f->rank);
     free(f->order);
+    free(f->block);
     memset(f, 0, sizeof *f);
 }
 
@@ -308,12 +310,23 @@ static int S_linear(const dti_framework *fw, dti_error *err)
     return DTI_OK;
 }
 
+/* Value of a fitted column for record entry u: the record's fact of node `node`, or (node DTI_NONE) the
+ * block's recovered value; NaN when unknown. */
+static double S_cell(const dti_year *yr, size_t node, const double *block, size_t u)
+{
+    if (node == DTI_NONE)
+        return block[u];
+    const dti_fact *fa = &yr->value[u * yr->fw->n_nodes + node];
+    return fa->known ? fa->value : NAN;
+}
+
 int dti_tune_fit_year_compute(const dti_year *yr, const dti_framework *model, dti_tune_fit_year *f, dti_error *err)
 {
     memset(f, 0, sizeof *f);
     const dti_framework *rf = yr->fw, *fw = model ? model : rf;
     size_t nn = rf->n_nodes, *ind = NULL, *col = NULL;
-    double *X = NULL, *y = NULL;
+    double *X = NULL, *y = NULL, *bv = NULL; /* bv[k * n + u]: column k's recovered block values */
+    int *derived = NULL;
     f->yr = yr;
     f->fw = fw;
     int rc = S_linear(fw, err);
@@ -329,26 +342,42 @@ int dti_tune_fit_year_compute(const dti_year *yr, const dti_framework *model, dt
         if (!(wj > 0))
             continue; /* an unscored indicator (DTI smart city) is no unknown */
         size_t node = dti_framework_node_find(rf, fw->nodes[ind[j]].id);
-        if (node == DTI_NONE) {
+        if (node == DTI_NONE && !fw->nodes[ind[j]].block) {
             rc = dti_error_set(err, DTI_ERR_INPUT, yr->path, 0, 0, "the record's model %s has no indicator '%s'",
                                rf->name, fw->nodes[ind[j]].id);
             goto cleanup;
         }
-        col[p] = node;
+        col[p] = fw->nodes[ind[j]].block ? DTI_NONE : node;
+        ind[p] = ind[j]; /* from here on: the fitted columns' nodes in fw (p <= j) */
         f->ids[p] = fw->nodes[ind[j]].id;
         f->nominal[p++] = wj;
     }
     f->p = p;
+    /* A block column is recovered by its rule from the record's facts (block.h).  When the rule inverts
+     * the very index being fitted, the fit is an identity: the rule's weights fit every row exactly. */
+    if (dti_framework_has_blocks(fw)) {
+        bv = dti_xcalloc(p * yr->n + 1, sizeof *bv);
+        derived = dti_xcalloc(yr->n + 1, sizeof *derived);
+        f->block = dti_xcalloc(p, sizeof *f->block);
+        for (size_t k = 0; k < p && !rc; k++) {
+            const dti_block *b = fw->nodes[ind[k]].block;
+            if (!b)
+                continue;
+            rc = dti_block_recover_year(fw, b, yr, bv + k * yr->n, derived, &f->block[k], err);
+            f->circular += b->from == fw->root && f->block[k].recovered > 0;
+        }
+        if (rc)
+            goto cleanup;
+    }
     X = dti_xcalloc(yr->n * p + 1, sizeof *X);
     y = dti_xcalloc(yr->n + 1, sizeof *y);
     f->row = dti_xcalloc(yr->n + 1, sizeof *f->row);
     for (size_t u = 0; u < yr->n; u++) {
         int full = 1;
         for (size_t k = 0; k < p; k++) {
-            const dti_fact *fa = &yr->value[u * nn + col[k]];
-            full &= fa->known;
-            if (fa->known)
-                X[f->n * p + k] = fa->value;
+            double x = S_cell(yr, col[k], bv ? bv + k * yr->n : NULL, u);
+            full &= !isnan(x);
+            X[f->n * p + k] = x;
         }
         if (!full)
             continue;
@@ -380,14 +409,16 @@ int dti_tune_fit_year_compute(const dti_year *yr, const dti_framework *model, dt
         int full = f->res.identified;
         double sc = 0;
         for (size_t k = 0; k < p; k++) {
-            const dti_fact *fa = &yr->value[u * nn + col[k]];
-            full &= fa->known;
-            sc += fa->known ? fa->value * f->res.w[k] : 0;
+            double x = S_cell(yr, col[k], bv ? bv + k * yr->n : NULL, u);
+            full &= !isnan(x);
+            sc += !isnan(x) ? x * f->res.w[k] : 0;
         }
         f->fitted[u] = full ? sc : NAN;
     }
     rc = dti_rank_competition(f->fitted, yr->n, fw->precision, f->rank, f->order, err);
 cleanup:
+    free(derived);
+    free(bv);
     free(y);
     free(X);
     free(col);

@@ -69,6 +69,10 @@ tune stability --model models/dti-2022.yaml --year 2022 --province "Da Nang" --f
 template --model dti-2024 --units 34 --format xlsx --out /tmp/leakcheck_out.xlsx
 score --model models/asem.yaml --data data/asem.yaml --detail --format xlsx --out /tmp/leakcheck_out.xlsx
 import --year 2024 --units 34 tests/import/conflict.csv --source https://example.org/SYNTHETIC --force
+tune goal --model models/dti-2022-block.yaml --year 2023 --province "Thai Nguyen" --top 10 --units 34 --costs models/costs-dti-block.yaml
+tune fit --model models/dti-2022-block.yaml --year 2022
+score --model models/dti-2022-block.yaml --data tests/bad/files/yr_block_out_of_range.yaml
+tune fit --model tests/bad/files/fw_block_gov210.yaml --year 2022
 CMDS
 rm -f /tmp/leakcheck.$$ /tmp/leakcheck_out.csv /tmp/leakcheck_out.xlsx
 echo "leakcheck: $pass passed, $fail failed"

@@ -67,6 +67,9 @@ COMMANDS = [
     "score --model tests/toolkit/asem-sets.yaml --data data/asem.yaml --weights sust3",
     "tune goal --model models/dti-2022.yaml --year 2022 --province 'Can Tho' --top 3 --weights pca",
     "score --model tests/toolkit/panel-model.yaml --data tests/toolkit/panel_long.csv --impute-years linear-locf",
+    "score --model models/dti-2022-block.yaml --year 2023 --detail",
+    "tune fit --model models/dti-2022-block.yaml --year 2023",
+    "tune goal --model models/dti-2022-block.yaml --year 2023 --province 'Thai Nguyen' --top 10 --units 34",
 ]
 LEGACY = ["project --runs 500 --threads 1 --settings tests/golden/projection-quick.yaml",
           "project --runs 500 --threads 1 --all --units 34 --settings tests/golden/projection-quick.yaml"]
