@@ -29,7 +29,7 @@ LIB_SRC = src/error.c src/util.c src/yaml_io.c src/ynode.c src/registry.c src/fr
 LIB_SRC += src/report.c src/report_text.c src/report_md.c src/report_csv.c src/report_json.c \
            src/present_rank.c src/present_score.c src/present_tune.c src/present_misc.c src/present_project.c
 # the composite-index engine (methods, engine stages, generic data tables)
-LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
+LIB_SRC += src/methods.c src/engine.c src/engine_kernel.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
 # CSV data tables (issue 12): the reader (libcsv) and the loader
 LIB_SRC += src/csv_read.c src/dataset_csv.c

@@ -175,6 +175,10 @@ size_t dti_utf8_width(const char *s);
  * snapping binary noise), as a double holding an integer; values too large to have decimals are their
  * own key.  Equal keys are ties. */
 double dti_round_key(double v, int precision);
+/* dti_round_key in two steps, for a loop over many values of one precision:
+ * dti_round_key(v, p) == dti_round_scaled(v * dti_round_scale(p)). */
+double dti_round_scale(int precision);
+double dti_round_scaled(double t);
 /* The seed of random stream `block` of family `phase` for a user's seed (splitmix64, 32 bits, never 0):
  * one stream per block of runs, so results do not depend on the thread count. */
 unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long phase);

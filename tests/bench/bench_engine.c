@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "compare.h"
+#include "dataset.h"
 #include "engine.h"
 #include "internal.h"
 
@@ -119,7 +120,11 @@ static void S_bench_loo(void)
     dti_error err;
     dti_error_init(&err);
     dti_score *sc = NULL;
-    if (dti_score_compute(DTI_SRCDIR "/models/asem.yaml", DTI_SRCDIR "/data/asem.yaml", NULL, NULL, &sc, &err)) {
+    dti_framework *afw = NULL;
+    dti_dataset *ads = NULL;
+    if (dti_framework_load(DTI_SRCDIR "/models/asem.yaml", &afw, &err) ||
+        dti_dataset_load(DTI_SRCDIR "/data/asem.yaml", afw, NULL, NULL, &ads, &err) ||
+        dti_score_run(afw, ads, &sc, &err)) {
         dti_error_print(&err, stderr);
         abort();
     }
@@ -166,6 +171,8 @@ static void S_bench_loo(void)
     dti_engine_free(e);
     dti_loo_free(loo);
     dti_score_free(sc);
+    dti_dataset_free(ads);
+    dti_framework_free(afw);
 }
 
 int main(void)
