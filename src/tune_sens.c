@@ -643,12 +643,17 @@ int dti_tune_sensitivity(const dti_tune_sens_options *o, dti_tune_sens_result *r
         r->p_top[v] = o->runs ? (double)intop / (double)o->runs : NAN;
     }
     r->sobol_n = n;
+    r->dim = s->dim;
     if (n) {
         r->evaluations = n * (k + 2);
         fA = dti_xcalloc(2 * n, sizeof *fA);
         fB = dti_xcalloc(2 * n, sizeof *fB);
         fAB = dti_xcalloc(2 * n * k, sizeof *fAB);
         dti_tune_sampler sp = S_sampler(s, o->seed);
+        sp.design = o->design;
+        if (sp.design == DTI_TUNE_DESIGN_AUTO)
+            sp.design = 2 * s->dim <= DTI_TUNE_SOBOL_MAX_DIM ? DTI_TUNE_DESIGN_SOBOL : DTI_TUNE_DESIGN_RANDOM;
+        r->design = sp.design;
         if ((rc = dti_tune_saltelli(&sp, n, fA, fB, fAB, err)))
             goto cleanup;
         r->sobol = dti_xcalloc(2 * k * 6, sizeof *r->sobol);
