@@ -165,10 +165,12 @@ leakcheck: all
 	@sh tests/leakcheck.sh ./$(BUILD)/dtirank
 
 # Speed figures, printed side by side (no timing assertions in tests).
-bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune
+bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune $(BUILD)/bench_project $(BUILD)/bench_sobol
+	@./$(BUILD)/bench_project
 	@sh tests/bench/bench_project.sh ./$(BUILD)/dtirank
-	@./$(BUILD)/bench_engine
 	@./$(BUILD)/bench_tune
+	@./$(BUILD)/bench_sobol
+	@./$(BUILD)/bench_engine
 
 # the engine's time per evaluation on synthetic 63 x 8 and 63 x 50 tables; leave-one-out on ASEM
 $(BUILD)/bench_engine: tests/bench/bench_engine.c $(BUILD)/libdtirank.a
@@ -177,6 +179,14 @@ $(BUILD)/bench_engine: tests/bench/bench_engine.c $(BUILD)/libdtirank.a
 # replications per second of the uncertainty analysis (tune sensitivity), DTI 63 x 8 and ASEM
 $(BUILD)/bench_tune: tests/bench/bench_tune.c $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
+
+# the projection's fit and Monte Carlo beside the numpy yardstick (issue 15)
+$(BUILD)/bench_project: tests/bench/bench_project.c $(BUILD)/libdtirank.a
+	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
+
+# convergence of the Sobol indices under the random and Sobol' designs (the table of docs/tuning.md)
+$(BUILD)/bench_sobol: tests/bench/bench_sobol.c $(BUILD)/libdtirank.a
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
 # Regenerates the committed reference values (needs Debian's python3-numpy and python3-scipy).
 reference:

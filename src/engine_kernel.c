@@ -27,6 +27,9 @@ struct dti_engine_kernel_cols {
     size_t *units;  /* the lists */
 };
 
+#define S_FAR 1099511627776.0 /* 2^40: below it a scaled value's rounding error is under 2^-12 */
+#define S_DIGIT 1.01           /* scaled values further apart than this have different keys */
+
 struct dti_engine_kernel {
     const dti_framework *fw;
     size_t nu, nn, nj;
@@ -353,22 +356,32 @@ int dti_engine_kernel_run(dti_engine_kernel *k, const dti_engine_kernel_input *i
         if (fw->nodes[node].n_children && !S_node(k, node, in->weight, in->agg_method))
             return 0;
     }
-    /* the root's competition ranks, on the published precision unless the model says not: the order
-     * is (key descending, unit ascending), a tie shares the rank of the first */
+    /* the root's competition ranks, on the published precision unless the model says not: a unit's rank
+     * is 1 + the number of units with a greater key.  Rounding is monotone, so the units sorted by their
+     * values are sorted by their keys too, and a tie of keys is a run of neighbours there: the keys of two
+     * neighbours are compared only when their scaled values are within one digit (else they cannot tie,
+     * as a key is within 0.5 + 1e-6 of the scaled value). */
     const double *r = k->row[fw->root];
     int prec = fw->defaults.rank_rounded ? fw->precision : -1;
     double scale = dti_round_scale(prec);
     size_t m = 0;
     for (size_t u = 0; u < nu; u++) {
         k->rank[u] = 0;
-        if (isnan(r[u]))
-            continue;
-        k->key[u] = prec >= 0 ? dti_round_scaled(r[u] * scale) : r[u];
-        k->idx[m++] = u;
+        if (!isnan(r[u]))
+            k->idx[m++] = u;
     }
-    const double *sv = dti_sort_desc(k->key, k->idx, m, k->sort);
-    for (size_t q = 0; q < m; q++)
-        k->rank[k->idx[q]] = q > 0 && !(sv[q - 1] > sv[q]) ? k->rank[k->idx[q - 1]] : q + 1;
+    const double *sv = dti_sort_desc(r, k->idx, m, k->sort);
+    for (size_t q = 0; q < m; q++) {
+        int tie = 0;
+        if (q > 0 && prec < 0) {
+            tie = !(sv[q - 1] > sv[q]);
+        } else if (q > 0) {
+            double a = sv[q - 1] * scale, b = sv[q] * scale;
+            tie = !(fabs(a) < S_FAR && fabs(b) < S_FAR && a - b > S_DIGIT) &&
+                  !(dti_round_scaled(a) > dti_round_scaled(b));
+        }
+        k->rank[k->idx[q]] = tie ? k->rank[k->idx[q - 1]] : q + 1;
+    }
     out->rank = k->rank;
     out->root = r;
     return 1;

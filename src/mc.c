@@ -250,3 +250,9 @@ void dti_gauss_fill(gsl_rng *r, double sigma, double *x, size_t n)
     st->s2 = s2;
     st->s3 = s3;
 }
+
+int dti_gauss_inline(void)
+{
+    pthread_once(&S_once, S_gauss_init);
+    return S_fast;
+}

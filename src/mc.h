@@ -32,5 +32,7 @@ double dti_gauss(gsl_rng *r, double sigma);
 /* x[0..n) = n successive dti_gauss(r, sigma): the same numbers, the generator's state kept in registers
  * between them. */
 void dti_gauss_fill(gsl_rng *r, double sigma, double *x, size_t n);
+/* 1 when the inline path is in use (it agreed with GSL here), 0 when every deviate is GSL's call. */
+int dti_gauss_inline(void);
 
 #endif
