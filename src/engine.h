@@ -194,6 +194,9 @@ void dti_sort_ws_free(dti_sort_ws *w);
  * branches dominated the Monte Carlo ranks).  Returns the sorted keys (borrowed from w, valid until its
  * next use).  Allocates nothing. */
 const double *dti_sort_desc(const double *key, size_t *idx, size_t n, dti_sort_ws *w);
+/* dti_sort_desc of all the indices 0..n-1 (the keys read in place, no index array to fill first):
+ * *order is set to the sorted indices, borrowed from w like the returned keys. */
+const double *dti_sort_desc_all(const double *key, size_t n, dti_sort_ws *w, const size_t **order);
 /* dti_rank_competition without allocation: keys needs n doubles, tmp n entries; order is required. */
 void dti_rank_competition_ws(const double *values, size_t n, int precision, size_t *ranks, size_t *order,
                              double *keys, size_t *tmp);

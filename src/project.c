@@ -345,7 +345,6 @@ typedef struct {
     size_t *order, *tmp, *count, *rank, *slot_used, *assigned;
     unsigned *hist;   /* [n_sim_years][n][n + 1] */
     double *ux;       /* [n_units] merged latent positions */
-    size_t *uorder;   /* [n_units] units by position */
     unsigned *uhist;  /* [n_sim_years][n_units][n_units + 1] */
     size_t *yrank;    /* [n_sim * n] this run's province ranks (0: none) */
     size_t *yurank;   /* [n_sim * n_units] this run's unit ranks (0: none) */
@@ -375,22 +374,24 @@ typedef struct {
 static void S_rank_field(S_work *w, size_t n)
 {
     /* sorted with the bucketed sort of the engine (sort.c): sv[k] = pred[order[k]] */
-    const double *sv = dti_sort_desc(w->pred, w->order, n, w->sort);
+    const size_t *order;
+    const double *sv = dti_sort_desc_all(w->pred, n, w->sort, &order);
     for (size_t k = 0; k < n; k++) {
-        size_t i = w->order[k];
+        size_t i = order[k];
         int tie = k > 0 && !(sv[k - 1] > sv[k]);
-        w->rank[i] = tie ? w->rank[w->order[k - 1]] : k + 1;
+        w->rank[i] = tie ? w->rank[order[k - 1]] : k + 1;
     }
 }
 
 /* Competition ranks (a tie keeps the rank of the first) of the nu values v into urank. */
 static void S_rank_units(S_work *w, const double *v, size_t nu, size_t *urank)
 {
-    const double *sv = dti_sort_desc(v, w->uorder, nu, w->sort);
+    const size_t *order;
+    const double *sv = dti_sort_desc_all(v, nu, w->sort, &order);
     for (size_t k = 0, r = 1; k < nu; k++) {
         if (k > 0 && sv[k - 1] > sv[k])
             r = k + 1;
-        urank[w->uorder[k]] = r;
+        urank[order[k]] = r;
     }
 }
 
@@ -494,8 +495,6 @@ static void S_run_one(S_job *job, S_work *w)
     }
     for (size_t p = 0; p < n; p++)
         w->order[p] = p;
-    for (size_t j = 0; set->merger && j < set->merger->n_units; j++)
-        w->uorder[j] = j;
     for (size_t t = 0; t < job->n_sim; t++) {
         int year = obs->year[0] + (int)t;
         size_t ot = DTI_NONE; /* index of this year among the observed years used */
@@ -609,10 +608,6 @@ static void S_run_latent(S_job *job, S_work *w, size_t run)
             units_started = 1;
         }
     }
-    for (size_t p = 0; p < n; p++)
-        w->order[p] = p;
-    for (size_t j = 0; j < nu; j++)
-        w->uorder[j] = j;
     for (int y = yp + 1; y <= set->until; y++) {
         size_t t = (size_t)(y - first);
         double c = S_edition_change(job, y, rng) ? th[1] : th[0], sd = sqrt(s2 * (1 - c * c) * kappa);
@@ -836,7 +831,6 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         w[k].slot_used = dti_xcalloc(n + 1, sizeof(size_t));
         w[k].hist = dti_xcalloc(hist_len, sizeof(unsigned));
         w[k].ux = dti_xcalloc(nu + 1, sizeof(double));
-        w[k].uorder = dti_xcalloc(nu + 1, sizeof(size_t));
         w[k].uhist = dti_xcalloc(uhist_len + 1, sizeof(unsigned));
         w[k].yrank = dti_xcalloc(job.n_sim * n, sizeof(size_t));
         w[k].yurank = dti_xcalloc(job.n_sim * nu + 1, sizeof(size_t));
@@ -876,7 +870,6 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         for (size_t i = 0; i < ne * job.n_keys; i++)
             ev[i] += w[k].ev[i];
         free(w[k].ux);
-        free(w[k].uorder);
         free(w[k].uhist);
         free(w[k].x);
         free(w[k].pred);

@@ -163,3 +163,51 @@ const double *dti_sort_desc(const double *key, size_t *idx, size_t n, dti_sort_w
     memcpy(idx, si, n * sizeof *idx);
     return sv;
 }
+
+const double *dti_sort_desc_all(const double *key, size_t n, dti_sort_ws *w, const size_t **order)
+{
+    double *sv = w->val;
+    size_t *si = w->idx;
+    *order = si;
+    if (!n)
+        return sv;
+    double lo = key[0], hi = lo;
+    for (size_t k = 1; k < n; k++) {
+        lo = key[k] < lo ? key[k] : lo;
+        hi = key[k] > hi ? key[k] : hi;
+    }
+    if (hi > lo && isfinite(hi - lo)) { /* as dti_sort_desc, with the keys read in place */
+        size_t nb = S_BUCKETS * n;
+        double scale = (double)nb * (1.0 - 1e-9) / (hi - lo);
+        memset(w->count, 0, (nb + 1) * sizeof *w->count);
+        for (size_t k = 0; k < n; k++) {
+            unsigned b = S_bucket(hi, key[k], scale, nb);
+            w->bucket[k] = b;
+            w->count[b + 1]++;
+        }
+        for (size_t b = 1; b <= nb; b++)
+            w->count[b] += w->count[b - 1];
+        for (size_t k = 0; k < n; k++) {
+            size_t p = w->count[w->bucket[k]]++;
+            sv[p] = key[k];
+            si[p] = k;
+        }
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            sv[k] = key[k];
+            si[k] = k;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        double v = sv[i];
+        size_t id = si[i], j = i;
+        while (j > 0 && (sv[j - 1] < v || (!(sv[j - 1] > v) && si[j - 1] > id))) {
+            sv[j] = sv[j - 1];
+            si[j] = si[j - 1];
+            j--;
+        }
+        sv[j] = v;
+        si[j] = id;
+    }
+    return sv;
+}

@@ -715,6 +715,11 @@ static void test_sort_desc_order(void **state)
         assert_memory_equal(idx, ref, n * sizeof *idx);
         for (size_t i = 0; i < n; i++)
             assert_memory_equal(&sv[i], &key[idx[i]], sizeof *sv);
+        const size_t *order; /* every index, read in place: the same order */
+        sv = dti_sort_desc_all(key, n, w, &order);
+        assert_memory_equal(order, ref, n * sizeof *order);
+        for (size_t i = 0; i < n; i++)
+            assert_memory_equal(&sv[i], &key[order[i]], sizeof *sv);
     }
     dti_sort_ws_free(w);
     dti_sort_ws_free(NULL);
