@@ -4,9 +4,11 @@
  * dti_engine_run_override's, operation for operation, so every value and rank is the same bit for bit;
  * what goes is the copying (leaves are read where the memo keeps them) and the per-cell branches: an
  * aggregate whose weighted children are complete (and positive, for the geometric and harmonic means)
- * is a weighted sum over contiguous columns with one share per child, and the ranks come from a
- * bucketed sort.  The rest -- generalised and Copeland means, a negative child under a mean that
- * refuses it (the engine then words the error) -- is declined and left to the engine. */
+ * is a weighted sum over contiguous columns with one share per child (the units with a missing or
+ * non-positive child recomputed by the engine's own loop), and the ranks come from a bucketed sort with
+ * the rounding keys of neighbours only.  The rest -- generalised and Copeland means, a negative child
+ * under a mean that refuses it (the engine then words the error) -- is declined and left to the engine.
+ * Workspace: O(nodes x units) per kernel, one kernel per thread. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +51,6 @@ struct dti_engine_kernel {
     const double **src;   /* [nn] the rows (or logarithms) they contribute */
     double *share;        /* [nn] their weights, then their shares */
     size_t *rank, *idx;   /* [nu] */
-    double *key;          /* [nu] */
     dti_sort_ws *sort;
 };
 
@@ -88,7 +89,6 @@ dti_engine_kernel *dti_engine_kernel_alloc(const dti_framework *fw, size_t n_uni
     k->share = dti_xcalloc(nn, sizeof *k->share);
     k->rank = dti_xcalloc(nu, sizeof *k->rank);
     k->idx = dti_xcalloc(nu, sizeof *k->idx);
-    k->key = dti_xcalloc(nu, sizeof *k->key);
     k->sort = dti_sort_ws_alloc(nu);
     return k;
 }
@@ -113,7 +113,6 @@ void dti_engine_kernel_free(dti_engine_kernel *k)
     free(k->share);
     free(k->rank);
     free(k->idx);
-    free(k->key);
     dti_sort_ws_free(k->sort);
     free(k);
 }

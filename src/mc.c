@@ -1,8 +1,9 @@
 /* mc.c -- the block scheduler of the Monte Carlo work: n blocks handed to up to `threads` workers in
  * any order, each block computed by the caller's function with that worker's state.  Results depend
  * on the block only (each block seeds its own stream from (seed, block, phase): dti_stream_seed), so
- * they do not depend on the thread count or on which worker took which block.  The first failure is
- * kept and stops the handing out of blocks. */
+ * they do not depend on the thread count or on which worker took which block.  A failure stops the
+ * handing out of blocks; the error kept is that of the lowest failing block (blocks are handed out in
+ * increasing order, so every lower block has run to its end), hence the same at any thread count. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@ typedef struct {
     const dti_mc_job *job;
     size_t next, done;
     int failed;
+    size_t failed_block; /* the lowest block that failed, whose error err is */
     dti_error err;
     pthread_mutex_t lock;
 } S_sched;
@@ -41,8 +43,9 @@ static void *S_worker(void *p)
             break;
         int rc = job->run(job->ctx, a->worker, blk, &err);
         pthread_mutex_lock(&s->lock);
-        if (rc && !s->failed) {
+        if (rc && (!s->failed || blk < s->failed_block)) {
             s->failed = 1;
+            s->failed_block = blk;
             s->err = err;
         }
         s->done++;

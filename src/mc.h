@@ -19,7 +19,8 @@ typedef struct dti_mc_job {
     void *progress_ctx;
 } dti_mc_job;
 
-/* Runs every block (or stops at the first failure, whose error is copied to *err). */
+/* Runs every block, or stops handing them out at a failure: *err is then the error of the lowest block
+ * that failed (the same at any thread count). */
 int dti_mc_run(const dti_mc_job *job, dti_error *err);
 
 /* A normal deviate of mean 0 and standard deviation sigma: exactly the number gsl_ran_gaussian_ziggurat(r,

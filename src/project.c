@@ -367,11 +367,12 @@ typedef struct {
      * t_unit; copy_fit: an event reads a fitted year, so each run copies the draw's fitted ranks. */
     size_t t_prov, t_unit;
     int copy_fit;
+    double *wshare; /* [n] a province's weight share in its unit, weight / the unit's sum (with a merger) */
     S_work *work;
 } S_job;
 
-/* Competition ranks of pred (ties share a rank) into rank[]. */
-static void S_rank_field(S_work *w, size_t n)
+/* Competition ranks of pred (ties share a rank) into rank[] (w->rank, or a year's row of the run). */
+static void S_rank_field(S_work *w, size_t n, size_t *rank)
 {
     /* sorted with the bucketed sort of the engine (sort.c): sv[k] = pred[order[k]] */
     const size_t *order;
@@ -379,7 +380,7 @@ static void S_rank_field(S_work *w, size_t n)
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k];
         int tie = k > 0 && !(sv[k - 1] > sv[k]);
-        w->rank[i] = tie ? w->rank[order[k - 1]] : k + 1;
+        rank[i] = tie ? rank[order[k - 1]] : k + 1;
     }
 }
 
@@ -455,10 +456,10 @@ static void S_rank_observed(S_work *w, const dti_project_obs *obs, size_t t, siz
             w->rank[p] = n;
 }
 
-/* Ranks every unit by the mean position of its former provinces (the rule on the value scale). */
-static void S_rank_units_rule(S_work *w, const dti_merger *m, size_t *urank)
+/* Ranks every unit by the mean position x of its former provinces (the rule on the value scale). */
+static void S_rank_units_rule(S_work *w, const dti_merger *m, const double *x, size_t *urank)
 {
-    dti_merger_apply(m, w->x, w->ux);
+    dti_merger_apply(m, x, w->ux);
     S_rank_units(w, w->ux, m->n_units, urank);
 }
 
@@ -523,14 +524,14 @@ static void S_run_one(S_job *job, S_work *w)
         if (ot != DTI_NONE)
             S_rank_observed(w, obs, ot, n);
         else
-            S_rank_field(w, n);
+            S_rank_field(w, n, w->rank);
     record:
         for (size_t p = 0; p < n; p++) {
             w->x[p] = w->score[w->rank[p]];
             w->yrank[t * n + p] = w->rank[p];
         }
         if (set->merger && year >= set->merge_year) /* the merged frame: rank the units' mean positions */
-            S_rank_units_rule(w, set->merger, &w->yurank[t * job->n_units]);
+            S_rank_units_rule(w, set->merger, w->x, &w->yurank[t * job->n_units]);
     }
 }
 
@@ -601,7 +602,7 @@ static void S_run_latent(S_job *job, S_work *w, size_t run)
         for (size_t j = 0; j < nu; j++)
             w->muu[j] = 0;
         for (size_t p = 0; p < n; p++)
-            w->muu[m->unit_of[p]] += m->weight[p] / m->wsum[m->unit_of[p]] * mu[p];
+            w->muu[m->unit_of[p]] += job->wshare[p] * mu[p];
         if (yf > yp) { /* units fitted as one entity: start from their last fitted position */
             for (size_t j = 0; j < nu; j++)
                 w->uu[j] = lf->zu[d * nu + j] - w->muu[j];
@@ -616,22 +617,19 @@ static void S_run_latent(S_job *job, S_work *w, size_t run)
             for (size_t j = 0; j < nu; j++)
                 w->uu[j] = 0;
             for (size_t p = 0; p < n; p++)
-                w->uu[m->unit_of[p]] += m->weight[p] / m->wsum[m->unit_of[p]] * w->up[p];
+                w->uu[m->unit_of[p]] += job->wshare[p] * w->up[p];
             units_started = 1;
         }
         S_innovations(w, rng, heavy, nu_t, n);
         for (size_t p = 0; p < n; p++) {
             w->up[p] = c * w->up[p] + sd * w->eps[p];
             w->pred[p] = mu[p] + w->up[p];
-            w->x[p] = w->pred[p];
         }
-        S_rank_field(w, n);
-        for (size_t p = 0; p < n; p++)
-            w->yrank[t * n + p] = w->rank[p];
+        S_rank_field(w, n, &w->yrank[t * n]);
         if (!m || y <= yf)
             continue;
         if (!units_started) { /* before units_from: the rule on the positions */
-            S_rank_units_rule(w, m, &w->yurank[t * nu]);
+            S_rank_units_rule(w, m, w->pred, &w->yurank[t * nu]);
             if (y < set->merge_year)
                 memset(&w->yurank[t * nu], 0, nu * sizeof *w->yurank);
             continue;
@@ -804,6 +802,11 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
     job.n_blocks = (set->runs + S_BLOCK - 1) / S_BLOCK;
     job.n_units = set->merger ? set->merger->n_units : 0;
     job.n_keys = fit->latent ? fit->latent->n_draws : job.n_blocks;
+    if (set->merger) { /* the same quotient every run computed */
+        job.wshare = dti_xcalloc(n, sizeof *job.wshare);
+        for (size_t p = 0; p < n; p++)
+            job.wshare[p] = set->merger->weight[p] / set->merger->wsum[set->merger->unit_of[p]];
+    }
     if (fit->latent) { /* the fitted years come from the draw: recorded once per draw, below */
         const dti_latent_fit *lf = fit->latent;
         job.t_prov = lf->n_prov < job.n_sim ? lf->n_prov : job.n_sim;
@@ -911,6 +914,7 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         out->event_se[e] = S_batch_se(&ev[e * job.n_keys], runs_of, job.n_keys, set->runs);
     }
     free(runs_of);
+    free(job.wshare);
     free(ev);
     free(score);
     free(w);

@@ -10,7 +10,8 @@
  * Each figure is the median of S_REPS timings with their spread (min-max): timings move by up to 40% on
  * shared machines, and the load average is printed with them.  Beside each: the goal of issue 15 and the
  * arithmetic limit, the time the floating-point work of a replication would take at one operation per
- * cycle (S_FLOP_RATE per core).  Memory is fixed by the workspaces and the rank histograms (units^2),
+ * cycle (S_FLOP_RATE per core); and the CPU seconds of all threads (on an idle machine the wall time is about
+ * CPU / threads: the figure that survives a loaded machine).  Memory is fixed by the workspaces and the rank histograms (units^2),
  * not by the number of replications: the peak resident size is printed after 10^5 and after 10^6.
  * Figures only; no assertion.  `make bench`; `bench_tune a|b RUNS THREADS` times one case once. */
 #include <gsl/gsl_errno.h>
@@ -48,6 +49,17 @@ static double S_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+/* CPU seconds of the whole process (every thread): on an idle machine wall time ~ CPU / threads; on a
+ * loaded one the wall time also holds the waits for a core. */
+static double S_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double S_cpu_last; /* the CPU seconds of the last S_time */
 
 static void S_die(const dti_error *err)
 {
@@ -89,22 +101,28 @@ static double S_time(const dti_framework *fw, const dti_dataset *ds, const char 
     dti_uncertainty *unc = NULL;
     if (dti_uncertainty_load(path, &unc, &err) || dti_tune_sens_new(fw, ds, unc, threads, &s, &err))
         S_die(&err);
-    double t0 = S_now();
+    double t0 = S_now(), c0 = S_cpu();
     if (dti_tune_sens_mc(s, runs, 1, &err))
         S_die(&err);
     double t = S_now() - t0;
+    S_cpu_last = S_cpu() - c0;
     dti_tune_sens_free(s);
     dti_uncertainty_free(unc);
     return t;
 }
 
-/* Median of S_REPS timings of `runs` replications into t[] (sorted). */
+/* Median of S_REPS timings of `runs` replications into t[] (sorted); *cpu the median CPU seconds. */
 static double S_median(const dti_framework *fw, const dti_dataset *ds, const char *path, size_t threads, size_t runs,
-                       double *t)
+                       double *t, double *cpu)
 {
-    for (int k = 0; k < S_REPS; k++)
+    double c[S_REPS];
+    for (int k = 0; k < S_REPS; k++) {
         t[k] = S_time(fw, ds, path, threads, runs);
+        c[k] = S_cpu_last;
+    }
     qsort(t, S_REPS, sizeof *t, S_cmp);
+    qsort(c, S_REPS, sizeof *c, S_cmp);
+    *cpu = c[S_REPS / 2];
     return t[S_REPS / 2];
 }
 
@@ -171,13 +189,13 @@ int main(int argc, char **argv)
     } else {
         printf("tune sensitivity, Monte Carlo uncertainty analysis: median of %d timings (min-max); load average "
                "%.2f\n", S_REPS, S_load());
-        double t[S_REPS];
+        double t[S_REPS], cpu;
         S_time(fw, &ds, udti, 2, RUNS_DTI / 10);
         double rss5 = S_rss_mb();
         for (size_t th = 1; th <= 2; th++) {
-            double m = S_median(fw, &ds, udti, th, RUNS_DTI, t);
-            printf("(a) DTI 63 x 8 SYNTHETIC, 10^6 replications, %zu thread%s: %6.3f s (%.3f-%.3f)   ", th,
-                   th > 1 ? "s" : " ", m, t[0], t[S_REPS - 1]);
+            double m = S_median(fw, &ds, udti, th, RUNS_DTI, t, &cpu);
+            printf("(a) DTI 63 x 8 SYNTHETIC, 10^6 replications, %zu thread%s: %6.3f s (%.3f-%.3f; CPU %.3f s)   ", th,
+                   th > 1 ? "s" : " ", m, t[0], t[S_REPS - 1], cpu);
             if (th == 2)
                 printf("goal < %.0f s; arithmetic limit %.2f s\n", GOAL_DTI_SEC, FLOPS_DTI * RUNS_DTI / S_FLOP_RATE / 2);
             else
@@ -185,9 +203,9 @@ int main(int argc, char **argv)
         }
         printf("    peak resident memory: %.1f MB after 10^5 replications, %.1f MB after 10^6\n", rss5, S_rss_mb());
         for (size_t th = 1; th <= 2; th++) {
-            double m = S_median(afw, ads, uasem, th, RUNS_ASEM, t) * 1e6 / RUNS_ASEM;
-            printf("(b) ASEM 51 x 49, 4 levels, per replication, %zu thread%s: %6.2f us (%.2f-%.2f)   ", th,
-                   th > 1 ? "s" : " ", m, t[0] * 1e6 / RUNS_ASEM, t[S_REPS - 1] * 1e6 / RUNS_ASEM);
+            double m = S_median(afw, ads, uasem, th, RUNS_ASEM, t, &cpu) * 1e6 / RUNS_ASEM;
+            printf("(b) ASEM 51 x 49, 4 levels, per replication, %zu thread%s: %6.2f us (%.2f-%.2f; CPU %.2f us)   ", th,
+                   th > 1 ? "s" : " ", m, t[0] * 1e6 / RUNS_ASEM, t[S_REPS - 1] * 1e6 / RUNS_ASEM, cpu * 1e6 / RUNS_ASEM);
             if (th == 2)
                 printf("goal <= %.0f us; arithmetic limit %.2f us; COINr %.0f us (%.0fx)\n", GOAL_ASEM_US,
                        FLOPS_ASEM / S_FLOP_RATE / 2 * 1e6, COINR_SEC_PER_REP * 1e6, COINR_SEC_PER_REP * 1e6 / m);

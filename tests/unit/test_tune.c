@@ -503,6 +503,56 @@ static void test_dti_tune_sobol_design_converges(void **state)
     assert_true(ls < lr);
 }
 
+/* A model that fails at two rows, the last of block 1 and the first of block 2 (it knows them by their
+ * first uniform, recorded by a first pass that echoes it): the error reported is row 1,999's at any
+ * thread count -- with 3 threads block 2 fails almost at once, long before block 1 reaches its last row,
+ * and the scheduler keeps the lowest failing block's error, not the first in time. */
+static double S_fail_at[2];
+
+static int S_echo1(void *state, const double *u, int acc, double *y, dti_error *err)
+{
+    (void)state, (void)acc, (void)err;
+    y[0] = u[0];
+    return DTI_OK;
+}
+
+static int S_fails_at(void *state, const double *u, int acc, double *y, dti_error *err)
+{
+    (void)state, (void)acc;
+    volatile double spin = 0; /* a few microseconds per evaluation, so that the blocks overlap in time */
+    for (int q = 0; q < 3000; q++)
+        spin = spin + 1.0;
+    for (int k = 0; k < 2; k++)
+        if (!memcmp(&u[0], &S_fail_at[k], sizeof *u))
+            return dti_error_set(err, DTI_ERR_INPUT, NULL, 0, 0, "row %s", k ? "2000" : "1999");
+    y[0] = u[0];
+    return DTI_OK;
+}
+
+static void test_dti_tune_mc_first_failure(void **state)
+{
+    (void)state;
+    static const size_t group_of[1] = {0};
+    enum { N = 3000 };
+    static double fA[N], fB[N], fAB[N];
+    void *st[3] = {NULL, NULL, NULL};
+    dti_error err;
+    dti_error_init(&err);
+    dti_tune_sampler sp = {.dim = 1, .n_groups = 1, .group_of = group_of, .n_out = 1, .eval = S_echo1, .state = st,
+                           .threads = 1, .seed = 77, .design = DTI_TUNE_DESIGN_SOBOL};
+    assert_int_equal(dti_tune_saltelli(&sp, N, fA, fB, fAB, &err), DTI_OK);
+    S_fail_at[0] = fA[1999];
+    S_fail_at[1] = fA[2000];
+    sp.eval = S_fails_at;
+    for (size_t threads = 1; threads <= 3; threads++)
+        for (int rep = 0; rep < 5; rep++) {
+            sp.threads = threads;
+            dti_error_init(&err);
+            assert_int_equal(dti_tune_saltelli(&sp, N, fA, fB, fAB, &err), DTI_ERR_INPUT);
+            assert_string_equal(err.e[0].message, "row 1999");
+        }
+}
+
 /* The whole analysis (ASEM, every input randomised) is the same at 1 and 2 threads, bit for bit, and so
  * is its document. */
 static void S_sens(size_t threads, dti_tune_sens_result *r, char **text)
@@ -850,6 +900,7 @@ int main(void)
         cmocka_unit_test(test_dti_tune_saltelli_sobol_threads),
         cmocka_unit_test(test_dti_tune_saltelli_sobol_stratified),
         cmocka_unit_test(test_dti_tune_sobol_design_converges),
+        cmocka_unit_test(test_dti_tune_mc_first_failure),
         cmocka_unit_test(test_dti_tune_sensitivity_threads),
         cmocka_unit_test(test_dti_tune_sens_new_errors),
         cmocka_unit_test(test_dti_tune_stability_hand_rounded),
