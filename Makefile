@@ -31,7 +31,7 @@ LIB_SRC += src/report.c src/report_text.c src/report_md.c src/report_csv.c src/r
            src/present_rank.c src/present_score.c src/present_tune.c src/present_misc.c src/present_project.c \
            src/present_report.c src/overview.c
 # the composite-index engine (methods, engine stages, generic data tables)
-LIB_SRC += src/methods.c src/engine.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
+LIB_SRC += src/methods.c src/engine.c src/engine_kernel.c src/treat.c src/normalise.c src/aggregate.c src/sort.c src/dataset.c \
            src/score.c src/transform.c src/audit.c
 # CSV data tables (issue 12): the reader (libcsv) and the loader; a year record from a published table
 # (import, its record writer, the template and import documents); the Excel writer (libxlsxwriter)
@@ -191,20 +191,14 @@ leakcheck: all
 	@sh tests/leakcheck.sh ./$(BUILD)/dtirank
 
 # Speed figures, printed side by side (no timing assertions in tests).
-bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune $(BUILD)/bench_project
+bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune $(BUILD)/bench_project $(BUILD)/bench_sobol
 	@./$(BUILD)/bench_project
-	@if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then \
-	   echo "  numpy yardstick (the old panel workload, 100000 runs, vectorised): $$(/usr/bin/python3 tests/bench/panel_numpy.py) s"; \
-	 else echo "  numpy yardstick skipped: Debian's python3-numpy is not installed"; fi
 	@sh tests/bench/bench_project.sh ./$(BUILD)/dtirank
 	@sh tests/bench/bench_toolkit.sh ./$(BUILD)/dtirank
-	@./$(BUILD)/bench_engine
 	@./$(BUILD)/bench_tune
+	@./$(BUILD)/bench_sobol
+	@./$(BUILD)/bench_engine
 	@sh tests/bench/bench_scale.sh ./$(BUILD)/dtirank
-
-# the projection: the sampler's fit and the Monte Carlo of the default model (median of 5, spread)
-$(BUILD)/bench_project: tests/bench/bench_project.c $(BUILD)/libdtirank.a
-	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
 # the engine's time per evaluation on synthetic 63 x 8 and 63 x 50 tables; leave-one-out on ASEM
 $(BUILD)/bench_engine: tests/bench/bench_engine.c $(BUILD)/libdtirank.a
@@ -220,6 +214,13 @@ $(BUILD)/bench_tune: tests/bench/bench_tune.c $(BUILD)/libdtirank.a
 # (tests/unit/test_cache.c fails while it describes other ones).
 backtest: all
 	DTIRANK_HOME=. ./$(BUILD)/dtirank backtest --format json --out models/backtest.json
+# the projection's fit and Monte Carlo beside the numpy yardstick (issue 15)
+$(BUILD)/bench_project: tests/bench/bench_project.c $(BUILD)/libdtirank.a
+	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
+
+# convergence of the Sobol indices under the random and Sobol' designs (the table of docs/tuning.md)
+$(BUILD)/bench_sobol: tests/bench/bench_sobol.c $(BUILD)/libdtirank.a
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
 # Regenerates the committed reference values (needs Debian's python3-numpy and python3-scipy).
 reference:

@@ -116,6 +116,9 @@ static const char S_sens_usage[] =
     "  -p, --province P        the unit of the Sobol indices (default Thai Nguyen where ranked)\n"
     "  -n, --runs N            Monte Carlo draws (default 10000)\n"
     "      --sobol N           Saltelli base sample, 100 or more; N (k + 2) evaluations (default 2000; 0: none)\n"
+    "      --design D          the points of the Saltelli design: sobol (a randomly shifted Sobol'\n"
+    "                          sequence, which converges faster; at most 20 uniform inputs) or random\n"
+    "                          (pseudo-random numbers); default sobol when the inputs fit, else random\n"
     "  -k, --top K             P(rank <= K) (default 10)\n"
     "  -s, --seed S            random seed (default 1)\n"
     "  -j, --threads T         threads, at most 64 (default: the number of cores); the output is the\n"
@@ -126,11 +129,12 @@ static const char S_sens_usage[] =
     "                          (its unit) or a unit; the data's units must be the registry's provinces\n";
 
 #define S_BOOT_RESAMPLES 1000 /* bootstrap resamples of the Sobol indices */
-enum { S_OPT_UNCERTAINTY, S_OPT_SOBOL, S_OPT_COSTS };
+enum { S_OPT_UNCERTAINTY, S_OPT_SOBOL, S_OPT_COSTS, S_OPT_DESIGN };
 
 typedef struct S_sens_args {
     const char *uncertainty;
     size_t sobol;
+    int design;
 } S_sens_args;
 
 static const char *S_sens_option(void *ctx, int id, const char *arg)
@@ -138,6 +142,12 @@ static const char *S_sens_option(void *ctx, int id, const char *arg)
     S_sens_args *a = ctx;
     if (id == S_OPT_UNCERTAINTY) {
         a->uncertainty = arg;
+        return NULL;
+    }
+    if (id == S_OPT_DESIGN) {
+        if (strcmp(arg, "sobol") && strcmp(arg, "random"))
+            return "--design needs sobol or random";
+        a->design = strcmp(arg, "sobol") ? DTI_TUNE_DESIGN_RANDOM : DTI_TUNE_DESIGN_SOBOL;
         return NULL;
     }
     /* fewer than 100 base rows give degenerate estimates and bootstrap intervals */
@@ -215,6 +225,7 @@ static int S_sensitivity(dti_cli_inputs *in, void *ctx)
         so.preferred = in->province ? (size_t)-1 : S_preferred(in, ds, so.merger);
         so.runs = in->runs_given ? in->runs : 10000;
         so.sobol_n = a->sobol;
+        so.design = a->design;
         so.n_boot = S_BOOT_RESAMPLES;
         so.top = in->top ? in->top : 10;
         so.threads = in->threads;
@@ -388,11 +399,12 @@ static int S_cmd_fit(int argc, char **argv)
 static int S_cmd_sensitivity(int argc, char **argv)
 {
     static const dti_cli_opt extra[] = {{"uncertainty", required_argument, 0, S_OPT_UNCERTAINTY},
-                                        {"sobol", required_argument, 0, S_OPT_SOBOL}};
+                                        {"sobol", required_argument, 0, S_OPT_SOBOL},
+                                        {"design", required_argument, 0, S_OPT_DESIGN}};
     static const dti_cli_spec spec = {"tune sensitivity",
                                       S_TUNE_IN | DTI_IN(PROVINCE) | DTI_IN_MC | DTI_IN(TOP) | DTI_IN_MERGER | S_TUNE_WEIGHTS,
-                                      extra, 2, S_sens_option, 0, S_check, S_sens_usage, NULL};
-    S_sens_args a = {NULL, 2000};
+                                      extra, 3, S_sens_option, 0, S_check, S_sens_usage, NULL};
+    S_sens_args a = {NULL, 2000, DTI_TUNE_DESIGN_AUTO};
     return dti_cli_run(&spec, &a, S_sensitivity, argc, argv);
 }
 

@@ -111,6 +111,42 @@ typedef struct dti_engine_override {
 int dti_engine_run_override(dti_engine *w, const double *raw, const dti_engine_settings *s,
                             const dti_engine_override *ov, dti_engine_result *out, dti_error *err);
 
+/* ---- the replication kernel (engine_kernel.c): aggregate + rank from a memo, for the Monte Carlo ---- */
+
+/* Facts of a row of values, as bits: some value is missing, some non-missing value is not positive,
+ * some value is negative. */
+enum { DTI_KERNEL_NAN = 1u << 0, DTI_KERNEL_NONPOS = 1u << 1, DTI_KERNEL_NEG = 1u << 2 };
+/* The facts of each column of a table [j * n_units + u] and its missing and non-positive units,
+ * computed once per memo rather than once per draw.  The table is read only here. */
+typedef struct dti_engine_kernel_cols dti_engine_kernel_cols;
+dti_engine_kernel_cols *dti_engine_kernel_cols_new(const double *normalised, size_t nj, size_t n_units);
+void dti_engine_kernel_cols_free(dti_engine_kernel_cols *c);
+
+typedef struct dti_engine_kernel dti_engine_kernel;
+/* A kernel for `fw` (borrowed; it must outlive the kernel) and n_units >= 1 units (NULL for 0). */
+dti_engine_kernel *dti_engine_kernel_alloc(const dti_framework *fw, size_t n_units);
+void dti_engine_kernel_free(dti_engine_kernel *k);
+
+typedef struct dti_engine_kernel_input {
+    const double *normalised;     /* [j * n_units + u] stages 1-5 (a memo), as dti_engine_override's */
+    const double *log_normalised; /* its logarithms, or NULL (as dti_engine_override's) */
+    const dti_engine_kernel_cols *cols; /* of `normalised` (borrowed), or NULL: scanned in every run */
+    const double *weight;         /* [node] weights, or NULL: the framework's */
+    int agg_method;               /* every aggregate's method, or -1: each node's own */
+} dti_engine_kernel_input;
+
+typedef struct dti_engine_kernel_result {
+    const size_t *rank; /* [u] competition rank of the root (1 best), 0 = no rank */
+    const double *root; /* [u] the root's values */
+} dti_engine_kernel_result;
+
+/* Aggregates and ranks as dti_engine_run_override does with override.normalised (the same values and
+ * ranks, bit for bit; no `order`).  Returns 1 with *out filled (borrowed from k: valid until the next
+ * run), or 0 when the kernel declines the draw -- a generalised or Copeland mean, or a negative child
+ * under the geometric or harmonic mean -- and the caller must run the engine (which computes it, or
+ * words the error).  Allocates nothing. */
+int dti_engine_kernel_run(dti_engine_kernel *k, const dti_engine_kernel_input *in, dti_engine_kernel_result *out);
+
 /* ---- the stages, usable on their own (one column of n values, NaN = missing) ---- */
 struct dti_treat_spec;
 struct dti_norm_spec;
@@ -151,6 +187,21 @@ int dti_aggregate_node_log(const dti_framework *fw, size_t node, const double *w
 /* Stable ascending merge sort of the indices idx[0..n) by keys[idx[k]] (no NaN among them); tmp
  * needs n entries.  Allocates nothing. */
 void dti_sort_index(const double *keys, size_t *idx, size_t n, size_t *tmp);
+/* A workspace for dti_sort_desc of up to n keys (n >= 0); dti_sort_ws_free(NULL) does nothing. */
+typedef struct dti_sort_ws dti_sort_ws;
+dti_sort_ws *dti_sort_ws_alloc(size_t n);
+void dti_sort_ws_free(dti_sort_ws *w);
+/* Sorts the n indices idx[0..n) (n <= the workspace's size) so that key[idx[k]] descends, equal keys by
+ * index ascending: a total order on finite keys, so the result does not depend on the order idx came
+ * in.  A counting sort into n buckets of equal width between the extremes does most of the work in
+ * O(n) with predictable branches, then an insertion sort on contiguous (key, index) pairs orders the
+ * few that share a bucket (at n = 63 several times faster than a merge sort, whose mispredicted
+ * branches dominated the Monte Carlo ranks).  Returns the sorted keys (borrowed from w, valid until its
+ * next use).  Allocates nothing. */
+const double *dti_sort_desc(const double *key, size_t *idx, size_t n, dti_sort_ws *w);
+/* dti_sort_desc of all the indices 0..n-1 (the keys read in place, no index array to fill first):
+ * *order is set to the sorted indices, borrowed from w like the returned keys. */
+const double *dti_sort_desc_all(const double *key, size_t n, dti_sort_ws *w, const size_t **order);
 /* dti_rank_competition without allocation: keys needs n doubles, tmp n entries; order is required. */
 void dti_rank_competition_ws(const double *values, size_t n, int precision, size_t *ranks, size_t *order,
                              double *keys, size_t *tmp);

@@ -217,6 +217,10 @@ double dti_round_key(double v, int precision);
  * overflows -- dti_round_key itself is inf beyond DBL_MAX / 10^p, where 1e308 and 1.5e308 would tie.
  * precision < 0: v itself.  Only for comparisons: divide dti_round_key, not this, to print. */
 double dti_rank_key(double v, int precision);
+/* dti_round_key in two steps, for a loop over many values of one precision:
+ * dti_round_key(v, p) == dti_round_scaled(v * dti_round_scale(p)). */
+double dti_round_scale(int precision);
+double dti_round_scaled(double t);
 /* The seed of random stream `block` of family `phase` for a user's seed (splitmix64, 32 bits, never 0):
  * one stream per block of runs, so results do not depend on the thread count. */
 unsigned long dti_stream_seed(unsigned long seed, size_t block, unsigned long phase);

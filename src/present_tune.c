@@ -311,8 +311,11 @@ static void S_sobol(dti_report *doc, const dti_tune_sens_options *o, const dti_t
         }
     }
     dti_table_note(t,
-                   "Saltelli design, base sample %zu: %zu model evaluations; first order: Saltelli 2010, total order: "
-                   "Jansen; %.0f%% percentile bootstrap intervals (%zu resamples)",
+                   "Saltelli design (%s), base sample %zu: %zu model evaluations; first order: Saltelli 2010, total "
+                   "order: Jansen; %.0f%% percentile bootstrap intervals (%zu resamples)",
+                   r->design == DTI_TUNE_DESIGN_SOBOL ? "Sobol' sequence, randomly shifted"
+                   : o->design == DTI_TUNE_DESIGN_AUTO ? "pseudo-random: more than 20 uniform inputs for a Sobol' sequence"
+                                                       : "pseudo-random",
                    r->sobol_n, r->evaluations, 100 * DTI_TUNE_SENS_LEVEL, o->n_boot);
 }
 
@@ -367,6 +370,8 @@ dti_report *dti_present_tune_sens(const dti_tune_sens_options *o, const dti_tune
     dti_report_meta_int(doc, "seed", (long long)o->seed);
     dti_report_meta_int(doc, "top", (long long)o->top);
     dti_report_meta_int(doc, "sobol_base_sample", (long long)o->sobol_n);
+    if (o->sobol_n)
+        dti_report_meta_text(doc, "sobol_design", r->design == DTI_TUNE_DESIGN_SOBOL ? "sobol" : "random");
     dti_report_meta_text(doc, "sobol_unit", r->code[r->unit]);
     dti_report_source(doc, "framework", fw->path);
     dti_report_source(doc, "data", ds->path);

@@ -18,6 +18,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "engine.h"
 #include "internal.h"
 #include "mc.h"
 #include "merger.h"
@@ -344,12 +345,13 @@ typedef struct {
     size_t *order, *tmp, *count, *rank, *slot_used, *assigned;
     unsigned *hist;   /* [n_sim_years][n][n + 1] */
     double *ux;       /* [n_units] merged latent positions */
-    size_t *uorder;   /* [n_units] units by position */
     unsigned *uhist;  /* [n_sim_years][n_units][n_units + 1] */
     size_t *yrank;    /* [n_sim * n] this run's province ranks (0: none) */
     size_t *yurank;   /* [n_sim * n_units] this run's unit ranks (0: none) */
     double *up, *uu, *muu; /* latent models: the provinces' and units' states, the units' levels */
+    double *eps;           /* [n] a year's innovations */
     unsigned long *ev; /* [n_events * n_keys] runs in which each event happened, by batch key */
+    dti_sort_ws *sort; /* the ranks' sort (n or n_units keys) */
     gsl_rng *rng;
 } S_work;
 
@@ -360,60 +362,37 @@ typedef struct {
     size_t n_sim, n_blocks; /* simulated years (first observed .. until), blocks of runs */
     size_t n_units;
     size_t n_keys;          /* batch keys of the event counts: parameter draws, or blocks of runs */
+    /* The years each run records (earlier ones, a latent fit's, are the same for every run of a draw and
+     * are added to the histograms once per draw, dti_project_simulate): provinces from t_prov, units from
+     * t_unit; copy_fit: an event reads a fitted year, so each run copies the draw's fitted ranks. */
+    size_t t_prov, t_unit;
+    int copy_fit;
+    double *wshare; /* [n] a province's weight share in its unit, weight / the unit's sum (with a merger) */
     S_work *work;
 } S_job;
 
-/* Sorts the permutation idx[0..n) by val descending, ties by index.  A counting sort into n buckets
- * of equal width between the extremes does most of the work in O(n) with predictable branches; an
- * insertion sort then puts the few elements that share a bucket in order.  (Measured at n = 63: about
- * twice as fast as insertion sort alone, whose branch mispredictions dominated the Monte Carlo.)  The
- * order (value, then index) is total, so the result does not depend on the starting order.
- * tmp: n entries; count: n + 1 entries. */
-/* Bucket of value v: floor((hi - v) * scale) in 0..n-1; a value that is not finite goes last (the
- * insertion sort then orders it by the same comparison as everything else). */
-static size_t S_bucket(double hi, double v, double scale, size_t n)
+/* Competition ranks of pred (ties share a rank) into rank[] (w->rank, or a year's row of the run). */
+static void S_rank_field(S_work *w, size_t n, size_t *rank)
 {
-    double b = (hi - v) * scale;
-    return b >= 0 && b < (double)n ? (size_t)b : n - 1;
-}
-
-static void S_sort_desc(const double *val, size_t *idx, size_t *tmp, size_t *count, size_t n)
-{
-    double lo = val[0], hi = val[0];
-    for (size_t i = 1; i < n; i++) {
-        lo = val[i] < lo ? val[i] : lo;
-        hi = val[i] > hi ? val[i] : hi;
-    }
-    if (hi > lo && isfinite(hi - lo)) {
-        /* the factor keeps hi - lo inside bucket n - 1 */
-        double scale = (double)n * (1.0 - 1e-9) / (hi - lo);
-        memset(count, 0, (n + 1) * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[S_bucket(hi, val[i], scale, n) + 1]++;
-        for (size_t b = 1; b <= n; b++)
-            count[b] += count[b - 1];
-        for (size_t i = 0; i < n; i++) /* in index order: ties stay in index order within a bucket */
-            tmp[count[S_bucket(hi, val[i], scale, n)]++] = i;
-        memcpy(idx, tmp, n * sizeof *idx);
-    }
-    for (size_t i = 1; i < n; i++) {
-        size_t v = idx[i], j = i;
-        while (j > 0 && (val[idx[j - 1]] < val[v] || (!(val[idx[j - 1]] > val[v]) && idx[j - 1] > v))) {
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        idx[j] = v;
-    }
-}
-
-/* Competition ranks of pred (ties share a rank) into rank[]. */
-static void S_rank_field(S_work *w, size_t n)
-{
-    S_sort_desc(w->pred, w->order, w->tmp, w->count, n);
+    /* sorted with the bucketed sort of the engine (sort.c): sv[k] = pred[order[k]] */
+    const size_t *order;
+    const double *sv = dti_sort_desc_all(w->pred, n, w->sort, &order);
     for (size_t k = 0; k < n; k++) {
-        size_t i = w->order[k];
-        int tie = k > 0 && !(w->pred[w->order[k - 1]] > w->pred[i]);
-        w->rank[i] = tie ? w->rank[w->order[k - 1]] : k + 1;
+        size_t i = order[k];
+        int tie = k > 0 && !(sv[k - 1] > sv[k]);
+        rank[i] = tie ? rank[order[k - 1]] : k + 1;
+    }
+}
+
+/* Competition ranks (a tie keeps the rank of the first) of the nu values v into urank. */
+static void S_rank_units(S_work *w, const double *v, size_t nu, size_t *urank)
+{
+    const size_t *order;
+    const double *sv = dti_sort_desc_all(v, nu, w->sort, &order);
+    for (size_t k = 0, r = 1; k < nu; k++) {
+        if (k > 0 && sv[k - 1] > sv[k])
+            r = k + 1;
+        urank[order[k]] = r;
     }
 }
 
@@ -435,7 +414,7 @@ static void S_rank_observed(S_work *w, const dti_project_obs *obs, size_t t, siz
     for (size_t r = 1; r <= n; r++)
         for (size_t k = 1; k < w->slot_used[r] && r + k <= n; k++)
             w->slot_used[r + k] = 1;
-    S_sort_desc(w->pred, w->order, w->tmp, w->count, n);
+    dti_sort_desc(w->pred, w->order, n, w->sort);
     size_t start = 0; /* order[0..start) are all assigned */
     for (size_t s = 1; s <= n; s++) {
         if (w->slot_used[s])
@@ -477,17 +456,11 @@ static void S_rank_observed(S_work *w, const dti_project_obs *obs, size_t t, siz
             w->rank[p] = n;
 }
 
-/* Ranks every unit by the mean position of its former provinces (the rule on the value scale). */
-static void S_rank_units_rule(S_work *w, const dti_merger *m, size_t *urank)
+/* Ranks every unit by the mean position x of its former provinces (the rule on the value scale). */
+static void S_rank_units_rule(S_work *w, const dti_merger *m, const double *x, size_t *urank)
 {
-    size_t nu = m->n_units;
-    dti_merger_apply(m, w->x, w->ux);
-    S_sort_desc(w->ux, w->uorder, w->tmp, w->count, nu);
-    for (size_t k = 0, r = 1; k < nu; k++) {
-        if (k > 0 && w->ux[w->uorder[k - 1]] > w->ux[w->uorder[k]])
-            r = k + 1; /* competition rule: a tie keeps the rank of the first */
-        urank[w->uorder[k]] = r;
-    }
+    dti_merger_apply(m, x, w->ux);
+    S_rank_units(w, w->ux, m->n_units, urank);
 }
 
 /* The models that simulate normal scores of ranks from the first record on (persistence, trend, panel). */
@@ -508,7 +481,7 @@ static void S_run_one(S_job *job, S_work *w)
         double s2 = fit->s2 * fit->df / gsl_ran_chisq(rng, fit->df);
         double l00 = sqrt(fit->cov[0]), l10 = fit->cov[1] / l00;
         double l11 = sqrt(fmax(fit->cov[2] - l10 * l10, 0.0));
-        double z0 = gsl_ran_gaussian_ziggurat(rng, 1.0), z1 = gsl_ran_gaussian_ziggurat(rng, 1.0);
+        double z0 = dti_gauss(rng, 1.0), z1 = dti_gauss(rng, 1.0);
         sigma = sqrt(s2);
         a = fit->a + sigma * l00 * z0;
         b = fit->b + sigma * (l10 * z0 + l11 * z1);
@@ -517,14 +490,12 @@ static void S_run_one(S_job *job, S_work *w)
         sigma = sqrt(s2);
         for (size_t p = 0; p < n; p++) {
             const dti_project_trend *tr = &fit->trend[p];
-            w->alpha[p] = tr->n ? tr->alpha + gsl_ran_gaussian_ziggurat(rng, sigma / sqrt((double)tr->n)) : 0.0;
-            w->beta[p] = tr->n >= 2 ? tr->beta + gsl_ran_gaussian_ziggurat(rng, sigma / sqrt(tr->sxx)) : 0.0;
+            w->alpha[p] = tr->n ? tr->alpha + dti_gauss(rng, sigma / sqrt((double)tr->n)) : 0.0;
+            w->beta[p] = tr->n >= 2 ? tr->beta + dti_gauss(rng, sigma / sqrt(tr->sxx)) : 0.0;
         }
     }
     for (size_t p = 0; p < n; p++)
         w->order[p] = p;
-    for (size_t j = 0; set->merger && j < set->merger->n_units; j++)
-        w->uorder[j] = j;
     for (size_t t = 0; t < job->n_sim; t++) {
         int year = obs->year[0] + (int)t;
         size_t ot = DTI_NONE; /* index of this year among the observed years used */
@@ -539,13 +510,13 @@ static void S_run_one(S_job *job, S_work *w)
             if (fit->model == DTI_MODEL_TREND) {
                 const dti_project_trend *tr = &fit->trend[p];
                 double mean = tr->n ? w->alpha[p] + w->beta[p] * (year - tr->tbar) : 0.0;
-                w->pred[p] = mean + gsl_ran_gaussian_ziggurat(rng, tr->n ? sigma : 1.0);
+                w->pred[p] = mean + dti_gauss(rng, tr->n ? sigma : 1.0);
             } else if (t == 0) {
                 /* No earlier year: persistence knows nothing (all equal, registry order breaks ties);
                  * the panel starts from the stationary field N(0, 1). */
-                w->pred[p] = fit->model == DTI_MODEL_PANEL ? gsl_ran_gaussian_ziggurat(rng, 1.0) : 0.0;
+                w->pred[p] = fit->model == DTI_MODEL_PANEL ? dti_gauss(rng, 1.0) : 0.0;
             } else if (fit->model == DTI_MODEL_PANEL) {
-                w->pred[p] = a + b * w->x[p] + gsl_ran_gaussian_ziggurat(rng, sigma);
+                w->pred[p] = a + b * w->x[p] + dti_gauss(rng, sigma);
             } else {
                 w->pred[p] = w->x[p];
             }
@@ -553,14 +524,14 @@ static void S_run_one(S_job *job, S_work *w)
         if (ot != DTI_NONE)
             S_rank_observed(w, obs, ot, n);
         else
-            S_rank_field(w, n);
+            S_rank_field(w, n, w->rank);
     record:
         for (size_t p = 0; p < n; p++) {
             w->x[p] = w->score[w->rank[p]];
             w->yrank[t * n + p] = w->rank[p];
         }
         if (set->merger && year >= set->merge_year) /* the merged frame: rank the units' mean positions */
-            S_rank_units_rule(w, set->merger, &w->yurank[t * job->n_units]);
+            S_rank_units_rule(w, set->merger, w->x, &w->yurank[t * job->n_units]);
     }
 }
 
@@ -586,6 +557,20 @@ static size_t S_draw_of(const dti_latent_fit *lf, size_t r)
     return (r % lf->chains) * lf->per_chain + (r / lf->chains) % lf->per_chain;
 }
 
+/* The year's m standardised innovations into w->eps, in the stream's order: normal deviates, each divided
+ * by the square root of a Gamma(nu/2, 2/nu) draw under the t model. */
+static void S_innovations(S_work *w, gsl_rng *rng, int heavy, double nu_t, size_t m)
+{
+    if (!heavy) {
+        dti_gauss_fill(rng, 1.0, w->eps, m);
+        return;
+    }
+    for (size_t q = 0; q < m; q++) {
+        double e = dti_gauss(rng, 1.0);
+        w->eps[q] = e / sqrt(gsl_ran_gamma(rng, 0.5 * nu_t, 2.0 / nu_t));
+    }
+}
+
 /* Latent models: the fitted years from the posterior draw, then the dynamics forward (docs/projection.md):
  * the provinces on their own, the units as the mean of their provinces until units_from, then each unit
  * as one entity from its members' mean state and level. */
@@ -602,7 +587,7 @@ static void S_run_latent(S_job *job, S_work *w, size_t run)
     double s2 = 1 - th[2];
     gsl_rng *rng = w->rng;
     int first = lf->first_year, yp = first + (int)lf->n_prov - 1, yf = first + (int)lf->n_grid - 1;
-    for (size_t t = 0; t < lf->n_grid; t++) {
+    for (size_t t = 0; job->copy_fit && t < lf->n_grid; t++) {
         const unsigned short *r = &lf->rank[(d * lf->n_grid + t) * n];
         const unsigned short *ur = nu ? &lf->urank[(d * lf->n_grid + t) * nu] : NULL;
         for (size_t p = 0; p < n; p++)
@@ -617,17 +602,13 @@ static void S_run_latent(S_job *job, S_work *w, size_t run)
         for (size_t j = 0; j < nu; j++)
             w->muu[j] = 0;
         for (size_t p = 0; p < n; p++)
-            w->muu[m->unit_of[p]] += m->weight[p] / m->wsum[m->unit_of[p]] * mu[p];
+            w->muu[m->unit_of[p]] += job->wshare[p] * mu[p];
         if (yf > yp) { /* units fitted as one entity: start from their last fitted position */
             for (size_t j = 0; j < nu; j++)
                 w->uu[j] = lf->zu[d * nu + j] - w->muu[j];
             units_started = 1;
         }
     }
-    for (size_t p = 0; p < n; p++)
-        w->order[p] = p;
-    for (size_t j = 0; j < nu; j++)
-        w->uorder[j] = j;
     for (int y = yp + 1; y <= set->until; y++) {
         size_t t = (size_t)(y - first);
         double c = S_edition_change(job, y, rng) ? th[1] : th[0], sd = sqrt(s2 * (1 - c * c) * kappa);
@@ -636,41 +617,29 @@ static void S_run_latent(S_job *job, S_work *w, size_t run)
             for (size_t j = 0; j < nu; j++)
                 w->uu[j] = 0;
             for (size_t p = 0; p < n; p++)
-                w->uu[m->unit_of[p]] += m->weight[p] / m->wsum[m->unit_of[p]] * w->up[p];
+                w->uu[m->unit_of[p]] += job->wshare[p] * w->up[p];
             units_started = 1;
         }
+        S_innovations(w, rng, heavy, nu_t, n);
         for (size_t p = 0; p < n; p++) {
-            double e = gsl_ran_gaussian_ziggurat(rng, 1.0);
-            if (heavy)
-                e /= sqrt(gsl_ran_gamma(rng, 0.5 * nu_t, 2.0 / nu_t));
-            w->up[p] = c * w->up[p] + sd * e;
+            w->up[p] = c * w->up[p] + sd * w->eps[p];
             w->pred[p] = mu[p] + w->up[p];
-            w->x[p] = w->pred[p];
         }
-        S_rank_field(w, n);
-        for (size_t p = 0; p < n; p++)
-            w->yrank[t * n + p] = w->rank[p];
+        S_rank_field(w, n, &w->yrank[t * n]);
         if (!m || y <= yf)
             continue;
         if (!units_started) { /* before units_from: the rule on the positions */
-            S_rank_units_rule(w, m, &w->yurank[t * nu]);
+            S_rank_units_rule(w, m, w->pred, &w->yurank[t * nu]);
             if (y < set->merge_year)
                 memset(&w->yurank[t * nu], 0, nu * sizeof *w->yurank);
             continue;
         }
+        S_innovations(w, rng, heavy, nu_t, nu);
         for (size_t j = 0; j < nu; j++) {
-            double e = gsl_ran_gaussian_ziggurat(rng, 1.0);
-            if (heavy)
-                e /= sqrt(gsl_ran_gamma(rng, 0.5 * nu_t, 2.0 / nu_t));
-            w->uu[j] = c * w->uu[j] + sd * e;
+            w->uu[j] = c * w->uu[j] + sd * w->eps[j];
             w->ux[j] = w->muu[j] + w->uu[j];
         }
-        S_sort_desc(w->ux, w->uorder, w->tmp, w->count, nu);
-        for (size_t k = 0, r = 1; k < nu; k++) {
-            if (k > 0 && w->ux[w->uorder[k - 1]] > w->ux[w->uorder[k]])
-                r = k + 1;
-            w->yurank[t * nu + w->uorder[k]] = r;
-        }
+        S_rank_units(w, w->ux, nu, &w->yurank[t * nu]);
     }
 }
 
@@ -679,15 +648,19 @@ static void S_record(S_job *job, S_work *w, size_t key)
 {
     size_t n = job->obs->n, nu = job->n_units;
     int first = job->obs->year[0];
-    for (size_t t = 0; t < job->n_sim; t++) {
+    for (size_t t = job->t_prov; t < job->n_sim; t++) {
         unsigned *h = &w->hist[t * n * (n + 1)];
+        const size_t *r = &w->yrank[t * n];
         for (size_t p = 0; p < n; p++)
-            if (w->yrank[t * n + p])
-                h[p * (n + 1) + w->yrank[t * n + p]]++;
+            if (r[p])
+                h[p * (n + 1) + r[p]]++;
+    }
+    for (size_t t = job->t_unit; t < job->n_sim; t++) {
         unsigned *uh = &w->uhist[t * nu * (nu + 1)];
+        const size_t *r = &w->yurank[t * nu];
         for (size_t j = 0; j < nu; j++)
-            if (w->yurank[t * nu + j])
-                uh[j * (nu + 1) + w->yurank[t * nu + j]]++;
+            if (r[j])
+                uh[j * (nu + 1) + r[j]]++;
     }
     const dti_project_settings *set = job->set;
     for (size_t e = 0; e < set->n_events; e++) {
@@ -704,6 +677,33 @@ static void S_record(S_job *job, S_work *w, size_t key)
     }
 }
 
+/* The histograms of the fitted years (before t_prov for provinces, t_unit for units): the ranks of
+ * draw d, runs_of[d] times -- integer counts, the same as adding them run by run. */
+static void S_record_fit(const S_job *job, const size_t *runs_of, dti_projection *out)
+{
+    const dti_latent_fit *lf = job->fit->latent;
+    size_t n = job->obs->n, nu = job->n_units;
+    for (size_t d = 0; d < lf->n_draws; d++) {
+        unsigned long c = runs_of[d];
+        if (!c)
+            continue;
+        for (size_t t = 0; t < job->t_prov; t++) {
+            const unsigned short *r = &lf->rank[(d * lf->n_grid + t) * n];
+            for (size_t p = 0; p < n; p++)
+                if (r[p])
+                    out->hist[(t * n + p) * (n + 1) + r[p]] += c;
+        }
+        for (size_t t = 0; nu && lf->n_units == nu && t < job->t_unit; t++) {
+            if (lf->first_year + (int)t < job->set->merge_year)
+                continue;
+            const unsigned short *r = &lf->urank[(d * lf->n_grid + t) * nu];
+            for (size_t j = 0; j < nu; j++)
+                if (r[j])
+                    out->unit_hist[(t * nu + j) * (nu + 1) + r[j]] += c;
+        }
+    }
+}
+
 static int S_block(void *ctx, size_t worker, size_t blk, dti_error *err)
 {
     (void)err;
@@ -715,8 +715,10 @@ static int S_block(void *ctx, size_t worker, size_t blk, dti_error *err)
     if (last > job->set->runs)
         last = job->set->runs;
     for (size_t r = first; r < last; r++) {
-        memset(w->yrank, 0, job->n_sim * job->obs->n * sizeof *w->yrank);
-        memset(w->yurank, 0, job->n_sim * job->n_units * sizeof *w->yurank);
+        if (!job->fit->latent) { /* a latent run writes every rank it records (S_run_latent) */
+            memset(w->yrank, 0, job->n_sim * job->obs->n * sizeof *w->yrank);
+            memset(w->yurank, 0, job->n_sim * job->n_units * sizeof *w->yurank);
+        }
         if (job->fit->latent) {
             S_run_latent(job, w, r);
             S_record(job, w, S_draw_of(job->fit->latent, r));
@@ -800,6 +802,18 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
     job.n_blocks = (set->runs + S_BLOCK - 1) / S_BLOCK;
     job.n_units = set->merger ? set->merger->n_units : 0;
     job.n_keys = fit->latent ? fit->latent->n_draws : job.n_blocks;
+    if (set->merger) { /* the same quotient every run computed */
+        job.wshare = dti_xcalloc(n, sizeof *job.wshare);
+        for (size_t p = 0; p < n; p++)
+            job.wshare[p] = set->merger->weight[p] / set->merger->wsum[set->merger->unit_of[p]];
+    }
+    if (fit->latent) { /* the fitted years come from the draw: recorded once per draw, below */
+        const dti_latent_fit *lf = fit->latent;
+        job.t_prov = lf->n_prov < job.n_sim ? lf->n_prov : job.n_sim;
+        job.t_unit = lf->n_grid < job.n_sim ? lf->n_grid : job.n_sim;
+        for (size_t e = 0; e < set->n_events; e++)
+            job.copy_fit |= set->events[e].from < obs->year[0] + (int)lf->n_grid;
+    }
     size_t threads = set->threads ? set->threads : 1, nu = job.n_units, ne = set->n_events;
     S_work *w = dti_xcalloc(threads, sizeof *w);
     job.work = w;
@@ -820,7 +834,6 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         w[k].slot_used = dti_xcalloc(n + 1, sizeof(size_t));
         w[k].hist = dti_xcalloc(hist_len, sizeof(unsigned));
         w[k].ux = dti_xcalloc(nu + 1, sizeof(double));
-        w[k].uorder = dti_xcalloc(nu + 1, sizeof(size_t));
         w[k].uhist = dti_xcalloc(uhist_len + 1, sizeof(unsigned));
         w[k].yrank = dti_xcalloc(job.n_sim * n, sizeof(size_t));
         w[k].yurank = dti_xcalloc(job.n_sim * nu + 1, sizeof(size_t));
@@ -828,6 +841,8 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         w[k].uu = dti_xcalloc(nu + 1, sizeof(double));
         w[k].muu = dti_xcalloc(nu + 1, sizeof(double));
         w[k].ev = dti_xcalloc(ne * job.n_keys + 1, sizeof(unsigned long));
+        w[k].sort = dti_sort_ws_alloc(n > nu ? n : nu);
+        w[k].eps = dti_xcalloc(n > nu ? n : nu, sizeof(double));
         w[k].score = score;
         w[k].rng = dti_xgsl(gsl_rng_alloc(gsl_rng_taus2));
         if (!w[k].rng)
@@ -858,7 +873,6 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         for (size_t i = 0; i < ne * job.n_keys; i++)
             ev[i] += w[k].ev[i];
         free(w[k].ux);
-        free(w[k].uorder);
         free(w[k].uhist);
         free(w[k].x);
         free(w[k].pred);
@@ -877,6 +891,8 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
         free(w[k].uu);
         free(w[k].muu);
         free(w[k].ev);
+        dti_sort_ws_free(w[k].sort);
+        free(w[k].eps);
         gsl_rng_free(w[k].rng);
     }
     size_t *runs_of = dti_xcalloc(job.n_keys + 1, sizeof *runs_of);
@@ -890,12 +906,15 @@ int dti_project_simulate(const dti_project_obs *obs, const dti_project_fit *fit,
             runs_of[k] = k + 1 < job.n_keys ? S_BLOCK : set->runs - k * S_BLOCK;
         }
     }
+    if (fit->latent && !rc) /* the fitted years: each draw's ranks, as often as runs took the draw */
+        S_record_fit(&job, runs_of, out);
     for (size_t e = 0; e < ne; e++) {
         for (size_t k = 0; k < job.n_keys; k++)
             out->event_hits[e] += ev[e * job.n_keys + k];
         out->event_se[e] = S_batch_se(&ev[e * job.n_keys], runs_of, job.n_keys, set->runs);
     }
     free(runs_of);
+    free(job.wshare);
     free(ev);
     free(score);
     free(w);

@@ -56,6 +56,7 @@ typedef struct {
     size_t cnt[DTI_PROJECT_MAX_YEARS]; /* entities in fitted year t */
     int brk[DTI_PROJECT_MAX_YEARS];
     int values[DTI_PROJECT_MAX_YEARS]; /* year t is observed by its values */
+    size_t *alo, *ahi; /* [t * n + e] the allowed rank slots of entity e in year t (1..SIZE_MAX: any) */
     size_t *unit_of;   /* [n] unit of each province (with units) */
     double *wunit;     /* [n] merger weight / the unit's weight sum */
     size_t *mem, *mem_start; /* members of unit j: mem[mem_start[j] .. mem_start[j+1]) */
@@ -74,18 +75,53 @@ typedef struct {
     double *seg;        /* [4n] scratch: feasible segments and their masses */
     double *mu_save;    /* [n] scratch */
     double step[4];     /* random-walk steps: rho_w, rho_b, omega2, omega2 non-centred */
+    /* Without the t model every innovation of year t has the variance v[t] (v[0] the stationary one):
+     * v and log v, and log omega2, for the parameters in cache_th (recomputed when they change). */
+    double cache_th[3], cache_v[DTI_PROJECT_MAX_YEARS], cache_lv[DTI_PROJECT_MAX_YEARS], cache_lw2;
+    int cached;
     unsigned long acc[4], tries[4];
     gsl_rng *rng;
 } S_chain;
 
 static double S_c(const S_chain *ch, size_t t) { return ch->x->brk[t] ? ch->th[1] : ch->th[0]; }
 
+/* The variances of the innovations and their logarithms for the current parameters (no t model: then
+ * lambda = 1 and the division by it is exact).  The same expressions as below, so the same doubles;
+ * this only saves the logarithms, which the single-site updates would otherwise take for every
+ * province and year of every conditional (three evaluations each). */
+static void S_cache(S_chain *ch)
+{
+    if (ch->cached && !memcmp(ch->cache_th, ch->th, sizeof ch->th))
+        return;
+    const S_ctx *x = ch->x;
+    double s2 = 1.0 - ch->th[2];
+    for (size_t t = 0; t < x->T; t++) {
+        double c = S_c(ch, t);
+        ch->cache_v[t] = t == 0 ? s2 * x->kappa : s2 * (1.0 - c * c) * x->kappa;
+        ch->cache_lv[t] = log(ch->cache_v[t]);
+    }
+    ch->cache_lw2 = x->pooled ? 0 : log(ch->th[2]);
+    memcpy(ch->cache_th, ch->th, sizeof ch->th);
+    ch->cached = 1;
+}
+
 /* Log density (up to a constant) of everything province i contributes: its level's prior and its
  * positions in the province years. */
-static double S_lp_prov(const S_chain *ch, size_t i)
+static double S_lp_prov(S_chain *ch, size_t i)
 {
     const S_ctx *x = ch->x;
     double w2 = ch->th[2], s2 = 1.0 - w2, lp = 0, uprev = 0;
+    if (!x->heavy) {
+        S_cache(ch);
+        if (!x->pooled)
+            lp += -0.5 * ch->mu[i] * ch->mu[i] / w2 - 0.5 * ch->cache_lw2;
+        for (size_t t = 0; t < x->Tp; t++) {
+            double u = ch->z[t * x->n + i] - ch->mu[i], e = t == 0 ? u : u - S_c(ch, t) * uprev;
+            lp += -0.5 * e * e / ch->cache_v[t] - 0.5 * ch->cache_lv[t];
+            uprev = u;
+        }
+        return lp;
+    }
     if (!x->pooled)
         lp += -0.5 * ch->mu[i] * ch->mu[i] / w2 - 0.5 * log(w2);
     for (size_t t = 0; t < x->Tp; t++) {
@@ -106,11 +142,13 @@ static double S_lp_prov(const S_chain *ch, size_t i)
 
 /* Log density of unit j's positions in the unit years, given its former provinces (its level is their
  * mean level, its start their mean position in the last province year). */
-static double S_lp_unit(const S_chain *ch, size_t j)
+static double S_lp_unit(S_chain *ch, size_t j)
 {
     const S_ctx *x = ch->x;
     if (x->T == x->Tp)
         return 0;
+    if (!x->heavy)
+        S_cache(ch);
     double s2 = 1.0 - ch->th[2], muj = 0, uprev = 0, lp = 0;
     for (size_t k = x->mem_start[j]; k < x->mem_start[j + 1]; k++) {
         size_t i = x->mem[k];
@@ -119,8 +157,9 @@ static double S_lp_unit(const S_chain *ch, size_t j)
     }
     for (size_t t = x->Tp; t < x->T; t++) {
         double c = S_c(ch, t), u = ch->z[t * x->n + j] - muj;
-        double v = s2 * (1.0 - c * c) * x->kappa / ch->lam[t * x->n + j], e = u - c * uprev;
-        lp += -0.5 * e * e / v - 0.5 * log(v);
+        double v = x->heavy ? s2 * (1.0 - c * c) * x->kappa / ch->lam[t * x->n + j] : ch->cache_v[t];
+        double e = u - c * uprev;
+        lp += -0.5 * e * e / v - 0.5 * (x->heavy ? log(v) : ch->cache_lv[t]);
         uprev = u;
     }
     return lp;
@@ -129,7 +168,7 @@ static double S_lp_unit(const S_chain *ch, size_t j)
 /* The whole log density: the sum of S_lp_prov and S_lp_unit over every province and unit.  Without the
  * t model every innovation of a year has the same variance, so the sums are taken year by year with
  * one logarithm a year (the Metropolis steps evaluate this many times per sweep). */
-static double S_lp_joint(const S_chain *ch)
+static double S_lp_joint(S_chain *ch)
 {
     const S_ctx *x = ch->x;
     double lp = 0;
@@ -152,10 +191,16 @@ static double S_lp_joint(const S_chain *ch)
     for (size_t t = 0; t < x->Tp; t++) {
         double c = t ? S_c(ch, t) : 0.0, v = s2 * (t ? 1.0 - c * c : 1.0), ss = 0;
         const double *zt = &z[t * n], *zp = t ? &z[(t - 1) * n] : NULL;
-        for (size_t i = 0; i < n; i++) {
-            double e = zt[i] - mu[i] - (t ? c * (zp[i] - mu[i]) : 0.0);
-            ss += e * e;
-        }
+        if (t == 0) /* z - mu - 0.0 is z - mu exactly */
+            for (size_t i = 0; i < n; i++) {
+                double e = zt[i] - mu[i];
+                ss += e * e;
+            }
+        else
+            for (size_t i = 0; i < n; i++) {
+                double e = zt[i] - mu[i] - c * (zp[i] - mu[i]);
+                ss += e * e;
+            }
         lp += -0.5 * ss / v - 0.5 * (double)n * log(v);
     }
     for (size_t j = 0; j < x->nu_ && x->T > x->Tp; j++)
@@ -164,7 +209,7 @@ static double S_lp_joint(const S_chain *ch)
 }
 
 /* The terms that depend on z[t][e] (or on mu[e] when t == DTI_NONE). */
-static double S_lp_local(const S_chain *ch, size_t t, size_t e)
+static double S_lp_local(S_chain *ch, size_t t, size_t e)
 {
     const S_ctx *x = ch->x;
     if (t != DTI_NONE && t >= x->Tp)
@@ -178,7 +223,7 @@ static double S_lp_local(const S_chain *ch, size_t t, size_t e)
 /* A function f that is quadratic in *var: its maximum and curvature from three evaluations around the
  * current value (exact for a quadratic up to rounding).  Returns the conditional mean and sd; *var is
  * left at its original value. */
-typedef double (*S_fn)(const S_chain *ch, size_t t, size_t e);
+typedef double (*S_fn)(S_chain *ch, size_t t, size_t e);
 static void S_gauss(S_chain *ch, double *var, S_fn f, size_t t, size_t e, double *mean, double *sd)
 {
     double x0 = *var, h = 1.0;
@@ -228,13 +273,8 @@ static double S_draw_in(gsl_rng *r, double a, double b)
 
 static int S_allowed(const S_ctx *x, size_t t, size_t e, size_t rank)
 {
-    const dti_project_obs *o = x->obs;
-    size_t r = x->rec[t];
-    if (r == DTI_NONE)
-        return 1;
-    size_t i = r * o->n + e;
-    size_t lo = o->wlo ? o->wlo[i] : o->lo[i], hi = o->whi ? o->whi[i] : o->hi[i];
-    return rank >= lo && rank <= hi;
+    size_t i = t * x->n + e;
+    return rank >= x->alo[i] && rank <= x->ahi[i];
 }
 
 /* Draws z[t][e] from N(mean, sd^2) restricted to the places in year t's order where putting e keeps
@@ -246,18 +286,23 @@ static void S_update_rank_year(S_chain *ch, size_t t, size_t e, double mean, dou
     double *z = &ch->z[t * n];
     if (!(sd > 0))
         return;
-    size_t p = pos[e], k = 0;
-    for (size_t q = 0; q < m; q++)
-        if (q != p)
-            ch->red[k++] = ord[q];
-    /* ok[q]: every entity above the place q keeps its rank, ok[n+q]: every one below moves down one */
+    size_t p = pos[e];
+    memcpy(ch->red, ord, p * sizeof *ord); /* the order without e */
+    memcpy(ch->red + p, ord + p + 1, (m - 1 - p) * sizeof *ord);
+    /* ok[q]: every entity above the place q keeps its rank, ok[n+q]: every one below moves down one;
+     * each stays 0 from its first 0 on */
     unsigned char *pre = ch->ok, *suf = ch->ok + n;
+    size_t q0 = 1;
     pre[0] = 1;
-    for (size_t q = 1; q < m; q++)
-        pre[q] = pre[q - 1] && S_allowed(x, t, ch->red[q - 1], q);
+    while (q0 < m && S_allowed(x, t, ch->red[q0 - 1], q0))
+        pre[q0++] = 1;
+    memset(pre + q0, 0, m - q0);
     suf[m - 1] = 1;
-    for (size_t q = m - 1; q-- > 0;)
-        suf[q] = suf[q + 1] && S_allowed(x, t, ch->red[q], q + 2);
+    q0 = m - 1;
+    while (q0-- > 0 && S_allowed(x, t, ch->red[q0], q0 + 2))
+        suf[q0] = 1;
+    if (q0 < m - 1) /* stopped at q0 (not at the start): it and everything before are 0 */
+        memset(suf, 0, q0 + 1);
     /* Feasible places merged into segments [lo, hi] of z, standardised; their masses. */
     size_t ns = 0;
     double total = 0;
@@ -299,12 +344,13 @@ static void S_update_rank_year(S_chain *ch, size_t t, size_t e, double mean, dou
     }
     double v = mean + sd * S_draw_in(ch->rng, ch->seg[4 * s], ch->seg[4 * s + 1]);
     z[e] = v;
-    /* reinsert e: its place among the others by value */
+    /* reinsert e: its place q among the others by value; only the places between p and q change */
     size_t q = 0;
     while (q < m - 1 && z[ch->red[q]] > v)
         q++;
-    for (size_t r = 0, k2 = 0; r < m; r++) {
-        size_t who = r == q ? e : ch->red[k2++];
+    size_t lo = q < p ? q : p, hi = q < p ? p : q;
+    for (size_t r = lo; r <= hi; r++) {
+        size_t who = r == q ? e : ch->red[r < q ? r : r - 1];
         ord[r] = who;
         pos[who] = r;
     }
@@ -318,13 +364,8 @@ static void S_update_rank_year(S_chain *ch, size_t t, size_t e, double mean, dou
  * the densities when both new ranks are allowed (Metropolis). */
 static int S_unpinned(const S_ctx *x, size_t t, size_t e)
 {
-    const dti_project_obs *o = x->obs;
-    size_t r = x->rec[t];
-    if (r == DTI_NONE)
-        return 1;
-    size_t i = r * o->n + e;
-    size_t lo = o->wlo ? o->wlo[i] : o->lo[i], hi = o->whi ? o->whi[i] : o->hi[i];
-    return lo < hi;
+    size_t i = t * x->n + e;
+    return x->alo[i] < x->ahi[i];
 }
 
 static void S_swaps(S_chain *ch, size_t t, size_t *free_list)
@@ -911,6 +952,15 @@ int dti_latent_fit_run(const dti_project_obs *obs, size_t n_fit, int model, cons
         x.values[t] = r != DTI_NONE && obs->has_values[r];
         x.brk[t] = r != DTI_NONE && obs->edition_change[r];
     }
+    /* the allowed slots of every entity and fitted year, read once (S_allowed is in the inner loops) */
+    x.alo = dti_xcalloc(x.T * x.n, sizeof *x.alo);
+    x.ahi = dti_xcalloc(x.T * x.n, sizeof *x.ahi);
+    for (size_t t = 0; t < x.T; t++)
+        for (size_t e = 0; e < x.n; e++) {
+            size_t r = x.rec[t], i = r * obs->n + e, k = t * x.n + e;
+            x.alo[k] = r == DTI_NONE ? 1 : obs->wlo ? obs->wlo[i] : obs->lo[i];
+            x.ahi[k] = r == DTI_NONE ? SIZE_MAX : obs->whi ? obs->whi[i] : obs->hi[i];
+        }
     if (m) {
         x.unit_of = dti_xcalloc(x.n, sizeof *x.unit_of);
         x.wunit = dti_xcalloc(x.n, sizeof *x.wunit);
@@ -968,6 +1018,8 @@ int dti_latent_fit_run(const dti_project_obs *obs, size_t n_fit, int model, cons
             fit->mean[k] = fit->q05[k] = fit->q95[k] = fit->rhat[k] = fit->ess[k] = fit->accept[k] = NAN;
     }
 done:
+    free(x.alo);
+    free(x.ahi);
     free(x.unit_of);
     free(x.wunit);
     free(x.mem);

@@ -2,6 +2,7 @@
  * sort of indices by key, and the official competition ranking on a caller's buffers (rank.c has the
  * allocating version for one-off tables). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
@@ -66,4 +67,147 @@ void dti_rank_competition_ws(const double *values, size_t n, int precision, size
     for (size_t i = 0, k = m; i < n; i++) /* unranked last, in unit order */
         if (isnan(values[i]))
             order[k++] = i;
+}
+
+/* ---- the Monte Carlo ranks: a bucketed sort for a few dozen keys ---------------------------------- */
+
+#define S_BUCKETS 2 /* buckets per key: fewer keys share one, and few then move in the insertion sort */
+
+struct dti_sort_ws {
+    size_t cap;
+    double *val;      /* [cap] the keys in sorted order */
+    size_t *idx;      /* [cap] their indices */
+    size_t *count;    /* [cap + 1] bucket starts */
+    unsigned *bucket; /* [cap] bucket of each input */
+};
+
+dti_sort_ws *dti_sort_ws_alloc(size_t n)
+{
+    dti_sort_ws *w = dti_xcalloc(1, sizeof *w);
+    w->cap = n;
+    w->val = dti_xcalloc(n ? n : 1, sizeof *w->val);
+    w->idx = dti_xcalloc(n ? n : 1, sizeof *w->idx);
+    w->count = dti_xcalloc(S_BUCKETS * n + 1, sizeof *w->count);
+    w->bucket = dti_xcalloc(n ? n : 1, sizeof *w->bucket);
+    return w;
+}
+
+void dti_sort_ws_free(dti_sort_ws *w)
+{
+    if (!w)
+        return;
+    free(w->val);
+    free(w->idx);
+    free(w->count);
+    free(w->bucket);
+    free(w);
+}
+
+/* Bucket of v among n of equal width below hi: floor((hi - v) * scale) in 0..n-1; a value that is not
+ * finite goes last (the insertion sort then orders it by the same comparison as everything else). */
+static unsigned S_bucket(double hi, double v, double scale, size_t n)
+{
+    double b = (hi - v) * scale;
+    return b >= 0 && b < (double)n ? (unsigned)b : (unsigned)(n - 1);
+}
+
+const double *dti_sort_desc(const double *key, size_t *idx, size_t n, dti_sort_ws *w)
+{
+    double *sv = w->val;
+    size_t *si = w->idx;
+    if (!n)
+        return sv;
+    double lo = key[idx[0]], hi = lo;
+    for (size_t k = 1; k < n; k++) {
+        double v = key[idx[k]];
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    if (hi > lo && isfinite(hi - lo)) {
+        /* counting sort into n buckets of equal width (the factor keeps hi - lo inside bucket n - 1),
+         * stable: the buckets keep the input order */
+        size_t nb = S_BUCKETS * n;
+        double scale = (double)nb * (1.0 - 1e-9) / (hi - lo);
+        memset(w->count, 0, (nb + 1) * sizeof *w->count);
+        for (size_t k = 0; k < n; k++) {
+            unsigned b = S_bucket(hi, key[idx[k]], scale, nb);
+            w->bucket[k] = b;
+            w->count[b + 1]++;
+        }
+        for (size_t b = 1; b <= nb; b++)
+            w->count[b] += w->count[b - 1];
+        for (size_t k = 0; k < n; k++) {
+            size_t p = w->count[w->bucket[k]]++;
+            sv[p] = key[idx[k]];
+            si[p] = idx[k];
+        }
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            sv[k] = key[idx[k]];
+            si[k] = idx[k];
+        }
+    }
+    /* insertion sort of the (key, index) pairs, in place and contiguous: after the buckets only the few
+     * that share one move */
+    for (size_t i = 1; i < n; i++) {
+        double v = sv[i];
+        size_t id = si[i], j = i;
+        while (j > 0 && (sv[j - 1] < v || (!(sv[j - 1] > v) && si[j - 1] > id))) {
+            sv[j] = sv[j - 1];
+            si[j] = si[j - 1];
+            j--;
+        }
+        sv[j] = v;
+        si[j] = id;
+    }
+    memcpy(idx, si, n * sizeof *idx);
+    return sv;
+}
+
+const double *dti_sort_desc_all(const double *key, size_t n, dti_sort_ws *w, const size_t **order)
+{
+    double *sv = w->val;
+    size_t *si = w->idx;
+    *order = si;
+    if (!n)
+        return sv;
+    double lo = key[0], hi = lo;
+    for (size_t k = 1; k < n; k++) {
+        lo = key[k] < lo ? key[k] : lo;
+        hi = key[k] > hi ? key[k] : hi;
+    }
+    if (hi > lo && isfinite(hi - lo)) { /* as dti_sort_desc, with the keys read in place */
+        size_t nb = S_BUCKETS * n;
+        double scale = (double)nb * (1.0 - 1e-9) / (hi - lo);
+        memset(w->count, 0, (nb + 1) * sizeof *w->count);
+        for (size_t k = 0; k < n; k++) {
+            unsigned b = S_bucket(hi, key[k], scale, nb);
+            w->bucket[k] = b;
+            w->count[b + 1]++;
+        }
+        for (size_t b = 1; b <= nb; b++)
+            w->count[b] += w->count[b - 1];
+        for (size_t k = 0; k < n; k++) {
+            size_t p = w->count[w->bucket[k]]++;
+            sv[p] = key[k];
+            si[p] = k;
+        }
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            sv[k] = key[k];
+            si[k] = k;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        double v = sv[i];
+        size_t id = si[i], j = i;
+        while (j > 0 && (sv[j - 1] < v || (!(sv[j - 1] > v) && si[j - 1] > id))) {
+            sv[j] = sv[j - 1];
+            si[j] = si[j - 1];
+            j--;
+        }
+        sv[j] = v;
+        si[j] = id;
+    }
+    return sv;
 }

@@ -79,6 +79,12 @@ void dti_tune_fit_year_clear(dti_tune_fit_year *f);
  * Saltelli design.  Must not allocate; returns 0 or a dti_status with err filled. */
 typedef int (*dti_tune_eval_fn)(void *state, const double *u, int accumulate, double *y, dti_error *err);
 
+/* The points of the Saltelli design: pseudo-random (taus2 streams), or a Sobol' sequence (gsl_qrng_sobol)
+ * of dimension 2 dim shifted modulo 1 by a random vector drawn from the seed (docs/tuning.md §2); AUTO
+ * (tune sensitivity's options only): Sobol' when the inputs fit its dimensions, else random. */
+enum { DTI_TUNE_DESIGN_RANDOM, DTI_TUNE_DESIGN_SOBOL, DTI_TUNE_DESIGN_AUTO };
+#define DTI_TUNE_SOBOL_MAX_DIM 40 /* GSL's Sobol' sequence: at most 40 dimensions, so 20 uniform inputs */
+
 typedef struct dti_tune_sampler {
     size_t dim;             /* uniforms per evaluation */
     size_t n_groups;        /* Sobol input groups */
@@ -88,13 +94,15 @@ typedef struct dti_tune_sampler {
     void **state;           /* [threads] one model state per thread (borrowed) */
     size_t threads;         /* >= 1 */
     unsigned long seed;
+    int design;             /* DTI_TUNE_DESIGN_* of the Saltelli design (the plain Monte Carlo is random) */
 } dti_tune_sampler;
 
 /* `runs` plain Monte Carlo evaluations (accumulate = 1).  Each block of DTI_TUNE_BLOCK runs draws from
  * its own taus2 stream seeded from (seed, block): the states see the same draws at any thread count,
  * and tallies that are sums of integers come out identical. */
 int dti_tune_mc(const dti_tune_sampler *sp, size_t runs, dti_error *err);
-/* Saltelli's design with base sample n: rows j of A and B (2 dim uniforms from the block's stream),
+/* Saltelli's design with base sample n: rows j of A and B (2 dim uniforms from the block's stream, or
+ * point j of the shifted Sobol' sequence: DTI_ERR_USAGE when 2 dim > DTI_TUNE_SOBOL_MAX_DIM),
  * fA[j * n_out + o], fB[...] and fAB[(g * n + j) * n_out + o] for A_B^(g), A with the columns of group g
  * from B.  n (k + 2) evaluations; every output lands at its own index, so the tables are identical at
  * any thread count. */
@@ -196,6 +204,8 @@ typedef struct dti_tune_sens_options {
     size_t runs;          /* Monte Carlo draws for the rank distributions */
     size_t sobol_n;       /* Saltelli base sample (0: no Sobol indices) */
     size_t n_boot;        /* bootstrap resamples */
+    int design;           /* DTI_TUNE_DESIGN_* of the Saltelli design (0: random; AUTO: Sobol' when the
+                           * uniform inputs number at most DTI_TUNE_SOBOL_MAX_DIM / 2) */
     size_t top;           /* P(rank <= top) */
     size_t threads;
     unsigned long seed;
@@ -221,6 +231,8 @@ typedef struct dti_tune_sens_result {
     size_t k;                 /* inputs (Sobol groups) */
     size_t *moved;            /* [k] weights each input moves (0: not a weights input) */
     size_t sobol_n, evaluations;
+    int design;               /* the Saltelli design used: DTI_TUNE_DESIGN_RANDOM or _SOBOL */
+    size_t dim;               /* uniform inputs of a draw */
     double *sobol;            /* [(output * k + g) * 6 + s], output 0 rank, 1 score; s: S1, ST, S1 lo,
                                * S1 hi, ST lo, ST hi (NaN when the output does not vary) */
 } dti_tune_sens_result;

@@ -1,143 +1,158 @@
 /* tune_mc.c -- the Monte Carlo machinery of `tune sensitivity`, independent of any index: a threaded
- * sampler of a model of `dim` uniform inputs (plain Monte Carlo and Saltelli's A, B, A_B^(g) design),
- * Saltelli 2010 first-order and Jansen total-order estimators, and their bootstrap intervals.
- * Runs are cut into blocks of DTI_TUNE_BLOCK with their own taus2 stream seeded from (seed, block,
- * phase), so results do not depend on the thread count (docs/projection.md does the same). */
+ * sampler of a model of `dim` uniform inputs (plain Monte Carlo and Saltelli's A, B, A_B^(g) design, from
+ * pseudo-random numbers or a randomly shifted Sobol' sequence), Saltelli 2010 first-order and Jansen
+ * total-order estimators, and their bootstrap intervals.  Runs are cut into blocks of DTI_TUNE_BLOCK
+ * handed out by the block scheduler of every Monte Carlo (mc.c: dti_mc_run); each block draws from its
+ * own taus2 stream seeded from (seed, block, phase), or takes the Sobol' points of its rows, so results
+ * do not depend on the thread count (docs/projection.md does the same). */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_qrng.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 
 #include "internal.h"
+#include "mc.h"
 #include "tune.h"
 
 #define S_PHASE_MC 1UL       /* stream families: plain Monte Carlo ... */
 #define S_PHASE_SALTELLI 2UL /* ... the Saltelli design ... */
-#define S_PHASE_BOOT 3UL     /* ... and the bootstrap */
+#define S_PHASE_BOOT 3UL     /* ... the bootstrap ... */
+#define S_PHASE_SHIFT 4UL    /* ... and the random shift of the Sobol' design */
+#define S_UNIT_FLOOR 0x1p-53 /* a shifted Sobol' coordinate that lands exactly on 0 is taken as this (the
+                              * models are given uniforms on (0, 1), as gsl_rng_uniform_pos draws them) */
 
 typedef struct S_job {
     const dti_tune_sampler *sp;
-    size_t n, n_blocks, next_block;
+    size_t n;
     int saltelli;
     double *fA, *fB, *fAB;
-    pthread_mutex_t lock;
-    int failed;
-    dti_error_entry first; /* the first failure (one entry: a dti_error is 67 KB, never copied whole) */
+    double shift[DTI_TUNE_SOBOL_MAX_DIM]; /* Sobol' design: the random shift of each coordinate */
+    struct S_work *work;                  /* [threads] */
 } S_job;
 
 typedef struct S_work {
-    S_job *job;
-    size_t k; /* thread number: state sp->state[k] */
     gsl_rng *rng;
+    gsl_qrng *q;    /* Sobol' design: the sequence of dimension 2 dim ... */
+    size_t q_next;  /* ... and the index of the point it gives next */
+    double *x;      /* [2 dim] that point */
     double *a, *b, *ab, *y;
 } S_work;
 
-static void S_fail(S_job *job, const dti_error *err)
+/* The uniforms of Saltelli row r from the Sobol' design: point r of the sequence shifted modulo 1
+ * (Cranley and Patterson 1976), its first dim coordinates for A and the next dim for B.  Point 0 is the
+ * origin, which GSL's generator skips (it starts at point 1): kept, so that the first 2^m rows are a
+ * whole (t, m, s)-net (Owen 2020, "On dropping the first Sobol' point").  A worker's sequence only moves
+ * forward (the scheduler hands out blocks in increasing order) and restarts in the rare case it is
+ * already past r: row r gets point r whichever worker computes it. */
+static void S_sobol_row(const S_job *job, S_work *w, size_t r)
 {
-    pthread_mutex_lock(&job->lock);
-    if (!job->failed && err->n)
-        job->first = err->e[0];
-    else if (!job->failed)
-        job->first.code = DTI_ERR_INTERNAL;
-    job->failed = 1;
-    pthread_mutex_unlock(&job->lock);
+    size_t d = job->sp->dim;
+    if (r == 0) {
+        memset(w->x, 0, 2 * d * sizeof *w->x);
+    } else {
+        if (w->q_next > r) {
+            gsl_qrng_init(w->q);
+            w->q_next = 1;
+        }
+        for (; w->q_next <= r; w->q_next++)
+            gsl_qrng_get(w->q, w->x);
+    }
+    for (size_t i = 0; i < 2 * d; i++) {
+        double u = w->x[i] + job->shift[i];
+        u = u >= 1 ? u - 1 : u;
+        (i < d ? w->a : w->b)[i < d ? i : i - d] = u > 0 ? u : S_UNIT_FLOOR;
+    }
 }
 
-static void *S_worker(void *arg)
+static int S_block(void *ctx, size_t worker, size_t blk, dti_error *err)
 {
-    S_work *w = arg;
-    S_job *job = w->job;
+    S_job *job = ctx;
+    S_work *w = &job->work[worker];
     const dti_tune_sampler *sp = job->sp;
-    void *st = sp->state[w->k];
+    void *st = sp->state[worker];
     size_t d = sp->dim, no = sp->n_out;
-    dti_error err;
-    dti_error_init(&err);
-    for (;;) {
-        pthread_mutex_lock(&job->lock);
-        size_t blk = job->next_block++;
-        int stop = job->failed;
-        pthread_mutex_unlock(&job->lock);
-        if (stop || blk >= job->n_blocks)
-            break;
+    int sobol = job->saltelli && sp->design == DTI_TUNE_DESIGN_SOBOL && d > 0;
+    if (!sobol)
         gsl_rng_set(w->rng, dti_stream_seed(sp->seed, blk, job->saltelli ? S_PHASE_SALTELLI : S_PHASE_MC));
-        size_t first = blk * DTI_TUNE_BLOCK, last = first + DTI_TUNE_BLOCK;
-        last = last > job->n ? job->n : last;
-        for (size_t r = first; r < last; r++) {
+    size_t first = blk * DTI_TUNE_BLOCK, last = first + DTI_TUNE_BLOCK;
+    last = last > job->n ? job->n : last;
+    for (size_t r = first; r < last; r++) {
+        if (sobol) {
+            S_sobol_row(job, w, r);
+        } else {
             for (size_t i = 0; i < d; i++)
                 w->a[i] = gsl_rng_uniform_pos(w->rng);
             if (!job->saltelli) {
-                if (sp->eval(st, w->a, 1, w->y, &err)) {
-                    S_fail(job, &err);
-                    return NULL;
-                }
+                int rc = sp->eval(st, w->a, 1, w->y, err);
+                if (rc)
+                    return rc;
                 continue;
             }
             for (size_t i = 0; i < d; i++)
                 w->b[i] = gsl_rng_uniform_pos(w->rng);
-            int rc = sp->eval(st, w->a, 0, job->fA + r * no, &err) || sp->eval(st, w->b, 0, job->fB + r * no, &err);
-            for (size_t g = 0; g < sp->n_groups && !rc; g++) {
-                /* A_B^(g): A with the columns of group g taken from B */
-                for (size_t i = 0; i < d; i++)
-                    w->ab[i] = sp->group_of[i] == g ? w->b[i] : w->a[i];
-                rc = sp->eval(st, w->ab, 0, job->fAB + (g * job->n + r) * no, &err);
-            }
-            if (rc) {
-                S_fail(job, &err);
-                return NULL;
-            }
         }
+        int rc = sp->eval(st, w->a, 0, job->fA + r * no, err);
+        rc = rc ? rc : sp->eval(st, w->b, 0, job->fB + r * no, err);
+        for (size_t g = 0; g < sp->n_groups && !rc; g++) {
+            /* A_B^(g): A with the columns of group g taken from B */
+            for (size_t i = 0; i < d; i++)
+                w->ab[i] = sp->group_of[i] == g ? w->b[i] : w->a[i];
+            rc = sp->eval(st, w->ab, 0, job->fAB + (g * job->n + r) * no, err);
+        }
+        if (rc)
+            return rc;
     }
-    return NULL;
+    return DTI_OK;
 }
 
 static int S_run(S_job *job, dti_error *err)
 {
     const dti_tune_sampler *sp = job->sp;
-    size_t threads = sp->threads ? sp->threads : 1;
-    job->n_blocks = (job->n + DTI_TUNE_BLOCK - 1) / DTI_TUNE_BLOCK;
-    pthread_mutex_init(&job->lock, NULL);
-    memset(&job->first, 0, sizeof job->first);
+    size_t threads = sp->threads ? sp->threads : 1, d = sp->dim ? sp->dim : 1;
+    int sobol = job->saltelli && sp->design == DTI_TUNE_DESIGN_SOBOL && sp->dim > 0;
+    /* GSL allocates a longer sequence without complaint but has direction numbers for 40 dimensions only */
+    if (sobol && (2 * sp->dim > DTI_TUNE_SOBOL_MAX_DIM || 2 * sp->dim > gsl_qrng_sobol->max_dimension))
+        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0,
+                             "the Sobol' design takes at most %d uniform inputs (its sequence has %d dimensions "
+                             "for A and B together); these inputs need %zu: use --design random",
+                             DTI_TUNE_SOBOL_MAX_DIM / 2, DTI_TUNE_SOBOL_MAX_DIM, sp->dim);
+    if (sobol) { /* one shift per coordinate, from the seed: --seed keeps its meaning */
+        gsl_rng *r = dti_xgsl(gsl_rng_alloc(gsl_rng_taus2));
+        gsl_rng_set(r, dti_stream_seed(sp->seed, 0, S_PHASE_SHIFT));
+        for (size_t i = 0; i < 2 * sp->dim; i++)
+            job->shift[i] = gsl_rng_uniform(r);
+        gsl_rng_free(r);
+    }
     S_work *w = dti_xcalloc(threads, sizeof *w);
-    pthread_t *tid = dti_xcalloc(threads, sizeof *tid);
-    int *started = dti_xcalloc(threads, sizeof *started);
-    size_t d = sp->dim ? sp->dim : 1;
-    for (size_t k = 0; k < threads; k++) {
-        w[k].job = job;
-        w[k].k = k;
+    job->work = w;
+    for (size_t k = 0; k < threads; k++) { /* per-thread workspaces: O(dim), whatever the run count */
         w[k].rng = dti_xgsl(gsl_rng_alloc(gsl_rng_taus2));
+        w[k].q = sobol ? dti_xgsl(gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * sp->dim))) : NULL;
+        w[k].q_next = 1; /* GSL's first point is point 1 */
+        w[k].x = dti_xcalloc(2 * d, sizeof(double));
         w[k].a = dti_xcalloc(d, sizeof(double));
         w[k].b = dti_xcalloc(d, sizeof(double));
         w[k].ab = dti_xcalloc(d, sizeof(double));
         w[k].y = dti_xcalloc(sp->n_out ? sp->n_out : 1, sizeof(double));
     }
-    for (size_t k = 1; k < threads; k++)
-        started[k] = pthread_create(&tid[k], NULL, S_worker, &w[k]) == 0;
-    S_worker(&w[0]);
-    for (size_t k = 1; k < threads; k++)
-        if (started[k])
-            pthread_join(tid[k], NULL);
+    dti_mc_job mj = {.n_blocks = (job->n + DTI_TUNE_BLOCK - 1) / DTI_TUNE_BLOCK, .threads = threads, .run = S_block,
+                     .ctx = job};
+    int rc = dti_mc_run(&mj, err);
     for (size_t k = 0; k < threads; k++) {
         gsl_rng_free(w[k].rng);
+        if (w[k].q)
+            gsl_qrng_free(w[k].q);
+        free(w[k].x);
         free(w[k].a);
         free(w[k].b);
         free(w[k].ab);
         free(w[k].y);
     }
-    free(started);
-    free(tid);
     free(w);
-    pthread_mutex_destroy(&job->lock);
-    if (job->failed) {
-        const dti_error_entry *e = &job->first;
-        int code = e->code ? e->code : DTI_ERR_INTERNAL;
-        if (e->message[0])
-            return dti_error_set(err, code, e->path[0] ? e->path : NULL, e->line, e->column, "%s", e->message);
-        return dti_error_set(err, code, NULL, 0, 0, "a Monte Carlo worker failed");
-    }
-    return DTI_OK;
+    return rc;
 }
 
 int dti_tune_mc(const dti_tune_sampler *sp, size_t runs, dti_error *err)

@@ -43,6 +43,7 @@ typedef struct S_state {
     const dti_tune_sens *s;
     dti_engine *w;
     dti_engine *uw;        /* units: the merged units' workspace */
+    dti_engine_kernel *k, *uk; /* the replication kernels of the memo paths (provinces, units) */
     double *ubuf, *col;    /* units without a memo: [nj * n_units] merged table, [n_old] scratch */
     double *weight, *gsum; /* [nn] */
     size_t *hist;          /* [u * (n_out + 1) + rank], u over the ranked units */
@@ -63,6 +64,7 @@ struct dti_tune_sens {
     const dti_merger_frame *mf; /* NULL: the data's units are ranked; else the merger's units */
     dti_engine_settings uset;   /* the units' run: names for messages */
     double *umemo, *ulogmemo;   /* [memo][j * n_units + k] each memo merged by the rule, and its log */
+    dti_engine_kernel_cols **memocols, **umemocols; /* [memo] the facts of each memo's columns */
     size_t n_out;               /* units ranked: ds->n_units, or the merger's */
     size_t unit;                /* of the ranked units */
     size_t threads;
@@ -147,6 +149,19 @@ static size_t S_pick(double u, size_t n)
 
 /* ---- the model of one draw ---------------------------------------------------------------------- */
 
+/* The outputs of a draw (the unit's rank and score) and, in the plain Monte Carlo, its ranks into the
+ * thread's histograms. */
+static void S_tally(S_state *t, const size_t *rank, const double *root, int accumulate, double *y)
+{
+    const dti_tune_sens *s = t->s;
+    size_t no = s->n_out;
+    y[0] = rank[s->unit] ? (double)rank[s->unit] : NAN;
+    y[1] = root[s->unit];
+    if (accumulate)
+        for (size_t v = 0; v < no; v++)
+            t->hist[v * (no + 1) + rank[v]]++;
+}
+
 static int S_eval(void *state, const double *u, int accumulate, double *y, dti_error *err)
 {
     S_state *t = state;
@@ -198,6 +213,25 @@ static int S_eval(void *state, const double *u, int accumulate, double *y, dti_e
             memo = memo * in->n_choice + ch;
         }
     }
+    /* a memo: the replication kernel, unless it declines the draw (then the engine below) */
+    dti_engine_kernel_input kin = {.weight = t->weight, .agg_method = ov.agg_method};
+    dti_engine_kernel *kern = NULL;
+    if (s->mf && s->umemo) {
+        kern = t->uk;
+        kin.normalised = s->umemo + memo * nj * s->n_out;
+        kin.log_normalised = s->ulogmemo + memo * nj * s->n_out;
+        kin.cols = s->umemocols[memo];
+    } else if (!s->mf && s->memo) {
+        kern = t->k;
+        kin.normalised = s->memo + memo * nj * nu;
+        kin.log_normalised = s->logmemo + memo * nj * nu;
+        kin.cols = s->memocols[memo];
+    }
+    dti_engine_kernel_result kr;
+    if (kern && dti_engine_kernel_run(kern, &kin, &kr)) {
+        S_tally(t, kr.rank, kr.root, accumulate, y);
+        return DTI_OK;
+    }
     dti_engine_result r;
     int rc;
     if (s->mf) {
@@ -222,12 +256,7 @@ static int S_eval(void *state, const double *u, int accumulate, double *y, dti_e
     }
     if (rc)
         return rc;
-    size_t no = s->n_out;
-    y[0] = r.rank[s->unit] ? (double)r.rank[s->unit] : NAN;
-    y[1] = r.values[fw->root * no + s->unit];
-    if (accumulate)
-        for (size_t v = 0; v < no; v++)
-            t->hist[v * (no + 1) + r.rank[v]]++;
+    S_tally(t, r.rank, r.values + fw->root * s->n_out, accumulate, y);
     return DTI_OK;
 }
 
@@ -240,6 +269,8 @@ void dti_tune_sens_free(dti_tune_sens *s)
     for (size_t k = 0; k < s->threads && s->st; k++) {
         dti_engine_free(s->st[k].w);
         dti_engine_free(s->st[k].uw);
+        dti_engine_kernel_free(s->st[k].k);
+        dti_engine_kernel_free(s->st[k].uk);
         free(s->st[k].ubuf);
         free(s->st[k].col);
         free(s->st[k].weight);
@@ -259,6 +290,12 @@ void dti_tune_sens_free(dti_tune_sens *s)
     free(s->logmemo);
     free(s->umemo);
     free(s->ulogmemo);
+    for (size_t m = 0; m < s->n_memo; m++) {
+        dti_engine_kernel_cols_free(s->memocols ? s->memocols[m] : NULL);
+        dti_engine_kernel_cols_free(s->umemocols ? s->umemocols[m] : NULL);
+    }
+    free(s->memocols);
+    free(s->umemocols);
     free(s->groups);
     free(s->path);
     free(s);
@@ -289,6 +326,7 @@ static int S_memo(dti_tune_sens *s, dti_error *err)
     s->n_memo = combos;
     s->memo = dti_xcalloc(combos * cells, sizeof *s->memo);
     s->logmemo = dti_xcalloc(combos * cells, sizeof *s->logmemo);
+    s->memocols = dti_xcalloc(combos, sizeof *s->memocols);
     dti_engine *w = s->st[0].w;
     for (size_t m = 0; m < combos; m++) {
         dti_engine_override ov = {.agg_method = -1, .impute_method = -1};
@@ -315,7 +353,10 @@ static int S_memo(dti_tune_sens *s, dti_error *err)
          * negatives and returns 0 for a zero child before it would use it */
         for (size_t k = 0; k < cells; k++)
             s->logmemo[m * cells + k] = r.normalised[k] > 0 ? log(r.normalised[k]) : NAN;
+        s->memocols[m] = dti_engine_kernel_cols_new(s->memo + m * cells, s->ds->n_indicators, s->ds->n_units);
     }
+    for (size_t k = 0; k < s->threads; k++)
+        s->st[k].k = dti_engine_kernel_alloc(s->fw, s->ds->n_units);
     return DTI_OK;
 }
 
@@ -417,6 +458,11 @@ void dti_tune_sens_set_units(dti_tune_sens *s, const dti_merger_frame *mf, size_
         dti_merger_frame_merge(mf, s->memo + m * pcells, nj, s->umemo + m * cells, col);
     for (size_t k = 0; k < s->n_memo * cells; k++) /* as S_memo: a non-positive value's log is never read */
         s->ulogmemo[k] = s->umemo[k] > 0 ? log(s->umemo[k]) : NAN;
+    s->umemocols = dti_xcalloc(s->n_memo, sizeof *s->umemocols);
+    for (size_t m = 0; m < s->n_memo; m++)
+        s->umemocols[m] = dti_engine_kernel_cols_new(s->umemo + m * cells, nj, nk);
+    for (size_t k = 0; k < s->threads; k++)
+        s->st[k].uk = dti_engine_kernel_alloc(s->fw, nk);
     free(col);
 }
 
@@ -597,12 +643,17 @@ int dti_tune_sensitivity(const dti_tune_sens_options *o, dti_tune_sens_result *r
         r->p_top[v] = o->runs ? (double)intop / (double)o->runs : NAN;
     }
     r->sobol_n = n;
+    r->dim = s->dim;
     if (n) {
         r->evaluations = n * (k + 2);
         fA = dti_xcalloc(2 * n, sizeof *fA);
         fB = dti_xcalloc(2 * n, sizeof *fB);
         fAB = dti_xcalloc(2 * n * k, sizeof *fAB);
         dti_tune_sampler sp = S_sampler(s, o->seed);
+        sp.design = o->design;
+        if (sp.design == DTI_TUNE_DESIGN_AUTO)
+            sp.design = 2 * s->dim <= DTI_TUNE_SOBOL_MAX_DIM ? DTI_TUNE_DESIGN_SOBOL : DTI_TUNE_DESIGN_RANDOM;
+        r->design = sp.design;
         if ((rc = dti_tune_saltelli(&sp, n, fA, fB, fAB, err)))
             goto cleanup;
         r->sobol = dti_xcalloc(2 * k * 6, sizeof *r->sobol);

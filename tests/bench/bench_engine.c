@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "compare.h"
+#include "dataset.h"
 #include "engine.h"
 #include "internal.h"
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Projection speed: runs per second of `dtirank project` (the whole 63-province field simulated to 2030)
-# at 1 and 2 threads, median of 3 timings each, and a check that both give identical output.
+# The whole `dtirank project` command (the sampler's fit, the Monte Carlo of both frames to 2030, the model
+# dependence) at 1 and 2 threads, median of 3 timings each, and a check that both give identical output.
+# The figures of each stage, median of 5 beside their goals: bench_project.c.
 # Usage: sh tests/bench/bench_project.sh path/to/dtirank [RUNS]
 bin=$1
 runs=${2:-100000}

@@ -577,6 +577,180 @@ static void test_sort_index_stable(void **state)
     assert_int_equal(order[3], 3);
 }
 
+/* ---- the replication kernel (engine_kernel.c) against the engine it replaces --------------------- */
+
+/* The kernel promises the engine's values and ranks bit for bit (engine.h).  The engine's aggregation is
+ * checked against hand values (above) and COINr (test_engine_asem_scores); here every draw of a small
+ * Monte Carlo over weights and methods is computed both ways on the ASEM memo, with missing cells,
+ * zeros, zero weights and every coverage rule, and must agree to the last bit. */
+static void S_kernel_vs_engine(const dti_framework *fw, const double *memo, size_t nu, size_t draws, int with_logs,
+                               int with_cols, unsigned long seed)
+{
+    size_t nj = 0, *ind = calloc(fw->n_nodes, sizeof *ind);
+    nj = dti_engine_indicators(fw, ind);
+    double *logs = calloc(nj * nu, sizeof *logs), *weight = calloc(fw->n_nodes, sizeof *weight);
+    for (size_t k = 0; k < nj * nu; k++)
+        logs[k] = memo[k] > 0 ? log(memo[k]) : NAN;
+    dti_engine *w = dti_engine_alloc(fw, nu);
+    dti_engine_kernel *k = dti_engine_kernel_alloc(fw, nu);
+    dti_engine_kernel_cols *cols = with_cols ? dti_engine_kernel_cols_new(memo, nj, nu) : NULL;
+    dti_error err;
+    dti_error_init(&err);
+    size_t ran = 0;
+    for (size_t d = 0; d < draws; d++) {
+        unsigned long z = seed + d * 2654435761UL;
+        for (size_t i = 0; i < fw->n_nodes; i++) { /* weights: +-50%, one in eight set to 0 */
+            z = z * 6364136223846793005UL + 1442695040888963407UL;
+            double u = (double)(z >> 11) / 9007199254740992.0;
+            weight[i] = u < 0.125 ? 0 : fw->nodes[i].weight * (0.5 + u);
+        }
+        int method = (int)(d % 4) - 1; /* the nodes' own, arithmetic, geometric, harmonic */
+        dti_engine_override ov = {.weight = weight, .agg_method = method, .impute_method = -1, .normalised = memo,
+                                  .log_normalised = with_logs ? logs : NULL};
+        dti_engine_result r;
+        int rc = dti_engine_run_override(w, memo, NULL, &ov, &r, &err);
+        dti_engine_kernel_input in = {.normalised = memo, .log_normalised = with_logs ? logs : NULL, .cols = cols,
+                                      .weight = weight, .agg_method = method};
+        dti_engine_kernel_result kr;
+        int done = dti_engine_kernel_run(k, &in, &kr);
+        if (rc) { /* an error of the engine is a draw the kernel declines */
+            assert_int_equal(done, 0);
+            continue;
+        }
+        if (!done)
+            continue;
+        ran++;
+        assert_memory_equal(kr.root, r.values + fw->root * nu, nu * sizeof *kr.root);
+        assert_memory_equal(kr.rank, r.rank, nu * sizeof *kr.rank);
+    }
+    assert_true(ran > draws / 2);
+    dti_engine_kernel_cols_free(cols);
+    dti_engine_kernel_free(k);
+    dti_engine_free(w);
+    free(weight);
+    free(logs);
+    free(ind);
+}
+
+static void test_engine_kernel_matches_engine(void **state)
+{
+    (void)state;
+    S_asem a;
+    S_asem_run(&a);
+    size_t nu = a.ds->n_units, nj = a.ds->n_indicators;
+    double *memo = malloc(nj * nu * sizeof *memo);
+    memcpy(memo, a.r.normalised, nj * nu * sizeof *memo);
+    S_kernel_vs_engine(a.fw, memo, nu, 200, 1, 1, 1);
+    S_kernel_vs_engine(a.fw, memo, nu, 40, 0, 0, 2);
+    /* missing cells (a unit short of a pillar's coverage among them), zeros and exact ties */
+    for (size_t j = 0; j < nj; j++) {
+        memo[j * nu + (j * 7) % nu] = NAN;
+        memo[j * nu + (j * 11 + 3) % nu] = 0;
+        if (j < 20)
+            memo[j * nu + 5] = NAN;
+    }
+    for (size_t j = 0; j < nj; j++)
+        memo[j * nu + 9] = memo[j * nu + 10];
+    S_kernel_vs_engine(a.fw, memo, nu, 200, 1, 1, 3);
+    S_kernel_vs_engine(a.fw, memo, nu, 40, 1, 0, 4);
+    /* a negative child: the engine's error under the geometric and harmonic means, declined */
+    memo[3] = -0.5;
+    S_kernel_vs_engine(a.fw, memo, nu, 40, 1, 1, 5);
+    free(memo);
+    S_asem_free(&a);
+
+    /* rounded ranks: the DTI 2022 model on 4 decimals, with values that tie there */
+    dti_error err;
+    dti_error_init(&err);
+    dti_framework *fw = NULL;
+    assert_int_equal(dti_framework_load(DTI_SRCDIR "/models/dti-2022.yaml", &fw, &err), DTI_OK);
+    size_t ind[64];
+    size_t dj = dti_engine_indicators(fw, ind), du = 63;
+    double *tab = malloc(dj * du * sizeof *tab);
+    for (size_t k = 0; k < dj * du; k++) /* values on a grid of 0.00005: many ties on 4 decimals */
+        tab[k] = (double)((k * 2654435761UL) % 20000) * 0.00005;
+    S_kernel_vs_engine(fw, tab, du, 200, 1, 1, 6);
+    free(tab);
+    dti_framework_free(fw);
+
+    /* the Copeland and generalised means are declined (the engine computes them) */
+    fw = S_two("defaults: {aggregate: copeland}\n", "");
+    dti_engine_kernel *k = dti_engine_kernel_alloc(fw, 2);
+    double two[4] = {0.2, 0.4, 0.6, 0.1};
+    dti_engine_kernel_input in = {.normalised = two, .agg_method = -1};
+    dti_engine_kernel_result kr;
+    assert_int_equal(dti_engine_kernel_run(k, &in, &kr), 0);
+    in.agg_method = DTI_AGG_ARITHMETIC; /* 0.25 * 0.2 + 0.75 * 0.6 = 0.5 and 0.25 * 0.4 + 0.75 * 0.1 = 0.175 */
+    assert_int_equal(dti_engine_kernel_run(k, &in, &kr), 1);
+    assert_close(kr.root[0], 0.5, 0, HAND_TOL);
+    assert_close(kr.root[1], 0.175, 0, HAND_TOL);
+    assert_int_equal(kr.rank[0], 1);
+    assert_int_equal(kr.rank[1], 2);
+    dti_engine_kernel_free(k);
+    dti_framework_free(fw);
+    assert_null(dti_engine_kernel_alloc(NULL, 0));
+}
+
+/* The bucketed sort: key descending, ties by index, the same order as the engine's stable sort of the
+ * negated keys, on keys with many ties, one repeated key, infinities and n = 0, 1. */
+static void test_sort_desc_order(void **state)
+{
+    (void)state;
+    enum { N = 80 };
+    double key[N], neg[N];
+    size_t idx[N], ref[N], tmp[N];
+    dti_sort_ws *w = dti_sort_ws_alloc(N);
+    for (int trial = 0; trial < 50; trial++) {
+        size_t n = (size_t)trial < 3 ? (size_t)trial : N - (size_t)trial % 7;
+        for (size_t i = 0; i < n; i++) {
+            key[i] = trial % 5 == 0 ? 1.25 : (double)((i * 37 + (size_t)trial * 11) % (size_t)(trial % 9 + 2)) * 0.5;
+            if (trial % 7 == 3 && i % 13 == 0)
+                key[i] = i % 2 ? INFINITY : -INFINITY;
+            neg[i] = -key[i];
+            idx[i] = n - 1 - i; /* any starting order */
+            ref[i] = i;
+        }
+        const double *sv = dti_sort_desc(key, idx, n, w);
+        dti_sort_index(neg, ref, n, tmp);
+        assert_memory_equal(idx, ref, n * sizeof *idx);
+        for (size_t i = 0; i < n; i++)
+            assert_memory_equal(&sv[i], &key[idx[i]], sizeof *sv);
+        const size_t *order; /* every index, read in place: the same order */
+        sv = dti_sort_desc_all(key, n, w, &order);
+        assert_memory_equal(order, ref, n * sizeof *order);
+        for (size_t i = 0; i < n; i++)
+            assert_memory_equal(&sv[i], &key[order[i]], sizeof *sv);
+    }
+    dti_sort_ws_free(w);
+    dti_sort_ws_free(NULL);
+}
+
+/* The rounding key without round(): the same doubles as round(round(v 10^p 1e6) / 1e6), half away from
+ * zero, on halves, near-halves, signs and zeros, large values and the rule's snapped ties. */
+static void test_round_key_exact(void **state)
+{
+    (void)state;
+    assert_close(dti_round_key(0.69065, 4), 6907, 0, 0); /* stored a hair below the half: snapped */
+    assert_close(dti_round_key(2.5, 0), 3, 0, 0);
+    assert_close(dti_round_key(-2.5, 0), -3, 0, 0);
+    assert_close(dti_round_key(0.49999999999999994, 0), 1, 0, 0); /* snapped to 0.5 first, then away from 0 */
+    assert_close(dti_round_key(0.4999989, 0), 0, 0, 0);           /* 1.1e-6 below the half: not snapped */
+    double z = dti_round_key(-0.3, 0); /* round() keeps the sign of a zero result */
+    assert_true(signbit(z));
+    assert_close(dti_round_key(1e300, 2), 1e302, 0, 0);
+    assert_close(dti_round_key(4503599627370495.5, 0), 4503599627370496.0, 0, 0);
+    unsigned long x = 12345;
+    for (int i = 0; i < 200000; i++) {
+        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        double u = (double)(x >> 11) / 9007199254740992.0;
+        int p = (int)(x % 7);
+        double v = i % 3 ? (u - 0.5) * pow(10, (double)(x % 13) - 6) : (double)((long)(x >> 40) % 20001 - 10000) / 2e4;
+        double t = v * pow(10, p), want = fabs(t) < 4503599627370496.0 ? round(round(t * 1e6) / 1e6) : t;
+        double got = dti_round_key(v, p);
+        assert_memory_equal(&got, &want, sizeof got);
+    }
+}
+
 /* ---- framework method keys and data tables: errors at file:line:col ------------------------------ */
 
 static void test_framework_methods_errors(void **state)
@@ -693,6 +867,9 @@ int main(void)
         cmocka_unit_test(test_aggregate_means_zero_coverage),
         cmocka_unit_test(test_engine_impute_screen_single_unit),
         cmocka_unit_test(test_sort_index_stable),
+        cmocka_unit_test(test_engine_kernel_matches_engine),
+        cmocka_unit_test(test_sort_desc_order),
+        cmocka_unit_test(test_round_key_exact),
         cmocka_unit_test(test_framework_methods_errors),
         cmocka_unit_test(test_dataset_errors),
     };

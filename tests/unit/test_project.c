@@ -9,6 +9,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "internal.h"
+#include "mc.h"
 #include "project.h"
 #include "testutil.h"
 
@@ -230,6 +231,47 @@ static void test_project_record_invariants(void **state)
     dti_project_obs_clear(&obs);
 }
 
+/* dti_gauss and dti_gauss_fill promise gsl_ran_gaussian_ziggurat's numbers from the same draws (mc.h):
+ * 10^6 deviates in batches of 1 to 97 and one at a time, sigma 1 and not, against GSL on a twin stream,
+ * with the generators' states equal at the end; a generator that is not taus2 is handed to GSL. */
+static void test_gauss_is_gsl_ziggurat(void **state)
+{
+    (void)state;
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_taus2), *b = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(a, 987654321UL);
+    gsl_rng_set(b, 987654321UL);
+    double x[97], tail = 0;
+    size_t drawn = 0, batch = 1;
+    while (drawn < 1000000) {
+        double sigma = batch % 3 ? 1.0 : 2.385;
+        dti_gauss_fill(b, sigma, x, batch);
+        for (size_t q = 0; q < batch; q++) {
+            double want = gsl_ran_gaussian_ziggurat(a, sigma);
+            assert_memory_equal(&x[q], &want, sizeof want);
+            tail += fabs(want / sigma) > 3.5; /* GSL's slow paths: the base strip's tail among them */
+        }
+        double one = dti_gauss(b, 0.5), want = gsl_ran_gaussian_ziggurat(a, 0.5);
+        assert_memory_equal(&one, &want, sizeof want);
+        drawn += batch + 1;
+        batch = batch % 97 + 1;
+    }
+    assert_memory_equal(gsl_rng_state(a), gsl_rng_state(b), gsl_rng_size(a));
+    assert_true(tail > 100); /* P(|z| > 3.5) = 4.7e-4: about 470 of 10^6 */
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    a = gsl_rng_alloc(gsl_rng_mt19937);
+    b = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(a, 5);
+    gsl_rng_set(b, 5);
+    dti_gauss_fill(b, 1.0, x, 50);
+    for (size_t q = 0; q < 50; q++) {
+        double want = gsl_ran_gaussian_ziggurat(a, 1.0);
+        assert_memory_equal(&x[q], &want, sizeof want);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -239,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_project_fit_panel_exact_line),
         cmocka_unit_test(test_project_upper_bounds_honoured),
         cmocka_unit_test(test_project_record_invariants),
+        cmocka_unit_test(test_gauss_is_gsl_ziggurat),
     };
     return cmocka_run_group_tests_name("project", tests, S_setup, S_teardown);
 }
