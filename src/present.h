@@ -149,6 +149,8 @@ typedef struct dti_project_view {
     int decimal_comma; /* the charts' numbers as HTML shows them (dti_report_lang) */
 } dti_project_view;
 dti_report *dti_present_project(const dti_project_view *v);
+/* The run's metadata that project and report share (model, record_from/to, until, runs, seed). */
+void dti_present_project_meta(dti_report *doc, const dti_project_headline *h);
 /* The fan chart of the province in `frame` (its unit for DTI_FRAME_UNITS): the record's exact ranks as
  * points, the projection's median and 50% and 80% intervals from the last observed year on, the
  * targets of that frame as lines; "fan_units" or "fan_provinces". */

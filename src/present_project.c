@@ -524,6 +524,18 @@ static void S_frame_section(const dti_project_view *v, dti_report *doc, int fram
     dti_present_project_fan(doc, v, frame);
 }
 
+/* The run's metadata shared by project and report: the model, the record's years, the horizon, the
+ * runs and the seed. */
+void dti_present_project_meta(dti_report *doc, const dti_project_headline *h)
+{
+    dti_report_meta_text(doc, "model", dti_project_model_name(h->model));
+    dti_report_meta_int(doc, "record_from", h->first_year);
+    dti_report_meta_int(doc, "record_to", h->last_year);
+    dti_report_meta_int(doc, "until", h->until);
+    dti_report_meta_int(doc, "runs", (long long)h->runs);
+    dti_report_meta_int(doc, "seed", (long long)h->seed);
+}
+
 dti_report *dti_present_project(const dti_project_view *v)
 {
     const dti_project_headline *h = v->h;
@@ -531,12 +543,7 @@ dti_report *dti_present_project(const dti_project_view *v)
     dti_report_meta_text(doc, "province", v->reg->p[v->province].name);
     if (v->m)
         dti_report_meta_text(doc, "unit", v->m->unit[v->m->unit_of[v->province]]);
-    dti_report_meta_text(doc, "model", dti_project_model_name(h->model));
-    dti_report_meta_int(doc, "record_from", h->first_year);
-    dti_report_meta_int(doc, "record_to", h->last_year);
-    dti_report_meta_int(doc, "until", h->until);
-    dti_report_meta_int(doc, "runs", (long long)h->runs);
-    dti_report_meta_int(doc, "seed", (long long)h->seed);
+    dti_present_project_meta(doc, h);
     dti_report_meta_text(doc, "intervals", "interval50: 25th-75th percentile; interval80: 10th-90th percentile");
     for (size_t k = 0; k < v->n_sources; k++)
         dti_report_source(doc, "input", v->sources[k]);

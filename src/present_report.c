@@ -485,12 +485,7 @@ dti_report *dti_present_report(const dti_report_view *v)
     dti_report_meta_text(doc, "frame", v->frame == DTI_FRAME_UNITS ? "units" : "provinces");
     dti_report_meta_text(doc, "entity", S_self_name(v));
     dti_report_meta_text(doc, "lang", dti_lang_code(v->lang));
-    dti_report_meta_text(doc, "model", dti_project_model_name(h->model));
-    dti_report_meta_int(doc, "record_from", h->first_year);
-    dti_report_meta_int(doc, "record_to", h->last_year);
-    dti_report_meta_int(doc, "until", h->until);
-    dti_report_meta_int(doc, "runs", (long long)h->runs);
-    dti_report_meta_int(doc, "seed", (long long)h->seed);
+    dti_present_project_meta(doc, h);
     dti_report_meta_int(doc, "table_year", v->ov->table_year);
     dti_report_meta_text(doc, "backtest", v->bt ? v->bt->path : NULL);
     dti_report_meta_text(doc, "backtest_made", v->bt ? v->bt->made : NULL);

@@ -111,6 +111,23 @@ static unsigned S_bucket(double hi, double v, double scale, size_t n)
     return b >= 0 && b < (double)n ? (unsigned)b : (unsigned)(n - 1);
 }
 
+/* Insertion sort of the (key, index) pairs by key descending, then index ascending, in place and
+ * contiguous: after the buckets only the few that share one move. */
+static void S_insertion(double *sv, size_t *si, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        double v = sv[i];
+        size_t id = si[i], j = i;
+        while (j > 0 && (sv[j - 1] < v || (!(sv[j - 1] > v) && si[j - 1] > id))) {
+            sv[j] = sv[j - 1];
+            si[j] = si[j - 1];
+            j--;
+        }
+        sv[j] = v;
+        si[j] = id;
+    }
+}
+
 const double *dti_sort_desc(const double *key, size_t *idx, size_t n, dti_sort_ws *w)
 {
     double *sv = w->val;
@@ -147,19 +164,7 @@ const double *dti_sort_desc(const double *key, size_t *idx, size_t n, dti_sort_w
             si[k] = idx[k];
         }
     }
-    /* insertion sort of the (key, index) pairs, in place and contiguous: after the buckets only the few
-     * that share one move */
-    for (size_t i = 1; i < n; i++) {
-        double v = sv[i];
-        size_t id = si[i], j = i;
-        while (j > 0 && (sv[j - 1] < v || (!(sv[j - 1] > v) && si[j - 1] > id))) {
-            sv[j] = sv[j - 1];
-            si[j] = si[j - 1];
-            j--;
-        }
-        sv[j] = v;
-        si[j] = id;
-    }
+    S_insertion(sv, si, n);
     memcpy(idx, si, n * sizeof *idx);
     return sv;
 }
@@ -198,16 +203,6 @@ const double *dti_sort_desc_all(const double *key, size_t n, dti_sort_ws *w, con
             si[k] = k;
         }
     }
-    for (size_t i = 1; i < n; i++) {
-        double v = sv[i];
-        size_t id = si[i], j = i;
-        while (j > 0 && (sv[j - 1] < v || (!(sv[j - 1] > v) && si[j - 1] > id))) {
-            sv[j] = sv[j - 1];
-            si[j] = si[j - 1];
-            j--;
-        }
-        sv[j] = v;
-        si[j] = id;
-    }
+    S_insertion(sv, si, n);
     return sv;
 }
