@@ -25,9 +25,9 @@ validate models/dti-2022.yaml data/dti/2021.yaml data/merger-2025.yaml models/ta
 validate --model models/asem.yaml tests/bad/files/unc_levels.yaml tests/golden/validate_table_no_model/table.yaml
 units --units 34 --format json
 units --format md
-project --runs 2000
-project --runs 2000 --units 34 --format json
-backtest --origin 2021 --runs 1000
+project --settings tests/golden/projection-quick.yaml --runs 2000
+project --settings tests/golden/projection-quick.yaml --runs 2000 --units 34 --format json
+backtest --settings tests/golden/projection-quick.yaml --origin 2021 --runs 1000
 score --model models/asem.yaml --data data/asem.yaml --detail --format json
 score --model models/dti-2022.yaml --year 2022 --units 34
 audit --model models/asem.yaml --data data/asem.yaml
