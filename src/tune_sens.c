@@ -48,9 +48,10 @@ typedef struct S_state {
     double *ubuf, *col;    /* units without a memo: [nj * n_units] merged table, [n_old] scratch */
     double *weight, *gsum; /* [nn] */
     size_t worker;         /* its index among the states (the probe's) */
-    uint32_t *cnt;         /* [(u * 3 + q) * s->bins + bin] draws in each bin of each window (the first
-                            * pass: slot u * 3 only, its three windows being the same) */
-    size_t *ranked, *intop; /* [u] draws that rank u, and rank it <= top (counted in the first pass) */
+    uint32_t *cnt;         /* [(u * 3 + q) * s->bins + bin] draws in each bin of each window; in the
+                            * first pass, whose three windows of a unit are the same, [u * s->stride0 + b]:
+                            * b = 0 the draws that leave u unranked, b >= 1 bin b - 1 */
+    size_t *intop;         /* [u] first pass, bins of several ranks: the draws that rank u <= top */
 } S_state;
 
 /* The ranks [lo, lo + len) that hold a quantile of one unit, counted in bins of 2^shift ranks; below:
@@ -86,6 +87,7 @@ struct dti_tune_sens {
     size_t top;
     size_t bins;   /* bins per window: DTI_TUNE_RANK_BINS (tests set fewer) */
     size_t pass;   /* 0: the first pass over the draws */
+    size_t stride0; /* the first pass's counters per unit: its bins and the unranked draws */
     S_window *win; /* [u * 3 + q] for quantile q of S_pct */
     dti_tune_rank_stats *stats; /* [n_out] */
     dti_tune_sens_probe_fn probe;
@@ -184,13 +186,15 @@ static void S_tally(S_state *t, const size_t *rank, const double *root, int accu
         s->probe(s->probe_ctx, t->worker, s->pass, rank, no);
     if (!s->pass) { /* every window is [1, no]: one count per unit serves its three quantiles */
         unsigned sh = s->win[0].shift;
-        for (size_t v = 0; v < no; v++) {
-            size_t rk = rank[v];
-            if (!rk)
-                continue;
-            t->ranked[v]++;
-            t->intop[v] += rk <= s->top;
-            t->cnt[v * 3 * nb + ((rk - 1) >> sh)]++;
+        size_t stride = s->stride0, up = ((size_t)1 << sh) - 1;
+        if (!sh) { /* bins of one rank: a histogram, of which the ranked draws and P(top) are sums */
+            for (size_t v = 0; v < no; v++)
+                t->cnt[v * stride + rank[v]]++;
+            return;
+        }
+        for (size_t v = 0; v < no; v++) { /* rank 0 lands in slot 0, and 0 - 1 wraps above top */
+            t->cnt[v * stride + ((rank[v] + up) >> sh)]++;
+            t->intop[v] += rank[v] - 1 < s->top;
         }
         return;
     }
@@ -318,7 +322,6 @@ void dti_tune_sens_free(dti_tune_sens *s)
         free(s->st[k].weight);
         free(s->st[k].gsum);
         free(s->st[k].cnt);
-        free(s->st[k].ranked);
         free(s->st[k].intop);
     }
     free(s->win);
@@ -378,10 +381,8 @@ static void S_tallies(dti_tune_sens *s, size_t n)
     for (size_t k = 0; k < s->threads; k++) {
         S_state *t = &s->st[k];
         free(t->cnt);
-        free(t->ranked);
         free(t->intop);
         t->cnt = dti_xcalloc(3 * n * DTI_TUNE_RANK_BINS + 1, sizeof *t->cnt);
-        t->ranked = dti_xcalloc(n + 1, sizeof *t->ranked);
         t->intop = dti_xcalloc(n + 1, sizeof *t->intop);
     }
     free(s->win);
@@ -573,7 +574,7 @@ static size_t S_narrow(dti_tune_sens *s)
             w->len = 0;
             continue;
         }
-        const uint32_t *c = cnt + (s->pass ? i : i - i % 3) * nb;
+        const uint32_t *c = s->pass ? cnt + i * nb : cnt + i / 3 * s->stride0 + 1;
         size_t b = (size_t)1 << w->shift, nbins = ((w->len - 1) >> w->shift) + 1, cum = w->below, k = 0;
         /* the window holds the quantile (the draws below and in it reach the share): its last bin is
          * taken when no earlier one reaches it */
@@ -602,39 +603,46 @@ int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, size_t t
         return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "at most %lu Monte Carlo runs", (unsigned long)UINT32_MAX);
     s->top = top;
     memset(s->stats, 0, nu * sizeof *s->stats);
+    unsigned sh = nu ? S_shift(nu, nb) : 0;
+    s->stride0 = nu ? ((nu - 1) >> sh) + 2 : 1; /* <= nb + 1 <= 3 nb: within the counters */
     for (size_t i = 0; i < 3 * nu; i++) { /* the first window: every rank */
         s->win[i].lo = 1;
         s->win[i].len = nu;
-        s->win[i].shift = S_shift(nu, nb);
+        s->win[i].shift = sh;
         s->win[i].below = 0;
     }
     dti_tune_sampler sp = S_sampler(s, seed);
     int rc = DTI_OK;
-    /* every pass replays the same draws: the same seed, the same stream per block */
-    for (size_t pending = 3 * nu, pass = 0; pending && !rc; pass++) {
+    /* every pass replays the same draws: the same seed, the same stream per block; the first always runs
+     * (its draws' errors are the analysis's) */
+    for (size_t pass = 0;; pass++) {
         s->pass = pass;
+        size_t len = pass ? 3 * nu * nb : nu * s->stride0;
         for (size_t k = 0; k < s->threads; k++) {
-            memset(s->st[k].cnt, 0, 3 * nu * nb * sizeof *s->st[k].cnt);
-            memset(s->st[k].ranked, 0, nu * sizeof *s->st[k].ranked);
+            memset(s->st[k].cnt, 0, len * sizeof *s->st[k].cnt);
             memset(s->st[k].intop, 0, nu * sizeof *s->st[k].intop);
         }
         if ((rc = dti_tune_mc(&sp, runs, err)))
             break;
         S_state *t0 = &s->st[0];
         for (size_t k = 1; k < s->threads; k++) { /* integer sums: the same at any thread count */
-            for (size_t i = 0; i < 3 * nu * nb; i++)
+            for (size_t i = 0; i < len; i++)
                 t0->cnt[i] += s->st[k].cnt[i];
-            for (size_t v = 0; v < nu; v++) {
-                t0->ranked[v] += s->st[k].ranked[v];
+            for (size_t v = 0; v < nu && !pass; v++)
                 t0->intop[v] += s->st[k].intop[v];
-            }
         }
-        if (!pass)
-            for (size_t v = 0; v < nu; v++) {
-                s->stats[v].ranked = t0->ranked[v];
+        for (size_t v = 0; v < nu && !pass; v++) {
+            const uint32_t *c = t0->cnt + v * s->stride0;
+            for (size_t b = 1; b < s->stride0; b++)
+                s->stats[v].ranked += c[b];
+            if (sh)
                 s->stats[v].top = t0->intop[v];
-            }
-        pending = S_narrow(s);
+            else
+                for (size_t b = 1; b <= top && b < s->stride0; b++)
+                    s->stats[v].top += c[b];
+        }
+        if (!S_narrow(s))
+            break;
     }
     s->pass = 0;
     return rc;
