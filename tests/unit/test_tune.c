@@ -1,7 +1,8 @@
 /* test_tune.c -- weight tuning (tune.h) against independent answers only: weights known because the
  * test made the table with them (SYNTHETIC tables generated here with a fixed seed), hand arithmetic
  * shown beside each case, the analytic Sobol indices of the Ishigami function and of a linear model,
- * and the real 2022 record's structure (5 complete rows for 8 weights). */
+ * the real 2022 record's structure (5 complete rows for 8 weights), and the rank statistics computed in
+ * passes against a full histogram of the same draws counted by the test itself. */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
