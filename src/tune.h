@@ -188,11 +188,36 @@ int dti_tune_sens_check(const dti_framework *fw, const dti_uncertainty *u, dti_e
  * with the draw's weights and aggregation (without a memo: the provinces' run, merged into per-thread
  * scratch, then the units').  *unit is the unit whose rank and score feed the Sobol indices. */
 void dti_tune_sens_set_units(dti_tune_sens *s, const struct dti_merger_frame *mf, size_t unit);
-/* `runs` Monte Carlo draws; the rank histograms of every unit are summed into the first state. */
-int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_error *err);
-/* The summed histograms after dti_tune_sens_mc: [u * (n + 1) + rank] draws of unit u at `rank` (0 =
- * unranked), *n the units ranked (the data's, or the merger's).  Borrowed from s. */
-const size_t *dti_tune_sens_hist(const dti_tune_sens *s, size_t *n);
+/* What the Monte Carlo draws say about one unit's rank. */
+typedef struct dti_tune_rank_stats {
+    size_t ranked;        /* draws in which the unit has a rank */
+    size_t top;           /* draws in which its rank is <= the `top` of dti_tune_sens_mc */
+    size_t q05, q50, q95; /* the smallest rank r whose draws at ranks <= r reach 5%, 50%, 95% of the
+                           * ranked draws; 0 when never ranked */
+} dti_tune_rank_stats;
+
+/* Bins per window of the rank statistics: memory is 3 x DTI_TUNE_RANK_BINS x 4 bytes per unit and
+ * thread, whatever the number of units (a full rank histogram would be units^2). */
+#define DTI_TUNE_RANK_BINS 128
+
+/* `runs` Monte Carlo draws (at most 4294967295: DTI_ERR_USAGE beyond), and each unit's rank statistics.
+ * The quantiles are exact: a pass counts each unit's draws in at most DTI_TUNE_RANK_BINS bins (of a
+ * power of two ranks) of the window that holds a quantile, and the next pass replays the same draws
+ * (same seed, same stream per block: the plain Monte Carlo's, whatever the Saltelli design) on the bin
+ * that holds it, so n units take ceil(log_128 n) passes: one up to 128 units, two up to 16,384, three up
+ * to 2,097,152.  The statistics are sums of integers: the same at any thread count. */
+int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, size_t top, dti_error *err);
+/* Tests: at most `bins` bins per window (clamped to 2..DTI_TUNE_RANK_BINS), so that a few units take
+ * several passes. */
+void dti_tune_sens_set_bins(dti_tune_sens *s, size_t bins);
+/* Tests: fn(ctx, worker, pass, rank, n) is called with the ranks of every Monte Carlo draw of every pass
+ * (rank[n], 0 = unranked; borrowed for the call), from the worker (0 .. threads - 1) that ran it, from
+ * several threads at once; fn NULL: none. */
+typedef void (*dti_tune_sens_probe_fn)(void *ctx, size_t worker, size_t pass, const size_t *rank, size_t n);
+void dti_tune_sens_set_probe(dti_tune_sens *s, dti_tune_sens_probe_fn fn, void *ctx);
+/* The statistics after dti_tune_sens_mc: [u] for each unit ranked (the data's, or the merger's), *n of
+ * them.  Borrowed from s. */
+const dti_tune_rank_stats *dti_tune_sens_stats(const dti_tune_sens *s, size_t *n);
 
 typedef struct dti_tune_sens_options {
     const dti_framework *fw;              /* the model (borrowed) */
@@ -212,6 +237,7 @@ typedef struct dti_tune_sens_options {
     const struct dti_merger *merger; /* NULL; or rank among its units (data units = the registry's
                                       * provinces) */
     const dti_registry *reg;         /* with merger (borrowed) */
+    size_t rank_bins;     /* tests: dti_tune_sens_set_bins (0: DTI_TUNE_RANK_BINS) */
 } dti_tune_sens_options;
 
 /* The result of `tune sensitivity` (every array [n], owned). */

@@ -7,6 +7,7 @@
  * of the 2025 reorganisation (--units), each memo is merged once by the rule and each draw aggregates
  * and ranks the units only.  docs/tuning.md §2 and §5. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,8 +47,19 @@ typedef struct S_state {
     dti_engine_kernel *k, *uk; /* the replication kernels of the memo paths (provinces, units) */
     double *ubuf, *col;    /* units without a memo: [nj * n_units] merged table, [n_old] scratch */
     double *weight, *gsum; /* [nn] */
-    size_t *hist;          /* [u * (n_out + 1) + rank], u over the ranked units */
+    size_t worker;         /* its index among the states (the probe's) */
+    uint32_t *cnt;         /* [(u * 3 + q) * s->bins + bin] draws in each bin of each window; in the
+                            * first pass, whose three windows of a unit are the same, [u * s->stride0 + b]:
+                            * b = 0 the draws that leave u unranked, b >= 1 bin b - 1 */
+    size_t *intop;         /* [u] first pass, bins of several ranks: the draws that rank u <= top */
 } S_state;
+
+/* The ranks [lo, lo + len) that hold a quantile of one unit, counted in bins of 2^shift ranks; below:
+ * the unit's ranked draws at ranks < lo.  len 0: resolved (or never ranked). */
+typedef struct S_window {
+    size_t lo, len, below;
+    unsigned shift;
+} S_window;
 
 struct dti_tune_sens {
     const dti_framework *fw;
@@ -71,7 +83,18 @@ struct dti_tune_sens {
     S_state *st;
     void **stp;
     char *path;
+    /* the rank statistics (dti_tune_sens_mc) */
+    size_t top;
+    size_t bins;   /* bins per window: DTI_TUNE_RANK_BINS (tests set fewer) */
+    size_t pass;   /* 0: the first pass over the draws */
+    size_t stride0; /* the first pass's counters per unit: its bins and the unranked draws */
+    S_window *win; /* [u * 3 + q] for quantile q of S_pct */
+    dti_tune_rank_stats *stats; /* [n_out] */
+    dti_tune_sens_probe_fn probe;
+    void *probe_ctx;
 };
+
+static const unsigned S_pct[3] = {5, 50, 95}; /* the quantiles of the report: median and 5-95% */
 
 /* ---- the inputs bound to the framework -------------------------------------------------------------- */
 
@@ -150,16 +173,39 @@ static size_t S_pick(double u, size_t n)
 /* ---- the model of one draw ---------------------------------------------------------------------- */
 
 /* The outputs of a draw (the unit's rank and score) and, in the plain Monte Carlo, its ranks into the
- * thread's histograms. */
+ * thread's counters: each rank in the bin of each window of its unit that holds it. */
 static void S_tally(S_state *t, const size_t *rank, const double *root, int accumulate, double *y)
 {
     const dti_tune_sens *s = t->s;
-    size_t no = s->n_out;
+    size_t no = s->n_out, nb = s->bins;
     y[0] = rank[s->unit] ? (double)rank[s->unit] : NAN;
     y[1] = root[s->unit];
-    if (accumulate)
-        for (size_t v = 0; v < no; v++)
-            t->hist[v * (no + 1) + rank[v]]++;
+    if (!accumulate)
+        return;
+    if (s->probe)
+        s->probe(s->probe_ctx, t->worker, s->pass, rank, no);
+    if (!s->pass) { /* every window is [1, no]: one count per unit serves its three quantiles */
+        unsigned sh = s->win[0].shift;
+        size_t stride = s->stride0, up = ((size_t)1 << sh) - 1;
+        if (!sh) { /* bins of one rank: a histogram, of which the ranked draws and P(top) are sums */
+            for (size_t v = 0; v < no; v++)
+                t->cnt[v * stride + rank[v]]++;
+            return;
+        }
+        for (size_t v = 0; v < no; v++) { /* rank 0 lands in slot 0, and 0 - 1 wraps above top */
+            t->cnt[v * stride + ((rank[v] + up) >> sh)]++;
+            t->intop[v] += rank[v] - 1 < s->top;
+        }
+        return;
+    }
+    for (size_t v = 0; v < no; v++) {
+        size_t rk = rank[v];
+        for (size_t i = v * 3; rk && i < v * 3 + 3; i++) {
+            const S_window *w = &s->win[i];
+            if (rk - w->lo < w->len) /* rk < lo wraps around to more than len */
+                t->cnt[i * nb + ((rk - w->lo) >> w->shift)]++;
+        }
+    }
 }
 
 static int S_eval(void *state, const double *u, int accumulate, double *y, dti_error *err)
@@ -275,8 +321,11 @@ void dti_tune_sens_free(dti_tune_sens *s)
         free(s->st[k].col);
         free(s->st[k].weight);
         free(s->st[k].gsum);
-        free(s->st[k].hist);
+        free(s->st[k].cnt);
+        free(s->st[k].intop);
     }
+    free(s->win);
+    free(s->stats);
     for (size_t i = 0; i < s->n_in; i++) {
         free(s->in[i].nodes);
         free(s->in[i].share);
@@ -312,6 +361,34 @@ int dti_tune_sens_check(const dti_framework *fw, const dti_uncertainty *u, dti_e
         free(in.share);
     }
     return rc;
+}
+
+void dti_tune_sens_set_bins(dti_tune_sens *s, size_t bins)
+{
+    s->bins = bins < 2 ? 2 : bins > DTI_TUNE_RANK_BINS ? DTI_TUNE_RANK_BINS : bins;
+}
+
+void dti_tune_sens_set_probe(dti_tune_sens *s, dti_tune_sens_probe_fn fn, void *ctx)
+{
+    s->probe = fn;
+    s->probe_ctx = ctx;
+}
+
+/* (Re)makes the rank tallies for n ranked units: O(n) per thread. */
+static void S_tallies(dti_tune_sens *s, size_t n)
+{
+    s->n_out = n;
+    for (size_t k = 0; k < s->threads; k++) {
+        S_state *t = &s->st[k];
+        free(t->cnt);
+        free(t->intop);
+        t->cnt = dti_xcalloc(3 * n * DTI_TUNE_RANK_BINS + 1, sizeof *t->cnt);
+        t->intop = dti_xcalloc(n + 1, sizeof *t->intop);
+    }
+    free(s->win);
+    free(s->stats);
+    s->win = dti_xcalloc(3 * n + 1, sizeof *s->win);
+    s->stats = dti_xcalloc(n + 1, sizeof *s->stats);
 }
 
 /* Builds the memo: stages 1-5 for every combination of the discrete inputs that affect them. */
@@ -369,6 +446,7 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const dti_
     s->ds = ds;
     s->path = dti_strdup(u->path);
     s->threads = threads ? threads : 1;
+    s->bins = DTI_TUNE_RANK_BINS;
     int rc = DTI_OK;
     s->in = dti_xcalloc(u->n, sizeof *s->in);
     for (size_t i = 0; i < u->n && !rc; i++) {
@@ -402,7 +480,6 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const dti_
         s->set.groups = need ? s->groups : NULL;
     }
     size_t nu = ds->n_units;
-    s->n_out = nu;
     s->st = dti_xcalloc(s->threads, sizeof *s->st);
     s->stp = dti_xcalloc(s->threads, sizeof *s->stp);
     for (size_t k = 0; k < s->threads; k++) {
@@ -410,9 +487,10 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const dti_
         s->st[k].w = dti_engine_alloc(fw, nu);
         s->st[k].weight = dti_xcalloc(fw->n_nodes, sizeof(double));
         s->st[k].gsum = dti_xcalloc(fw->n_nodes, sizeof(double));
-        s->st[k].hist = dti_xcalloc(nu * (nu + 1), sizeof(size_t));
+        s->st[k].worker = k;
         s->stp[k] = &s->st[k];
     }
+    S_tallies(s, nu);
     rc = S_memo(s, err);
 cleanup:
     if (rc) {
@@ -434,14 +512,12 @@ void dti_tune_sens_set_units(dti_tune_sens *s, const dti_merger_frame *mf, size_
 {
     size_t nk = mf->m->n_units, nj = s->ds->n_indicators, cells = nj * nk;
     s->mf = mf;
-    s->n_out = nk;
     s->unit = unit;
     s->uset.unit_names = (const char *const *)mf->m->unit;
+    S_tallies(s, nk);
     for (size_t k = 0; k < s->threads; k++) {
         S_state *t = &s->st[k];
         t->uw = dti_engine_alloc(s->fw, nk);
-        free(t->hist);
-        t->hist = dti_xcalloc(nk * (nk + 1), sizeof *t->hist);
         if (!s->memo) {
             t->ubuf = dti_xcalloc(cells ? cells : 1, sizeof *t->ubuf);
             t->col = dti_xcalloc(mf->m->n_old, sizeof *t->col);
@@ -466,40 +542,113 @@ void dti_tune_sens_set_units(dti_tune_sens *s, const dti_merger_frame *mf, size_
     free(col);
 }
 
-const size_t *dti_tune_sens_hist(const dti_tune_sens *s, size_t *n)
+const dti_tune_rank_stats *dti_tune_sens_stats(const dti_tune_sens *s, size_t *n)
 {
     *n = s->n_out;
-    return s->st[0].hist;
+    return s->stats;
 }
 
-int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, dti_error *err)
+/* The smallest shift such that bins of 2^shift ranks cover len >= 1 ranks in at most `bins` bins: a shift,
+ * not a division, in the tally of every rank. */
+static unsigned S_shift(size_t len, size_t bins)
 {
-    size_t nu = s->n_out;
-    for (size_t k = 0; k < s->threads; k++)
-        memset(s->st[k].hist, 0, nu * (nu + 1) * sizeof(size_t));
+    unsigned sh = 0;
+    while (((len - 1) >> sh) + 1 > bins)
+        sh++;
+    return sh;
+}
+
+/* After a pass (the counters summed into the first state): each window still open narrows to the bin
+ * that holds its quantile, the smallest rank whose cumulative count reaches pct% of the unit's ranked
+ * draws, or resolves it when that bin is one rank.  Returns the windows still open. */
+static size_t S_narrow(dti_tune_sens *s)
+{
+    const uint32_t *cnt = s->st[0].cnt;
+    size_t pending = 0, nb = s->bins;
+    for (size_t i = 0; i < 3 * s->n_out; i++) {
+        S_window *w = &s->win[i];
+        dti_tune_rank_stats *st = &s->stats[i / 3];
+        if (!w->len)
+            continue;
+        if (!st->ranked) { /* never ranked: no quantile (0) */
+            w->len = 0;
+            continue;
+        }
+        const uint32_t *c = s->pass ? cnt + i * nb : cnt + i / 3 * s->stride0 + 1;
+        size_t b = (size_t)1 << w->shift, nbins = ((w->len - 1) >> w->shift) + 1, cum = w->below, k = 0;
+        /* the window holds the quantile (the draws below and in it reach the share): its last bin is
+         * taken when no earlier one reaches it */
+        for (; k + 1 < nbins && (cum + c[k]) * 100 < (size_t)S_pct[i % 3] * st->ranked; k++)
+            cum += c[k];
+        size_t lo = w->lo + k * b, end = w->lo + w->len, len = end - lo < b ? end - lo : b;
+        if (len == 1) {
+            size_t *q = i % 3 == 0 ? &st->q05 : i % 3 == 1 ? &st->q50 : &st->q95;
+            *q = lo;
+            w->len = 0;
+        } else { /* the next pass counts this bin rank by rank, or in finer bins */
+            w->lo = lo;
+            w->len = len;
+            w->shift = S_shift(len, nb);
+            w->below = cum;
+            pending++;
+        }
+    }
+    return pending;
+}
+
+int dti_tune_sens_mc(dti_tune_sens *s, size_t runs, unsigned long seed, size_t top, dti_error *err)
+{
+    size_t nu = s->n_out, nb = s->bins;
+    if (runs > UINT32_MAX) /* the bins count in 32 bits */
+        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "at most %lu Monte Carlo runs", (unsigned long)UINT32_MAX);
+    s->top = top;
+    memset(s->stats, 0, nu * sizeof *s->stats);
+    unsigned sh = nu ? S_shift(nu, nb) : 0;
+    s->stride0 = nu ? ((nu - 1) >> sh) + 2 : 1; /* <= nb + 1 <= 3 nb: within the counters */
+    for (size_t i = 0; i < 3 * nu; i++) { /* the first window: every rank */
+        s->win[i].lo = 1;
+        s->win[i].len = nu;
+        s->win[i].shift = sh;
+        s->win[i].below = 0;
+    }
     dti_tune_sampler sp = S_sampler(s, seed);
-    int rc = dti_tune_mc(&sp, runs, err);
-    for (size_t k = 1; k < s->threads && !rc; k++) /* integer sums: the same at any thread count */
-        for (size_t i = 0; i < nu * (nu + 1); i++)
-            s->st[0].hist[i] += s->st[k].hist[i];
+    int rc = DTI_OK;
+    /* every pass replays the same draws: the same seed, the same stream per block; the first always runs
+     * (its draws' errors are the analysis's) */
+    for (size_t pass = 0;; pass++) {
+        s->pass = pass;
+        size_t len = pass ? 3 * nu * nb : nu * s->stride0;
+        for (size_t k = 0; k < s->threads; k++) {
+            memset(s->st[k].cnt, 0, len * sizeof *s->st[k].cnt);
+            memset(s->st[k].intop, 0, nu * sizeof *s->st[k].intop);
+        }
+        if ((rc = dti_tune_mc(&sp, runs, err)))
+            break;
+        S_state *t0 = &s->st[0];
+        for (size_t k = 1; k < s->threads; k++) { /* integer sums: the same at any thread count */
+            for (size_t i = 0; i < len; i++)
+                t0->cnt[i] += s->st[k].cnt[i];
+            for (size_t v = 0; v < nu && !pass; v++)
+                t0->intop[v] += s->st[k].intop[v];
+        }
+        for (size_t v = 0; v < nu && !pass; v++) {
+            const uint32_t *c = t0->cnt + v * s->stride0;
+            for (size_t b = 1; b < s->stride0; b++)
+                s->stats[v].ranked += c[b];
+            if (sh)
+                s->stats[v].top = t0->intop[v];
+            else
+                for (size_t b = 1; b <= top && b < s->stride0; b++)
+                    s->stats[v].top += c[b];
+        }
+        if (!S_narrow(s))
+            break;
+    }
+    s->pass = 0;
     return rc;
 }
 
 /* ---- the analysis ----------------------------------------------------------------------------------- */
-
-/* Smallest rank whose cumulative count reaches pct% of the ranked draws of unit v. */
-static size_t S_rank_quantile(const size_t *h, size_t nu, unsigned pct)
-{
-    size_t total = 0, cum = 0;
-    for (size_t r = 1; r <= nu; r++)
-        total += h[r];
-    for (size_t r = 1; r <= nu; r++) {
-        cum += h[r];
-        if (total && cum * 100 >= (size_t)pct * total)
-            return r;
-    }
-    return 0;
-}
 
 void dti_tune_sens_result_clear(dti_tune_sens_result *r)
 {
@@ -616,7 +765,9 @@ int dti_tune_sensitivity(const dti_tune_sens_options *o, dti_tune_sens_result *r
         dti_tune_sens_set_units(s, &mf, r->unit);
     else
         s->unit = r->unit;
-    if ((rc = dti_tune_sens_mc(s, o->runs, o->seed, err)))
+    if (o->rank_bins)
+        dti_tune_sens_set_bins(s, o->rank_bins);
+    if ((rc = dti_tune_sens_mc(s, o->runs, o->seed, o->top, err)))
         goto cleanup;
     size_t nu = r->n, k = s->n_in, n = o->sobol_n;
     r->n_memo = s->n_memo;
@@ -629,18 +780,13 @@ int dti_tune_sensitivity(const dti_tune_sens_options *o, dti_tune_sens_result *r
     r->q95 = dti_xcalloc(nu, sizeof *r->q95);
     r->ranked = dti_xcalloc(nu, sizeof *r->ranked);
     r->p_top = dti_xcalloc(nu, sizeof *r->p_top);
-    const size_t *h0 = s->st[0].hist;
     for (size_t v = 0; v < nu; v++) {
-        const size_t *h = h0 + v * (nu + 1);
-        size_t intop = 0;
-        for (size_t q = 1; q <= nu; q++) {
-            r->ranked[v] += h[q];
-            intop += q <= o->top ? h[q] : 0;
-        }
-        r->median[v] = S_rank_quantile(h, nu, 50);
-        r->q05[v] = S_rank_quantile(h, nu, 5);
-        r->q95[v] = S_rank_quantile(h, nu, 95);
-        r->p_top[v] = o->runs ? (double)intop / (double)o->runs : NAN;
+        const dti_tune_rank_stats *st = &s->stats[v];
+        r->ranked[v] = st->ranked;
+        r->median[v] = st->q50;
+        r->q05[v] = st->q05;
+        r->q95[v] = st->q95;
+        r->p_top[v] = o->runs ? (double)st->top / (double)o->runs : NAN;
     }
     r->sobol_n = n;
     r->dim = s->dim;

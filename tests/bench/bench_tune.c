@@ -11,8 +11,9 @@
  * shared machines, and the load average is printed with them.  Beside each: the goal of issue 15 and the
  * arithmetic limit, the time the floating-point work of a replication would take at one operation per
  * cycle (S_FLOP_RATE per core); and the CPU seconds of all threads (on an idle machine the wall time is about
- * CPU / threads: the figure that survives a loaded machine).  Memory is fixed by the workspaces and the rank histograms (units^2),
- * not by the number of replications: the peak resident size is printed after 10^5 and after 10^6.
+ * CPU / threads: the figure that survives a loaded machine).  Memory is fixed by the workspaces and the
+ * rank counters (3 x 128 per unit), not by the number of replications: the peak resident size is printed
+ * after 10^5 and after 10^6.
  * Figures only; no assertion.  `make bench`; `bench_tune a|b RUNS THREADS` times one case once. */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
@@ -102,7 +103,7 @@ static double S_time(const dti_framework *fw, const dti_dataset *ds, const char 
     if (dti_uncertainty_load(path, &unc, &err) || dti_tune_sens_new(fw, ds, unc, threads, &s, &err))
         S_die(&err);
     double t0 = S_now(), c0 = S_cpu();
-    if (dti_tune_sens_mc(s, runs, 1, &err))
+    if (dti_tune_sens_mc(s, runs, 1, 10, &err))
         S_die(&err);
     double t = S_now() - t0;
     S_cpu_last = S_cpu() - c0;

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dti_tune_sens *s = NULL;
     if (dti_uncertainty_load(path, &u, &err) == DTI_OK && dti_tune_sens_new(fw, ds, u, 1, &s, &err) == DTI_OK) {
         dti_error_init(&err);
-        (void)dti_tune_sens_mc(s, 20, 1, &err);
+        (void)dti_tune_sens_mc(s, 20, 1, 10, &err);
         dti_tune_sens_free(s);
     }
     dti_uncertainty_free(u);

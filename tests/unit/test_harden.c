@@ -1,7 +1,8 @@
 /* test_harden.c -- issue 13: the atomic writer (refused destinations, kept mode, links, signals), the
  * one door for inputs (FIFOs, sockets, devices), message sanitising, the string map behind the O(n)
- * duplicate checks, the engine's limits at its stage boundaries, ranks at +-1e308, the rank statistics
- * of tune sensitivity in several passes, and the loaders' refusals (folded names, long names, costs).
+ * duplicate checks, the engine's limits at its stage boundaries, ranks at +-1e308, and the loaders'
+ * refusals (folded names, long names, costs).  The rank statistics of tune sensitivity in several passes
+ * are tested in test_tune.c (test_dti_tune_sens_passes).
  * Every expected message is pinned; every number comes from the arithmetic in the comment beside it. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,11 @@
 /* test_tune.c -- weight tuning (tune.h) against independent answers only: weights known because the
  * test made the table with them (SYNTHETIC tables generated here with a fixed seed), hand arithmetic
  * shown beside each case, the analytic Sobol indices of the Ishigami function and of a linear model,
- * and the real 2022 record's structure (5 complete rows for 8 weights). */
+ * the real 2022 record's structure (5 complete rows for 8 weights), and the rank statistics computed in
+ * passes against a full histogram of the same draws counted by the test itself. */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -602,6 +604,192 @@ static void test_dti_tune_sensitivity_threads(void **state)
     dti_tune_sens_result_clear(&r2);
 }
 
+/* ---- the rank statistics in passes (linear memory) ------------------------------------------------- */
+
+#define PASS_RUNS 1000  /* ASEM draws: the ranks spread, and some cumulative count lands exactly on a
+                         * quantile's share (both checked below) */
+#define PASS_SEED 5UL
+#define PASS_TOP 10
+#define PASS_UNITS 51   /* ASEM's countries */
+#define PASS_MAX 8      /* passes the probe records: 51 units in windows of 2 bins take at most 6
+                         * (51 -> 32 -> 16 -> 8 -> 4 -> 2 -> 1 ranks) */
+#define PASS_THREADS 3
+
+/* The probe's own count of every draw's ranks, per worker and pass: the full histograms
+ * [u * (PASS_UNITS + 1) + rank], counted here, outside the library's tallies. */
+typedef struct S_probe {
+    size_t hist[PASS_THREADS][PASS_MAX][PASS_UNITS * (PASS_UNITS + 1)];
+    size_t draws[PASS_THREADS][PASS_MAX];
+    size_t bad; /* calls outside the arrays */
+} S_probe;
+
+static void S_probe_fn(void *ctx, size_t worker, size_t pass, const size_t *rank, size_t n)
+{
+    S_probe *p = ctx;
+    if (worker >= PASS_THREADS || pass >= PASS_MAX || n != PASS_UNITS) {
+        p->bad++; /* racy, but only ever expected to stay 0 */
+        return;
+    }
+    p->draws[worker][pass]++;
+    for (size_t u = 0; u < n; u++)
+        p->hist[worker][pass][u * (n + 1) + rank[u]]++;
+}
+
+/* Pass `pass`'s histograms summed over the workers, into h; returns its draws. */
+static size_t S_probe_sum(const S_probe *p, size_t pass, size_t *h)
+{
+    size_t draws = 0;
+    memset(h, 0, PASS_UNITS * (PASS_UNITS + 1) * sizeof *h);
+    for (size_t w = 0; w < PASS_THREADS; w++) {
+        draws += p->draws[w][pass];
+        for (size_t i = 0; i < PASS_UNITS * (PASS_UNITS + 1); i++)
+            h[i] += p->hist[w][pass][i];
+    }
+    return draws;
+}
+
+/* The definition of the report, on a full histogram h[0..n] of one unit (h[0]: unranked): the smallest
+ * rank r whose draws at ranks <= r reach pct% of the ranked draws, 0 when never ranked. */
+static size_t S_hist_quantile(const size_t *h, size_t n, unsigned pct)
+{
+    size_t total = 0, cum = 0;
+    for (size_t r = 1; r <= n; r++)
+        total += h[r];
+    for (size_t r = 1; r <= n && total; r++) {
+        cum += h[r];
+        if (cum * 100 >= pct * total)
+            return r;
+    }
+    return 0;
+}
+
+static void S_hist_stats(const size_t *hist, size_t n, size_t top, dti_tune_rank_stats *want)
+{
+    for (size_t u = 0; u < n; u++) {
+        const size_t *h = hist + u * (n + 1);
+        memset(&want[u], 0, sizeof want[u]);
+        for (size_t r = 1; r <= n; r++) {
+            want[u].ranked += h[r];
+            want[u].top += r <= top ? h[r] : 0;
+        }
+        want[u].q05 = S_hist_quantile(h, n, 5);
+        want[u].q50 = S_hist_quantile(h, n, 50);
+        want[u].q95 = S_hist_quantile(h, n, 95);
+    }
+}
+
+/* ASEM with every input randomised.  The reference is a full histogram of the draws counted by the probe
+ * (one pass of 128 bins for 51 units: bins of one rank); with 2, 3 or 4 bins per window the units take
+ * several passes, each of which must replay exactly the draws of the first (the probe's histogram of
+ * every pass is the reference), and the statistics must be those of the full histogram, at 1 and 3
+ * threads; so must tune sensitivity's under either Saltelli design (the rank statistics come from the
+ * plain Monte Carlo's draws, not from the design's rows). */
+static void test_dti_tune_sens_passes(void **state)
+{
+    (void)state;
+    dti_error err;
+    dti_error_init(&err);
+    dti_framework *fw = NULL;
+    dti_dataset *ds = NULL;
+    dti_uncertainty *u = NULL;
+    assert_int_equal(dti_framework_load(DTI_SRCDIR "/models/asem.yaml", &fw, &err), DTI_OK);
+    assert_int_equal(dti_dataset_load(DTI_SRCDIR "/data/asem.yaml", fw, NULL, NULL, &ds, &err), DTI_OK);
+    assert_int_equal(dti_uncertainty_load(DTI_SRCDIR "/models/uncertainty-asem.yaml", &u, &err), DTI_OK);
+    S_probe *p = calloc(1, sizeof *p);
+    size_t *ref = calloc(PASS_UNITS * (PASS_UNITS + 1), sizeof *ref), *h = calloc(PASS_UNITS * (PASS_UNITS + 1),
+                                                                                   sizeof *h);
+    assert_true(p && ref && h);
+
+    /* the reference: one pass, counted by the probe */
+    dti_tune_sens *s = NULL;
+    assert_int_equal(dti_tune_sens_new(fw, ds, u, 1, &s, &err), DTI_OK);
+    dti_tune_sens_set_probe(s, S_probe_fn, p);
+    assert_int_equal(dti_tune_sens_mc(s, PASS_RUNS, PASS_SEED, PASS_TOP, &err), DTI_OK);
+    assert_int_equal(S_probe_sum(p, 0, ref), PASS_RUNS);
+    assert_int_equal(S_probe_sum(p, 1, h), 0); /* 51 units in 128 bins: one pass */
+    assert_int_equal(p->bad, 0);
+    dti_tune_rank_stats want[PASS_UNITS];
+    S_hist_stats(ref, PASS_UNITS, PASS_TOP, want);
+    size_t n, spread = 0, never = 0;
+    const dti_tune_rank_stats *got = dti_tune_sens_stats(s, &n);
+    assert_int_equal(n, PASS_UNITS);
+    assert_memory_equal(got, want, sizeof want);
+    for (size_t v = 0; v < PASS_UNITS; v++) {
+        spread += want[v].q95 - want[v].q05;
+        never += ref[v * (PASS_UNITS + 1)];
+    }
+    assert_true(spread > 3 * PASS_UNITS); /* ranks do move: the windows narrow over several ranks */
+    assert_int_equal(never, 0);           /* ASEM ranks every country in every draw */
+    /* the boundary of the definition occurs: a unit whose draws at ranks <= r are exactly 5%, 50% or 95%
+     * of its ranked draws (then r is the quantile, not the next rank) */
+    size_t exact = 0;
+    for (size_t v = 0; v < PASS_UNITS; v++)
+        for (size_t r = 1, cum = 0; r <= PASS_UNITS; r++) {
+            cum += ref[v * (PASS_UNITS + 1) + r];
+            exact += ref[v * (PASS_UNITS + 1) + r] &&
+                     (cum * 100 == 5 * PASS_RUNS || cum * 100 == 50 * PASS_RUNS || cum * 100 == 95 * PASS_RUNS);
+        }
+    assert_true(exact > 0);
+    dti_tune_sens_free(s);
+
+    for (size_t threads = 1; threads <= PASS_THREADS; threads += PASS_THREADS - 1)
+        for (size_t bins = 2; bins <= 4; bins++) {
+            memset(p, 0, sizeof *p);
+            assert_int_equal(dti_tune_sens_new(fw, ds, u, threads, &s, &err), DTI_OK);
+            dti_tune_sens_set_bins(s, bins);
+            dti_tune_sens_set_probe(s, S_probe_fn, p);
+            assert_int_equal(dti_tune_sens_mc(s, PASS_RUNS, PASS_SEED, PASS_TOP, &err), DTI_OK);
+            got = dti_tune_sens_stats(s, &n);
+            assert_memory_equal(got, want, sizeof want);
+            size_t passes = 0;
+            while (passes < PASS_MAX && S_probe_sum(p, passes, h) == PASS_RUNS) {
+                assert_memory_equal(h, ref, PASS_UNITS * (PASS_UNITS + 1) * sizeof *h);
+                passes++;
+            }
+            assert_true(passes < PASS_MAX);
+            assert_int_equal(S_probe_sum(p, passes, h), 0); /* no draw beyond the last pass */
+            assert_int_equal(p->bad, 0);
+            /* bins of a power of two ranks, at most `bins` of them: with 2 or 3 a window of 51 ranks
+             * narrows to 32 -> 16 -> 8 -> 4 -> 2 -> 1, 6 passes at most; with 4 to 16 -> 4 -> 1, 3 passes,
+             * which a mid-table median (in ranks 17-32, then 4 of them) does take */
+            assert_true(passes >= 3 && passes <= (bins == 4 ? 3u : 6u));
+            dti_tune_sens_free(s);
+        }
+
+    /* the whole analysis, either design, passes of 2 bins, 1 and 3 threads */
+    for (int design = DTI_TUNE_DESIGN_RANDOM; design <= DTI_TUNE_DESIGN_SOBOL; design++)
+        for (size_t threads = 1; threads <= PASS_THREADS; threads += PASS_THREADS - 1) {
+            dti_tune_sens_options o = {.fw = fw, .ds = ds, .unc = u, .unit = (size_t)-1, .preferred = (size_t)-1,
+                                       .runs = PASS_RUNS, .sobol_n = 64, .n_boot = 10, .design = design,
+                                       .top = PASS_TOP, .threads = threads, .seed = PASS_SEED, .rank_bins = 2};
+            dti_tune_sens_result r;
+            assert_int_equal(dti_tune_sensitivity(&o, &r, &err), DTI_OK);
+            assert_int_equal(r.design, design);
+            assert_int_equal(r.n, PASS_UNITS);
+            for (size_t v = 0; v < PASS_UNITS; v++) {
+                assert_int_equal(r.ranked[v], want[v].ranked);
+                assert_int_equal(r.q05[v], want[v].q05);
+                assert_int_equal(r.median[v], want[v].q50);
+                assert_int_equal(r.q95[v], want[v].q95);
+                assert_close(r.p_top[v], (double)want[v].top / PASS_RUNS, 0, 0);
+            }
+            dti_tune_sens_result_clear(&r);
+        }
+
+    /* the bins count in 32 bits */
+    assert_int_equal(dti_tune_sens_new(fw, ds, u, 1, &s, &err), DTI_OK);
+    dti_error_init(&err);
+    assert_int_equal(dti_tune_sens_mc(s, (size_t)UINT32_MAX + 1, PASS_SEED, PASS_TOP, &err), DTI_ERR_USAGE);
+    assert_string_equal(err.e[0].message, "at most 4294967295 Monte Carlo runs");
+    dti_tune_sens_free(s);
+    free(h);
+    free(ref);
+    free(p);
+    dti_uncertainty_free(u);
+    dti_dataset_free(ds);
+    dti_framework_free(fw);
+}
+
 /* Uncertainty-file errors are reported at their line and column. */
 static void test_dti_tune_sens_new_errors(void **state)
 {
@@ -902,6 +1090,7 @@ int main(void)
         cmocka_unit_test(test_dti_tune_sobol_design_converges),
         cmocka_unit_test(test_dti_tune_mc_first_failure),
         cmocka_unit_test(test_dti_tune_sensitivity_threads),
+        cmocka_unit_test(test_dti_tune_sens_passes),
         cmocka_unit_test(test_dti_tune_sens_new_errors),
         cmocka_unit_test(test_dti_tune_stability_hand_rounded),
         cmocka_unit_test(test_dti_tune_stability_hand_unrounded),

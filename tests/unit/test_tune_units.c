@@ -343,16 +343,17 @@ static void test_dti_tune_units_identity(void **state)
         assert_int_equal(dti_tune_sens_new(x.fw, x.ds, unc, 2, &sp, &err), DTI_OK);
         assert_int_equal(dti_tune_sens_new(x.fw, x.ds, unc, 2, &su, &err), DTI_OK);
         dti_tune_sens_set_units(su, &x.f, 0);
-        assert_int_equal(dti_tune_sens_mc(sp, 3000, 7, &err), DTI_OK);
-        assert_int_equal(dti_tune_sens_mc(su, 3000, 7, &err), DTI_OK);
+        dti_tune_sens_set_bins(su, 2); /* 3 units in windows of 2 bins: two passes over the draws */
+        assert_int_equal(dti_tune_sens_mc(sp, 3000, 7, 1, &err), DTI_OK);
+        assert_int_equal(dti_tune_sens_mc(su, 3000, 7, 1, &err), DTI_OK);
         size_t np, nu;
-        const size_t *hp = dti_tune_sens_hist(sp, &np), *hu = dti_tune_sens_hist(su, &nu);
+        const dti_tune_rank_stats *hp = dti_tune_sens_stats(sp, &np), *hu = dti_tune_sens_stats(su, &nu);
         assert_int_equal(np, 3);
         assert_int_equal(nu, 3);
-        assert_memory_equal(hp, hu, 3 * 4 * sizeof *hp);
-        size_t moved = 0; /* the comparison means something only if ranks do move */
+        assert_memory_equal(hp, hu, 3 * sizeof *hp);
+        size_t moved = 0; /* the comparison means something only if ranks do move: first in some draws */
         for (size_t u = 0; u < 3; u++)
-            moved += hp[u * 4 + 1] != 0 && hp[u * 4 + 1] != 3000;
+            moved += hp[u].top != 0 && hp[u].top != 3000;
         assert_true(moved > 0);
         dti_tune_sens_free(sp);
         dti_tune_sens_free(su);
@@ -369,7 +370,8 @@ static void test_dti_tune_units_identity(void **state)
  *   minmax over the 3 provinces: Alpha-Beta (0.5 0.5 0.5 0.5 0.4 0.5 0.5 0.25) <= 0.5 everywhere;
  *     Gamma (0.25 0.5 0.75 1 1 0.5 1 1): arithmetic >= 0.6 and, at worst (1.25 x on its four values
  *     below 1), geometric exp((125 ln .25 + 125 ln .5 + 250 ln .5 + 125 ln .75)/1000) = 0.6255 > 0.5.
- * So Gamma is 1st and Alpha-Beta 2nd in every draw: histograms (0, 0, N) and (0, N, 0).  The report
+ * So Gamma is 1st and Alpha-Beta 2nd in every draw: histograms (0, 0, N) and (0, N, 0), so every quantile
+ * is rank 2 and rank 1.  The report
  * is the same at 1 and 3 threads, and names the rule. */
 static void S_sens(const S_ex *x, const dti_uncertainty *u, size_t threads, dti_tune_sens_result *r, char **text)
 {
@@ -410,11 +412,13 @@ static void test_dti_tune_sens_units(void **state)
     dti_uncertainty *unc = S_unc("unc.yaml");
     assert_int_equal(dti_tune_sens_new(x.fw, x.ds, unc, 3, &s, &err), DTI_OK);
     dti_tune_sens_set_units(s, &x.f, 0);
-    assert_int_equal(dti_tune_sens_mc(s, 4000, 3, &err), DTI_OK);
+    assert_int_equal(dti_tune_sens_mc(s, 4000, 3, 1, &err), DTI_OK);
     size_t n;
-    const size_t *h = dti_tune_sens_hist(s, &n);
+    const dti_tune_rank_stats *h = dti_tune_sens_stats(s, &n);
     assert_int_equal(n, 2);
-    const size_t want[2 * 3] = {0, 0, 4000, /* Alpha-Beta: rank 2 */ 0, 4000, 0 /* Gamma: rank 1 */};
+    /* ranked, top 1, q05, q50, q95 */
+    const dti_tune_rank_stats want[2] = {{4000, 0, 2, 2, 2} /* Alpha-Beta: rank 2 */,
+                                         {4000, 4000, 1, 1, 1} /* Gamma: rank 1 */};
     assert_memory_equal(h, want, sizeof want);
     dti_tune_sens_free(s);
 
