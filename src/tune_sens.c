@@ -441,6 +441,8 @@ int dti_tune_sens_new(const dti_framework *fw, const dti_dataset *ds, const dti_
                       dti_tune_sens **out, dti_error *err)
 {
     *out = NULL;
+    if (threads > DTI_THREADS_MAX) /* every thread has its own workspace and counters */
+        return dti_error_set(err, DTI_ERR_USAGE, NULL, 0, 0, "at most %d threads, not %zu", DTI_THREADS_MAX, threads);
     dti_tune_sens *s = dti_xcalloc(1, sizeof *s);
     s->fw = fw;
     s->ds = ds;

@@ -857,6 +857,11 @@ static void test_dti_tune_sens_new_errors(void **state)
         assert_int_equal(dti_dataset_load(dpath, fw, NULL, NULL, &ds, &err), DTI_OK);
         assert_int_equal(dti_uncertainty_load(path, &u, &err), DTI_OK);
         unlink(path);
+        /* the library's own limit, whatever the caller parsed: DTI_THREADS_MAX = 64 */
+        assert_int_equal(dti_tune_sens_new(fw, ds, u, 65, &sn, &err), DTI_ERR_USAGE);
+        assert_null(sn);
+        assert_string_equal(err.e[0].message, "at most 64 threads, not 65");
+        dti_error_init(&err);
         assert_int_equal(dti_tune_sens_new(fw, ds, u, 1, &sn, &err), DTI_ERR_INPUT);
         assert_null(sn);
         char msg[600];
