@@ -55,7 +55,7 @@ UNIT    = test_report test_yaml test_registry test_rank test_year test_project t
           test_harden test_lang test_cache test_import test_toolkit test_block
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: packaging man uninstall all deps run check unit golden bad safety formats docs asan bench leakcheck fuzz fuzz-coverage fuzz-csv install clean reference charts browser browser-if-found backtest imports xlsx tutorial
+.PHONY: packaging man uninstall deb all deps run check unit golden bad safety formats docs asan bench leakcheck fuzz fuzz-coverage fuzz-csv install clean reference charts browser browser-if-found backtest imports xlsx tutorial
 
 all: $(BUILD)/dtirank
 
@@ -309,6 +309,20 @@ uninstall:
 	rm -f $(MANPAGES:%=$(DESTDIR)$(MANDIR)/man1/%.1) $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
 	rm -rf $(DESTDIR)$(PREFIX)/share/dtirank
 	-rmdir $(DESTDIR)$(DOCDIR)
+
+# The Debian packages (debian/): dpkg-buildpackage on a copy of the tree in $(BUILD)/deb (so that nothing
+# is written beside the repository), then lintian, which must find no error and no warning
+# (debian/*.lintian-overrides justify what it says and we keep).  Needs $(DEB_BUILD_PKGS).
+DEB_BUILD_PKGS = dpkg-dev debhelper lintian
+deb:
+	@command -v dpkg-buildpackage >/dev/null 2>&1 && command -v dh >/dev/null 2>&1 && command -v lintian >/dev/null 2>&1 || \
+	  { echo "deb: needs apt-get install -y $(DEB_BUILD_PKGS)"; exit 1; }
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/dtirank-$(VERSION)
+	tar --exclude=./.git --exclude='./build' --exclude='./build-*' --exclude=./default.profraw -cf - . | \
+	  tar -C $(BUILD)/deb/dtirank-$(VERSION) -xf -
+	cd $(BUILD)/deb/dtirank-$(VERSION) && dpkg-buildpackage -b -us -uc
+	lintian --fail-on error,warning $(BUILD)/deb/*.changes
+	@ls $(BUILD)/deb/*.deb
 
 FORCE: # PREFIX is not a file: rebuild the installed program's cli.o every time
 
