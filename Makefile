@@ -52,7 +52,7 @@ LIB_SRC += src/version.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 $(BUILD)/version.o: CFLAGS_ALL += -DDTI_YAML_BUILD_VERSION='"$(shell pkg-config --modversion yaml-0.1 2>/dev/null)"'
 UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare \
-          test_harden test_lang test_cache test_import test_toolkit test_block
+          test_harden test_lang test_cache test_import test_toolkit test_block test_version
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
 .PHONY: packaging man uninstall deb all deps run check unit golden bad safety formats docs asan bench leakcheck fuzz fuzz-coverage fuzz-csv install clean reference charts browser browser-if-found backtest imports xlsx tutorial

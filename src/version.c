@@ -20,17 +20,20 @@
 #define S_UTF8PROC_BUILD                                                                                     \
     S_XSTR(UTF8PROC_VERSION_MAJOR) "." S_XSTR(UTF8PROC_VERSION_MINOR) "." S_XSTR(UTF8PROC_VERSION_PATCH)
 
-/* "NAME BUILT" and, when the shared library loaded at run time is another release, " (running LINKED)". */
+/* Appends "NAME BUILT" at o and, when the shared library loaded at run time is another release,
+ * " (running LINKED)"; returns the new length of the whole text (beyond size when cut, as snprintf). */
 static size_t S_one(char *buf, size_t size, size_t o, const char *name, const char *built, const char *linked)
 {
+    char *at = o < size ? buf + o : NULL; /* past the end: only counted */
+    size_t room = o < size ? size - o : 0;
     const char *sep = o ? ", " : "";
     int n;
     if (!built || !*built) /* not known at build time: the one loaded */
-        n = snprintf(buf + o, o < size ? size - o : 0, "%s%s %s", sep, name, linked);
+        n = snprintf(at, room, "%s%s %s", sep, name, linked);
     else if (linked && strcmp(built, linked))
-        n = snprintf(buf + o, o < size ? size - o : 0, "%s%s %s (running %s)", sep, name, built, linked);
+        n = snprintf(at, room, "%s%s %s (running %s)", sep, name, built, linked);
     else
-        n = snprintf(buf + o, o < size ? size - o : 0, "%s%s %s", sep, name, built);
+        n = snprintf(at, room, "%s%s %s", sep, name, built);
     return o + (n > 0 ? (size_t)n : 0);
 }
 
