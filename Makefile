@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PKGS     = gsl yaml-0.1 libutf8proc xlsxwriter
 TESTPKGS = cmocka
-DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev libcsv-dev cmark libxlsxwriter-dev
+DEB_PKGS = pkg-config libgsl-dev libyaml-dev libcmocka-dev libutf8proc-dev libcsv-dev cmark libxlsxwriter-dev help2man
 BUILD   ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
@@ -18,7 +18,7 @@ OPT      ?= -O2 -g
 SAN      ?=
 DATADIR  ?= $(CURDIR)
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) $(WARN) -Isrc \
-             -DDTI_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+             -DDTI_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CPPFLAGS) $(CFLAGS)
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
@@ -47,19 +47,22 @@ LIB_SRC += src/tune_load.c src/tune_fit.c src/tune_mc.c src/tune_sens.c src/tune
 LIB_SRC += src/block.c
 # charts (issue 11): scales and ticks, the SVG writer, rank charts over years, bar-like charts
 LIB_SRC += src/chart_scale.c src/chart_svg.c src/chart_plot.c src/chart_bars.c
+# the libraries built against, for dtirank --version (issue 16); libyaml's header has no version macro
+LIB_SRC += src/version.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+$(BUILD)/version.o: CFLAGS_ALL += -DDTI_YAML_BUILD_VERSION='"$(shell pkg-config --modversion yaml-0.1 2>/dev/null)"'
 UNIT    = test_report test_yaml test_registry test_rank test_year test_project test_latent test_merger test_engine test_methods test_audit test_tune test_tune_units test_chart test_csv test_weights test_compare \
-          test_harden test_lang test_cache test_import test_toolkit test_block
+          test_harden test_lang test_cache test_import test_toolkit test_block test_version
 UNIT_BIN = $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit golden bad safety formats docs asan bench leakcheck fuzz fuzz-coverage fuzz-csv install clean reference charts browser browser-if-found backtest imports xlsx tutorial
+.PHONY: packaging man uninstall deb all deps run check unit golden bad safety formats docs asan bench leakcheck fuzz fuzz-coverage fuzz-csv install clean reference charts browser browser-if-found backtest imports xlsx tutorial
 
 all: $(BUILD)/dtirank
 
 # Installs the libraries when pkg-config cannot find them: as root directly, through sudo otherwise,
 # or stops with the exact command to run.
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) $(TESTPKGS) && [ -f /usr/include/csv.h ] && command -v cmark >/dev/null 2>&1; then :; else \
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) $(TESTPKGS) && [ -f /usr/include/csv.h ] && command -v cmark >/dev/null 2>&1 && command -v help2man >/dev/null 2>&1; then :; else \
 	  echo "dtirank: installing $(DEB_PKGS)"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PKGS); \
 	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
@@ -77,7 +80,8 @@ $(BUILD)/libdtirank.a: $(LIB_OBJ)
 
 # The program: main.c dispatches to the commands (cmd_*.c), which share cli.c; all above the library.
 CLI_OBJ = $(BUILD)/main.o $(BUILD)/cli.o $(BUILD)/cmd_rank.o $(BUILD)/cmd_project.o $(BUILD)/cmd_score.o \
-          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o $(BUILD)/cmd_report.o $(BUILD)/cmd_import.o $(BUILD)/cmd_toolkit.o
+          $(BUILD)/cmd_tune.o $(BUILD)/cmd_data.o $(BUILD)/cmd_report.o $(BUILD)/cmd_import.o $(BUILD)/cmd_toolkit.o \
+          $(BUILD)/cmd_version.o
 $(BUILD)/dtirank: $(CLI_OBJ) $(BUILD)/libdtirank.a
 	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libdtirank.a $(LIBS)
 
@@ -91,7 +95,7 @@ run: deps
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@$(MAKE) --no-print-directory unit golden bad safety formats docs charts browser-if-found imports xlsx tutorial
+	@$(MAKE) --no-print-directory unit golden bad safety formats docs charts browser-if-found imports xlsx tutorial packaging
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do ./$$t || fail=1; done; exit $$fail
@@ -126,6 +130,20 @@ imports: $(BUILD)/dtirank
 xlsx: $(BUILD)/dtirank
 	@if [ -x /usr/bin/python3 ]; then /usr/bin/python3 tests/xlsx/check_xlsx.py ./$(BUILD)/dtirank; \
 	 else echo "xlsx: /usr/bin/python3 not found, tests/xlsx/check_xlsx.py skipped"; fi
+
+# Packaging (issue 16): dtirank --version against dpkg's versions and the record's years; the manual
+# pages (tests/man: one per command, `man --warnings` silent; skipped without man or help2man); the
+# shell completion and `units --complete` (tests/completion); make install / uninstall into temporary
+# directories, a C program built against the installed library with pkg-config (tests/install).
+packaging: $(BUILD)/dtirank
+	@sh tests/version/run.sh ./$(BUILD)/dtirank
+	@sh tests/man/run.sh ./$(BUILD)/dtirank
+	@sh tests/completion/run.sh ./$(BUILD)/dtirank
+	@MAKE='$(MAKE)' BUILD='$(BUILD)' CC='$(CC)' SAN='$(SAN)' sh tests/install/run.sh
+
+# The manual pages, from the --help texts (help2man) and man/*.h2m, for the program installed in PREFIX.
+man: $(BUILD)/dtirank
+	@rm -rf $(BUILD)/man && sh man/gen.sh ./$(BUILD)/dtirank $(BUILD)/man $(PREFIX)/share/dtirank $(PREFIX)/share/doc/dtirank
 
 # The tutorial of docs/guide.md ("Your own index in ten minutes"): every command in it, run.
 tutorial: $(BUILD)/dtirank
@@ -243,12 +261,68 @@ $(BUILD)/install/cli.o: src/cli.c $(wildcard src/*.h) FORCE | $(BUILD)
 	$(CC) $(CFLAGS_ALL) -UDTI_DATADIR -DDTI_DATADIR='"$(PREFIX)/share/dtirank"' -c -o $@ src/cli.c
 
 $(BUILD)/install/dtirank: $(filter-out $(BUILD)/cli.o,$(CLI_OBJ)) $(BUILD)/install/cli.o $(BUILD)/libdtirank.a
-	$(CC) $(OPT) $(SAN) -o $@ $(filter-out $(BUILD)/cli.o,$(CLI_OBJ)) $(BUILD)/install/cli.o $(BUILD)/libdtirank.a $(LIBS)
+	$(CC) $(OPT) $(SAN) $(LDFLAGS) -o $@ $(filter-out $(BUILD)/cli.o,$(CLI_OBJ)) $(BUILD)/install/cli.o $(BUILD)/libdtirank.a $(LIBS)
 
-install: $(BUILD)/install/dtirank
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dtirank
-	cp $(BUILD)/install/dtirank $(DESTDIR)$(PREFIX)/bin/
+# What `make install` puts where (issue 16); each may be set on the command line (debian/rules sets
+# LIBDIR to the multiarch directory).  `make uninstall` removes exactly these files.
+VERSION    := $(shell sed -n 's/^\#define DTI_VERSION "\(.*\)"$$/\1/p' src/dtirank.h)
+SOVERSION   = 0
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/dtirank
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCS        = README.md docs/guide.md docs/data.md docs/methods.md docs/projection.md docs/merger.md docs/tuning.md docs/charts.md
+MANPAGES    = $(shell cut -f1 man/pages.txt | grep -v '^\#')
+
+# The shared library: the library's objects are position-independent (-fPIC) so that one set serves both.
+$(LIB_OBJ): CFLAGS_ALL += -fPIC
+$(BUILD)/libdtirank.so.$(VERSION): $(LIB_OBJ)
+	$(CC) $(OPT) $(SAN) -shared -Wl,-soname,libdtirank.so.$(SOVERSION) -Wl,-z,relro -Wl,-z,now $(LDFLAGS) \
+	  -o $@ $(LIB_OBJ) $(LIBS)
+
+$(BUILD)/dtirank.pc: Makefile FORCE | $(BUILD)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' 'Name: dtirank' \
+	  "Description: rankings, projections and weight analysis of Vietnam's provincial DTI" 'Version: $(VERSION)' \
+	  'Requires.private: $(PKGS)' 'Libs: -L$${libdir} -ldtirank' 'Libs.private: -lcsv -lm -lpthread' \
+	  'Cflags: -I$${includedir}' >$@
+
+install: $(BUILD)/install/dtirank $(BUILD)/libdtirank.a $(BUILD)/libdtirank.so.$(VERSION) $(BUILD)/dtirank.pc man
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(PREFIX)/share/dtirank $(DESTDIR)$(LIBDIR)/pkgconfig \
+	  $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(BASHCOMPDIR)
+	cp $(BUILD)/install/dtirank $(DESTDIR)$(BINDIR)/
 	cp -R data models $(DESTDIR)$(PREFIX)/share/dtirank/
+	cp $(BUILD)/libdtirank.a $(BUILD)/libdtirank.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libdtirank.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdtirank.so.$(SOVERSION)
+	ln -sf libdtirank.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libdtirank.so
+	cp $(BUILD)/dtirank.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	cp src/dtirank.h $(DESTDIR)$(INCLUDEDIR)/
+	cp $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	cp $(DOCS) $(DESTDIR)$(DOCDIR)/
+	cp completion/dtirank $(DESTDIR)$(BASHCOMPDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dtirank $(DESTDIR)$(INCLUDEDIR)/dtirank.h $(DESTDIR)$(LIBDIR)/pkgconfig/dtirank.pc \
+	  $(DESTDIR)$(LIBDIR)/libdtirank.a $(DESTDIR)$(LIBDIR)/libdtirank.so $(DESTDIR)$(LIBDIR)/libdtirank.so.$(SOVERSION) \
+	  $(DESTDIR)$(LIBDIR)/libdtirank.so.$(VERSION) $(DESTDIR)$(BASHCOMPDIR)/dtirank
+	rm -f $(MANPAGES:%=$(DESTDIR)$(MANDIR)/man1/%.1) $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	rm -rf $(DESTDIR)$(PREFIX)/share/dtirank
+	-rmdir $(DESTDIR)$(DOCDIR)
+
+# The Debian packages (debian/): dpkg-buildpackage on a copy of the tree in $(BUILD)/deb (so that nothing
+# is written beside the repository), then lintian, which must find no error and no warning
+# (debian/*.lintian-overrides justify what it says and we keep).  Needs $(DEB_BUILD_PKGS).
+DEB_BUILD_PKGS = dpkg-dev debhelper lintian
+deb:
+	@command -v dpkg-buildpackage >/dev/null 2>&1 && command -v dh >/dev/null 2>&1 && command -v lintian >/dev/null 2>&1 || \
+	  { echo "deb: needs apt-get install -y $(DEB_BUILD_PKGS)"; exit 1; }
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/dtirank-$(VERSION)
+	tar --exclude=./.git --exclude='./build' --exclude='./build-*' --exclude=./default.profraw -cf - . | \
+	  tar -C $(BUILD)/deb/dtirank-$(VERSION) -xf -
+	cd $(BUILD)/deb/dtirank-$(VERSION) && dpkg-buildpackage -b -us -uc
+	lintian --fail-on error,warning $(BUILD)/deb/*.changes
+	@ls $(BUILD)/deb/*.deb
 
 FORCE: # PREFIX is not a file: rebuild the installed program's cli.o every time
 

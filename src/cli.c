@@ -317,12 +317,17 @@ int dti_cli_parse(dti_cli_inputs *in, const dti_cli_spec *spec, void *ctx, int a
     const char *msg = spec->check ? spec->check(in, ctx) : NULL;
     if (msg)
         return dti_cli_usage(cmd, "%s", msg);
-    const char *env = getenv("DTIRANK_HOME");
-    in->home = in->home_opt ? in->home_opt : env && *env ? env : DTI_DATADIR;
+    in->home = in->home_opt ? in->home_opt : dti_cli_home();
     in->reg_path = in->registry_opt ? S_dup(in->registry_opt) : S_join(in->home, "data/provinces.yaml");
     in->models_dir = in->models_opt ? S_dup(in->models_opt) : S_join(in->home, "models");
     in->dti_dir = S_join(in->home, "data/dti");
     return -1;
+}
+
+const char *dti_cli_home(void)
+{
+    const char *env = getenv("DTIRANK_HOME");
+    return env && *env ? env : DTI_DATADIR;
 }
 
 int dti_cli_run(const dti_cli_spec *spec, void *ctx, dti_cli_main run, int argc, char **argv)

@@ -119,6 +119,12 @@ void dti_cli_clear(dti_cli_inputs *in);
  * the inputs.  Returns the exit status. */
 int dti_cli_run(const dti_cli_spec *spec, void *ctx, dti_cli_main run, int argc, char **argv);
 
+/* The home when --home is not given: $DTIRANK_HOME, else the directory dtirank was built (or installed)
+ * for (static storage or the environment's). */
+const char *dti_cli_home(void);
+/* `dtirank --version`: the version, the data vintage (the years of HOME/data/dti) and the libraries. */
+int dti_cmd_version(void);
+
 /* "dtirank: error: MSG" and "Try 'dtirank CMD --help'." on stderr; returns 1. */
 int dti_cli_usage(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -1,5 +1,7 @@
 /* cmd_data.c -- `dtirank validate` (every file kind the project reads, every error found) and
  * `dtirank units` (the names a command accepts): load (cli.c) -> check / list -> present. */
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,13 +93,52 @@ static const char S_units_usage[] =
     "\n"
     "      --units N           63 (default: the provinces) or 34 (the units of models/merger.yaml)\n";
 
+static int S_cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* `units --complete` (hidden: for the shell's completion, completion/dtirank): every name --province
+ * accepts, one a line, sorted, each once -- the codes, Vietnamese and ASCII names and aliases of the
+ * provinces and the names of the units of 2025 when the merger fits the registry. */
+static int S_units_complete(const dti_registry *reg)
+{
+    const dti_registry *u = dti_registry_units(reg);
+    size_t n = 3 * dti_registry_count(reg) + dti_registry_alias_count(reg) + (u ? 3 * dti_registry_count(u) : 0), k = 0;
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    if (!names)
+        abort();
+    for (const dti_registry *r = reg; r; r = r == reg ? u : NULL)
+        for (size_t i = 0; i < dti_registry_count(r); i++) {
+            names[k++] = dti_registry_code(r, i);
+            names[k++] = dti_registry_name(r, i);
+            names[k++] = dti_registry_ascii(r, i);
+        }
+    for (size_t i = 0; i < dti_registry_alias_count(reg); i++)
+        names[k++] = dti_registry_alias(reg, i, NULL);
+    qsort(names, k, sizeof *names, S_cmp_str);
+    for (size_t i = 0; i < k; i++)
+        if (names[i] && *names[i] && !strchr(names[i], '\n') && (i == 0 || !names[i - 1] || strcmp(names[i], names[i - 1])))
+            printf("%s\n", names[i]);
+    free(names);
+    return fflush(stdout) || ferror(stdout) ? 2 : 0;
+}
+
+static const char *S_units_opt(void *ctx, int id, const char *arg)
+{
+    (void)id;
+    (void)arg;
+    *(int *)ctx = 1;
+    return NULL;
+}
+
 static int S_units(dti_cli_inputs *in, void *ctx)
 {
-    (void)ctx;
     dti_error err;
     dti_error_init(&err);
     int units = 0;
-    if (dti_cli_registry(in, &err) || dti_cli_units(in, &units, &err))
+    if (dti_cli_registry(in, &err))
+        return dti_cli_fail(&err);
+    if (*(int *)ctx)
+        return S_units_complete(in->reg);
+    if (dti_cli_units(in, &units, &err))
         return dti_cli_fail(&err);
     dti_report *doc = dti_present_units(in->reg, units, in->aliases_path);
     int rc = dti_cli_emit(in, doc);
@@ -107,7 +148,10 @@ static int S_units(dti_cli_inputs *in, void *ctx)
 
 int dti_cmd_units(int argc, char **argv)
 {
-    static const dti_cli_spec spec = {"units", DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(UNITS), NULL, 0, NULL, 0, NULL,
+    /* --complete is not in the help: it serves completion/dtirank, not people */
+    static const dti_cli_opt extra[] = {{"complete", no_argument, 0, 0}};
+    static const dti_cli_spec spec = {"units", DTI_IN_PLACES | DTI_IN_OUTPUT | DTI_IN(UNITS), extra, 1, S_units_opt, 0, NULL,
                                       S_units_usage, NULL};
-    return dti_cli_run(&spec, NULL, S_units, argc, argv);
+    int complete = 0;
+    return dti_cli_run(&spec, &complete, S_units, argc, argv);
 }

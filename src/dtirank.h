@@ -12,6 +12,11 @@
 #include <stdio.h>
 
 #define DTI_VERSION "0.1.0"
+/* The libraries the library was built against, for `dtirank --version`: "GSL 2.7.1, libyaml 0.2.5,
+ * utf8proc 2.8.0, libxlsxwriter 1.1.4", each followed by " (running X)" when the shared library loaded
+ * at run time is another release.  Writes at most size bytes (NUL-terminated when size > 0) and
+ * returns the length of the whole text, as snprintf does. */
+size_t dti_version_libraries(char *buf, size_t size);
 
 /* The years a record, a target or an option may name (a sanity range, not a claim about DTI). */
 #define DTI_YEAR_MIN 1900
@@ -89,6 +94,10 @@ int dti_registry_find_unit(const dti_registry *reg, const char *query, size_t *u
 /* Adds the aliases of `path` (data/aliases.yaml: `aliases: {code: [name, ...]}`) to the lookup of reg;
  * an alias naming another province is an error at its position. */
 int dti_registry_load_aliases(dti_registry *reg, const char *path, dti_error *err);
+/* The aliases loaded into reg, as written: their count, and the i-th (borrowed, lives as long as reg)
+ * with the index of its province in *province (when not NULL). */
+size_t dti_registry_alias_count(const dti_registry *reg);
+const char *dti_registry_alias(const dti_registry *reg, size_t i, size_t *province);
 /* Attaches the registry of the units of a reorganisation (built by the merger module) to a provinces'
  * registry, which then owns it: year records with `frame: <map>` are read against it. */
 void dti_registry_attach_units(dti_registry *reg, dti_registry *units);

@@ -47,8 +47,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
-        printf("dtirank %s\n", DTI_VERSION);
-        return 0;
+        return dti_cmd_version();
     }
     /* getopt_long sees the command's own arguments, with the command name as argv[0]. */
     if (!strcmp(cmd, "rank"))

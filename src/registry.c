@@ -188,3 +188,12 @@ const char *dti_registry_successor(const dti_registry *reg, size_t i)
 {
     return reg->p[i].successor ? reg->p[i].successor : "";
 }
+
+size_t dti_registry_alias_count(const dti_registry *reg) { return reg->n_aliases; }
+
+const char *dti_registry_alias(const dti_registry *reg, size_t i, size_t *province)
+{
+    if (province)
+        *province = reg->alias_of[i];
+    return reg->alias[i];
+}

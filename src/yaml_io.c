@@ -300,3 +300,8 @@ int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err)
     *root = doc;
     return DTI_OK;
 }
+
+const char *dti_yaml_version_linked(void)
+{
+    return yaml_get_version_string();
+}

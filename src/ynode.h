@@ -35,6 +35,8 @@ struct dti_ynode {
  * duplicate mapping keys, non-scalar keys and nesting deeper than DTI_YAML_MAX_DEPTH are errors.
  * *root is owned by the caller (dti_ynode_free).  An empty file gives an empty mapping. */
 int dti_yaml_load(const char *path, dti_ynode **root, dti_error *err);
+/* The version of the libyaml loaded at run time ("0.2.5"; static storage). */
+const char *dti_yaml_version_linked(void);
 void dti_ynode_free(dti_ynode *node);
 
 /* Value of key `key` in mapping `map`, or NULL. */

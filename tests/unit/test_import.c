@@ -105,7 +105,7 @@ typedef struct S_fixture {
     dti_dataset *ds;
     dti_csv *csv;
     dti_import *im;
-    char table[64], record[64];
+    char table[512], record[64]; /* table: a path under DTI_SRCDIR, as long as an error entry's */
 } S_fixture;
 
 /* tests/unit/data/import_small.csv: TP. Hà Nội ranked 2 with 0.8000, TP. Huế (an alias of the province
