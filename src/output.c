@@ -216,8 +216,8 @@ static int S_write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
-/* Creates the temporary file, fills it and renames it over the destination; *e receives errno and
- * *what the step that failed. */
+/* Creates the temporary file, fills it, lets `check` (if any) read it back and renames it over the
+ * destination; *e receives errno and *what the step that failed, or *check_rc the check's refusal. */
 static int S_commit_file(dti_output *o, mode_t mode, const dti_output_check *check, int *e, const char **what,
                          int *check_rc)
 {

@@ -230,6 +230,54 @@ static void test_dti_output_no_file_before_commit(void **state)
     S_rmdir(dir);
 }
 
+/* The checked commit: the check reads the complete temporary file before the rename; its refusal is
+ * returned as it is, the destination keeps its old content and no temporary file is left.  An accepted
+ * check commits as dti_output_commit does. */
+typedef struct S_seen {
+    char text[64];
+    int refuse;
+    dti_error *err;
+} S_seen;
+
+static int S_check_text(const char *tmp, void *ctx)
+{
+    S_seen *s = ctx;
+    S_read(tmp, s->text, sizeof s->text);
+    return s->refuse ? dti_error_set(s->err, DTI_ERR_INPUT, tmp, 3, 7, "refused by the check") : DTI_OK;
+}
+
+static void test_dti_output_commit_checked(void **state)
+{
+    (void)state;
+    char dir[64], p[128], buf[64];
+    S_dir(dir, sizeof dir);
+    S_join(p, sizeof p, dir, "out.txt");
+    S_write(p, "before\n");
+    for (int refuse = 1; refuse >= 0; refuse--) {
+        dti_error err;
+        dti_error_init(&err);
+        dti_output *o = NULL;
+        assert_int_equal(dti_output_open(p, 0, &o, &err), DTI_OK);
+        fputs("the new record\n", dti_output_stream(o));
+        S_seen seen = {"", refuse, &err};
+        dti_output_check check = {S_check_text, &seen};
+        int rc = dti_output_commit_checked(o, &check, &err);
+        assert_string_equal(seen.text, "the new record\n"); /* the whole file, before the rename */
+        assert_int_equal(S_count(dir), 1);                    /* no temporary file left either way */
+        if (refuse) {
+            assert_int_equal(rc, DTI_ERR_INPUT);
+            assert_int_equal(err.n, 1);
+            assert_string_equal(err.e[0].message, "refused by the check");
+            assert_string_equal(S_read(p, buf, sizeof buf), "before\n");
+        } else {
+            assert_int_equal(rc, DTI_OK);
+            assert_int_equal(err.n, 0);
+            assert_string_equal(S_read(p, buf, sizeof buf), "the new record\n");
+        }
+    }
+    S_rmdir(dir);
+}
+
 static void S_raise_term(const char *tmp)
 {
     (void)tmp;
@@ -746,6 +794,7 @@ int main(void)
         cmocka_unit_test(test_dti_output_special_destinations),
         cmocka_unit_test(test_dti_output_mode_and_links),
         cmocka_unit_test(test_dti_output_no_file_before_commit),
+        cmocka_unit_test(test_dti_output_commit_checked),
         cmocka_unit_test(test_dti_output_signal_removes_tmp),
         cmocka_unit_test(test_dti_input_open_refuses_special_files),
         cmocka_unit_test(test_dti_input_many),
