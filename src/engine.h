@@ -200,7 +200,10 @@ void dti_sort_ws_free(dti_sort_ws *w);
  * next use).  Allocates nothing. */
 const double *dti_sort_desc(const double *key, size_t *idx, size_t n, dti_sort_ws *w);
 /* dti_sort_desc of all the indices 0..n-1 (the keys read in place, no index array to fill first):
- * *order is set to the sorted indices, borrowed from w like the returned keys. */
+ * *order is set to the sorted indices, borrowed from w like the returned keys.  The same buckets, but
+ * each key is inserted into its bucket's part as it comes instead of an insertion sort of the whole
+ * array afterwards (one pass less; the same result, the order being total); keys with a NaN take the
+ * scatter and the whole-array insertion sort, so that their result is dti_sort_desc's from 0..n-1. */
 const double *dti_sort_desc_all(const double *key, size_t n, dti_sort_ws *w, const size_t **order);
 /* dti_rank_competition without allocation: keys needs n doubles, tmp n entries; order is required. */
 void dti_rank_competition_ws(const double *values, size_t n, int precision, size_t *ranks, size_t *order,

@@ -377,10 +377,10 @@ static void S_rank_field(S_work *w, size_t n, size_t *rank)
     /* sorted with the bucketed sort of the engine (sort.c): sv[k] = pred[order[k]] */
     const size_t *order;
     const double *sv = dti_sort_desc_all(w->pred, n, w->sort, &order);
-    for (size_t k = 0; k < n; k++) {
-        size_t i = order[k];
-        int tie = k > 0 && !(sv[k - 1] > sv[k]);
-        rank[i] = tie ? rank[order[k - 1]] : k + 1;
+    for (size_t k = 0, r = 1; k < n; k++) { /* a tie (not below the one before) keeps the running rank */
+        if (k > 0 && sv[k - 1] > sv[k])
+            r = k + 1;
+        rank[order[k]] = r;
     }
 }
 

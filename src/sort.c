@@ -75,7 +75,7 @@ void dti_rank_competition_ws(const double *values, size_t n, int precision, size
 
 struct dti_sort_ws {
     size_t cap;
-    double *val;      /* [cap] the keys in sorted order */
+    double *val;      /* [cap] the keys in sorted order; val[-1] = +inf, a sentinel (dti_sort_desc_all) */
     size_t *idx;      /* [cap] their indices */
     size_t *count;    /* [cap + 1] bucket starts */
     unsigned *bucket; /* [cap] bucket of each input */
@@ -85,7 +85,8 @@ dti_sort_ws *dti_sort_ws_alloc(size_t n)
 {
     dti_sort_ws *w = dti_xcalloc(1, sizeof *w);
     w->cap = n;
-    w->val = dti_xcalloc(n ? n : 1, sizeof *w->val);
+    w->val = (double *)dti_xcalloc(n + 1, sizeof *w->val) + 1;
+    w->val[-1] = INFINITY;
     w->idx = dti_xcalloc(n ? n : 1, sizeof *w->idx);
     w->count = dti_xcalloc(S_BUCKETS * n + 1, sizeof *w->count);
     w->bucket = dti_xcalloc(n ? n : 1, sizeof *w->bucket);
@@ -96,7 +97,7 @@ void dti_sort_ws_free(dti_sort_ws *w)
 {
     if (!w)
         return;
-    free(w->val);
+    free(w->val - 1);
     free(w->idx);
     free(w->count);
     free(w->bucket);
@@ -107,8 +108,10 @@ void dti_sort_ws_free(dti_sort_ws *w)
  * finite goes last (the insertion sort then orders it by the same comparison as everything else). */
 static unsigned S_bucket(double hi, double v, double scale, size_t n)
 {
-    double b = (hi - v) * scale;
-    return b >= 0 && b < (double)n ? (unsigned)b : (unsigned)(n - 1);
+    /* hi is the largest key, so b >= 0 (or -0) for every key that is not NaN; above n - 1 (rounding) and
+     * NaN (the comparison is false) take the last bucket: one comparison, no branch */
+    double b = (hi - v) * scale, top = (double)(n - 1);
+    return (unsigned)(b < top ? b : top);
 }
 
 /* Insertion sort of the (key, index) pairs by key descending, then index ascending, in place and
@@ -169,7 +172,9 @@ const double *dti_sort_desc(const double *key, size_t *idx, size_t n, dti_sort_w
     return sv;
 }
 
-const double *dti_sort_desc_all(const double *key, size_t n, dti_sort_ws *w, const size_t **order)
+/* dti_sort_desc_all as it was first written (a scatter into the buckets, then an insertion sort of the
+ * whole array): kept for keys with a NaN, whose place depends on the comparisons made. */
+static const double *S_sort_all_scatter(const double *key, size_t n, dti_sort_ws *w, const size_t **order)
 {
     double *sv = w->val;
     size_t *si = w->idx;
@@ -204,5 +209,63 @@ const double *dti_sort_desc_all(const double *key, size_t n, dti_sort_ws *w, con
         }
     }
     S_insertion(sv, si, n);
+    return sv;
+}
+
+const double *dti_sort_desc_all(const double *key, size_t n, dti_sort_ws *w, const size_t **order)
+{
+    double *sv = w->val;
+    size_t *si = w->idx;
+    *order = si;
+    if (!n)
+        return sv;
+    double lo = key[0], hi = lo;
+    for (size_t k = 1; k < n; k++) {
+        lo = key[k] < lo ? key[k] : lo;
+        hi = key[k] > hi ? key[k] : hi;
+    }
+    if (!(hi > lo && isfinite(hi - lo)))
+        return S_sort_all_scatter(key, n, w, order);
+    size_t nb = S_BUCKETS * n, *count = w->count;
+    double scale = (double)nb * (1.0 - 1e-9) / (hi - lo);
+    memset(count, 0, (nb + 1) * sizeof *count);
+    for (size_t k = 0; k < n; k++) {
+        unsigned b = S_bucket(hi, key[k], scale, nb);
+        w->bucket[k] = b;
+        count[b + 1]++;
+    }
+    size_t b = 1, acc = 0;
+    for (; b + 3 <= nb; b += 4) { /* the running sums, four at a time (the loop's own work halves) */
+        size_t c1 = acc + count[b], c2 = c1 + count[b + 1], c3 = c2 + count[b + 2];
+        acc = c3 + count[b + 3];
+        count[b] = c1;
+        count[b + 1] = c2;
+        count[b + 2] = c3;
+        count[b + 3] = acc;
+    }
+    for (; b <= nb; b++) {
+        acc += count[b];
+        count[b] = acc;
+    }
+    size_t last = count[nb - 1]; /* where the last bucket, the only one a NaN can fall in, begins */
+    /* Each key inserted into its bucket's part as it comes (in index order: equal keys stay in index
+     * order).  A bucket's keys are all below those of the buckets before it, and the slots not yet filled
+     * hold a NaN and val[-1] +inf, neither below a key: the insertion stops at the bucket's start without a
+     * bound check. */
+    memset(sv, 0xff, n * sizeof *sv); /* all bits set: a NaN, which no comparison passes either */
+    for (size_t k = 0; k < n; k++) {
+        double v = key[k];
+        size_t p = count[w->bucket[k]]++;
+        while (sv[p - 1] < v) {
+            sv[p] = sv[p - 1];
+            si[p] = si[p - 1];
+            p--;
+        }
+        sv[p] = v;
+        si[p] = k;
+    }
+    for (size_t p = last; p < n; p++)
+        if (isnan(sv[p]))
+            return S_sort_all_scatter(key, n, w, order);
     return sv;
 }

@@ -721,6 +721,36 @@ static void test_sort_desc_order(void **state)
         for (size_t i = 0; i < n; i++)
             assert_memory_equal(&sv[i], &key[order[i]], sizeof *sv);
     }
+    /* dti_sort_desc_all inserts each key into its bucket as it comes; with a NaN among the keys it falls
+     * back on the scatter and the insertion sort of the whole array, whose result is dti_sort_desc's from
+     * the order 0..n-1: the same on spread keys without ties (a scrambled grid, some buckets shared) and
+     * with a NaN first, in the middle or last */
+    for (int trial = 0; trial < 40; trial++) {
+        size_t n = N - (size_t)trial % 5;
+        for (size_t i = 0; i < n; i++) {
+            double u = (double)((i * 2654435761UL + (size_t)trial * 40503UL) % 9973) / 9973.0;
+            key[i] = trial % 2 ? u * u * u - 0.3 : 3.7 * u; /* skewed or even */
+            idx[i] = i;
+        }
+        if (trial % 4 == 1)
+            key[(size_t)trial % 3 == 0 ? 0 : (size_t)trial % 3 == 1 ? n / 2 : n - 1] = NAN;
+        const double *sv = dti_sort_desc(key, idx, n, w);
+        memcpy(ref, idx, n * sizeof *ref);
+        memcpy(neg, sv, n * sizeof *neg);
+        const size_t *order;
+        sv = dti_sort_desc_all(key, n, w, &order);
+        assert_memory_equal(order, ref, n * sizeof *order);
+        assert_memory_equal(sv, neg, n * sizeof *sv);
+    }
+    /* By hand: keys 5 4 NaN 3 2 1.  The NaN shares the last bucket with 1 and comes first in it (index 2
+     * before 5): 5 4 3 2 NaN 1.  The insertion sort of the whole array then moves the NaN left past every
+     * key of a larger index (neither comparison holds; the index decides): 2 (index 4), 3 (index 3), and
+     * it stops after 4 (index 1), so the order is 0 1 2 3 4 5 -- the NaN's own bucket would keep 0 1 3 4 2 5. */
+    double nan_keys[6] = {5, 4, NAN, 3, 2, 1};
+    const size_t nan_order[6] = {0, 1, 2, 3, 4, 5};
+    const size_t *order;
+    dti_sort_desc_all(nan_keys, 6, w, &order);
+    assert_memory_equal(order, nan_order, sizeof nan_order);
     dti_sort_ws_free(w);
     dti_sort_ws_free(NULL);
 }
