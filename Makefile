@@ -219,11 +219,11 @@ bench: all $(BUILD)/bench_engine $(BUILD)/bench_tune $(BUILD)/bench_project $(BU
 	@sh tests/bench/bench_scale.sh ./$(BUILD)/dtirank
 
 # the engine's time per evaluation on synthetic 63 x 8 and 63 x 50 tables; leave-one-out on ASEM
-$(BUILD)/bench_engine: tests/bench/bench_engine.c $(BUILD)/libdtirank.a
+$(BUILD)/bench_engine: tests/bench/bench_engine.c tests/bench/bench_util.h $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
 # replications per second of the uncertainty analysis (tune sensitivity), DTI 63 x 8 and ASEM
-$(BUILD)/bench_tune: tests/bench/bench_tune.c $(BUILD)/libdtirank.a
+$(BUILD)/bench_tune: tests/bench/bench_tune.c tests/bench/bench_util.h $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
 # The backtest `dtirank report` shows (models/backtest.json, committed): every candidate of
@@ -233,7 +233,7 @@ $(BUILD)/bench_tune: tests/bench/bench_tune.c $(BUILD)/libdtirank.a
 backtest: all
 	DTIRANK_HOME=. ./$(BUILD)/dtirank backtest --format json --out models/backtest.json
 # the projection's fit and Monte Carlo beside the numpy yardstick (issue 15)
-$(BUILD)/bench_project: tests/bench/bench_project.c $(BUILD)/libdtirank.a
+$(BUILD)/bench_project: tests/bench/bench_project.c tests/bench/bench_util.h $(BUILD)/libdtirank.a
 	$(CC) $(CFLAGS_ALL) -DDTI_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/libdtirank.a $(LIBS)
 
 # convergence of the Sobol indices under the random and Sobol' designs (the table of docs/tuning.md)

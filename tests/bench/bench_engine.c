@@ -18,24 +18,13 @@
 #include "engine.h"
 #include "internal.h"
 
+#include "bench_util.h"
+
 #define SEED 20240601UL     /* fixed: every run times the same synthetic table */
 #define BATCHES 21          /* the median of 21 batches ... */
 #define MIN_BATCH_SEC 0.02  /* ... each at least 20 ms long */
 #define MISSING_SHARE 0.02  /* share of missing cells, to exercise the re-weighting */
 #define N_UNITS 63          /* provinces of Vietnam before the 2025 merger */
-
-static double S_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int S_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* A framework of n_ind indicators in pillars of at most 10, written to a temporary file and loaded. */
 static dti_framework *S_framework(size_t n_ind, int full)
@@ -87,23 +76,23 @@ static void S_bench(size_t n_ind, int full)
     dti_error_init(&err);
     size_t reps = 1;
     for (;;) { /* calibrate a batch to at least MIN_BATCH_SEC */
-        double t0 = S_now();
+        double t0 = bench_now();
         for (size_t k = 0; k < reps; k++)
             if (dti_engine_run(w, raw, &s, &r, &err))
                 abort();
-        if (S_now() - t0 >= MIN_BATCH_SEC)
+        if (bench_now() - t0 >= MIN_BATCH_SEC)
             break;
         reps *= 2;
     }
     double per[BATCHES];
     for (size_t b = 0; b < BATCHES; b++) {
-        double t0 = S_now();
+        double t0 = bench_now();
         for (size_t k = 0; k < reps; k++)
             if (dti_engine_run(w, raw, &s, &r, &err))
                 abort();
-        per[b] = (S_now() - t0) / (double)reps;
+        per[b] = (bench_now() - t0) / (double)reps;
     }
-    qsort(per, BATCHES, sizeof *per, S_cmp);
+    qsort(per, BATCHES, sizeof *per, bench_cmp_double);
     printf("engine %2d x %-2zu %-34s %9.2f us/eval  (median of %d batches of %zu; min %.2f, max %.2f)\n",
            N_UNITS, n_ind, full ? "full pipeline (impute, treat, ...)" : "normalise + aggregate + rank",
            per[BATCHES / 2] * 1e6, BATCHES, reps, per[0] * 1e6, per[BATCHES - 1] * 1e6);
@@ -148,21 +137,21 @@ static void S_bench_loo(void)
         size_t reps = 1;
         double per[BATCHES];
         for (size_t b = 0; b < BATCHES + 1; b++) {
-            double t0 = S_now();
+            double t0 = bench_now();
             for (size_t k = 0; k < reps; k++) {
                 if (with_engine && dti_engine_run(e, ds->values, &s, &er, &err))
                     abort();
                 if (dti_loo_run(loo, with_engine ? er.normalised : r->normalised, NULL, NULL, 0, &lr, &err))
                     abort();
             }
-            double dt = S_now() - t0;
+            double dt = bench_now() - t0;
             if (!b) { /* the first batch calibrates: at least MIN_BATCH_SEC per batch */
                 reps = dt < MIN_BATCH_SEC ? (size_t)(MIN_BATCH_SEC / (dt > 0 ? dt : 1e-9)) + 1 : 1;
                 continue;
             }
             per[b - 1] = dt / (double)reps;
         }
-        qsort(per, BATCHES, sizeof *per, S_cmp);
+        qsort(per, BATCHES, sizeof *per, bench_cmp_double);
         printf("leave-one-out ASEM 51 x 49, %-28s %9.3f ms      (median of %d batches of %zu; min %.3f, max %.3f)\n",
                with_engine ? "with the full engine run" : "every indicator, with ranks", per[BATCHES / 2] * 1e3,
                BATCHES, reps, per[0] * 1e3, per[BATCHES - 1] * 1e3);

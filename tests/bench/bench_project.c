@@ -20,6 +20,8 @@
 #include "merger.h"
 #include "project.h"
 
+#include "bench_util.h"
+
 #define S_REPS 5
 #define S_FLOP_RATE 3e9 /* one floating-point operation per cycle at 3 GHz, per core */
 /* A run's floating-point work, per simulated year (6: 2025-2030), for the 63 provinces and the 34 units:
@@ -30,43 +32,10 @@
 #define GOAL_NUMPY 4.0    /* ... and at least 4x the numpy yardstick */
 #define GOAL_REPORT_SEC 2.0 /* issue 11: `dtirank report` with a 100,000-run projection under 2 s */
 
-static double S_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* CPU seconds of every thread: on an idle machine the wall time is about CPU / threads. */
-static double S_cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int S_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double S_load(void)
-{
-    double l = -1;
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (fscanf(f, "%lf", &l) != 1)
-            l = -1;
-        fclose(f);
-    }
-    return l;
-}
-
 static double S_report(const char *what, double *t, double *c, const char *goal)
 {
-    qsort(t, S_REPS, sizeof *t, S_cmp);
-    qsort(c, S_REPS, sizeof *c, S_cmp);
+    qsort(t, S_REPS, sizeof *t, bench_cmp_double);
+    qsort(c, S_REPS, sizeof *c, bench_cmp_double);
     printf("  %-50s %7.3f s  (%.3f-%.3f; CPU %.3f s)   %s\n", what, t[S_REPS / 2], t[0], t[S_REPS - 1], c[S_REPS / 2],
            goal);
     return t[S_REPS / 2];
@@ -123,18 +92,18 @@ int main(int argc, char **argv)
     if (dti_projection_config_load(path, &cfg, &err))
         goto fail;
     printf("projection bench: the record 2020-2024, model %s, median of %d timings (min-max); load average %.2f\n",
-           dti_project_model_name(cfg.model), S_REPS, S_load());
+           dti_project_model_name(cfg.model), S_REPS, bench_load());
     /* the sampler, 2 threads (its chains run in parallel) */
     dti_project_fit fit = {0};
     double t[S_REPS], c[S_REPS];
     for (int k = 0; k < S_REPS; k++) {
         dti_latent_settings ls = cfg.sampler;
         ls.threads = 2;
-        double t0 = S_now(), c0 = S_cpu();
+        double t0 = bench_now(), c0 = bench_cpu();
         if (dti_project_fit_model(&obs, ny, cfg.model, &ls, &fit, &err))
             goto fail;
-        t[k] = S_now() - t0;
-        c[k] = S_cpu() - c0;
+        t[k] = bench_now() - t0;
+        c[k] = bench_cpu() - c0;
         if (k < S_REPS - 1)
             dti_project_fit_clear(&fit);
     }
@@ -150,11 +119,11 @@ int main(int argc, char **argv)
             memcpy(set.change_year, cfg.change_year, sizeof set.change_year);
             memcpy(set.change_prob, cfg.change_prob, sizeof set.change_prob);
             dti_projection pr;
-            double t0 = S_now(), c0 = S_cpu();
+            double t0 = bench_now(), c0 = bench_cpu();
             if (dti_project_simulate(&obs, &fit, &set, &pr, &err))
                 goto fail;
-            t[k] = S_now() - t0;
-            c[k] = S_cpu() - c0;
+            t[k] = bench_now() - t0;
+            c[k] = bench_cpu() - c0;
             dti_projection_clear(&pr);
         }
         snprintf(what, sizeof what, "simulate: %zu runs, both frames to %d, %zu thread%s", runs, cfg.until, threads,

@@ -25,6 +25,8 @@
 
 #include "dataset.h"
 #include "internal.h"
+
+#include "bench_util.h"
 #include "tune.h"
 
 #define SEED 20250105UL        /* the synthetic table */
@@ -44,47 +46,12 @@
 #define FLOPS_ASEM (2.0 * 59 * 51 + 0.5 * 40 * 11 * 51 + 10.0 * 51)
 #define N_UNITS 63
 
-static double S_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* CPU seconds of the whole process (every thread): on an idle machine wall time ~ CPU / threads; on a
- * loaded one the wall time also holds the waits for a core. */
-static double S_cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static double S_cpu_last; /* the CPU seconds of the last S_time */
 
 static void S_die(const dti_error *err)
 {
     dti_error_print(err, stderr);
     exit(2);
-}
-
-static int S_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The 1-minute load average (/proc/loadavg; -1 where there is none): the machine's other work. */
-static double S_load(void)
-{
-    double l = -1;
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (fscanf(f, "%lf", &l) != 1)
-            l = -1;
-        fclose(f);
-    }
-    return l;
 }
 
 static double S_rss_mb(void)
@@ -102,11 +69,11 @@ static double S_time(const dti_framework *fw, const dti_dataset *ds, const char 
     dti_uncertainty *unc = NULL;
     if (dti_uncertainty_load(path, &unc, &err) || dti_tune_sens_new(fw, ds, unc, threads, &s, &err))
         S_die(&err);
-    double t0 = S_now(), c0 = S_cpu();
+    double t0 = bench_now(), c0 = bench_cpu();
     if (dti_tune_sens_mc(s, runs, 1, 10, &err))
         S_die(&err);
-    double t = S_now() - t0;
-    S_cpu_last = S_cpu() - c0;
+    double t = bench_now() - t0;
+    S_cpu_last = bench_cpu() - c0;
     dti_tune_sens_free(s);
     dti_uncertainty_free(unc);
     return t;
@@ -121,8 +88,8 @@ static double S_median(const dti_framework *fw, const dti_dataset *ds, const cha
         t[k] = S_time(fw, ds, path, threads, runs);
         c[k] = S_cpu_last;
     }
-    qsort(t, S_REPS, sizeof *t, S_cmp);
-    qsort(c, S_REPS, sizeof *c, S_cmp);
+    qsort(t, S_REPS, sizeof *t, bench_cmp_double);
+    qsort(c, S_REPS, sizeof *c, bench_cmp_double);
     *cpu = c[S_REPS / 2];
     return t[S_REPS / 2];
 }
@@ -189,7 +156,7 @@ int main(int argc, char **argv)
                t, t * 1e6 / (double)runs);
     } else {
         printf("tune sensitivity, Monte Carlo uncertainty analysis: median of %d timings (min-max); load average "
-               "%.2f\n", S_REPS, S_load());
+               "%.2f\n", S_REPS, bench_load());
         double t[S_REPS], cpu;
         S_time(fw, &ds, udti, 2, RUNS_DTI / 10);
         double rss5 = S_rss_mb();
